@@ -1,0 +1,51 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppConfig, DatabaseEndpoint, JobBackend } from '#monay/shared';
+import { AppModule } from './app.module';
+
+export const BODY_LIMIT = '100kb';
+
+/** Builds the HTTP application exactly as production runs it; the e2e suites boot this too. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(PinoLogger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'] });
+  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Monay Wallet API')
+    .setDescription(
+      'Consumer stablecoin wallet. Amounts are decimal strings; errors are `{success:false, error:{code, message, details?, requestId}}`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+  return app;
+}
+
+/** One line per runtime choice, so an operator sees at once which mode is running and where data lives. */
+export function describeRuntime(app: NestExpressApplication, config: AppConfig): string[] {
+  const lines = [
+    `mode: ${config.database.mode === 'embedded' ? 'embedded default' : 'production services'} (NODE_ENV=${config.env})`,
+    `database: ${app.get(DatabaseEndpoint).describe()}`,
+    `jobs: ${app.get(JobBackend).describe()}, processors ${config.jobsInProcess ? 'in this process' : 'in apps/worker'}`,
+    `rate limits: ${config.redis ? 'Redis' : 'in memory'}`,
+  ];
+  if (config.auth.generatedSecretsFile) {
+    lines.push(`secrets: generated development secrets kept in ${config.auth.generatedSecretsFile}`);
+  }
+  return lines;
+}

@@ -1,0 +1,23 @@
+// Three levels (STYLE.md, Tests): unit specs beside the code, integration specs against a real
+// database, end-to-end specs in test/ against the booted app. Source is loaded through the
+// `monay-src` condition of package.json "imports", so tests run on TypeScript, never on dist/.
+const base = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['monay-src', 'node', 'node-addons'] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  rootDir: __dirname,
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+    },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60_000 },
+  ],
+};

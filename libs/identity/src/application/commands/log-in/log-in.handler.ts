@@ -1,0 +1,47 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { normalizeEmail } from '../../../domain/credentials';
+import { InvalidCredentialsError } from '../../../domain/identity.errors';
+import { PasswordHasher } from '../../../infrastructure/password-hasher';
+import { SessionRepository } from '../../../infrastructure/session.repository';
+import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRepository } from '../../../infrastructure/user.repository';
+import { toUserView } from '../../user-view';
+import { LogInCommand } from './log-in.command';
+
+@CommandHandler(LogInCommand)
+export class LogInHandler implements ICommandHandler<LogInCommand> {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async execute({ email, password, client }: LogInCommand) {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    // An unknown email costs one hash verification too, so timing does not reveal which emails exist.
+    const valid = user
+      ? await this.hasher.verify(password, user.passwordHash)
+      : await this.hasher.verifyAgainstDummy(password);
+    if (!user || !valid || user.status !== 'active') throw new InvalidCredentialsError();
+
+    const now = new Date();
+    const sessionId = randomUUID();
+    const refresh = this.tokens.newRefreshToken();
+    await this.sessions.open(
+      {
+        id: sessionId,
+        userId: user.id,
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+        userAgent: client.userAgent ?? null,
+        ip: client.ip ?? null,
+      },
+      { id: randomUUID(), sessionId, tokenHash: refresh.hash, expiresAt: refresh.expiresAt, createdAt: now, usedAt: null },
+    );
+    const tokens = await this.tokens.pair({ sub: user.id, sid: sessionId, roles: user.roles }, refresh.token);
+    return { user: toUserView(user), tokens };
+  }
+}

@@ -1,0 +1,30 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { InvalidRefreshTokenError, RefreshTokenReusedError } from '../../../domain/identity.errors';
+import { SessionRepository } from '../../../infrastructure/session.repository';
+import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRepository } from '../../../infrastructure/user.repository';
+import { RefreshSessionCommand } from './refresh-session.command';
+
+@CommandHandler(RefreshSessionCommand)
+export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand> {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly users: UserRepository,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async execute({ refreshToken }: RefreshSessionCommand) {
+    const next = this.tokens.newRefreshToken();
+    const result = await this.sessions.rotate(this.tokens.hashRefreshToken(refreshToken), {
+      id: randomUUID(),
+      hash: next.hash,
+      expiresAt: next.expiresAt,
+    });
+    if (result.outcome === 'reused') throw new RefreshTokenReusedError();
+    if (result.outcome === 'invalid') throw new InvalidRefreshTokenError();
+    const user = await this.users.findById(result.userId);
+    if (!user || user.status !== 'active') throw new InvalidRefreshTokenError();
+    return this.tokens.pair({ sub: user.id, sid: result.sessionId, roles: user.roles }, next.token);
+  }
+}

@@ -1,0 +1,50 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { assertPasswordPolicy, normalizeEmail, normalizePhone } from '../../../domain/credentials';
+import { PasswordHasher } from '../../../infrastructure/password-hasher';
+import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRepository } from '../../../infrastructure/user.repository';
+import { toUserView } from '../../user-view';
+import { RegisteredUser, RegisterUserCommand } from './register-user.command';
+
+@CommandHandler(RegisterUserCommand)
+export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand> {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async execute({ email, password, phone, client }: RegisterUserCommand): Promise<RegisteredUser> {
+    const normalizedEmail = normalizeEmail(email);
+    assertPasswordPolicy(password, normalizedEmail);
+    const now = new Date();
+    const user = {
+      id: randomUUID(),
+      email: normalizedEmail,
+      phone: phone ? normalizePhone(phone) : null,
+      passwordHash: await this.hasher.hash(password),
+      roles: [],
+      status: 'active' as const,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const sessionId = randomUUID();
+    const refresh = this.tokens.newRefreshToken();
+    await this.users.createWithSession(
+      user,
+      {
+        id: sessionId,
+        userId: user.id,
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+        userAgent: client.userAgent ?? null,
+        ip: client.ip ?? null,
+      },
+      { id: randomUUID(), sessionId, tokenHash: refresh.hash, expiresAt: refresh.expiresAt, createdAt: now, usedAt: null },
+    );
+    const tokens = await this.tokens.pair({ sub: user.id, sid: sessionId, roles: user.roles }, refresh.token);
+    return { user: toUserView(user), tokens };
+  }
+}

@@ -1,0 +1,25 @@
+import type { UserOrmEntity } from '../infrastructure/user.orm-entity';
+
+/** What the API shows of a user: never the password hash. */
+export interface UserView {
+  id: string;
+  email: string;
+  phone: string | null;
+  roles: string[];
+  createdAt: string;
+}
+
+export function toUserView(user: UserOrmEntity): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    phone: user.phone,
+    roles: user.roles,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export interface ClientInfo {
+  userAgent?: string;
+  ip?: string;
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LogInHandler } from './application/commands/log-in/log-in.handler';
+import { LogOutHandler } from './application/commands/log-out/log-out.handler';
+import { RefreshSessionHandler } from './application/commands/refresh-session/refresh-session.handler';
+import { RegisterUserHandler } from './application/commands/register-user/register-user.handler';
+import { GetProfileHandler } from './application/queries/get-profile/get-profile.handler';
+import { PasswordHasher } from './infrastructure/password-hasher';
+import { PurgeExpiredSessionsProcessor } from './infrastructure/purge-expired-sessions.processor';
+import { RefreshTokenOrmEntity } from './infrastructure/refresh-token.orm-entity';
+import { SessionOrmEntity } from './infrastructure/session.orm-entity';
+import { SessionRepository } from './infrastructure/session.repository';
+import { TokenIssuer } from './infrastructure/token-issuer';
+import { UserOrmEntity } from './infrastructure/user.orm-entity';
+import { UserRepository } from './infrastructure/user.repository';
+import { AuthController } from './interface/http/auth.controller';
+import { JwtAuthGuard } from './interface/http/jwt-auth.guard';
+import { JwtStrategy } from './interface/http/jwt.strategy';
+
+@Module({
+  imports: [
+    CqrsModule,
+    PassportModule,
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([UserOrmEntity, SessionOrmEntity, RefreshTokenOrmEntity]),
+  ],
+  controllers: [AuthController],
+  providers: [
+    UserRepository,
+    SessionRepository,
+    PasswordHasher,
+    TokenIssuer,
+    JwtStrategy,
+    JwtAuthGuard,
+    RegisterUserHandler,
+    LogInHandler,
+    RefreshSessionHandler,
+    LogOutHandler,
+    GetProfileHandler,
+    PurgeExpiredSessionsProcessor,
+  ],
+  exports: [JwtAuthGuard],
+})
+export class IdentityModule {}

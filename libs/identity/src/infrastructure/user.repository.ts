@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { EmailTakenError, PhoneTakenError } from '../domain/identity.errors';
+import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
+import { SessionOrmEntity } from './session.orm-entity';
+import { UserOrmEntity } from './user.orm-entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UserRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findByEmail(email: string): Promise<UserOrmEntity | null> {
+    return this.dataSource.getRepository(UserOrmEntity).findOneBy({ email });
+  }
+
+  findById(id: string): Promise<UserOrmEntity | null> {
+    return this.dataSource.getRepository(UserOrmEntity).findOneBy({ id });
+  }
+
+  /** The user, their first session and its refresh token: all or nothing. */
+  async createWithSession(
+    user: UserOrmEntity,
+    session: SessionOrmEntity,
+    token: RefreshTokenOrmEntity,
+  ): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        await tx.insert(UserOrmEntity, user);
+        await tx.insert(SessionOrmEntity, session);
+        await tx.insert(RefreshTokenOrmEntity, token);
+      });
+    } catch (error) {
+      throw translateUniqueViolation(error);
+    }
+  }
+}
+
+function translateUniqueViolation(error: unknown): unknown {
+  if (!(error instanceof QueryFailedError)) return error;
+  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
+  if (driverError.code !== UNIQUE_VIOLATION) return error;
+  const where = `${driverError.constraint ?? ''} ${driverError.detail ?? ''}`;
+  if (where.includes('phone')) return new PhoneTakenError();
+  if (where.includes('email')) return new EmailTakenError();
+  return error;
+}

@@ -1,0 +1,13 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+
+/** Who is calling: set by the JWT strategy after the token and its session were checked. */
+export interface AuthUser {
+  userId: string;
+  sessionId: string;
+  roles: string[];
+}
+
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
+  const request = context.switchToHttp().getRequest<{ user: AuthUser }>();
+  return request.user;
+});

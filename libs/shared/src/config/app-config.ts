@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** `DATA_DIR=:memory:` keeps the embedded database and generated secrets in memory (tests). */
+export const IN_MEMORY = ':memory:';
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.includes(new URL(value).protocol), {
+      message: `must be a ${protocols.join(' or ')} URL`,
+    });
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_MIGRATE_ON_START: flag.optional(),
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i)
+      .default('monay'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    JWT_ACCESS_SECRET: secret.optional(),
+    REFRESH_TOKEN_SECRET: secret.optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+    CORS_ORIGINS: z.string().default('http://localhost:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    THROTTLE_LIMIT: z.coerce.number().int().min(1).default(300),
+    THROTTLE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
+    AUTH_THROTTLE_LIMIT: z.coerce.number().int().min(1).default(10),
+    RUN_JOBS_IN_PROCESS: flag.optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'REFRESH_TOKEN_SECRET'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** The validated configuration of one process. Built once at start-up by {@link loadConfig}. */
+export class AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database:
+    | { mode: 'postgres'; url: string; poolSize: number; migrateOnStart: boolean }
+    | { mode: 'embedded'; dataDir: string | undefined; poolSize: number; migrateOnStart: true };
+  readonly redis: { url: string; prefix: string } | undefined;
+  readonly auth: {
+    accessSecret: string;
+    refreshSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    /** log2 of scrypt's N (CPU/memory cost): 15 is 32 MiB and ~85 ms here. */
+    passwordHashCost: number;
+    /** Where generated development secrets live, or undefined when they were configured. */
+    generatedSecretsFile: string | undefined;
+  };
+  readonly corsOrigins: string[];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly throttle: { limit: number; ttlSeconds: number; authLimit: number };
+  readonly jobsInProcess: boolean;
+  readonly shutdownTimeoutMs: number;
+
+  constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
+    this.env = env.NODE_ENV;
+    this.host = env.HOST;
+    this.port = env.PORT;
+    const inMemory = env.DATA_DIR === IN_MEMORY;
+    this.dataDir = inMemory ? IN_MEMORY : resolve(env.DATA_DIR);
+    this.database = env.DATABASE_URL
+      ? {
+          mode: 'postgres',
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          migrateOnStart: env.DATABASE_MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
+        }
+      : {
+          mode: 'embedded',
+          dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
+          // PGlite is one session: a few connections are enough to queue on it.
+          poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
+          migrateOnStart: true,
+        };
+    this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;
+    this.auth = {
+      accessSecret: secrets.access,
+      refreshSecret: secrets.refresh,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      passwordHashCost: env.PASSWORD_HASH_COST,
+      generatedSecretsFile: secrets.file,
+    };
+    this.corsOrigins = env.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    this.logLevel = env.LOG_LEVEL;
+    this.throttle = {
+      limit: env.THROTTLE_LIMIT,
+      ttlSeconds: env.THROTTLE_TTL_SECONDS,
+      authLimit: env.AUTH_THROTTLE_LIMIT,
+    };
+    // Embedded mode has one process, so it hosts the job processors; with Redis, apps/worker does.
+    this.jobsInProcess = env.RUN_JOBS_IN_PROCESS ?? !env.REDIS_URL;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+}
+
+/**
+ * Validates the environment. Throws {@link ConfigError} with one line naming the offending variable.
+ * Outside production, missing JWT secrets are generated once and kept in `DATA_DIR/secrets.json`.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const env = parsed.data;
+  if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET) {
+    return new AppConfig(env, { access: env.JWT_ACCESS_SECRET, refresh: env.REFRESH_TOKEN_SECRET, file: undefined });
+  }
+  return new AppConfig(env, developmentSecrets(env));
+}
+
+function developmentSecrets(env: Env): { access: string; refresh: string; file: string | undefined } {
+  const generate = () => randomBytes(32).toString('base64url');
+  if (env.DATA_DIR === IN_MEMORY) {
+    return { access: env.JWT_ACCESS_SECRET ?? generate(), refresh: env.REFRESH_TOKEN_SECRET ?? generate(), file: undefined };
+  }
+  const file = join(resolve(env.DATA_DIR), 'secrets.json');
+  let stored: { jwtAccessSecret?: string; refreshTokenSecret?: string } = {};
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+  }
+  const access = env.JWT_ACCESS_SECRET ?? stored.jwtAccessSecret ?? generate();
+  const refresh = env.REFRESH_TOKEN_SECRET ?? stored.refreshTokenSecret ?? generate();
+  if (stored.jwtAccessSecret !== access || stored.refreshTokenSecret !== refresh) {
+    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
+    writeFileSync(file, JSON.stringify({ jwtAccessSecret: access, refreshTokenSecret: refresh }, null, 2), {
+      mode: 0o600,
+    });
+  }
+  return { access, refresh, file };
+}

@@ -1,0 +1,23 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../../../migrations';
+import { BigIntTransformer } from './bigint.transformer';
+
+export { BigIntTransformer };
+
+/** The one description of our PostgreSQL connection: used by the app, the migration runner and tests. */
+export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'monay-wallet',
+    },
+  };
+}

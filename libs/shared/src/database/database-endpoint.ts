@@ -1,0 +1,54 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { PgliteWireServer } from './pglite';
+
+/**
+ * Where the database is. In production, PostgreSQL at `DATABASE_URL`. In the embedded default, a
+ * PGlite database in `DATA_DIR/pglite` served on loopback by {@link PgliteWireServer}, so TypeORM and
+ * BullMQ use their ordinary `postgres` drivers in both modes.
+ */
+@Injectable()
+export class DatabaseEndpoint implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  private constructor(
+    readonly url: string,
+    readonly mode: 'postgres' | 'embedded',
+    private readonly embedded: PgliteWireServer | undefined,
+    private readonly location: string,
+    private readonly moduleRef?: ModuleRef,
+  ) {}
+
+  static async open(config: AppConfig, moduleRef?: ModuleRef): Promise<DatabaseEndpoint> {
+    if (config.database.mode === 'postgres') {
+      const { url } = config.database;
+      return new DatabaseEndpoint(url, 'postgres', undefined, redactUrl(url), moduleRef);
+    }
+    const server = await PgliteWireServer.start({ dataDir: config.database.dataDir });
+    const location = config.database.dataDir ?? 'memory (DATA_DIR=:memory:)';
+    return new DatabaseEndpoint(server.connectionString(), 'embedded', server, location, moduleRef);
+  }
+
+  describe(): string {
+    return this.mode === 'postgres'
+      ? `PostgreSQL at ${this.location}`
+      : `embedded PGlite, data in ${this.location}, served on ${this.url}`;
+  }
+
+  /** Close the TypeORM pool before the embedded server under it, so no client sees a dead socket. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded) return;
+    const dataSource = this.moduleRef?.get(DataSource, { strict: false });
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await this.embedded.close();
+    this.logger.log('Embedded database closed');
+  }
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,12 @@
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}
+
+/** Every error the API sends has this shape (DESIGN.md, API conventions). */
+export interface ErrorEnvelope {
+  success: false;
+  error: ErrorBody;
+}

@@ -1,0 +1,121 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorCode, ErrorKind } from '../kernel/domain-error';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import type { ErrorEnvelope } from './error-envelope';
+import { requestIdOf } from './request-id';
+
+const statusOfKind: Record<ErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const codeOfStatus: Record<number, string> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHORIZED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  405: ErrorCode.METHOD_NOT_ALLOWED,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.SERVICE_UNAVAILABLE,
+};
+
+/** Errors that body-parser raises before any route runs; they carry `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+}
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The one place errors become responses: `{success:false, error:{code, message, details?, requestId}}`.
+ * Anything it does not recognise is a bug: logged with the request id, answered 500 without internals.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const requestId = requestIdOf(request);
+    const mapped = this.map(exception);
+    if (mapped.status >= 500 && mapped.code === ErrorCode.INTERNAL_ERROR) {
+      this.logger.error({ err: exception, requestId, path: request.url }, 'Unhandled error');
+    }
+    if (response.headersSent) return;
+    const body: ErrorEnvelope = {
+      success: false,
+      error: { code: mapped.code, message: mapped.message, details: mapped.details, requestId },
+    };
+    if (mapped.details === undefined) delete body.error.details;
+    response.status(mapped.status).json(body);
+  }
+
+  private map(exception: unknown): Mapped {
+    if (exception instanceof DomainError) {
+      return {
+        status: statusOfKind[exception.kind],
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { status: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests, slow down' };
+    }
+    if (exception instanceof HttpException) {
+      return this.mapHttpException(exception);
+    }
+    if (isBodyParserError(exception)) {
+      if (exception.type === 'entity.parse.failed') {
+        return { status: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON' };
+      }
+      if (exception.type === 'entity.too.large') {
+        return { status: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large' };
+      }
+      if (exception.status >= 400 && exception.status < 500) {
+        return { status: exception.status, code: codeOfStatus[exception.status] ?? ErrorCode.VALIDATION_FAILED, message: 'The request body could not be read' };
+      }
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is temporarily unavailable, retry shortly' };
+    }
+    return { status: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Something went wrong on our side' };
+  }
+
+  private mapHttpException(exception: HttpException): Mapped {
+    const status = exception.getStatus();
+    const payload = exception.getResponse();
+    if (typeof payload === 'object' && payload !== null && 'code' in payload) {
+      const { code, message, details } = payload as { code: string; message?: string; details?: unknown };
+      return { status, code, message: message ?? exception.message, details };
+    }
+    const code = codeOfStatus[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED);
+    const message = status === 404 ? 'Resource not found' : exception.message;
+    // Terminus answers 503 with which component is down; keep that for the caller.
+    const details = typeof payload === 'object' && payload !== null && 'details' in payload ? payload.details : undefined;
+    return { status, code, message, details };
+  }
+}

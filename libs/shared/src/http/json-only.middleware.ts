@@ -1,0 +1,26 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode } from '../kernel/domain-error';
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The API speaks JSON only: a body of any other media type is refused with 415 before parsing. */
+export function jsonOnly(request: Request, _response: Response, next: NextFunction): void {
+  if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
+  const type = request.headers['content-type'] ?? '';
+  if (/^application\/(.+\+)?json\s*(;|$)/i.test(type)) return next();
+  next(
+    new HttpException(
+      {
+        code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        message: `Content-Type ${type || '(none)'} is not supported; send application/json`,
+      },
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    ),
+  );
+}

@@ -1,0 +1,18 @@
+export * from './kernel/domain-error';
+export { AppConfig, ConfigError, loadConfig, IN_MEMORY } from './config/app-config';
+export { CoreModule } from './core.module';
+export { HttpPlatformModule } from './http/http-platform.module';
+export { HttpExceptionFilter } from './http/http-exception.filter';
+export type { ErrorEnvelope, ErrorBody } from './http/error-envelope';
+export { Public, IS_PUBLIC } from './http/public.decorator';
+export { AuthRateLimited } from './http/rate-limit';
+export { DatabaseEndpoint } from './database/database-endpoint';
+export { dataSourceOptions, BigIntTransformer } from './database/data-source-options';
+export { isDatabaseUnavailable } from './database/database-errors';
+export { PgliteWireServer } from './database/pglite';
+export { JobName, QueueName, type JobPayloads } from './messaging/job-names';
+export { JobQueue } from './messaging/job-queue';
+export { JobBackend } from './messaging/job-backend';
+export { OnJob } from './messaging/on-job.decorator';
+export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
+export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';

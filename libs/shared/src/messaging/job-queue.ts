@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
+import { JobBackend } from './job-backend';
+import { JobName, JobPayloads, queueOfJob } from './job-names';
+
+/** The one place that enqueues. Producers name a job and give its typed payload. */
+@Injectable()
+export class JobQueue {
+  constructor(private readonly backend: JobBackend) {}
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: JobsOptions): Promise<string> {
+    const job = await this.backend.queue(queueOfJob[name]).add(name, payload, options);
+    return job.id ?? '';
+  }
+
+  /** Idempotent: re-declaring a schedule at every start-up updates it instead of adding a second one. */
+  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void> {
+    await this.backend
+      .queue(queueOfJob[name])
+      .upsertJobScheduler(name, { pattern: cron, tz: 'UTC' }, { name, data: payload });
+  }
+}

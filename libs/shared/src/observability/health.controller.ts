@@ -1,0 +1,46 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../http/public.decorator';
+import { InjectRedis, type RedisClient } from '../redis/redis.module';
+
+/** Liveness (the process answers) and readiness (database, and Redis when configured). */
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @InjectRedis() private readonly redis: RedisClient,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get()
+  @HealthCheck()
+  async ready() {
+    const result = await this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2_000 }),
+      ...(this.redis ? [() => this.pingRedis()] : []),
+    ]);
+    return { success: true, ...result };
+  }
+
+  private async pingRedis() {
+    const indicator = this.indicators.check('redis');
+    try {
+      await Promise.race([
+        this.redis?.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000)),
+      ]);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+}
