@@ -3,7 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { AppConfig, DatabaseEndpoint, JobBackend } from '#monay/shared';
+import {
+  AppConfig,
+  DatabaseEndpoint,
+  JobBackend,
+  outsideApiNotFound,
+  requestIdMiddleware,
+} from '#monay/shared';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = '100kb';
@@ -15,11 +21,17 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(PinoLogger));
+  app.use(requestIdMiddleware);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.use(helmet());
-  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'] });
+  app.enableCors({
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'],
+  });
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
 
   const openApi = new DocumentBuilder()

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   await app.init();
   const logger = new Logger('Worker');
   installGracefulShutdown(() => app.close(), config.shutdownTimeoutMs, logger);
-  logger.log(`Monay worker running: ${app.get(JobBackend).describe()}; database: ${app.get(DatabaseEndpoint).describe()}`);
+  logger.log(
+    `Monay worker running: ${app.get(JobBackend).describe()}; database: ${app.get(DatabaseEndpoint).describe()}`,
+  );
 }
 
 main().catch((error: unknown) => {

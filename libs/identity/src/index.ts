@@ -1,7 +1,10 @@
 export { IdentityModule } from './identity.module';
 export { JwtAuthGuard } from './interface/http/jwt-auth.guard';
 export { CurrentUser, type AuthUser } from './interface/http/auth.decorators';
-export { RegisterUserCommand, type RegisteredUser } from './application/commands/register-user/register-user.command';
+export {
+  RegisterUserCommand,
+  type RegisteredUser,
+} from './application/commands/register-user/register-user.command';
 export { GetProfileQuery } from './application/queries/get-profile/get-profile.query';
 export type { UserView } from './application/user-view';
 export * from './domain/identity.errors';

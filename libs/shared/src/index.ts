@@ -1,9 +1,11 @@
-export * from './kernel/domain-error';
+export * from './kernel';
 export { AppConfig, ConfigError, loadConfig, IN_MEMORY } from './config/app-config';
 export { CoreModule } from './core.module';
 export { HttpPlatformModule } from './http/http-platform.module';
 export { HttpExceptionFilter } from './http/http-exception.filter';
-export type { ErrorEnvelope, ErrorBody } from './http/error-envelope';
+export { errorEnvelope, type ErrorEnvelope, type ErrorBody } from './http/error-envelope';
+export { requestIdMiddleware } from './http/request-id';
+export { outsideApiNotFound } from './http/outside-api.middleware';
 export { Public, IS_PUBLIC } from './http/public.decorator';
 export { AuthRateLimited } from './http/rate-limit';
 export { DatabaseEndpoint } from './database/database-endpoint';

@@ -1,4 +1,4 @@
-import { DomainError } from '#monay/shared';
+import { DomainError } from '#monay/kernel';
 
 export class EmailTakenError extends DomainError {
   readonly code = 'EMAIL_TAKEN';

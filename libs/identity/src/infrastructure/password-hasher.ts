@@ -6,7 +6,9 @@ const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -33,7 +35,11 @@ export class PasswordHasher {
     const [scheme, logN, r, p, salt, key] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !key) return false;
     const expected = Buffer.from(key, 'base64');
-    const actual = await derive(password, Buffer.from(salt, 'base64'), this.options(Number(logN), Number(r), Number(p)));
+    const actual = await derive(
+      password,
+      Buffer.from(salt, 'base64'),
+      this.options(Number(logN), Number(r), Number(p)),
+    );
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 

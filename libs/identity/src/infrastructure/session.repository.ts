@@ -5,9 +5,7 @@ import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
 
 export type RotationResult =
-  | { outcome: 'rotated'; userId: string; sessionId: string }
-  | { outcome: 'reused' }
-  | { outcome: 'invalid' };
+  { outcome: 'rotated'; userId: string; sessionId: string } | { outcome: 'reused' } | { outcome: 'invalid' };
 
 interface PresentedTokenRow {
   id: string;
@@ -34,7 +32,10 @@ export class SessionRepository {
    * concurrent refreshes with one token are serialised: the second sees the token used, which is
    * theft-or-replay, and revokes the whole family. That revocation commits (it is the outcome).
    */
-  rotate(presentedHash: string, next: { id: string; hash: string; expiresAt: Date }): Promise<RotationResult> {
+  rotate(
+    presentedHash: string,
+    next: { id: string; hash: string; expiresAt: Date },
+  ): Promise<RotationResult> {
     return this.dataSource.transaction(async (tx) => {
       const found = (await tx.query(
         `SELECT t.id, t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at
@@ -80,7 +81,10 @@ export class SessionRepository {
   async revoke(sessionId: string, userId: string, reason: 'logout'): Promise<void> {
     await this.dataSource
       .getRepository(SessionOrmEntity)
-      .update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+      .update(
+        { id: sessionId, userId, revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
   }
 
   /** Deletes refresh tokens that expired more than `retentionDays` ago; returns how many. */

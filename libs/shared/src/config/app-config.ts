@@ -8,15 +8,10 @@ export const IN_MEMORY = ':memory:';
 
 const secret = z.string().min(32, 'must be at least 32 characters');
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .url()
-    .refine((value) => protocols.includes(new URL(value).protocol), {
-      message: `must be a ${protocols.join(' or ')} URL`,
-    });
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+  z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+    message: `must be a ${protocols.join(' or ')} URL`,
+  });
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const schema = z
   .object({
@@ -48,7 +43,8 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'REFRESH_TOKEN_SECRET'] as const) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+      if (!env[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
   });
 
@@ -143,7 +139,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET) {
-    return new AppConfig(env, { access: env.JWT_ACCESS_SECRET, refresh: env.REFRESH_TOKEN_SECRET, file: undefined });
+    return new AppConfig(env, {
+      access: env.JWT_ACCESS_SECRET,
+      refresh: env.REFRESH_TOKEN_SECRET,
+      file: undefined,
+    });
   }
   return new AppConfig(env, developmentSecrets(env));
 }
@@ -151,7 +151,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 function developmentSecrets(env: Env): { access: string; refresh: string; file: string | undefined } {
   const generate = () => randomBytes(32).toString('base64url');
   if (env.DATA_DIR === IN_MEMORY) {
-    return { access: env.JWT_ACCESS_SECRET ?? generate(), refresh: env.REFRESH_TOKEN_SECRET ?? generate(), file: undefined };
+    return {
+      access: env.JWT_ACCESS_SECRET ?? generate(),
+      refresh: env.REFRESH_TOKEN_SECRET ?? generate(),
+      file: undefined,
+    };
   }
   const file = join(resolve(env.DATA_DIR), 'secrets.json');
   let stored: { jwtAccessSecret?: string; refreshTokenSecret?: string } = {};

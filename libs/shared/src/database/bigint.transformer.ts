@@ -5,6 +5,7 @@ import type { ValueTransformer } from 'typeorm';
  * strings; `BigInt(string)` is exact, where `Number()` silently breaks past 2^53.
  */
 export const BigIntTransformer: ValueTransformer = {
-  to: (value: bigint | null | undefined) => (value === null || value === undefined ? value : value.toString()),
+  to: (value: bigint | null | undefined) =>
+    value === null || value === undefined ? value : value.toString(),
   from: (value: string | null) => (value === null ? null : BigInt(value)),
 };

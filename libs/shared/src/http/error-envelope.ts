@@ -10,3 +10,15 @@ export interface ErrorEnvelope {
   success: false;
   error: ErrorBody;
 }
+
+export function errorEnvelope(
+  code: string,
+  message: string,
+  requestId: string,
+  details?: unknown,
+): ErrorEnvelope {
+  return {
+    success: false,
+    error: details === undefined ? { code, message, requestId } : { code, message, details, requestId },
+  };
+}

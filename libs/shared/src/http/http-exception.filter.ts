@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, ErrorKind } from '../kernel/domain-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import type { ErrorEnvelope } from './error-envelope';
+import { errorEnvelope } from './error-envelope';
 import { requestIdOf } from './request-id';
 
 const statusOfKind: Record<ErrorKind, number> = {
@@ -65,12 +65,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId, path: request.url }, 'Unhandled error');
     }
     if (response.headersSent) return;
-    const body: ErrorEnvelope = {
-      success: false,
-      error: { code: mapped.code, message: mapped.message, details: mapped.details, requestId },
-    };
-    if (mapped.details === undefined) delete body.error.details;
-    response.status(mapped.status).json(body);
+    response
+      .status(mapped.status)
+      .json(errorEnvelope(mapped.code, mapped.message, requestId, mapped.details));
   }
 
   private map(exception: unknown): Mapped {
@@ -85,10 +82,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof ThrottlerException) {
       return { status: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests, slow down' };
     }
-    if (exception instanceof HttpException) {
-      return this.mapHttpException(exception);
+    // body-parser's errors arrive wrapped by the Express adapter; the original says what went wrong.
+    const original =
+      exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : exception;
+    if (original instanceof HttpException) {
+      return this.mapHttpException(original);
     }
-    if (isBodyParserError(exception)) {
+    if (isBodyParserError(original)) {
+      const exception = original;
       if (exception.type === 'entity.parse.failed') {
         return { status: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON' };
       }
@@ -96,11 +97,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
         return { status: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large' };
       }
       if (exception.status >= 400 && exception.status < 500) {
-        return { status: exception.status, code: codeOfStatus[exception.status] ?? ErrorCode.VALIDATION_FAILED, message: 'The request body could not be read' };
+        return {
+          status: exception.status,
+          code: codeOfStatus[exception.status] ?? ErrorCode.VALIDATION_FAILED,
+          message: 'The request body could not be read',
+        };
       }
     }
     if (isDatabaseUnavailable(exception)) {
-      return { status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is temporarily unavailable, retry shortly' };
+      return {
+        status: 503,
+        code: ErrorCode.SERVICE_UNAVAILABLE,
+        message: 'The service is temporarily unavailable, retry shortly',
+      };
     }
     return { status: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Something went wrong on our side' };
   }
@@ -112,10 +121,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const { code, message, details } = payload as { code: string; message?: string; details?: unknown };
       return { status, code, message: message ?? exception.message, details };
     }
-    const code = codeOfStatus[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED);
+    const code =
+      codeOfStatus[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED);
     const message = status === 404 ? 'Resource not found' : exception.message;
     // Terminus answers 503 with which component is down; keep that for the caller.
-    const details = typeof payload === 'object' && payload !== null && 'details' in payload ? payload.details : undefined;
+    const details =
+      typeof payload === 'object' && payload !== null && 'details' in payload ? payload.details : undefined;
     return { status, code, message, details };
   }
 }

@@ -28,7 +28,8 @@ export function rateLimitOptions(
         ttl,
         limit: config.throttle.authLimit,
         skipIf: (context: ExecutionContext) => notAuthRoute(context) || accountOf(context) === undefined,
-        getTracker: (request: Record<string, unknown>) => `account:${accountOf(request as unknown as Request) ?? ''}`,
+        getTracker: (request: Record<string, unknown>) =>
+          `account:${accountOf(request as unknown as Request) ?? ''}`,
       },
     ],
   };

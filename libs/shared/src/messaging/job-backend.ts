@@ -75,11 +75,19 @@ export class JobBackend implements OnApplicationShutdown {
     if (this.config.redis) {
       return new Queue(
         name,
-        { connection: { url: this.config.redis.url }, prefix: this.config.redis.prefix, defaultJobOptions: defaults },
+        {
+          connection: { url: this.config.redis.url },
+          prefix: this.config.redis.prefix,
+          defaultJobOptions: defaults,
+        },
         createRedisBackend,
       );
     }
-    return new Queue(name, { connection: this.postgresConnection(), defaultJobOptions: defaults }, createPostgresBackend);
+    return new Queue(
+      name,
+      { connection: this.postgresConnection(), defaultJobOptions: defaults },
+      createPostgresBackend,
+    );
   }
 
   private createWorker(name: string, processor: Processor, concurrency: number): AnyWorker {
@@ -92,7 +100,12 @@ export class JobBackend implements OnApplicationShutdown {
         createRedisBackend,
       );
     }
-    return new Worker(name, processor, { ...common, connection: this.postgresConnection() }, createPostgresBackend);
+    return new Worker(
+      name,
+      processor,
+      { ...common, connection: this.postgresConnection() },
+      createPostgresBackend,
+    );
   }
 
   private postgresConnection() {

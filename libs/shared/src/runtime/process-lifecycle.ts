@@ -7,7 +7,7 @@ export function loadConfigOrExit(): AppConfig {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;

@@ -45,7 +45,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponseDto })
   async logIn(@Body() body: LogInRequestDto, @Req() request: Request): Promise<SessionResponseDto> {
-    const { user, tokens } = await this.commands.execute(new LogInCommand(body.email, body.password, clientOf(request)));
+    const { user, tokens } = await this.commands.execute(
+      new LogInCommand(body.email, body.password, clientOf(request)),
+    );
     return { success: true, user, ...tokens };
   }
 

@@ -42,7 +42,14 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
         userAgent: client.userAgent ?? null,
         ip: client.ip ?? null,
       },
-      { id: randomUUID(), sessionId, tokenHash: refresh.hash, expiresAt: refresh.expiresAt, createdAt: now, usedAt: null },
+      {
+        id: randomUUID(),
+        sessionId,
+        tokenHash: refresh.hash,
+        expiresAt: refresh.expiresAt,
+        createdAt: now,
+        usedAt: null,
+      },
     );
     const tokens = await this.tokens.pair({ sub: user.id, sid: sessionId, roles: user.roles }, refresh.token);
     return { user: toUserView(user), tokens };

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+describe('configuration', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'monay-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs with no configuration at all: embedded database, in-process jobs, generated secrets', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ mode: 'embedded', dataDir: join(dataDir, 'pglite') });
+    expect(config.redis).toBeUndefined();
+    expect(config.jobsInProcess).toBe(true);
+    expect(config.auth.generatedSecretsFile).toBe(join(dataDir, 'secrets.json'));
+    expect(config.auth.accessSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('generates development secrets once and keeps them across restarts', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(second.auth.accessSecret).toBe(first.auth.accessSecret);
+    expect(second.auth.refreshSecret).toBe(first.auth.refreshSecret);
+    const file = join(dataDir, 'secrets.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      jwtAccessSecret: first.auth.accessSecret,
+      refreshTokenSecret: first.auth.refreshSecret,
+    });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('uses PostgreSQL and Redis when their URLs are given', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://app@db:5432/monay',
+      REDIS_URL: 'redis://cache:6379',
+    });
+    expect(config.database).toMatchObject({ mode: 'postgres', url: 'postgres://app@db:5432/monay' });
+    expect(config.redis).toEqual({ url: 'redis://cache:6379', prefix: 'monay' });
+    expect(config.jobsInProcess).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT /],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT /],
+    [
+      { DATABASE_URL: 'mysql://x@y/z' },
+      /^Invalid configuration: DATABASE_URL must be a postgres: or postgresql: URL$/,
+    ],
+    [{ REDIS_URL: 'not a url' }, /^Invalid configuration: REDIS_URL /],
+    [
+      { JWT_ACCESS_SECRET: 'short' },
+      /^Invalid configuration: JWT_ACCESS_SECRET must be at least 32 characters$/,
+    ],
+    [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+  ])('stops on %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);
+  });
+
+  it('refuses to start in production without explicit secrets and DATABASE_URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(
+      /^Invalid configuration: DATABASE_URL is required when NODE_ENV=production$/,
+    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: 'postgres://a@b/c' }),
+    ).toThrow(/JWT_ACCESS_SECRET is required when NODE_ENV=production/);
+    const secret = 's'.repeat(40);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://a@b/c',
+      JWT_ACCESS_SECRET: secret,
+      REFRESH_TOKEN_SECRET: secret.toUpperCase(),
+    });
+    expect(config.auth.generatedSecretsFile).toBeUndefined();
+    expect(config.database).toMatchObject({ mode: 'postgres', migrateOnStart: false });
+  });
+
+  it('reads CORS origins as a comma-separated allow-list', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://a.test, https://b.test ,' });
+    expect(config.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
+  });
+});

@@ -1,0 +1,75 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { newUser, startTestApp, type TestApp } from './support/test-app';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    // With Redis the processors live in apps/worker: start its module as a second process would.
+    if (t.env.REDIS_URL) {
+      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
+        logger: false,
+      });
+      await worker.init();
+    }
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.close();
+  });
+
+  it('uses the backend the configuration asks for', () => {
+    expect(t.app.get(JobBackend).kind).toBe(t.env.REDIS_URL ? 'redis' : 'postgres');
+  });
+
+  it('declares the daily purge schedule once, however often it starts', async () => {
+    const queue = t.app.get(JobBackend).queue(QueueName.Maintenance);
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.filter((s: { key: string }) => s.key === JobName.PurgeExpiredSessions)).toHaveLength(1);
+  });
+
+  it('runs an enqueued job in a worker: expired refresh tokens are purged, live ones kept', async () => {
+    const dataSource = t.app.get(DataSource);
+    const expired = await t.http().post('/api/auth/register').send(newUser('expired')).expect(201);
+    const live = await t.http().post('/api/auth/register').send(newUser('live')).expect(201);
+    await dataSource.query(
+      `UPDATE refresh_tokens SET expires_at = now() - interval '30 days'
+        WHERE session_id IN (SELECT id FROM auth_sessions WHERE user_id = $1)`,
+      [expired.body.user.id],
+    );
+    const countFor = async (userId: string) => {
+      const [{ count }] = (await dataSource.query(
+        `SELECT count(*)::int AS count FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id WHERE s.user_id = $1`,
+        [userId],
+      )) as Array<{ count: number }>;
+      return count;
+    };
+    expect(await countFor(expired.body.user.id)).toBe(1);
+
+    const jobId = await t.app.get(JobQueue).enqueue(JobName.PurgeExpiredSessions, { retentionDays: 7 });
+    const queue = t.app.get(JobBackend).queue(QueueName.Maintenance);
+    const finished = await waitFor(async () => {
+      const job = await queue.getJob(jobId);
+      return job?.finishedOn ? job : undefined;
+    });
+    expect(finished.returnvalue).toEqual({ deleted: expect.any(Number) });
+    expect(await countFor(expired.body.user.id)).toBe(0);
+    expect(await countFor(live.body.user.id)).toBe(1);
+  });
+});
