@@ -1,1 +1,2 @@
 export { createTestEnvironment, type TestEnvironment } from './test-environment';
+export { openTestDataSource, type TestDataSource } from './test-data-source';

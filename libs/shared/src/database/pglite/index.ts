@@ -1,0 +1,5 @@
+export {
+  PgliteWireServer,
+  type PgliteWireServerLogger,
+  type PgliteWireServerOptions,
+} from './pglite-wire-server';
