@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options';
 import { PgliteWireServer } from '../database/pglite';
 import { createTestEnvironment } from './test-environment';
@@ -12,9 +12,8 @@ export interface TestDataSource {
  * A migrated database for one integration spec: a fresh PostgreSQL database when `DATABASE_URL` is set,
  * else an in-memory PGlite behind the wire server. The same TypeORM `postgres` driver either way.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export async function openTestDataSource(
-  entities: Array<Function | EntitySchema>,
+  entities: NonNullable<DataSourceOptions['entities']>,
   poolSize = 8,
 ): Promise<TestDataSource> {
   const environment = await createTestEnvironment();
