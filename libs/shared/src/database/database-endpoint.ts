@@ -12,6 +12,7 @@ import { PgliteWireServer } from './pglite';
 @Injectable()
 export class DatabaseEndpoint implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
+  private readonly dependents: Array<() => Promise<void>> = [];
 
   private constructor(
     readonly url: string,
@@ -37,9 +38,18 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
       : `embedded PGlite, data in ${this.location}, served on ${this.url}`;
   }
 
-  /** Close the TypeORM pool before the embedded server under it, so no client sees a dead socket. */
+  /**
+   * Registers something that talks to this database (a pool, a job queue) and must close before it does,
+   * whatever order Nest runs shutdown hooks in. `close` must be idempotent.
+   */
+  closeBeforeMe(close: () => Promise<void>): void {
+    this.dependents.push(close);
+  }
+
+  /** Close every client (TypeORM's pool, BullMQ's) before the embedded server under them. */
   async onApplicationShutdown(): Promise<void> {
     if (!this.embedded) return;
+    await Promise.allSettled(this.dependents.map((close) => close()));
     const dataSource = this.moduleRef?.get(DataSource, { strict: false });
     if (dataSource?.isInitialized) await dataSource.destroy();
     await this.embedded.close();

@@ -36,6 +36,7 @@ export function loggingOptions(config: AppConfig): Params {
           method: request.method,
           url: request.url,
         }),
+        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },
     },
   };

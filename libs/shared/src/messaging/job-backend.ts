@@ -34,6 +34,7 @@ export class JobBackend implements OnApplicationShutdown {
     private readonly database: DatabaseEndpoint,
   ) {
     this.kind = config.redis ? 'redis' : 'postgres';
+    if (this.kind === 'postgres') database.closeBeforeMe(() => this.close());
   }
 
   describe(): string {
@@ -57,8 +58,12 @@ export class JobBackend implements OnApplicationShutdown {
     return worker;
   }
 
-  /** Stop taking jobs (waiting for running ones), then close the producers. */
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
+  /** Stop taking jobs (waiting for running ones), then close the producers. Idempotent. */
+  async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.workers.length = 0;
