@@ -14,8 +14,11 @@ export class PurgeExpiredSessionsProcessor implements OnApplicationBootstrap {
     private readonly jobs: JobQueue,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule(JobName.PurgeExpiredSessions, '30 3 * * *', { retentionDays: RETENTION_DAYS });
+  /** Declared in the background: a queue that is down (Redis restarting) must not stop the API starting. */
+  onApplicationBootstrap(): void {
+    this.jobs
+      .schedule(JobName.PurgeExpiredSessions, '30 3 * * *', { retentionDays: RETENTION_DAYS })
+      .catch((error: unknown) => this.logger.warn(`Could not declare the purge schedule: ${String(error)}`));
   }
 
   @OnJob(JobName.PurgeExpiredSessions)

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { DomainError, IS_PUBLIC } from '#monay/shared';
+import { IS_PUBLIC } from '#monay/shared';
 import { InvalidTokenError } from '../../domain/identity.errors';
 
 /** Global: every route needs a valid access token unless marked `@Public()`. */
@@ -20,8 +20,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
-    if (error instanceof DomainError) throw error;
-    if (error || !user) {
+    // Errors from validate() (a domain refusal, or the database being down) keep their meaning;
+    // passport-jwt reports token problems in `info`, never in `error`.
+    if (error) throw error;
+    if (!user) {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
       throw new InvalidTokenError(expired);
     }
