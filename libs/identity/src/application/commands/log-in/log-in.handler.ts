@@ -1,11 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { normalizeEmail } from '../../../domain/credentials';
 import { InvalidCredentialsError } from '../../../domain/identity.errors';
 import { PasswordHasher } from '../../../infrastructure/password-hasher';
 import { SessionRepository } from '../../../infrastructure/session.repository';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
 import { UserRepository } from '../../../infrastructure/user.repository';
+import { newSession } from '../../new-session';
 import { toUserView } from '../../user-view';
 import { LogInCommand } from './log-in.command';
 
@@ -26,29 +26,9 @@ export class LogInHandler implements ICommandHandler<LogInCommand> {
       : await this.hasher.verifyAgainstDummy(password);
     if (!user || !valid || user.status !== 'active') throw new InvalidCredentialsError();
 
-    const now = new Date();
-    const sessionId = randomUUID();
-    const refresh = this.tokens.newRefreshToken();
-    await this.sessions.open(
-      {
-        id: sessionId,
-        userId: user.id,
-        createdAt: now,
-        revokedAt: null,
-        revokedReason: null,
-        userAgent: client.userAgent ?? null,
-        ip: client.ip ?? null,
-      },
-      {
-        id: randomUUID(),
-        sessionId,
-        tokenHash: refresh.hash,
-        expiresAt: refresh.expiresAt,
-        createdAt: now,
-        usedAt: null,
-      },
-    );
-    const tokens = await this.tokens.pair({ sub: user.id, sid: sessionId, roles: user.roles }, refresh.token);
+    const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
+    await this.sessions.open(session, token);
+    const tokens = await this.tokens.pair({ sub: user.id, sid: session.id, roles: user.roles }, refreshToken);
     return { user: toUserView(user), tokens };
   }
 }

@@ -4,6 +4,7 @@ import { assertPasswordPolicy, normalizeEmail, normalizePhone } from '../../../d
 import { PasswordHasher } from '../../../infrastructure/password-hasher';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
 import { UserRepository } from '../../../infrastructure/user.repository';
+import { newSession } from '../../new-session';
 import { toUserView } from '../../user-view';
 import { RegisteredUser, RegisterUserCommand } from './register-user.command';
 
@@ -29,29 +30,9 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
       createdAt: now,
       updatedAt: now,
     };
-    const sessionId = randomUUID();
-    const refresh = this.tokens.newRefreshToken();
-    await this.users.createWithSession(
-      user,
-      {
-        id: sessionId,
-        userId: user.id,
-        createdAt: now,
-        revokedAt: null,
-        revokedReason: null,
-        userAgent: client.userAgent ?? null,
-        ip: client.ip ?? null,
-      },
-      {
-        id: randomUUID(),
-        sessionId,
-        tokenHash: refresh.hash,
-        expiresAt: refresh.expiresAt,
-        createdAt: now,
-        usedAt: null,
-      },
-    );
-    const tokens = await this.tokens.pair({ sub: user.id, sid: sessionId, roles: user.roles }, refresh.token);
+    const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
+    await this.users.createWithSession(user, session, token);
+    const tokens = await this.tokens.pair({ sub: user.id, sid: session.id, roles: user.roles }, refreshToken);
     return { user: toUserView(user), tokens };
   }
 }
