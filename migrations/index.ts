@@ -1,4 +1,16 @@
 import { Identity1763700000000 } from './1763700000000-identity';
+import { OutboxAndIdempotency1763750000000 } from './1763750000000-outbox-and-idempotency';
+import { Ledger1763800000000 } from './1763800000000-ledger';
+import { Wallet1763800100000 } from './1763800100000-wallet';
+import { Transfers1763800200000 } from './1763800200000-transfers';
+import { Insights1763800300000 } from './1763800300000-insights';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
-export const migrations = [Identity1763700000000];
+export const migrations = [
+  Identity1763700000000,
+  OutboxAndIdempotency1763750000000,
+  Ledger1763800000000,
+  Wallet1763800100000,
+  Transfers1763800200000,
+  Insights1763800300000,
+];

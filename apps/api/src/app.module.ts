@@ -1,6 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule, JwtAuthGuard } from '#monay/identity';
+import { InsightsModule } from '#monay/insights';
+import { LedgerModule } from '#monay/ledger';
+import { TransfersModule } from '#monay/transfers';
+import { WalletModule } from '#monay/wallet';
 import { AppConfig, CoreModule, HttpPlatformModule } from '#monay/shared';
 
 @Module({})
@@ -12,6 +16,10 @@ export class AppModule {
         CoreModule.forRoot(config, { processors: config.jobsInProcess }),
         HttpPlatformModule,
         IdentityModule,
+        LedgerModule,
+        WalletModule,
+        TransfersModule,
+        InsightsModule,
       ],
       // After the rate limiter (HttpPlatformModule's guard), every route needs a token unless @Public().
       providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],

@@ -7,6 +7,7 @@ import { LogInHandler } from './application/commands/log-in/log-in.handler';
 import { LogOutHandler } from './application/commands/log-out/log-out.handler';
 import { RefreshSessionHandler } from './application/commands/refresh-session/refresh-session.handler';
 import { RegisterUserHandler } from './application/commands/register-user/register-user.handler';
+import { FindUsersHandler } from './application/queries/find-users/find-users.handler';
 import { GetProfileHandler } from './application/queries/get-profile/get-profile.handler';
 import { PasswordHasher } from './infrastructure/password-hasher';
 import { PurgeExpiredSessionsProcessor } from './infrastructure/purge-expired-sessions.processor';
@@ -40,6 +41,7 @@ import { JwtStrategy } from './interface/http/jwt.strategy';
     RefreshSessionHandler,
     LogOutHandler,
     GetProfileHandler,
+    FindUsersHandler,
     PurgeExpiredSessionsProcessor,
   ],
   exports: [JwtAuthGuard],

@@ -8,3 +8,4 @@ export {
 export { GetProfileQuery } from './application/queries/get-profile/get-profile.query';
 export type { UserView } from './application/user-view';
 export * from './domain/identity.errors';
+export { FindUsersQuery, type UserDirectoryEntry } from './application/queries/find-users/find-users.query';

@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
 import { CqrsModule, UnhandledExceptionBus } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { Subscription } from 'rxjs';
@@ -8,6 +8,21 @@ import { DatabaseModule } from './database/database.module';
 import { loggingOptions } from './logging/logging';
 import { JobsModule } from './messaging/jobs.module';
 import { RedisModule } from './redis/redis.module';
+import { UnitOfWork } from './database/unit-of-work';
+import { EventConsumers } from './messaging/event-consumer';
+import { IdempotencyStore } from './messaging/idempotency';
+import { IdempotentExecutor } from './messaging/idempotent-executor';
+import { OutboxWriter } from './messaging/outbox';
+import { OutboxRelay } from './messaging/outbox-relay';
+
+const SHARED_SERVICES = [
+  UnitOfWork,
+  OutboxWriter,
+  OutboxRelay,
+  EventConsumers,
+  IdempotencyStore,
+  IdempotentExecutor,
+];
 
 /** Errors thrown in event handlers never reach an exception filter: log them here (STYLE.md). */
 @Injectable()
@@ -26,7 +41,11 @@ class UnhandledExceptionLogger implements OnModuleDestroy {
   }
 }
 
-/** What every process needs: configuration, logs, database, Redis, jobs and the CQRS buses. */
+/**
+ * What every process needs: configuration, logs, database, Redis, jobs, the CQRS buses, the unit of work,
+ * idempotency and the outbox with its relay (every process relays; SKIP LOCKED keeps them apart).
+ */
+@Global()
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, options: { processors: boolean }): DynamicModule {
@@ -40,7 +59,8 @@ export class CoreModule {
         JobsModule.forRoot({ processors: options.processors }),
         CqrsModule.forRoot(),
       ],
-      providers: [UnhandledExceptionLogger],
+      providers: [UnhandledExceptionLogger, ...SHARED_SERVICES],
+      exports: [CqrsModule, ...SHARED_SERVICES],
     };
   }
 }

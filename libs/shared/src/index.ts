@@ -18,3 +18,20 @@ export { JobBackend } from './messaging/job-backend';
 export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
+export { UnitOfWork } from './database/unit-of-work';
+export { OutboxWriter, PublishedEvent, type OutboxMessage } from './messaging/outbox';
+export { OutboxRelay } from './messaging/outbox-relay';
+export { EventConsumers, type EventConsumer } from './messaging/event-consumer';
+export {
+  IdempotencyStore,
+  IdempotencyKeyRequiredError,
+  IdempotencyKeyReusedError,
+  IdempotencyConflictError,
+  assertIdempotencyKey,
+  requestHash,
+  type StoredResponse,
+  type IdempotentRequest,
+} from './messaging/idempotency';
+export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
+export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
+export { IsMoneyAmount, IsCurrencyCode } from './http/amount.validator';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
 import { EmailTakenError, PhoneTakenError } from '../domain/identity.errors';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
@@ -18,6 +18,15 @@ export class UserRepository {
 
   findById(id: string): Promise<UserOrmEntity | null> {
     return this.dataSource.getRepository(UserOrmEntity).findOneBy({ id });
+  }
+
+  async findMany(by: { ids: string[]; emails: string[]; phones: string[] }): Promise<UserOrmEntity[]> {
+    const where = [
+      ...(by.ids.length ? [{ id: In(by.ids) }] : []),
+      ...(by.emails.length ? [{ email: In(by.emails) }] : []),
+      ...(by.phones.length ? [{ phone: In(by.phones) }] : []),
+    ];
+    return where.length ? this.dataSource.getRepository(UserOrmEntity).find({ where }) : [];
   }
 
   /** The user, their first session and its refresh token: all or nothing. */

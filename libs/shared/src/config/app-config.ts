@@ -39,6 +39,33 @@ const schema = z
     AUTH_THROTTLE_LIMIT: z.coerce.number().int().min(1).default(10),
     RUN_JOBS_IN_PROCESS: flag.optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    TRANSFER_FEE_P2P: z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.10')
+      .default('0'),
+    TRANSFER_FEE_BATCH: z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.50')
+      .default('0'),
+    EURC_USD_PRICE: z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
+      .default('1.08'),
+    LIMIT_TIERS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        try {
+          return limitTiersSchema.parse(JSON.parse(value));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be JSON such as {"1":{"daily":"1000.00","monthly":"30000.00"}}',
+          });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -47,6 +74,19 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
   });
+
+const usd = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/);
+const tierOverride = z
+  .object({ perTransaction: usd, daily: usd, monthly: usd, maxPerHour: z.number().int().min(1) })
+  .partial()
+  .strict();
+const limitTiersSchema = z
+  .object({ '1': tierOverride, '2': tierOverride, '3': tierOverride })
+  .partial()
+  .strict();
+
+/** Per-KYC-level overrides of the wallet limits, in USD decimal strings. */
+export type LimitTierOverrides = z.infer<typeof limitTiersSchema>;
 
 type Env = z.infer<typeof schema>;
 
@@ -77,6 +117,11 @@ export class AppConfig {
   readonly throttle: { limit: number; ttlSeconds: number; authLimit: number };
   readonly jobsInProcess: boolean;
   readonly shutdownTimeoutMs: number;
+  /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
+  readonly referencePrices: Record<string, string>;
+  readonly limitTiers: LimitTierOverrides;
+  /** Transfer fees in the currency moved: internal P2P per transfer, batch once per batch. */
+  readonly fees: { p2p: string; batch: string };
 
   constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
     this.env = env.NODE_ENV;
@@ -119,6 +164,9 @@ export class AppConfig {
     // Embedded mode has one process, so it hosts the job processors; with Redis, apps/worker does.
     this.jobsInProcess = env.RUN_JOBS_IN_PROCESS ?? !env.REDIS_URL;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.referencePrices = { EURC: env.EURC_USD_PRICE };
+    this.limitTiers = env.LIMIT_TIERS ?? {};
+    this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
   }
 
   get isProduction(): boolean {

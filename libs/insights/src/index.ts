@@ -1,0 +1,3 @@
+export { InsightsModule } from './insights.module';
+export { ProjectionRebuilder } from './projection-rebuilder';
+export { InsightsRepository } from './insights.repository';

@@ -1,0 +1,75 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '#monay/identity';
+import { Money, STABLECOINS, type CurrencyCode } from '#monay/kernel';
+import { WalletAccess } from '#monay/wallet';
+import { InsightsRepository } from './insights.repository';
+import { decodeCursor, encodeCursor, HistoryQueryDto } from './history-query.dto';
+
+/** Read models: served from projection tables, never from the ledger or another context's tables. */
+@ApiTags('insights')
+@ApiBearerAuth()
+@Controller()
+export class InsightsController {
+  constructor(
+    private readonly insights: InsightsRepository,
+    private readonly wallets: WalletAccess,
+  ) {}
+
+  @Get('consumer/portfolio')
+  async portfolio(@CurrentUser() user: AuthUser) {
+    const totals = new Map(
+      (await this.insights.portfolio(user.userId)).map((row) => [row.currency, row.total]),
+    );
+    let totalUsd = Money.zero('USD');
+    const breakdown = STABLECOINS.map((currency: CurrencyCode) => {
+      const total = Money.of(totals.get(currency) ?? 0n, currency);
+      const usdValue = this.wallets.usdValue(total);
+      totalUsd = totalUsd.plus(usdValue);
+      return {
+        currency,
+        total: total.toDecimalString(),
+        usdValue: usdValue.toDecimalString(),
+        provider: 'monay',
+      };
+    });
+    return { success: true, totalUSD: totalUsd.toDecimalString(), breakdown, primaryProvider: 'monay' };
+  }
+
+  @Get('transactions')
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'currency', required: false })
+  @ApiQuery({ name: 'type', required: false, enum: ['deposit', 'transfer_out', 'transfer_in'] })
+  async transactions(@CurrentUser() user: AuthUser, @Query() query: HistoryQueryDto) {
+    const limit = query.limit ?? 20;
+    const rows = await this.insights.activity(user.userId, {
+      limit: limit + 1,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      currency: query.currency,
+      type: query.type,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      success: true,
+      transactions: page.map((row) => {
+        const currency = row.currency as CurrencyCode;
+        return {
+          id: row.referenceId,
+          type: row.type,
+          status: row.status,
+          amount: Money.of(row.amount, currency).toDecimalString(),
+          fee: Money.of(row.fee, currency).toDecimalString(),
+          currency,
+          counterparty: row.counterpartyUserId ? { userId: row.counterpartyUserId } : null,
+          batchId: row.batchId,
+          note: row.note,
+          ...(row.failureCode && { failureCode: row.failureCode }),
+          occurredAt: row.occurredAt.toISOString(),
+        };
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null,
+    };
+  }
+}

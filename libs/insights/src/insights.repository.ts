@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface ActivityRow {
+  id: string;
+  userId: string;
+  type: 'deposit' | 'transfer_out' | 'transfer_in';
+  referenceId: string;
+  batchId: string | null;
+  counterpartyUserId: string | null;
+  currency: string;
+  amount: bigint;
+  fee: bigint;
+  status: 'completed' | 'failed';
+  failureCode: string | null;
+  note: string | null;
+  occurredAt: Date;
+}
+
+interface StoredActivity {
+  id: string;
+  type: ActivityRow['type'];
+  reference_id: string;
+  batch_id: string | null;
+  counterparty_user_id: string | null;
+  currency: string;
+  amount: string;
+  fee: string;
+  status: ActivityRow['status'];
+  failure_code: string | null;
+  note: string | null;
+  occurred_at: Date;
+}
+
+@Injectable()
+export class InsightsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async addToPortfolio(tx: EntityManager, userId: string, currency: string, delta: bigint): Promise<void> {
+    await tx.query(
+      `INSERT INTO portfolio_balances (user_id, currency, total) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, currency) DO UPDATE SET total = portfolio_balances.total + EXCLUDED.total, updated_at = now()`,
+      [userId, currency, delta.toString()],
+    );
+  }
+
+  async portfolio(userId: string): Promise<Array<{ currency: string; total: bigint }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT currency, total::text AS total FROM portfolio_balances WHERE user_id = $1 ORDER BY currency`,
+      [userId],
+    )) as Array<{ currency: string; total: string }>;
+    return rows.map((row) => ({ currency: row.currency, total: BigInt(row.total) }));
+  }
+
+  async addActivity(tx: EntityManager, rows: ActivityRow[]): Promise<void> {
+    for (const row of rows) {
+      await tx.query(
+        `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
+        [
+          row.id,
+          row.userId,
+          row.type,
+          row.referenceId,
+          row.batchId,
+          row.counterpartyUserId,
+          row.currency,
+          row.amount.toString(),
+          row.fee.toString(),
+          row.status,
+          row.failureCode,
+          row.note,
+          row.occurredAt,
+        ],
+      );
+    }
+  }
+
+  /** Newest first; `after` is the (occurred_at, id) of the last row of the previous page. */
+  async activity(
+    userId: string,
+    filter: { limit: number; after?: { occurredAt: Date; id: string }; currency?: string; type?: string },
+  ): Promise<Array<Omit<ActivityRow, 'userId'>>> {
+    const conditions = ['user_id = $1'];
+    const values: unknown[] = [userId];
+    if (filter.after) {
+      values.push(filter.after.occurredAt, filter.after.id);
+      conditions.push(`(occurred_at, id) < ($${values.length - 1}, $${values.length})`);
+    }
+    if (filter.currency) {
+      values.push(filter.currency);
+      conditions.push(`currency = $${values.length}`);
+    }
+    if (filter.type) {
+      values.push(filter.type);
+      conditions.push(`type = $${values.length}`);
+    }
+    values.push(filter.limit);
+    const rows = (await this.dataSource.query(
+      `SELECT id, type, reference_id, batch_id, counterparty_user_id, currency, amount::text AS amount, fee::text AS fee,
+              status, failure_code, note, occurred_at
+         FROM activity WHERE ${conditions.join(' AND ')}
+        ORDER BY occurred_at DESC, id DESC LIMIT $${values.length}`,
+      values,
+    )) as StoredActivity[];
+    return rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      referenceId: row.reference_id,
+      batchId: row.batch_id,
+      counterpartyUserId: row.counterparty_user_id,
+      currency: row.currency,
+      amount: BigInt(row.amount),
+      fee: BigInt(row.fee),
+      status: row.status,
+      failureCode: row.failure_code,
+      note: row.note,
+      occurredAt: row.occurred_at,
+    }));
+  }
+
+  /** Empties the read models and their consumers' memory, for a rebuild from the journal. */
+  async reset(tx: EntityManager, consumers: string[]): Promise<void> {
+    await tx.query(`DELETE FROM portfolio_balances`);
+    await tx.query(`DELETE FROM activity`);
+    await tx.query(`DELETE FROM processed_events WHERE consumer = ANY($1::text[])`, [consumers]);
+  }
+}

@@ -1,0 +1,422 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Hold, TransactionStatus } from '../domain/hold';
+import type { EntryInput, LedgerEntry } from '../domain/journal';
+import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } from '../domain/ledger-account';
+
+interface AccountRow {
+  id: string;
+  owner_id: string | null;
+  currency: string;
+  kind: AccountKind;
+  qualifier: string;
+  allow_negative: boolean;
+  created_at: Date;
+}
+
+interface BalanceRow {
+  id: string;
+  currency: string;
+  posted: string;
+  pending_debits: string;
+}
+
+interface HoldRow {
+  id: string;
+  kind: string;
+  status: TransactionStatus;
+  reference: string | null;
+  hold_account_id: string;
+  hold_counter_account_id: string;
+  hold_currency: string;
+  hold_amount: string;
+  posted_amount: string | null;
+  expires_at: Date | null;
+  resolved_at: Date | null;
+  created_at: Date;
+}
+
+interface EntryRow {
+  id: string;
+  transaction_id: string;
+  account_id: string;
+  currency: string;
+  amount: string;
+  created_at: Date;
+}
+
+const ACCOUNT_COLUMNS = 'id, owner_id, currency, kind, qualifier, allow_negative, created_at';
+const HOLD_COLUMNS =
+  'id, kind, status, reference, hold_account_id, hold_counter_account_id, hold_currency, hold_amount, ' +
+  'posted_amount, expires_at, resolved_at, created_at';
+
+export interface NewTransaction {
+  id: string;
+  kind: string;
+  reference: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface NewHold extends NewTransaction {
+  accountId: string;
+  counterAccountId: string;
+  currency: string;
+  amount: bigint;
+  expiresAt: Date | null;
+}
+
+/**
+ * Every statement of the ledger. Each method runs on the manager it is given (the caller's open
+ * transaction, or a plain manager for reads): the ledger never opens a transaction or a connection itself.
+ * Amounts travel as decimal strings (`bigint` columns come back from node-postgres as strings) and are
+ * turned into `bigint` here, never into `number`.
+ */
+@Injectable()
+export class LedgerRepository {
+  /** Opens the missing user wallets of `ownerId`; existing ones are left alone (concurrent opens are safe). */
+  async insertUserAccounts(
+    tx: EntityManager,
+    ownerId: string,
+    accounts: { id: string; currency: string }[],
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger_accounts (id, owner_id, currency, kind, allow_negative)
+       SELECT a.id, $1, a.currency, 'user_wallet', false
+         FROM unnest($2::uuid[], $3::text[]) AS a(id, currency)
+       ON CONFLICT ON CONSTRAINT ledger_accounts_owner_currency_kind_key DO NOTHING`,
+      [ownerId, accounts.map((a) => a.id), accounts.map((a) => a.currency)],
+    );
+  }
+
+  async findUserAccounts(
+    tx: EntityManager,
+    ownerId: string,
+    currencies?: string[],
+  ): Promise<LedgerAccount[]> {
+    const rows = (await tx.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+        WHERE owner_id = $1 AND ($2::text[] IS NULL OR currency = ANY($2::text[]))
+        ORDER BY currency, kind`,
+      [ownerId, currencies ?? null],
+    )) as AccountRow[];
+    return rows.map(toAccount);
+  }
+
+  async findUserAccountsOf(
+    tx: EntityManager,
+    ownerIds: string[],
+    currencies: string[],
+  ): Promise<LedgerAccount[]> {
+    const rows = (await tx.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+        WHERE owner_id = ANY($1::uuid[]) AND currency = ANY($2::text[]) AND kind = 'user_wallet'`,
+      [ownerIds, currencies],
+    )) as AccountRow[];
+    return rows.map(toAccount);
+  }
+
+  /** The new system account, or undefined when it already exists (or a concurrent insert won). */
+  async insertSystemAccount(
+    tx: EntityManager,
+    id: string,
+    kind: SystemAccountKind,
+    currency: string,
+    qualifier: string,
+  ): Promise<LedgerAccount | undefined> {
+    const rows = (await tx.query(
+      `INSERT INTO ledger_accounts (id, owner_id, currency, kind, qualifier, allow_negative)
+       VALUES ($1, NULL, $2, $3, $4, true)
+       ON CONFLICT (kind, currency, qualifier) WHERE owner_id IS NULL DO NOTHING
+       RETURNING ${ACCOUNT_COLUMNS}`,
+      [id, currency, kind, qualifier],
+    )) as AccountRow[];
+    return rows[0] && toAccount(rows[0]);
+  }
+
+  async findSystemAccount(
+    tx: EntityManager,
+    kind: SystemAccountKind,
+    currency: string,
+    qualifier: string,
+  ): Promise<LedgerAccount | undefined> {
+    const rows = (await tx.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+        WHERE owner_id IS NULL AND kind = $1 AND currency = $2 AND qualifier = $3`,
+      [kind, currency, qualifier],
+    )) as AccountRow[];
+    return rows[0] && toAccount(rows[0]);
+  }
+
+  /** Reads accounts without locking them (an account's identity, currency and kind never change). */
+  async findAccounts(tx: EntityManager, ids: string[]): Promise<LedgerAccount[]> {
+    const rows = (await tx.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as AccountRow[];
+    return rows.map(toAccount);
+  }
+
+  /**
+   * Changes an account's cached balances in one guarded statement, which also takes the row lock: it applies
+   * only if `pending_debits` stays non-negative and, unless the account may go negative, so does
+   * `posted - pending_debits`. Returns false (nothing changed) when the guard refuses.
+   */
+  async applyBalanceChange(
+    tx: EntityManager,
+    accountId: string,
+    postedDelta: bigint,
+    pendingDelta: bigint,
+  ): Promise<boolean> {
+    const [, affected] = (await tx.query(
+      `UPDATE ledger_accounts
+          SET posted = posted + $2::bigint, pending_debits = pending_debits + $3::bigint
+        WHERE id = $1
+          AND pending_debits + $3::bigint >= 0
+          AND (allow_negative OR posted + $2::bigint - (pending_debits + $3::bigint) >= 0)`,
+      [accountId, postedDelta.toString(), pendingDelta.toString()],
+    )) as [unknown[], number];
+    return affected === 1;
+  }
+
+  /** The cached columns as they are (for error details after a refused change). */
+  async cachedBalance(
+    tx: EntityManager,
+    accountId: string,
+  ): Promise<{ posted: bigint; pendingDebits: bigint } | undefined> {
+    const rows = (await tx.query(
+      `SELECT id, currency, posted::text, pending_debits::text FROM ledger_accounts WHERE id = $1`,
+      [accountId],
+    )) as BalanceRow[];
+    return rows[0] && { posted: BigInt(rows[0].posted), pendingDebits: BigInt(rows[0].pending_debits) };
+  }
+
+  /**
+   * A posted transaction and its entries in one statement (the foreign key from the entries is checked at
+   * the end of the statement, when the transaction row exists).
+   */
+  async insertPostedTransaction(
+    tx: EntityManager,
+    transaction: NewTransaction,
+    entries: readonly EntryInput[],
+  ): Promise<void> {
+    await tx.query(
+      `WITH t AS (
+         INSERT INTO ledger_transactions (id, kind, status, reference, metadata)
+         VALUES ($1::uuid, $2, 'posted', $3, $4::jsonb)
+       )
+       INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
+       SELECT $1::uuid, e.account_id, e.currency, e.amount
+         FROM unnest($5::uuid[], $6::text[], $7::bigint[]) AS e(account_id, currency, amount)`,
+      [
+        transaction.id,
+        transaction.kind,
+        transaction.reference,
+        toJson(transaction.metadata),
+        ...entryArrays(entries),
+      ],
+    );
+  }
+
+  async insertHold(tx: EntityManager, hold: NewHold): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger_transactions
+         (id, kind, status, reference, metadata, hold_account_id, hold_counter_account_id, hold_currency,
+          hold_amount, expires_at)
+       VALUES ($1, $2, 'pending', $3, $4::jsonb, $5, $6, $7, $8::bigint, $9)`,
+      [
+        hold.id,
+        hold.kind,
+        hold.reference,
+        toJson(hold.metadata),
+        hold.accountId,
+        hold.counterAccountId,
+        hold.currency,
+        hold.amount.toString(),
+        hold.expiresAt,
+      ],
+    );
+  }
+
+  /**
+   * Locks a hold's row until the caller's transaction ends, so concurrent post/void/expiry of one hold
+   * resolve one after the other (and all but the first see it resolved). Also returns the database clock.
+   */
+  async lockHold(tx: EntityManager, holdId: string): Promise<{ hold: Hold; now: Date } | undefined> {
+    const rows = (await tx.query(
+      `SELECT ${HOLD_COLUMNS}, statement_timestamp() AS now FROM ledger_transactions
+        WHERE id = $1 AND hold_account_id IS NOT NULL
+        FOR UPDATE`,
+      [holdId],
+    )) as Array<HoldRow & { now: Date }>;
+    return rows[0] && { hold: toHold(rows[0]), now: rows[0].now };
+  }
+
+  async findHold(tx: EntityManager, holdId: string): Promise<Hold | undefined> {
+    const rows = (await tx.query(
+      `SELECT ${HOLD_COLUMNS} FROM ledger_transactions WHERE id = $1 AND hold_account_id IS NOT NULL`,
+      [holdId],
+    )) as HoldRow[];
+    return rows[0] && toHold(rows[0]);
+  }
+
+  /** Pending holds due at `now`, oldest first, locked; holds another transaction is resolving are skipped. */
+  async lockPastDueHolds(tx: EntityManager, now: Date, limit: number): Promise<Hold[]> {
+    const rows = (await tx.query(
+      `SELECT ${HOLD_COLUMNS} FROM ledger_transactions
+        WHERE status = 'pending' AND expires_at <= $1
+        ORDER BY expires_at, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    )) as HoldRow[];
+    return rows.map(toHold);
+  }
+
+  async insertEntries(
+    tx: EntityManager,
+    transactionId: string,
+    entries: readonly EntryInput[],
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
+       SELECT $1::uuid, e.account_id, e.currency, e.amount
+         FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS e(account_id, currency, amount)`,
+      [transactionId, ...entryArrays(entries)],
+    );
+  }
+
+  async markHoldPosted(tx: EntityManager, holdId: string, postedAmount: bigint): Promise<void> {
+    await tx.query(
+      `UPDATE ledger_transactions
+          SET status = 'posted', posted_amount = $2::bigint, resolved_at = statement_timestamp()
+        WHERE id = $1 AND status = 'pending'`,
+      [holdId, postedAmount.toString()],
+    );
+  }
+
+  /** Voided or expired at `at` (default: the database clock). */
+  async markHoldsReleased(
+    tx: EntityManager,
+    holdIds: string[],
+    status: 'voided' | 'expired',
+    at?: Date,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE ledger_transactions
+          SET status = $2, resolved_at = coalesce($3::timestamptz, statement_timestamp())
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [holdIds, status, at ?? null],
+    );
+  }
+
+  /** User accounts' cached balances (a user account's balance is its cached row, kept equal to its entries). */
+  async ownerBalances(tx: EntityManager, ownerId: string): Promise<AccountBalance[]> {
+    const rows = (await tx.query(
+      `SELECT id, currency, posted::text, pending_debits::text FROM ledger_accounts
+        WHERE owner_id = $1 ORDER BY currency, kind`,
+      [ownerId],
+    )) as BalanceRow[];
+    return rows.map(toBalance);
+  }
+
+  /** One account's balance: cached for user accounts, the sum of its entries for system accounts. */
+  async accountBalance(tx: EntityManager, accountId: string): Promise<AccountBalance | undefined> {
+    const rows = (await tx.query(
+      `SELECT a.id, a.currency, a.pending_debits::text,
+              (CASE WHEN a.owner_id IS NOT NULL THEN a.posted
+                    ELSE (SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id)
+               END)::text AS posted
+         FROM ledger_accounts a WHERE a.id = $1`,
+      [accountId],
+    )) as BalanceRow[];
+    return rows[0] && toBalance(rows[0]);
+  }
+
+  /** Σ entries of a system account (0 if it was never opened). */
+  async systemBalance(
+    tx: EntityManager,
+    kind: SystemAccountKind,
+    currency: string,
+    qualifier: string,
+  ): Promise<bigint> {
+    const [row] = (await tx.query(
+      `SELECT coalesce(sum(e.amount), 0)::text AS total
+         FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id
+        WHERE a.owner_id IS NULL AND a.kind = $1 AND a.currency = $2 AND a.qualifier = $3`,
+      [kind, currency, qualifier],
+    )) as Array<{ total: string }>;
+    return BigInt(row.total);
+  }
+
+  async entriesOf(tx: EntityManager, transactionId: string): Promise<LedgerEntry[]> {
+    const rows = (await tx.query(
+      `SELECT id::text, transaction_id, account_id, currency, amount::text, created_at
+         FROM ledger_entries WHERE transaction_id = $1 ORDER BY id`,
+      [transactionId],
+    )) as EntryRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      transactionId: row.transaction_id,
+      accountId: row.account_id,
+      currency: row.currency,
+      amount: BigInt(row.amount),
+      createdAt: row.created_at,
+    }));
+  }
+}
+
+function toAccount(row: AccountRow): LedgerAccount {
+  return Object.freeze({
+    id: row.id,
+    ownerId: row.owner_id,
+    currency: row.currency,
+    kind: row.kind,
+    qualifier: row.qualifier,
+    allowNegative: row.allow_negative,
+    createdAt: row.created_at,
+  });
+}
+
+function toBalance(row: BalanceRow): AccountBalance {
+  const posted = BigInt(row.posted);
+  const pendingDebits = BigInt(row.pending_debits);
+  return {
+    accountId: row.id,
+    currency: row.currency,
+    posted,
+    pendingDebits,
+    available: posted - pendingDebits,
+  };
+}
+
+function toHold(row: HoldRow): Hold {
+  return {
+    id: row.id,
+    status: row.status,
+    kind: row.kind,
+    reference: row.reference,
+    accountId: row.hold_account_id,
+    counterAccountId: row.hold_counter_account_id,
+    currency: row.hold_currency,
+    amount: BigInt(row.hold_amount),
+    postedAmount: row.posted_amount === null ? null : BigInt(row.posted_amount),
+    expiresAt: row.expires_at,
+    resolvedAt: row.resolved_at,
+    createdAt: row.created_at,
+  };
+}
+
+function entryArrays(entries: readonly EntryInput[]): [string[], string[], string[]] {
+  return [
+    entries.map((e) => e.accountId),
+    entries.map((e) => e.currency),
+    entries.map((e) => e.amount.toString()),
+  ];
+}
+
+/** Metadata as JSON; a bigint in it (an amount) is written as its decimal string. */
+function toJson(metadata: Record<string, unknown>): string {
+  return JSON.stringify(metadata, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+}

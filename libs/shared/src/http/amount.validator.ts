@@ -1,0 +1,94 @@
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { parseAmountInput } from '../kernel/amount';
+import { CURRENCY_CODES, type CurrencyCode, isCurrencyCode, STABLECOINS } from '../kernel/currency';
+import { InvalidAmountError } from '../kernel/money';
+
+export interface MoneyAmountOptions {
+  /** The sibling property holding the currency code (default "currency"). */
+  currencyField?: string;
+  /** The currency when the sibling is absent (default USDC). */
+  defaultCurrency?: CurrencyCode;
+  /** Accept "0" (default: must be greater than zero). */
+  allowZero?: boolean;
+}
+
+export interface CurrencyCodeOptions {
+  /** Refuse USD: only the stablecoins a wallet holds. */
+  stablecoinOnly?: boolean;
+}
+
+/**
+ * The problem with the amount in `args`, worded as parseAmountInput words it, or null when it is fine.
+ * Pure, so `validate` and `defaultMessage` reach the same answer without sharing state between requests.
+ */
+function amountProblem(args: ValidationArguments): string | null {
+  const options = (args.constraints[0] ?? {}) as MoneyAmountOptions;
+  const sibling = (args.object as Record<string, unknown>)[options.currencyField ?? 'currency'];
+  let code: CurrencyCode;
+  if (sibling === undefined || sibling === null) code = options.defaultCurrency ?? 'USDC';
+  else if (isCurrencyCode(sibling)) code = sibling;
+  else return null; // the currency field's own validator reports an unknown currency
+  try {
+    parseAmountInput(args.value, code, { field: args.property, allowZero: options.allowZero });
+    return null;
+  } catch (error: unknown) {
+    if (error instanceof InvalidAmountError) return error.problem;
+    throw error;
+  }
+}
+
+@ValidatorConstraint({ name: 'isMoneyAmount', async: false })
+export class IsMoneyAmountConstraint implements ValidatorConstraintInterface {
+  validate(_value: unknown, args?: ValidationArguments): boolean {
+    return args === undefined || amountProblem(args) === null;
+  }
+
+  defaultMessage(args?: ValidationArguments): string {
+    const problem = args && amountProblem(args);
+    return problem || `${args?.property ?? 'amount'} must be a positive decimal string such as "12.50"`;
+  }
+}
+
+/**
+ * A money amount in a request DTO: a decimal string ("12.50") or JSON number, checked by parseAmountInput against
+ * the currency in the sibling field (its scale decides how many decimals are allowed). The message names the
+ * exact problem ("amount must have at most 2 decimal places for USD"). Turn the value into Money in the handler
+ * with parseAmountInput; this decorator only guards the door.
+ */
+export function IsMoneyAmount(options: MoneyAmountOptions = {}, validationOptions?: ValidationOptions) {
+  return (object: object, propertyName: string): void => {
+    registerDecorator({
+      name: 'isMoneyAmount',
+      target: object.constructor,
+      propertyName,
+      constraints: [options],
+      options: validationOptions,
+      validator: IsMoneyAmountConstraint,
+    });
+  };
+}
+
+/** A supported currency code: "currency must be one of USDC, USDT, PYUSD, EURC[, USD]". */
+export function IsCurrencyCode(options: CurrencyCodeOptions = {}, validationOptions?: ValidationOptions) {
+  const allowed = options.stablecoinOnly ? STABLECOINS : CURRENCY_CODES;
+  return (object: object, propertyName: string): void => {
+    registerDecorator({
+      name: 'isCurrencyCode',
+      target: object.constructor,
+      propertyName,
+      constraints: [allowed],
+      options: validationOptions,
+      validator: {
+        validate: (value: unknown) => isCurrencyCode(value) && allowed.includes(value),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'currency'} must be one of ${allowed.join(', ')}`,
+      },
+    });
+  };
+}

@@ -1,0 +1,170 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventConsumers, type EventConsumer } from './event-consumer';
+import { PublishedEvent } from './outbox';
+
+interface OutboxRow {
+  sequence: string;
+  event_id: string;
+  type: string;
+  aggregate_id: string;
+  user_ids: string[];
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+const BATCH = 200;
+
+function toEvent(row: OutboxRow): PublishedEvent {
+  return new PublishedEvent(
+    row.event_id,
+    row.sequence,
+    row.type,
+    row.aggregate_id,
+    row.user_ids,
+    row.payload,
+    row.occurred_at,
+  );
+}
+const IDLE_POLL_MS = 50;
+
+/**
+ * Publishes committed outbox rows, oldest first, at least once. A polling relay with
+ * `FOR UPDATE SKIP LOCKED` (rather than LISTEN/NOTIFY or a queue) so the same code serves PostgreSQL and
+ * the embedded database, and any number of processes can relay side by side: a row being handled by one
+ * is skipped by the others. Registered {@link EventConsumer}s apply each batch inside the transaction
+ * that marks it published; after the commit the events also go to the in-process EventBus (best effort).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly consumers: EventConsumers,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /**
+   * Publishes everything committed so far, waiting for rows another relay (or this process's own loop)
+   * is handling right now; resolves with how many events this call published.
+   */
+  async drain(timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published === BATCH) continue;
+      const [{ pending }] = (await this.dataSource.query(
+        `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+      )) as Array<{ pending: number }>;
+      if (pending === 0) return total;
+      if (Date.now() > deadline)
+        throw new Error(`outbox: ${pending} events still unpublished after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /**
+   * Feeds every event ever written (the outbox is the event journal), oldest first, to `consumers` inside
+   * `tx`: how read models are rebuilt. Their processed-event memory must have been cleared by the caller.
+   */
+  async replay(tx: EntityManager, consumers: EventConsumer[]): Promise<number> {
+    let after = '0';
+    let total = 0;
+    for (;;) {
+      const rows = (await tx.query(
+        `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
+           FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${BATCH}`,
+        [after],
+      )) as OutboxRow[];
+      if (rows.length === 0) return total;
+      for (const event of rows.map(toEvent)) {
+        for (const consumer of consumers) {
+          if (!consumer.handles(event.type)) continue;
+          await tx.query(
+            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+            [consumer.name, event.eventId],
+          );
+          await consumer.apply(tx, event);
+        }
+      }
+      total += rows.length;
+      after = rows[rows.length - 1].sequence;
+    }
+  }
+
+  /** Look now (after a commit) instead of at the next poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        let batch: number;
+        do {
+          batch = await this.publishBatch();
+          published += batch;
+        } while (batch === BATCH && this.running);
+      } catch (error) {
+        if (this.running) this.logger.warn(`relay: ${(error as Error).message}`);
+      }
+      if (published === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const events = await this.dataSource.transaction(async (tx) => {
+      const rows = (await tx.query(
+        `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
+           FROM outbox WHERE published_at IS NULL
+          ORDER BY sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      )) as OutboxRow[];
+      if (rows.length === 0) return [];
+      const batch = rows.map(toEvent);
+      for (const consumer of this.consumers.all()) {
+        for (const event of batch) {
+          if (!consumer.handles(event.type)) continue;
+          const fresh = (await tx.query(
+            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+            [consumer.name, event.eventId],
+          )) as unknown[];
+          if (fresh.length > 0) await consumer.apply(tx, event);
+        }
+      }
+      await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [
+        rows.map((row) => row.sequence),
+      ]);
+      return batch;
+    });
+    for (const event of events) this.eventBus.publish(event);
+    return events.length;
+  }
+}

@@ -1,0 +1,162 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { AppConfig, IdempotentExecutor, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
+import { WalletAccess } from '#monay/wallet';
+import {
+  FundsTransferred,
+  FundsTransferredPayload,
+  TransferFailed,
+  TransferFailedPayload,
+} from '../../../domain/events/transfer.events';
+import { FeeSchedule } from '../../../domain/fee-schedule';
+import { TransferLifecycle } from '../../../domain/transfer';
+import { TransferRecord, TransferRepository } from '../../../infrastructure/transfer.repository';
+import { RecipientResolver } from '../../recipient-resolver';
+import { TransferBooking } from '../../transfer-booking';
+import { errorBody, isRecordableRefusal } from '../../transfer-outcome';
+import { toHistoryView, toTransferView } from '../../transfer-view';
+import { SendP2pTransferCommand } from './send-p2p-transfer.command';
+
+/**
+ * One wallet pays another. In one database transaction: the transfer is recorded, then (in a savepoint)
+ * limits are consumed and the ledger moves the money; a refusal (insufficient funds, a limit) undoes only
+ * the savepoint and records the transfer as failed with its reason. The answer is stored with the key.
+ */
+@CommandHandler(SendP2pTransferCommand)
+export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCommand> {
+  private readonly fees: FeeSchedule;
+
+  constructor(
+    private readonly recipients: RecipientResolver,
+    private readonly wallets: WalletAccess,
+    private readonly booking: TransferBooking,
+    private readonly transfers: TransferRepository,
+    private readonly executor: IdempotentExecutor,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: OutboxWriter,
+    private readonly relay: OutboxRelay,
+    config: AppConfig,
+  ) {
+    this.fees = new FeeSchedule(config.fees);
+  }
+
+  async execute(command: SendP2pTransferCommand) {
+    const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
+    if (!recipient.ok) throw recipient.error;
+    const sender = await this.wallets.ensureWallet(command.senderId);
+    await this.wallets.ensureWallet(recipient.userId);
+    const { amount } = command;
+    const fee = this.fees.p2p(amount.currency.code);
+
+    const result = await this.executor.execute(
+      { userId: command.senderId, key: command.idempotencyKey, scope: command.scope, body: command.request },
+      async (tx) => {
+        const now = new Date();
+        const lifecycle = new TransferLifecycle('pending', now);
+        lifecycle.moveTo('processing', undefined, now);
+        const transfer: TransferRecord = {
+          id: randomUUID(),
+          batchId: null,
+          senderUserId: command.senderId,
+          recipientUserId: recipient.userId,
+          recipientRef: recipient.ref,
+          currency: amount.currency.code,
+          amount: amount.minor,
+          fee: fee.minor,
+          note: command.note,
+          status: 'processing',
+          failureCode: null,
+          failureMessage: null,
+          ledgerTransactionId: null,
+          createdAt: now,
+          completedAt: null,
+        };
+        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
+        try {
+          const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
+            this.booking.book(inner, {
+              sender,
+              legs: [{ recipientId: recipient.userId, amount }],
+              fee,
+              kind: 'p2p_transfer',
+              reference: transfer.id,
+            }),
+          );
+          const completedAt = new Date();
+          lifecycle.moveTo('completed', undefined, completedAt);
+          await this.transfers.finish(tx, [transfer.id], {
+            status: 'completed',
+            ledgerTransactionId,
+            at: completedAt,
+          });
+          Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
+          const payload: FundsTransferredPayload = {
+            transferId: transfer.id,
+            batchId: null,
+            senderId: command.senderId,
+            recipientId: recipient.userId,
+            currency: amount.currency.code,
+            amount: amount.toDecimalString(),
+            fee: fee.toDecimalString(),
+            note: command.note,
+            ledgerTransactionId,
+            completedAt: completedAt.toISOString(),
+          };
+          await this.outbox.append(tx, [
+            {
+              type: FundsTransferred,
+              aggregateId: transfer.id,
+              userIds: [command.senderId, recipient.userId],
+              payload,
+            },
+          ]);
+          return {
+            status: 201,
+            body: {
+              success: true,
+              transfer: { ...toTransferView(transfer), recipient: { displayName: recipient.displayName } },
+            },
+          };
+        } catch (error) {
+          if (!isRecordableRefusal(error)) throw error;
+          const failedAt = new Date();
+          lifecycle.moveTo('failed', error.code, failedAt);
+          await this.transfers.finish(tx, [transfer.id], {
+            status: 'failed',
+            failureCode: error.code,
+            failureMessage: error.message,
+            at: failedAt,
+          });
+          Object.assign(transfer, {
+            status: 'failed',
+            failureCode: error.code,
+            failureMessage: error.message,
+            completedAt: failedAt,
+          });
+          const payload: TransferFailedPayload = {
+            transferId: transfer.id,
+            batchId: null,
+            senderId: command.senderId,
+            currency: amount.currency.code,
+            amount: amount.toDecimalString(),
+            reason: error.code,
+          };
+          await this.outbox.append(tx, [
+            { type: TransferFailed, aggregateId: transfer.id, userIds: [command.senderId], payload },
+          ]);
+          return {
+            status: 422,
+            body: {
+              success: false,
+              error: errorBody(error),
+              transfer: toTransferView(transfer),
+              history: toHistoryView(lifecycle.history),
+            },
+          };
+        }
+      },
+    );
+    this.relay.nudge();
+    return result;
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { FindUsersQuery, type UserDirectoryEntry } from '#monay/identity';
+import type { DomainError } from '#monay/kernel';
+import { WalletAccess } from '#monay/wallet';
+import { classifyRecipient } from '../domain/recipient-ref';
+import { RecipientNotFoundError, SelfTransferError } from '../domain/transfer.errors';
+
+export type Resolution =
+  { ok: true; userId: string; displayName: string; ref: string } | { ok: false; error: DomainError };
+
+/**
+ * Turns what senders typed (`to`: email, phone, user id or `monay:` address) into Monay users, in a fixed
+ * number of queries however many recipients there are (a batch has up to 1,000).
+ */
+@Injectable()
+export class RecipientResolver {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly wallets: WalletAccess,
+  ) {}
+
+  async resolveMany(senderId: string, tos: string[]): Promise<Resolution[]> {
+    const refs = tos.map(classifyRecipient);
+    const addresses = refs.filter((r) => r.kind === 'address').map((r) => r.value);
+    const walletsByAddress = new Map(
+      (await this.wallets.findByAddresses(addresses)).map((w) => [w.address, w.userId]),
+    );
+    const ids = [
+      ...refs.filter((r) => r.kind === 'userId').map((r) => r.value),
+      ...walletsByAddress.values(),
+    ];
+    const users = await this.queries.execute(
+      new FindUsersQuery({
+        ids,
+        emails: refs.filter((r) => r.kind === 'email').map((r) => r.value),
+        phones: refs.filter((r) => r.kind === 'phone').map((r) => r.value),
+      }),
+    );
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const byEmail = new Map(users.map((u) => [u.email, u]));
+    const byPhone = new Map(users.filter((u) => u.phone).map((u) => [u.phone as string, u]));
+    const normalizePhone = (phone: string) => {
+      const digits = phone.replace(/[\s().-]/g, '');
+      return digits.startsWith('+') ? digits : `+${digits}`;
+    };
+
+    return refs.map((ref, index): Resolution => {
+      let user: UserDirectoryEntry | undefined;
+      if (ref.kind === 'email') user = byEmail.get(ref.value);
+      else if (ref.kind === 'phone') user = byPhone.get(normalizePhone(ref.value));
+      else if (ref.kind === 'userId') user = byId.get(ref.value);
+      else if (ref.kind === 'address') user = byId.get(walletsByAddress.get(ref.value) ?? '');
+      if (!user) return { ok: false, error: new RecipientNotFoundError(tos[index]) };
+      if (user.id === senderId) return { ok: false, error: new SelfTransferError() };
+      return { ok: true, userId: user.id, displayName: user.displayName, ref: tos[index] };
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { LedgerService } from '#monay/ledger';
+import { Money, type CurrencyCode } from '#monay/kernel';
+import { WalletAccess } from '#monay/wallet';
+import type { Wallet } from '#monay/wallet';
+
+export interface Leg {
+  recipientId: string;
+  amount: Money;
+}
+
+/**
+ * The money part of every internal transfer, inside the caller's transaction: limits and velocity are
+ * consumed for the USD value of the whole movement, then one balanced ledger transaction moves every leg
+ * and the fee (sender debited amount + fee per currency; recipients credited; fees account credited).
+ */
+@Injectable()
+export class TransferBooking {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly wallets: WalletAccess,
+  ) {}
+
+  async book(
+    tx: EntityManager,
+    input: {
+      sender: Wallet;
+      legs: Leg[];
+      fee: Money;
+      kind: 'p2p_transfer' | 'batch_transfer';
+      reference: string;
+    },
+  ): Promise<string> {
+    const { sender, legs, fee } = input;
+    let usd = Money.zero('USD');
+    for (const leg of legs) usd = usd.plus(this.wallets.usdValue(leg.amount));
+    await this.wallets.consumeLimits(tx, sender, usd.plus(this.wallets.usdValue(fee)));
+
+    const currencies = [...new Set([...legs.map((leg) => leg.amount.currency.code), fee.currency.code])];
+    const accounts = await this.ledger.userAccountIds(
+      tx,
+      [sender.userId, ...legs.map((leg) => leg.recipientId)],
+      currencies,
+    );
+    const accountOf = (ownerId: string, currency: CurrencyCode) => {
+      const id = accounts.get(`${ownerId}:${currency}`);
+      if (!id) throw new Error(`no ${currency} account for ${ownerId}`);
+      return id;
+    };
+
+    const debits = new Map<CurrencyCode, bigint>();
+    const entries = legs.map((leg) => {
+      const currency = leg.amount.currency.code;
+      debits.set(currency, (debits.get(currency) ?? 0n) + leg.amount.minor);
+      return { accountId: accountOf(leg.recipientId, currency), currency, amount: leg.amount.minor };
+    });
+    if (fee.isPositive()) {
+      const currency = fee.currency.code;
+      debits.set(currency, (debits.get(currency) ?? 0n) + fee.minor);
+      const fees = await this.ledger.systemAccount(tx, 'fees', currency);
+      entries.push({ accountId: fees.id, currency, amount: fee.minor });
+    }
+    for (const [currency, total] of debits) {
+      entries.unshift({ accountId: accountOf(sender.userId, currency), currency, amount: -total });
+    }
+    const { transactionId } = await this.ledger.post(tx, {
+      kind: input.kind,
+      reference: input.reference,
+      entries,
+    });
+    return transactionId;
+  }
+}

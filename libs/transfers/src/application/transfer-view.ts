@@ -1,0 +1,46 @@
+import { Money, type CurrencyCode } from '#monay/kernel';
+import type { StatusChange } from '../domain/transfer';
+import type { TransferRecord } from '../infrastructure/transfer.repository';
+
+export interface TransferView {
+  id: string;
+  status: string;
+  from: { userId: string };
+  to: { userId: string; ref: string };
+  amount: string;
+  currency: string;
+  fee: string;
+  note: string | null;
+  batchId: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  failure?: { code: string; message: string };
+}
+
+export function toTransferView(transfer: TransferRecord): TransferView {
+  const currency = transfer.currency as CurrencyCode;
+  return {
+    id: transfer.id,
+    status: transfer.status,
+    from: { userId: transfer.senderUserId },
+    to: { userId: transfer.recipientUserId, ref: transfer.recipientRef },
+    amount: Money.of(transfer.amount, currency).toDecimalString(),
+    currency,
+    fee: Money.of(transfer.fee, currency).toDecimalString(),
+    note: transfer.note,
+    batchId: transfer.batchId,
+    createdAt: transfer.createdAt.toISOString(),
+    completedAt: transfer.completedAt?.toISOString() ?? null,
+    ...(transfer.failureCode && {
+      failure: { code: transfer.failureCode, message: transfer.failureMessage ?? '' },
+    }),
+  };
+}
+
+export function toHistoryView(history: readonly StatusChange[]) {
+  return history.map((change) => ({
+    status: change.status,
+    at: change.at.toISOString(),
+    ...(change.reason && { reason: change.reason }),
+  }));
+}

@@ -1,0 +1,40 @@
+import { DomainError } from '#monay/kernel';
+
+export class RecipientNotFoundError extends DomainError {
+  readonly code = 'RECIPIENT_NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor(to: string) {
+    super('No Monay user matches this recipient', { to });
+  }
+}
+
+export class SelfTransferError extends DomainError {
+  readonly code = 'SELF_TRANSFER';
+  readonly kind = 'unprocessable';
+  constructor() {
+    super('You cannot send money to yourself');
+  }
+}
+
+export class TransferNotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor() {
+    super('Transfer not found');
+  }
+}
+
+/** One recipient of a batch is unusable: the whole batch is refused, naming the index. */
+export class BatchRecipientInvalidError extends DomainError {
+  readonly code = 'BATCH_RECIPIENT_INVALID';
+  readonly kind = 'unprocessable';
+  constructor(index: number, cause: DomainError) {
+    super(`recipients[${index}]: ${cause.message}`, { index, reason: cause.code, ...cause.details });
+  }
+}
+
+export class InvalidTransferTransitionError extends Error {
+  constructor(from: string, to: string) {
+    super(`A transfer cannot go from ${from} to ${to}`);
+  }
+}

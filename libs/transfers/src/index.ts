@@ -1,0 +1,3 @@
+export { TransfersModule } from './transfers.module';
+export * from './domain/events/transfer.events';
+export * from './domain/transfer.errors';

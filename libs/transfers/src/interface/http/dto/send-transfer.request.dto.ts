@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsCurrencyCode, IsMoneyAmount } from '#monay/shared';
+
+export class TransferLegDto {
+  @ApiProperty({
+    description: 'Email, phone number, user id or monay: wallet address',
+    example: 'bob@example.com',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  to!: string;
+
+  @ApiProperty({ description: 'Decimal string (or JSON number)', example: '12.50' })
+  @IsMoneyAmount({ currencyField: 'currency', defaultCurrency: 'USDC' })
+  amount!: string | number;
+
+  @ApiPropertyOptional({ enum: ['USDC', 'USDT', 'PYUSD', 'EURC'], default: 'USDC' })
+  @IsOptional()
+  @IsCurrencyCode({ stablecoinOnly: true })
+  currency?: string;
+}
+
+export class SendTransferRequestDto extends TransferLegDto {
+  @ApiPropertyOptional({ maxLength: 280 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(280)
+  note?: string;
+
+  @ApiPropertyOptional({ description: 'Alternative to the Idempotency-Key header' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  idempotencyKey?: string;
+}
+
+export class BatchRecipientDto extends TransferLegDto {
+  @ApiPropertyOptional({ maxLength: 280 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(280)
+  note?: string;
+}
+
+export class BatchTransferRequestDto {
+  @ApiProperty({ type: [BatchRecipientDto], minItems: 1, maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => BatchRecipientDto)
+  recipients!: BatchRecipientDto[];
+
+  @ApiPropertyOptional({ description: 'Alternative to the Idempotency-Key header' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  idempotencyKey?: string;
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type AuthUser } from '#monay/identity';
+import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
+import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { SendP2pTransferCommand } from '../../application/commands/send-p2p-transfer/send-p2p-transfer.command';
+import { GetTransferStatusQuery } from '../../application/queries/get-transfer-status/get-transfer-status.query';
+import { ValidateTransferQuery } from '../../application/queries/validate-transfer/validate-transfer.query';
+import { SendTransferRequestDto, TransferLegDto } from './dto/send-transfer.request.dto';
+
+/** Builds the send command from a validated body; the consumer route uses it too. */
+export function sendCommandOf(user: AuthUser, request: Request, body: SendTransferRequestDto, scope: string) {
+  const { key, payload } = idempotencyKeyOf(request, body);
+  const currency = (body.currency ?? 'USDC') as CurrencyCode;
+  const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
+  return new SendP2pTransferCommand(user.userId, key, scope, body.to, amount, body.note ?? null, {
+    ...payload,
+    amount: amount.toDecimalString(),
+    currency,
+  });
+}
+
+@ApiTags('transfers')
+@ApiBearerAuth()
+@Controller('p2p-transfer')
+export class P2pTransferController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('validate')
+  @HttpCode(200)
+  async validate(@CurrentUser() user: AuthUser, @Body() body: TransferLegDto) {
+    const amount = parseAmountInput(body.amount, (body.currency ?? 'USDC') as CurrencyCode, {
+      field: 'amount',
+    });
+    return {
+      success: true,
+      ...(await this.queries.execute(new ValidateTransferQuery(user.userId, body.to, amount))),
+    };
+  }
+
+  @Post('send')
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  async send(
+    @CurrentUser() user: AuthUser,
+    @Body() body: SendTransferRequestDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.commands.execute(sendCommandOf(user, request, body, 'p2p-transfer.send'));
+    return sendIdempotent(request, response, result);
+  }
+
+  @Get('status/:id')
+  async status(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return { success: true, ...(await this.queries.execute(new GetTransferStatusQuery(user.userId, id))) };
+  }
+}

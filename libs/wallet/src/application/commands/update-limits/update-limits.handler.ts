@@ -1,0 +1,25 @@
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { LimitAboveTierError } from '../../../domain/wallet.errors';
+import { WalletRepository } from '../../../infrastructure/wallet.repository';
+import { GetLimitsQuery } from '../../queries/get-limits/get-limits.query';
+import { WalletAccess } from '../../wallet-access';
+import { UpdateLimitsCommand } from './update-limits.command';
+
+@CommandHandler(UpdateLimitsCommand)
+export class UpdateLimitsHandler implements ICommandHandler<UpdateLimitsCommand> {
+  constructor(
+    private readonly access: WalletAccess,
+    private readonly wallets: WalletRepository,
+    private readonly queries: QueryBus,
+  ) {}
+
+  async execute({ userId, daily, monthly }: UpdateLimitsCommand) {
+    const wallet = await this.access.ensureWallet(userId);
+    const tier = this.access.tiers.of(wallet.kycLevel);
+    if (daily?.greaterThan(tier.daily)) throw new LimitAboveTierError('daily', tier.daily.toDecimalString());
+    if (monthly?.greaterThan(tier.monthly))
+      throw new LimitAboveTierError('monthly', tier.monthly.toDecimalString());
+    await this.wallets.setOwnLimits(userId, { daily: daily?.minor, monthly: monthly?.minor });
+    return this.queries.execute(new GetLimitsQuery(userId));
+  }
+}

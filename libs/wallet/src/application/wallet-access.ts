@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { LedgerService } from '#monay/ledger';
+import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
+import { AppConfig, UnitOfWork } from '#monay/shared';
+import { LimitTiers, TierLimits } from '../domain/limit-tiers';
+import { LimitExceededError, LimitName, VelocityExceededError } from '../domain/wallet.errors';
+import { newWalletAddress } from '../domain/wallet-address';
+import { WalletOrmEntity } from '../infrastructure/wallet.orm-entity';
+import { WalletRepository } from '../infrastructure/wallet.repository';
+
+export interface WalletView {
+  id: string;
+  userId: string;
+  address: string;
+  kycLevel: number;
+  currencies: CurrencyCode[];
+  createdAt: string;
+}
+
+export interface EffectiveLimits extends TierLimits {
+  tier: TierLimits;
+}
+
+export function toWalletView(wallet: WalletOrmEntity): WalletView {
+  return {
+    id: wallet.id,
+    userId: wallet.userId,
+    address: wallet.address,
+    kycLevel: wallet.kycLevel,
+    currencies: [...STABLECOINS],
+    createdAt: wallet.createdAt.toISOString(),
+  };
+}
+
+const HOUR = 3_600_000;
+
+export function periodStarts(now: Date): { hour: Date; day: Date; month: Date } {
+  return {
+    hour: new Date(Math.floor(now.getTime() / HOUR) * HOUR),
+    day: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())),
+    month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+  };
+}
+
+/**
+ * The wallet context's public service for other contexts: find or create a user's wallet, value money in
+ * USD, and consume limits inside the caller's transaction (transfers do, in the same transaction as the
+ * ledger write, so two concurrent transfers cannot both slip under a limit).
+ */
+@Injectable()
+export class WalletAccess {
+  readonly tiers: LimitTiers;
+  readonly prices: ReferencePrices;
+
+  constructor(
+    private readonly wallets: WalletRepository,
+    private readonly ledger: LedgerService,
+    private readonly uow: UnitOfWork,
+    config: AppConfig,
+  ) {
+    this.tiers = new LimitTiers(config.limitTiers);
+    this.prices = new ReferencePrices(config.referencePrices);
+  }
+
+  /** Every wallet route calls this: a user who registered through /api/auth gets their wallet on first use. */
+  async ensureWallet(userId: string): Promise<WalletOrmEntity> {
+    const existing = await this.wallets.findByUserId(userId);
+    if (existing) return existing;
+    return this.uow.run(async (tx) => {
+      const { wallet } = await this.wallets.createIfMissing(tx, {
+        id: randomUUID(),
+        userId,
+        address: newWalletAddress(),
+        kycLevel: 1,
+        dailyLimit: null,
+        monthlyLimit: null,
+        createdAt: new Date(),
+      });
+      await this.ledger.openUserAccounts(tx, userId, [...STABLECOINS]);
+      return wallet;
+    });
+  }
+
+  findByAddress(address: string): Promise<WalletOrmEntity | null> {
+    return this.wallets.findByAddress(address);
+  }
+
+  findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
+    return this.wallets.findByAddresses(addresses);
+  }
+
+  findByUserId(userId: string): Promise<WalletOrmEntity | null> {
+    return this.wallets.findByUserId(userId);
+  }
+
+  /** The tier's limits, lowered where the user set their own. */
+  limitsOf(wallet: WalletOrmEntity): EffectiveLimits {
+    const tier = this.tiers.of(wallet.kycLevel);
+    const own = (minor: bigint | null, cap: Money) =>
+      minor !== null && minor < cap.minor ? Money.of(minor, 'USD') : cap;
+    return {
+      tier,
+      perTransaction: tier.perTransaction,
+      daily: own(wallet.dailyLimit, tier.daily),
+      monthly: own(wallet.monthlyLimit, tier.monthly),
+      maxPerHour: tier.maxPerHour,
+    };
+  }
+
+  usdValue(money: Money): Money {
+    return this.prices.usdValue(money);
+  }
+
+  /**
+   * Counts `usd` (one transfer or a whole batch) against the per-transaction, daily and monthly limits and
+   * one unit of hourly velocity, or throws without counting anything (the caller's transaction rolls back).
+   */
+  async consumeLimits(
+    tx: EntityManager,
+    wallet: WalletOrmEntity,
+    usd: Money,
+    now = new Date(),
+  ): Promise<void> {
+    const limits = this.limitsOf(wallet);
+    const starts = periodStarts(now);
+    if (usd.greaterThan(limits.perTransaction)) {
+      throw this.exceeded('perTransaction', limits.perTransaction, Money.zero('USD'), usd);
+    }
+    const checks: Array<[LimitName, 'day' | 'month', Date, Money]> = [
+      ['daily', 'day', starts.day, limits.daily],
+      ['monthly', 'month', starts.month, limits.monthly],
+    ];
+    for (const [name, period, start, limit] of checks) {
+      const ok = await this.wallets.consume(tx, wallet.id, period, start, usd.minor, {
+        limitUsd: limit.minor,
+      });
+      if (!ok) {
+        const used = await this.wallets.usage(wallet.id, period, start, tx);
+        throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd);
+      }
+    }
+    const withinVelocity = await this.wallets.consume(tx, wallet.id, 'hour', starts.hour, usd.minor, {
+      maxCount: limits.maxPerHour,
+    });
+    if (!withinVelocity) throw new VelocityExceededError(limits.maxPerHour);
+  }
+
+  private exceeded(name: LimitName, limit: Money, used: Money, requested: Money): LimitExceededError {
+    return new LimitExceededError(name, {
+      limitUSD: limit.toDecimalString(),
+      usedUSD: used.toDecimalString(),
+      requestedUSD: requested.toDecimalString(),
+    });
+  }
+}

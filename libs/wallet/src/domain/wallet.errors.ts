@@ -1,0 +1,40 @@
+import { DomainError } from '#monay/kernel';
+
+export class KycVerificationRequiredError extends DomainError {
+  readonly code = 'KYC_VERIFICATION_REQUIRED';
+  readonly kind = 'forbidden';
+  constructor(requested: number) {
+    super(`KYC level ${requested} needs verification; new wallets start at level 1`, {
+      requestedLevel: requested,
+    });
+  }
+}
+
+export type LimitName = 'perTransaction' | 'daily' | 'monthly';
+
+export class LimitExceededError extends DomainError {
+  readonly code = 'LIMIT_EXCEEDED';
+  readonly kind = 'unprocessable';
+  constructor(limit: LimitName, details: { limitUSD: string; usedUSD: string; requestedUSD: string }) {
+    super(`This would exceed your ${limit === 'perTransaction' ? 'per-transaction' : limit} limit`, {
+      limit,
+      ...details,
+    });
+  }
+}
+
+export class VelocityExceededError extends DomainError {
+  readonly code = 'VELOCITY_EXCEEDED';
+  readonly kind = 'unprocessable';
+  constructor(maxPerHour: number) {
+    super(`At most ${maxPerHour} transfers an hour at your KYC level`, { maxPerHour });
+  }
+}
+
+export class LimitAboveTierError extends DomainError {
+  readonly code = 'LIMIT_ABOVE_TIER';
+  readonly kind = 'unprocessable';
+  constructor(limit: LimitName, tierUSD: string) {
+    super(`Your ${limit} limit cannot be above ${tierUSD} USD at your KYC level`, { limit, tierUSD });
+  }
+}

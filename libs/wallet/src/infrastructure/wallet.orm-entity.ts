@@ -1,0 +1,48 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BigIntTransformer } from '#monay/shared';
+
+@Entity('wallets')
+export class WalletOrmEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'user_id', unique: true })
+  userId!: string;
+
+  @Column('text', { unique: true })
+  address!: string;
+
+  @Column('smallint', { name: 'kyc_level' })
+  kycLevel!: number;
+
+  /** A user's own lower daily limit in USD cents, or null for the tier's. */
+  @Column('bigint', { name: 'daily_limit', nullable: true, transformer: BigIntTransformer })
+  dailyLimit!: bigint | null;
+
+  @Column('bigint', { name: 'monthly_limit', nullable: true, transformer: BigIntTransformer })
+  monthlyLimit!: bigint | null;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+}
+
+@Entity('consumer_preferences')
+export class ConsumerPreferencesOrmEntity {
+  @PrimaryColumn('uuid', { name: 'user_id' })
+  userId!: string;
+
+  @Column('text', { name: 'preferred_currency' })
+  preferredCurrency!: string;
+
+  @Column('boolean', { name: 'auto_balance' })
+  autoBalance!: boolean;
+
+  @Column('boolean', { name: 'smart_routing' })
+  smartRouting!: boolean;
+
+  @Column('boolean', { name: 'instant_notifications' })
+  instantNotifications!: boolean;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt!: Date;
+}

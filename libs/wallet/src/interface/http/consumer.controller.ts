@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type AuthUser } from '#monay/identity';
+import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
+import { AuthRateLimited, idempotencyKeyOf, Public, sendIdempotent } from '#monay/shared';
+import { DepositFundsCommand } from '../../application/commands/deposit-funds/deposit-funds.command';
+import { OnboardConsumerCommand } from '../../application/commands/onboard-consumer/onboard-consumer.command';
+import { UpdatePreferencesCommand } from '../../application/commands/update-preferences/update-preferences.command';
+import { DepositRequestDto } from './dto/deposit.request.dto';
+import { OnboardRequestDto } from './dto/onboard.request.dto';
+import { UpdatePreferencesRequestDto } from './dto/update-preferences.request.dto';
+
+@ApiTags('consumer')
+@Controller('consumer')
+export class ConsumerController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Public()
+  @AuthRateLimited()
+  @Post('onboard')
+  async onboard(@Body() body: OnboardRequestDto, @Req() request: Request) {
+    const result = await this.commands.execute(
+      new OnboardConsumerCommand(body.email, body.password, body.phone, body.kycLevel, {
+        userAgent: request.headers['user-agent']?.slice(0, 256),
+        ip: request.ip,
+      }),
+    );
+    const { user, wallet, limits, tokens } = result;
+    return { success: true, user, wallet, limits, ...tokens };
+  }
+
+  @Post('deposit')
+  @ApiBearerAuth()
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  async deposit(
+    @CurrentUser() user: AuthUser,
+    @Body() body: DepositRequestDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { key, payload } = idempotencyKeyOf(request, body);
+    const currency = (body.currency ?? 'USDC') as CurrencyCode;
+    const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
+    const result = await this.commands.execute(
+      new DepositFundsCommand(user.userId, key, amount, body.method ?? 'bank', body.urgency ?? 'standard', {
+        ...payload,
+        amount: amount.toDecimalString(),
+        currency,
+      }),
+    );
+    return sendIdempotent(request, response, result);
+  }
+
+  @Get('preferences')
+  @ApiBearerAuth()
+  async preferences(@CurrentUser() user: AuthUser) {
+    return {
+      success: true,
+      preferences: await this.commands.execute(new UpdatePreferencesCommand(user.userId, {})),
+    };
+  }
+
+  @Put('preferences')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  async updatePreferences(@CurrentUser() user: AuthUser, @Body() body: UpdatePreferencesRequestDto) {
+    return {
+      success: true,
+      preferences: await this.commands.execute(new UpdatePreferencesCommand(user.userId, body)),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '#monay/identity';
+import { parseAmountInput } from '#monay/kernel';
+import { UpdateLimitsCommand } from '../../application/commands/update-limits/update-limits.command';
+import { GetBalanceQuery } from '../../application/queries/get-balance/get-balance.query';
+import { GetLimitsQuery } from '../../application/queries/get-limits/get-limits.query';
+import { UpdateLimitsRequestDto } from './dto/update-limits.request.dto';
+
+@ApiTags('wallet')
+@ApiBearerAuth()
+@Controller('wallet')
+export class WalletController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('balance')
+  async balance(@CurrentUser() user: AuthUser) {
+    return { success: true, ...(await this.queries.execute(new GetBalanceQuery(user.userId))) };
+  }
+
+  /** Existing clients POST here; same answer. */
+  @Post('balance')
+  @HttpCode(200)
+  balanceByPost(@CurrentUser() user: AuthUser) {
+    return this.balance(user);
+  }
+
+  @Get('limits')
+  async limits(@CurrentUser() user: AuthUser) {
+    return { success: true, ...(await this.queries.execute(new GetLimitsQuery(user.userId))) };
+  }
+
+  @Put('limits')
+  async updateLimits(@CurrentUser() user: AuthUser, @Body() body: UpdateLimitsRequestDto) {
+    const daily =
+      body.daily === undefined ? undefined : parseAmountInput(body.daily, 'USD', { field: 'daily' });
+    const monthly =
+      body.monthly === undefined ? undefined : parseAmountInput(body.monthly, 'USD', { field: 'monthly' });
+    return {
+      success: true,
+      ...(await this.commands.execute(new UpdateLimitsCommand(user.userId, daily, monthly))),
+    };
+  }
+}

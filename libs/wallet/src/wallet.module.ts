@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LedgerModule } from '#monay/ledger';
+import { DepositFundsHandler } from './application/commands/deposit-funds/deposit-funds.handler';
+import { OnboardConsumerHandler } from './application/commands/onboard-consumer/onboard-consumer.handler';
+import { UpdateLimitsHandler } from './application/commands/update-limits/update-limits.handler';
+import { UpdatePreferencesHandler } from './application/commands/update-preferences/update-preferences.handler';
+import { GetBalanceHandler } from './application/queries/get-balance/get-balance.handler';
+import { GetLimitsHandler } from './application/queries/get-limits/get-limits.handler';
+import { WalletAccess } from './application/wallet-access';
+import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './infrastructure/wallet.orm-entity';
+import { WalletRepository } from './infrastructure/wallet.repository';
+import { ConsumerController } from './interface/http/consumer.controller';
+import { WalletController } from './interface/http/wallet.controller';
+
+@Module({
+  imports: [LedgerModule, TypeOrmModule.forFeature([WalletOrmEntity, ConsumerPreferencesOrmEntity])],
+  controllers: [ConsumerController, WalletController],
+  providers: [
+    WalletRepository,
+    WalletAccess,
+    OnboardConsumerHandler,
+    DepositFundsHandler,
+    UpdateLimitsHandler,
+    UpdatePreferencesHandler,
+    GetBalanceHandler,
+    GetLimitsHandler,
+  ],
+  exports: [WalletAccess],
+})
+export class WalletModule {}
