@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ProjectionRebuilder } from '#monay/insights';
 import { OutboxRelay } from '#monay/shared';
 import { auth, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -126,6 +127,15 @@ describe('transfers: validation, status, privacy, history', () => {
     const eves = await t.http().get('/api/transactions').set(auth(eve)).expect(200);
     expect(eves.body.transactions).toEqual([]);
     await t.http().get('/api/transactions?limit=1000').set(auth(alice)).expect(400);
+    await expectBooksBalanced(t, [alice, bob, eve]);
+  });
+
+  it('rebuilds the read models from the event journal to the same state', async () => {
+    const before = await t.http().get('/api/transactions?limit=100').set(auth(alice)).expect(200);
+    const replayed = await t.app.get(ProjectionRebuilder).rebuild();
+    expect(replayed).toBe(5); // a deposit and four transfers
+    const after = await t.http().get('/api/transactions?limit=100').set(auth(alice)).expect(200);
+    expect(after.body).toEqual(before.body);
     await expectBooksBalanced(t, [alice, bob, eve]);
   });
 });

@@ -7,6 +7,7 @@ import { UpdateLimitsHandler } from './application/commands/update-limits/update
 import { UpdatePreferencesHandler } from './application/commands/update-preferences/update-preferences.handler';
 import { GetBalanceHandler } from './application/queries/get-balance/get-balance.handler';
 import { GetLimitsHandler } from './application/queries/get-limits/get-limits.handler';
+import { GetPreferencesHandler } from './application/queries/get-preferences/get-preferences.handler';
 import { WalletAccess } from './application/wallet-access';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './infrastructure/wallet.orm-entity';
 import { WalletRepository } from './infrastructure/wallet.repository';
@@ -25,6 +26,7 @@ import { WalletController } from './interface/http/wallet.controller';
     UpdatePreferencesHandler,
     GetBalanceHandler,
     GetLimitsHandler,
+    GetPreferencesHandler,
   ],
   exports: [WalletAccess],
 })

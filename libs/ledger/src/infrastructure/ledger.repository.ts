@@ -351,7 +351,7 @@ export class LedgerRepository {
   async entriesOf(tx: EntityManager, transactionId: string): Promise<LedgerEntry[]> {
     const rows = (await tx.query(
       `SELECT id::text, transaction_id, account_id, currency, amount::text, created_at
-         FROM ledger_entries WHERE transaction_id = $1 ORDER BY id`,
+         FROM ledger_entries e WHERE e.transaction_id = $1 ORDER BY e.id`,
       [transactionId],
     )) as EntryRow[];
     return rows.map((row) => ({

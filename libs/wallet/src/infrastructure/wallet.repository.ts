@@ -52,15 +52,13 @@ export class WalletRepository {
   }
 
   async setOwnLimits(userId: string, limits: { daily?: bigint; monthly?: bigint }): Promise<void> {
-    await this.dataSource
-      .getRepository(WalletOrmEntity)
-      .update(
-        { userId },
-        {
-          ...(limits.daily !== undefined && { dailyLimit: limits.daily }),
-          ...(limits.monthly !== undefined && { monthlyLimit: limits.monthly }),
-        },
-      );
+    await this.dataSource.getRepository(WalletOrmEntity).update(
+      { userId },
+      {
+        ...(limits.daily !== undefined && { dailyLimit: limits.daily }),
+        ...(limits.monthly !== undefined && { monthlyLimit: limits.monthly }),
+      },
+    );
   }
 
   preferences(userId: string): Promise<ConsumerPreferencesOrmEntity | null> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
@@ -8,6 +8,7 @@ import { AuthRateLimited, idempotencyKeyOf, Public, sendIdempotent } from '#mona
 import { DepositFundsCommand } from '../../application/commands/deposit-funds/deposit-funds.command';
 import { OnboardConsumerCommand } from '../../application/commands/onboard-consumer/onboard-consumer.command';
 import { UpdatePreferencesCommand } from '../../application/commands/update-preferences/update-preferences.command';
+import { GetPreferencesQuery } from '../../application/queries/get-preferences/get-preferences.query';
 import { DepositRequestDto } from './dto/deposit.request.dto';
 import { OnboardRequestDto } from './dto/onboard.request.dto';
 import { UpdatePreferencesRequestDto } from './dto/update-preferences.request.dto';
@@ -15,7 +16,10 @@ import { UpdatePreferencesRequestDto } from './dto/update-preferences.request.dt
 @ApiTags('consumer')
 @Controller('consumer')
 export class ConsumerController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Public()
   @AuthRateLimited()
@@ -58,7 +62,7 @@ export class ConsumerController {
   async preferences(@CurrentUser() user: AuthUser) {
     return {
       success: true,
-      preferences: await this.commands.execute(new UpdatePreferencesCommand(user.userId, {})),
+      preferences: await this.queries.execute(new GetPreferencesQuery(user.userId)),
     };
   }
 

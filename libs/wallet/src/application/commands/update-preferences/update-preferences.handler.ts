@@ -1,5 +1,6 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { WalletRepository } from '../../../infrastructure/wallet.repository';
+import { GetPreferencesQuery } from '../../queries/get-preferences/get-preferences.query';
 import { WalletAccess } from '../../wallet-access';
 import { Preferences, UpdatePreferencesCommand } from './update-preferences.command';
 
@@ -8,18 +9,12 @@ export class UpdatePreferencesHandler implements ICommandHandler<UpdatePreferenc
   constructor(
     private readonly access: WalletAccess,
     private readonly wallets: WalletRepository,
+    private readonly queries: QueryBus,
   ) {}
 
   async execute({ userId, changes }: UpdatePreferencesCommand): Promise<Preferences> {
     await this.access.ensureWallet(userId);
     if (Object.keys(changes).length > 0) await this.wallets.updatePreferences(userId, changes);
-    const stored = await this.wallets.preferences(userId);
-    if (!stored) throw new Error(`preferences of ${userId} missing after ensureWallet`);
-    return {
-      preferredCurrency: stored.preferredCurrency,
-      autoBalance: stored.autoBalance,
-      smartRouting: stored.smartRouting,
-      instantNotifications: stored.instantNotifications,
-    };
+    return this.queries.execute(new GetPreferencesQuery(userId));
   }
 }
