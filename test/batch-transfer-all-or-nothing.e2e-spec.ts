@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Money } from '#monay/kernel';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -70,6 +71,23 @@ describe('batch transfers are all or nothing', () => {
     expect(response.body.error.code).toBe('INSUFFICIENT_FUNDS');
     expect((await balanceOf(t, payer))?.total).toBe('69.50');
     expect((await balanceOf(t, payees[0]))?.total).toBe('10.00');
+    await expectBooksBalanced(t, [payer, ...payees]);
+  });
+
+  it('moves a 1,000-recipient batch in one go and counts its total against the limits', async () => {
+    const before = await t.http().get('/api/wallet/limits').set(auth(payer)).expect(200);
+    const recipients = Array.from({ length: 1000 }, (_, i) => ({ to: payees[i % 3].email, amount: '0.01' }));
+    const response = await batch(recipients).expect(201);
+    expect(response.body.batch).toMatchObject({
+      recipientCount: 1000,
+      totals: [{ currency: 'USDC', amount: '10.00' }],
+    });
+    expect(new Set(response.body.batch.transfers.map((x: { id: string }) => x.id)).size).toBe(1000);
+    expect((await balanceOf(t, payer))?.total).toBe('59.00'); // 69.50 − 10.00 − 0.50 fee
+    const after = await t.http().get('/api/wallet/limits').set(auth(payer)).expect(200);
+    const used = (body: { daily: { used: string } }) => Money.parse(body.daily.used, 'USD').minor;
+    expect(used(after.body) - used(before.body)).toBe(1050n); // 10.00 + 0.50 fee, in cents
+    expect(after.body.velocity.usedThisHour - before.body.velocity.usedThisHour).toBe(1);
     await expectBooksBalanced(t, [payer, ...payees]);
   });
 

@@ -279,6 +279,28 @@ describe('PgliteWireServer', () => {
     }
   });
 
+  it('disconnects a client idle inside a transaction, so waiting clients are not stalled forever', async () => {
+    const strict = await PgliteWireServer.start({ logger: quietLogger, idleInTransactionTimeoutMs: 300 });
+    const idle = new Client({ connectionString: strict.connectionString() });
+    idle.on('error', () => undefined);
+    const other = new Client({ connectionString: strict.connectionString() });
+    try {
+      await Promise.all([idle.connect(), other.connect()]);
+      await idle.query('CREATE TABLE t (n int)');
+      await idle.query('BEGIN');
+      await idle.query('INSERT INTO t VALUES (1)');
+      const started = Date.now();
+      const { rows } = await other.query<{ count: number }>('SELECT count(*)::int AS count FROM t');
+      expect(rows).toEqual([{ count: 0 }]); // the idle transaction was rolled back
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      await expect(idle.query('COMMIT')).rejects.toThrow();
+    } finally {
+      await other.end();
+      await idle.end().catch(() => undefined);
+      await strict.close();
+    }
+  });
+
   it('refuses SSL with a clear error instead of hanging', async () => {
     const client = new Client({ connectionString: server.connectionString(), ssl: true });
     await expect(client.connect()).rejects.toThrow('The server does not support SSL connections');

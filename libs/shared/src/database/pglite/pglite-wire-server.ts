@@ -40,6 +40,12 @@ export interface PgliteWireServerOptions {
   /** 0 picks a free port. */
   port?: number;
   logger?: PgliteWireServerLogger;
+  /**
+   * An owner that keeps a transaction open without sending anything for this long is disconnected (and
+   * rolled back), as PostgreSQL's idle_in_transaction_session_timeout does: in one shared session an idle
+   * transaction stalls every other connection, so a stuck client becomes an error instead of a hang.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 type ListenOp = { kind: 'listen' | 'unlisten'; channel: string } | { kind: 'unlisten-all' };
@@ -116,6 +122,8 @@ export class PgliteWireServer {
   private owner: Connection | null = null;
   private sessionStatus: TransactionStatus = 'I';
   private sessionSearchPath: string | null = null;
+  private idleTimeoutMs = 60_000;
+  private idleTimer: NodeJS.Timeout | undefined;
   private driving: Promise<void> | null = null;
   private nextConnectionId = 1;
   private closing = false;
@@ -171,7 +179,9 @@ export class PgliteWireServer {
       `PGlite ${parameters.get('server_version')} (${options.dataDir ?? 'in memory'}) serving postgres://${host}:${port} ` +
         `after ${Date.now() - started} ms`,
     );
-    return new PgliteWireServer(db, server, host, port, parameters, options.logger);
+    const wire = new PgliteWireServer(db, server, host, port, parameters, options.logger);
+    wire.idleTimeoutMs = options.idleInTransactionTimeoutMs ?? 60_000;
+    return wire;
   }
 
   connectionString(): string {
@@ -182,6 +192,7 @@ export class PgliteWireServer {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.clearIdleTimer();
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const conn of [...this.connections]) {
       conn.socket.destroy();
@@ -247,7 +258,25 @@ export class PgliteWireServer {
     if (conn.pending.length > 0 && this.owner !== conn && !this.waiting.includes(conn)) {
       this.waiting.push(conn);
     }
+    if (this.owner === conn) this.clearIdleTimer();
     void this.drive();
+  }
+
+  private armIdleTimer(owner: Connection): void {
+    this.clearIdleTimer();
+    this.idleTimer = setTimeout(() => {
+      if (this.owner !== owner || owner.closed || owner.pending.length > 0) return;
+      this.logger?.warn(
+        `connection ${owner.id} idle in a transaction for ${this.idleTimeoutMs} ms: disconnected`,
+      );
+      this.fail(owner, '25P03', 'terminating connection due to idle-in-transaction timeout');
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   private handleStartupPacket(conn: Connection, packet: Buffer): void {
@@ -387,7 +416,11 @@ export class PgliteWireServer {
           this.owner = null;
           continue;
         }
-        if (!batch) return; // the owner is inside a transaction and has not sent its next message yet
+        if (!batch) {
+          // The owner is inside a transaction and has not sent its next message yet.
+          this.armIdleTimer(owner);
+          return;
+        }
         if (acquired) await this.applySearchPath(owner);
         const outcome = await this.runForClient(owner, batch);
         const endsCycle = batch.at(-1)?.type === 'Q' || batch.at(-1)?.type === 'S';
