@@ -9,3 +9,4 @@ export { GetProfileQuery } from './application/queries/get-profile/get-profile.q
 export type { UserView } from './application/user-view';
 export * from './domain/identity.errors';
 export { FindUsersQuery, type UserDirectoryEntry } from './application/queries/find-users/find-users.query';
+export { RegisterRequestDto } from './interface/http/dto/register.request.dto';

@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Money, type CurrencyCode } from '#monay/kernel';
-import { EventConsumers, type EventConsumer, type PublishedEvent } from '#monay/shared';
+import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   FundsTransferred,
   TransferFailed,
@@ -10,26 +9,19 @@ import {
 } from '#monay/transfers';
 import { WalletCredited, type WalletCreditedPayload } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
-
-const minor = (amount: string, currency: string) => Money.parse(amount, currency as CurrencyCode).minor;
+import { minorUnits as minor, Projection } from './projection';
 
 /** Each user's transaction history: deposits, transfers sent and received, refused transfers. */
 @Injectable()
-export class ActivityProjection implements EventConsumer, OnModuleInit {
+export class ActivityProjection extends Projection {
   readonly name = 'insights.activity';
-  private readonly types = new Set([WalletCredited, FundsTransferred, TransferFailed]);
+  protected readonly types = new Set([WalletCredited, FundsTransferred, TransferFailed]);
 
   constructor(
     private readonly repository: InsightsRepository,
-    private readonly consumers: EventConsumers,
-  ) {}
-
-  onModuleInit(): void {
-    this.consumers.register(this);
-  }
-
-  handles(type: string): boolean {
-    return this.types.has(type);
+    consumers: EventConsumers,
+  ) {
+    super(consumers);
   }
 
   async apply(tx: EntityManager, event: PublishedEvent): Promise<void> {

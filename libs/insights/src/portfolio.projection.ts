@@ -1,7 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Money, type CurrencyCode } from '#monay/kernel';
-import { EventConsumers, type EventConsumer, type PublishedEvent } from '#monay/shared';
+import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
   FundsTransferred,
@@ -10,26 +9,19 @@ import {
 } from '#monay/transfers';
 import { WalletCredited, type WalletCreditedPayload } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
-
-const minor = (amount: string, currency: string) => Money.parse(amount, currency as CurrencyCode).minor;
+import { minorUnits as minor, Projection } from './projection';
 
 /** Each user's total per currency, from the events that move money (equal to the ledger after every event). */
 @Injectable()
-export class PortfolioProjection implements EventConsumer, OnModuleInit {
+export class PortfolioProjection extends Projection {
   readonly name = 'insights.portfolio';
-  private readonly types = new Set([WalletCredited, FundsTransferred, BatchTransferCompleted]);
+  protected readonly types = new Set([WalletCredited, FundsTransferred, BatchTransferCompleted]);
 
   constructor(
     private readonly repository: InsightsRepository,
-    private readonly consumers: EventConsumers,
-  ) {}
-
-  onModuleInit(): void {
-    this.consumers.register(this);
-  }
-
-  handles(type: string): boolean {
-    return this.types.has(type);
+    consumers: EventConsumers,
+  ) {
+    super(consumers);
   }
 
   async apply(tx: EntityManager, event: PublishedEvent): Promise<void> {

@@ -35,3 +35,4 @@ export {
 export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export { IsMoneyAmount, IsCurrencyCode } from './http/amount.validator';
+export { MoneyAmountDto } from './http/money-amount.dto';

@@ -10,9 +10,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsCurrencyCode, IsMoneyAmount } from '#monay/shared';
+import { MoneyAmountDto } from '#monay/shared';
 
-export class TransferLegDto {
+export class TransferLegDto extends MoneyAmountDto {
   @ApiProperty({
     description: 'Email, phone number, user id or monay: wallet address',
     example: 'bob@example.com',
@@ -21,15 +21,6 @@ export class TransferLegDto {
   @MinLength(1)
   @MaxLength(254)
   to!: string;
-
-  @ApiProperty({ description: 'Decimal string (or JSON number)', example: '12.50' })
-  @IsMoneyAmount({ currencyField: 'currency', defaultCurrency: 'USDC' })
-  amount!: string | number;
-
-  @ApiPropertyOptional({ enum: ['USDC', 'USDT', 'PYUSD', 'EURC'], default: 'USDC' })
-  @IsOptional()
-  @IsCurrencyCode({ stablecoinOnly: true })
-  currency?: string;
 }
 
 export class SendTransferRequestDto extends TransferLegDto {

@@ -1,17 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsCurrencyCode, IsMoneyAmount } from '#monay/shared';
+import { MoneyAmountDto } from '#monay/shared';
 
-export class DepositRequestDto {
-  @ApiProperty({ description: 'Decimal string (or JSON number) in the currency', example: '25.00' })
-  @IsMoneyAmount({ currencyField: 'currency', defaultCurrency: 'USDC' })
-  amount!: string | number;
-
-  @ApiPropertyOptional({ enum: ['USDC', 'USDT', 'PYUSD', 'EURC'], default: 'USDC' })
-  @IsOptional()
-  @IsCurrencyCode({ stablecoinOnly: true })
-  currency?: string;
-
+export class DepositRequestDto extends MoneyAmountDto {
   @ApiPropertyOptional({ enum: ['bank', 'card', 'crypto'], default: 'bank' })
   @IsOptional()
   @IsIn(['bank', 'card', 'crypto'])

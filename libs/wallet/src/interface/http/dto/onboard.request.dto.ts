@@ -1,23 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { RegisterRequestDto } from '#monay/identity';
 
-export class OnboardRequestDto {
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
-  email!: string;
-
-  @ApiProperty({ minLength: 10 })
-  @IsString()
-  @MaxLength(256)
-  password!: string;
-
-  @ApiPropertyOptional({ example: '+14155550100' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\+?[0-9 ().-]{7,20}$/, { message: 'phone must be a phone number such as +14155550100' })
-  phone?: string;
-
+/** Registration plus the KYC level asked for (only 1 is granted without verification). */
+export class OnboardRequestDto extends RegisterRequestDto {
   @ApiPropertyOptional({
     description: 'Only 1 is granted at sign-up; higher levels need verification',
     example: 1,
