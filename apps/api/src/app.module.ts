@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { IdentityModule, JwtAuthGuard } from '#monay/identity';
+import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
 import { TransfersModule } from '#monay/transfers';
@@ -22,7 +22,10 @@ export class AppModule {
         InsightsModule,
       ],
       // After the rate limiter (HttpPlatformModule's guard), every route needs a token unless @Public().
-      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
+      providers: [
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: RolesGuard },
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 export { IdentityModule } from './identity.module';
 export { JwtAuthGuard } from './interface/http/jwt-auth.guard';
+export { RolesGuard } from './interface/http/roles.guard';
 export { CurrentUser, type AuthUser } from './interface/http/auth.decorators';
 export {
   RegisterUserCommand,
@@ -10,3 +11,4 @@ export type { UserView } from './application/user-view';
 export * from './domain/identity.errors';
 export { FindUsersQuery, type UserDirectoryEntry } from './application/queries/find-users/find-users.query';
 export { RegisterRequestDto } from './interface/http/dto/register.request.dto';
+export { GrantRoleCommand } from './application/commands/grant-role/grant-role.command';

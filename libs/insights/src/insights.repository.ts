@@ -53,6 +53,13 @@ export class InsightsRepository {
     return rows.map((row) => ({ currency: row.currency, total: BigInt(row.total) }));
   }
 
+  async allPortfolios(): Promise<Array<{ userId: string; currency: string; total: bigint }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT user_id, currency, total::text AS total FROM portfolio_balances ORDER BY user_id, currency`,
+    )) as Array<{ user_id: string; currency: string; total: string }>;
+    return rows.map((row) => ({ userId: row.user_id, currency: row.currency, total: BigInt(row.total) }));
+  }
+
   async addActivity(tx: EntityManager, rows: ActivityRow[]): Promise<void> {
     for (const row of rows) {
       await tx.query(

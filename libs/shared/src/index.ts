@@ -36,3 +36,6 @@ export { IdempotentExecutor, type IdempotentResult } from './messaging/idempoten
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export { IsMoneyAmount, IsCurrencyCode } from './http/amount.validator';
 export { MoneyAmountDto } from './http/money-amount.dto';
+export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
+export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
+export type { DeadLetter } from './messaging/job-names';

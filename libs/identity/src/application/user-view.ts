@@ -9,12 +9,12 @@ export interface UserView {
   createdAt: string;
 }
 
-export function toUserView(user: UserOrmEntity): UserView {
+export function toUserView(user: UserOrmEntity, roles: string[] = user.roles): UserView {
   return {
     id: user.id,
     email: user.email,
     phone: user.phone,
-    roles: user.roles,
+    roles,
     createdAt: user.createdAt.toISOString(),
   };
 }

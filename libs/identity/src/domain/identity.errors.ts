@@ -64,3 +64,11 @@ export class UserNotFoundError extends DomainError {
     super('User not found');
   }
 }
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  readonly kind = 'forbidden';
+  constructor() {
+    super('You are not allowed to do this');
+  }
+}

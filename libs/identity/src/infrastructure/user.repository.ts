@@ -29,6 +29,16 @@ export class UserRepository {
     return where.length ? this.dataSource.getRepository(UserOrmEntity).find({ where }) : [];
   }
 
+  /** Adds a role (once); returns the user's roles, or null when no user has this email. */
+  async addRole(email: string, role: string): Promise<{ userId: string; roles: string[] } | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE users SET roles = CASE WHEN $2 = ANY(roles) THEN roles ELSE array_append(roles, $2) END, updated_at = now()
+        WHERE email = $1 RETURNING id, roles`,
+      [email, role],
+    )) as [Array<{ id: string; roles: string[] }>, number];
+    return rows[0] ? { userId: rows[0].id, roles: rows[0].roles } : null;
+  }
+
   /** The user, their first session and its refresh token: all or nothing. */
   async createWithSession(
     user: UserOrmEntity,

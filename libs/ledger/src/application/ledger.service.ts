@@ -255,6 +255,13 @@ export class LedgerService {
     return this.repository.ownerBalances(manager, ownerId);
   }
 
+  /** Every user account's posted balance, for reconciliation. */
+  allUserPosted(
+    manager: EntityManager,
+  ): Promise<Array<{ ownerId: string; currency: string; posted: bigint }>> {
+    return this.repository.allUserPosted(manager);
+  }
+
   accountsOf(manager: EntityManager, ownerId: string): Promise<LedgerAccount[]> {
     return this.repository.findUserAccounts(manager, ownerId);
   }

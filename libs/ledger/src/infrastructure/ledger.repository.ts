@@ -319,6 +319,16 @@ export class LedgerRepository {
     return rows.map(toBalance);
   }
 
+  /** Every user account's posted balance (reconciliation against the read models). */
+  async allUserPosted(
+    tx: EntityManager,
+  ): Promise<Array<{ ownerId: string; currency: string; posted: bigint }>> {
+    const rows = (await tx.query(
+      `SELECT owner_id, currency, posted::text AS posted FROM ledger_accounts WHERE kind = 'user_wallet' ORDER BY owner_id, currency`,
+    )) as Array<{ owner_id: string; currency: string; posted: string }>;
+    return rows.map((row) => ({ ownerId: row.owner_id, currency: row.currency, posted: BigInt(row.posted) }));
+  }
+
   /** One account's balance: cached for user accounts, the sum of its entries for system accounts. */
   async accountBalance(tx: EntityManager, accountId: string): Promise<AccountBalance | undefined> {
     const rows = (await tx.query(

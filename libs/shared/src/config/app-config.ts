@@ -47,6 +47,7 @@ const schema = z
       .string()
       .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.50')
       .default('0'),
+    ADMIN_EMAILS: z.string().default(''),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -122,6 +123,8 @@ export class AppConfig {
   readonly limitTiers: LimitTierOverrides;
   /** Transfer fees in the currency moved: internal P2P per transfer, batch once per batch. */
   readonly fees: { p2p: string; batch: string };
+  /** Users with these emails (normalised) hold the admin role. */
+  readonly adminEmails: ReadonlySet<string>;
 
   constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
     this.env = env.NODE_ENV;
@@ -167,6 +170,11 @@ export class AppConfig {
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
+    this.adminEmails = new Set(
+      env.ADMIN_EMAILS.split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    );
   }
 
   get isProduction(): boolean {

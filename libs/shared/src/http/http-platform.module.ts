@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
+import { DeadLetterController } from '../messaging/dead-letter.controller';
 import { HealthController } from '../observability/health.controller';
 import { Metrics, MetricsController, MetricsMiddleware } from '../observability/metrics';
 import { REDIS, type RedisClient } from '../redis/redis.module';
@@ -29,7 +30,7 @@ import { createValidationPipe } from './validation';
         ),
     }),
   ],
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController, MetricsController, DeadLetterController],
   providers: [
     Metrics,
     { provide: APP_FILTER, useClass: HttpExceptionFilter },

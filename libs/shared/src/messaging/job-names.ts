@@ -5,20 +5,42 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Ledger = 'ledger',
+  RecurringTransfers = 'recurring-transfers',
+  /** Jobs that failed every attempt, kept for an admin to inspect and re-drive. Nothing processes it. */
+  DeadLetter = 'dead-letter',
 }
 
 export enum JobName {
   PurgeExpiredSessions = 'identity.purge-expired-sessions',
   ExpireHolds = 'ledger.expire-holds',
+  ReconcileLedger = 'ledger.reconcile',
+  RunRecurringTransfer = 'transfers.run-recurring-transfer',
 }
 
 export interface JobPayloads {
   [JobName.PurgeExpiredSessions]: { retentionDays: number };
   /** Voids (as 'expired') at most `limit` pending ledger holds past their expiry. */
   [JobName.ExpireHolds]: { limit: number };
+  /** Checks every ledger invariant and that the read models agree with the ledger. */
+  [JobName.ReconcileLedger]: Record<string, never>;
+  /** One occurrence of a recurring transfer schedule. */
+  [JobName.RunRecurringTransfer]: { scheduleId: string };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
   [JobName.ExpireHolds]: QueueName.Ledger,
+  [JobName.ReconcileLedger]: QueueName.Ledger,
+  [JobName.RunRecurringTransfer]: QueueName.RecurringTransfers,
 };
+
+/** What the dead-letter queue keeps of a job that exhausted its attempts. */
+export interface DeadLetter {
+  queue: QueueName;
+  name: JobName;
+  jobId: string;
+  payload: unknown;
+  failedReason: string;
+  attemptsMade: number;
+  failedAt: string;
+}

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
+import { DeadLetters } from './dead-letters';
 import { JobBackend } from './job-backend';
 import { JobName, QueueName, queueOfJob } from './job-names';
 import { ON_JOB, OnJobOptions } from './on-job.decorator';
@@ -20,6 +21,7 @@ export class JobWorkerHost implements OnApplicationBootstrap {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly backend: JobBackend,
+    private readonly deadLetters: DeadLetters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,7 +34,7 @@ export class JobWorkerHost implements OnApplicationBootstrap {
       byQueue.set(queue, table);
     }
     for (const [queue, table] of byQueue) {
-      this.backend.startWorker(
+      const worker = this.backend.startWorker(
         queue,
         async (job) => {
           const handler = table.get(job.name as JobName);
@@ -41,6 +43,14 @@ export class JobWorkerHost implements OnApplicationBootstrap {
         },
         4,
       );
+      worker.on('failed', (job: Job | undefined, error: Error) => {
+        if (!job) return;
+        const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.logger.warn(
+          `${queue}/${job.name} #${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`,
+        );
+        if (exhausted) void this.deadLetters.record(queue, job, error);
+      });
       this.logger.log(`Processing queue ${queue}: ${[...table.keys()].join(', ')}`);
     }
   }

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { JobBackend } from './job-backend';
 import { JobQueue } from './job-queue';
 import { JobWorkerHost } from './job-worker-host';
+import { DeadLetters } from './dead-letters';
 
 @Global()
 @Module({})
@@ -12,8 +13,8 @@ export class JobsModule {
     return {
       module: JobsModule,
       imports: options.processors ? [DiscoveryModule] : [],
-      providers: [JobBackend, JobQueue, ...(options.processors ? [JobWorkerHost] : [])],
-      exports: [JobQueue, JobBackend],
+      providers: [JobBackend, JobQueue, DeadLetters, ...(options.processors ? [JobWorkerHost] : [])],
+      exports: [JobQueue, JobBackend, DeadLetters],
     };
   }
 }

@@ -4,6 +4,7 @@ import { InvalidCredentialsError } from '../../../domain/identity.errors';
 import { PasswordHasher } from '../../../infrastructure/password-hasher';
 import { SessionRepository } from '../../../infrastructure/session.repository';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRoles } from '../../user-roles';
 import { UserRepository } from '../../../infrastructure/user.repository';
 import { newSession } from '../../new-session';
 import { toUserView } from '../../user-view';
@@ -16,6 +17,7 @@ export class LogInHandler implements ICommandHandler<LogInCommand> {
     private readonly sessions: SessionRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
+    private readonly roles: UserRoles,
   ) {}
 
   async execute({ email, password, client }: LogInCommand) {
@@ -28,7 +30,10 @@ export class LogInHandler implements ICommandHandler<LogInCommand> {
 
     const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
     await this.sessions.open(session, token);
-    const tokens = await this.tokens.pair({ sub: user.id, sid: session.id, roles: user.roles }, refreshToken);
-    return { user: toUserView(user), tokens };
+    const tokens = await this.tokens.pair(
+      { sub: user.id, sid: session.id, roles: this.roles.of(user) },
+      refreshToken,
+    );
+    return { user: toUserView(user, this.roles.of(user)), tokens };
   }
 }

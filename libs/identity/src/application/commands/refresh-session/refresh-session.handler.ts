@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidRefreshTokenError, RefreshTokenReusedError } from '../../../domain/identity.errors';
 import { SessionRepository } from '../../../infrastructure/session.repository';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRoles } from '../../user-roles';
 import { UserRepository } from '../../../infrastructure/user.repository';
 import { RefreshSessionCommand } from './refresh-session.command';
 
@@ -12,6 +13,7 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     private readonly sessions: SessionRepository,
     private readonly users: UserRepository,
     private readonly tokens: TokenIssuer,
+    private readonly roles: UserRoles,
   ) {}
 
   async execute({ refreshToken }: RefreshSessionCommand) {
@@ -25,6 +27,6 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     if (result.outcome === 'invalid') throw new InvalidRefreshTokenError();
     const user = await this.users.findById(result.userId);
     if (!user || user.status !== 'active') throw new InvalidRefreshTokenError();
-    return this.tokens.pair({ sub: user.id, sid: result.sessionId, roles: user.roles }, next.token);
+    return this.tokens.pair({ sub: user.id, sid: result.sessionId, roles: this.roles.of(user) }, next.token);
   }
 }

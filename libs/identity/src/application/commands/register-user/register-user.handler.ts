@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { assertPasswordPolicy, normalizeEmail, normalizePhone } from '../../../domain/credentials';
 import { PasswordHasher } from '../../../infrastructure/password-hasher';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
+import { UserRoles } from '../../user-roles';
 import { UserRepository } from '../../../infrastructure/user.repository';
 import { newSession } from '../../new-session';
 import { toUserView } from '../../user-view';
@@ -14,6 +15,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
+    private readonly roles: UserRoles,
   ) {}
 
   async execute({ email, password, phone, client }: RegisterUserCommand): Promise<RegisteredUser> {
@@ -32,7 +34,10 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
     };
     const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
     await this.users.createWithSession(user, session, token);
-    const tokens = await this.tokens.pair({ sub: user.id, sid: session.id, roles: user.roles }, refreshToken);
-    return { user: toUserView(user), tokens };
+    const tokens = await this.tokens.pair(
+      { sub: user.id, sid: session.id, roles: this.roles.of(user) },
+      refreshToken,
+    );
+    return { user: toUserView(user, this.roles.of(user)), tokens };
   }
 }

@@ -1,0 +1,126 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { GrantRoleCommand } from '#monay/identity';
+import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { auth, deposit, onboard, type Customer } from './support/money';
+import { newUser, startTestApp, type TestApp } from './support/test-app';
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext | undefined;
+  let admin: { token: string };
+  let customer: Customer;
+
+  beforeAll(async () => {
+    const adminUser = newUser('admin');
+    t = await startTestApp({ ADMIN_EMAILS: `someone@example.com, ${adminUser.email.toUpperCase()}` });
+    if (t.env.REDIS_URL) {
+      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
+        logger: false,
+      });
+      await worker.init();
+    }
+    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
+    expect(registered.body.user.roles).toEqual(['admin']);
+    admin = { token: registered.body.accessToken };
+    customer = await onboard(t, 'customer');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.close();
+  });
+
+  const asAdmin = () => ({ Authorization: `Bearer ${admin.token}` });
+
+  it('keeps the admin routes for admins: 401 without a token, 403 FORBIDDEN for a customer', async () => {
+    await t.http().get('/api/admin/jobs/dead-letter').expect(401);
+    const forbidden = await t.http().get('/api/admin/jobs/dead-letter').set(auth(customer)).expect(403);
+    expect(forbidden.body.error.code).toBe('FORBIDDEN');
+    await t.http().get('/api/admin/jobs/dead-letter').set(asAdmin()).expect(200);
+  });
+
+  it('dead-letters a job that failed every attempt, lists it, and re-drives it', async () => {
+    const jobs = t.app.get(JobQueue);
+    // A negative LIMIT makes the hold-expiry query fail on every attempt.
+    const jobId = await jobs.enqueue(
+      JobName.ExpireHolds,
+      { limit: -1 },
+      { attempts: 2, backoff: { type: 'fixed', delay: 50 } },
+    );
+    const letter = await eventually(async () => {
+      const response = await t.http().get('/api/admin/jobs/dead-letter').set(asAdmin()).expect(200);
+      return (response.body.jobs as Array<{ id: string; jobId: string }>).find((job) => job.jobId === jobId);
+    });
+    expect(letter).toMatchObject({
+      queue: QueueName.Ledger,
+      name: JobName.ExpireHolds,
+      payload: { limit: -1 },
+      attemptsMade: 2,
+      failedReason: expect.stringMatching(/LIMIT/i),
+    });
+
+    const retried = await t
+      .http()
+      .post(`/api/admin/jobs/dead-letter/${letter.id}/retry`)
+      .set(asAdmin())
+      .expect(200);
+    expect(retried.body).toMatchObject({
+      success: true,
+      name: JobName.ExpireHolds,
+      requeuedAs: expect.any(String),
+    });
+    const after = await t.http().get('/api/admin/jobs/dead-letter').set(asAdmin()).expect(200);
+    expect((after.body.jobs as Array<{ id: string }>).some((job) => job.id === letter.id)).toBe(false);
+    const again = await t
+      .http()
+      .post(`/api/admin/jobs/dead-letter/${letter.id}/retry`)
+      .set(asAdmin())
+      .expect(404);
+    expect(again.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('reconciles the ledger and the read models in a job', async () => {
+    const bob = await onboard(t, 'bob');
+    await deposit(t, customer, '25.00');
+    await t
+      .http()
+      .post('/api/consumer/transfer')
+      .set(auth(customer))
+      .set('Idempotency-Key', randomUUID())
+      .send({ to: bob.email, amount: '5.00' })
+      .expect(201);
+    const jobId = await t.app.get(JobQueue).enqueue(JobName.ReconcileLedger, {});
+    const queue = t.app.get(JobBackend).queue(QueueName.Ledger);
+    const job = await eventually(async () => {
+      const found = await queue.getJob(jobId);
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(job.returnvalue).toMatchObject({ ok: true, ledgerBreaches: [], portfolioMismatches: [] });
+  });
+
+  it('grants the admin role to an existing user (npm run user:grant-admin)', async () => {
+    const user = newUser('promoted');
+    await t.http().post('/api/auth/register').send(user).expect(201);
+    await t.app.get(CommandBus).execute(new GrantRoleCommand(user.email, 'admin'));
+    const login = await t.http().post('/api/auth/login').send(user).expect(200);
+    expect(login.body.user.roles).toEqual(['admin']);
+    await t
+      .http()
+      .get('/api/admin/jobs/dead-letter')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .expect(200);
+  });
+});
