@@ -4,6 +4,7 @@ import { Ledger1763800000000 } from './1763800000000-ledger';
 import { Wallet1763800100000 } from './1763800100000-wallet';
 import { Transfers1763800200000 } from './1763800200000-transfers';
 import { Insights1763800300000 } from './1763800300000-insights';
+import { RecurringTransfers1763800400000 } from './1763800400000-recurring-transfers';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Wallet1763800100000,
   Transfers1763800200000,
   Insights1763800300000,
+  RecurringTransfers1763800400000,
 ];

@@ -8,7 +8,7 @@ import { CoreModule, loadConfigOrExit } from '#monay/shared';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
 
-  @Module({ imports: [CoreModule.forRoot(config, { processors: false }), InsightsModule] })
+  @Module({ imports: [CoreModule.forRoot(config, { processors: false, relay: false }), InsightsModule] })
   class RebuildModule {}
 
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfigOrExit();
 
-  @Module({ imports: [CoreModule.forRoot(config, { processors: false }), IdentityModule] })
+  @Module({ imports: [CoreModule.forRoot(config, { processors: false, relay: false }), IdentityModule] })
   class GrantModule {}
 
   const app = await NestFactory.createApplicationContext(GrantModule, { logger: ['error', 'warn'] });

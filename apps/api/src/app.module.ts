@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
+import { RealtimeModule } from '#monay/realtime';
 import { TransfersModule } from '#monay/transfers';
 import { WalletModule } from '#monay/wallet';
 import { AppConfig, CoreModule, HttpPlatformModule } from '#monay/shared';
@@ -13,13 +14,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, { processors: config.jobsInProcess }),
+        CoreModule.forRoot(config, { processors: config.jobsInProcess, relay: true }),
         HttpPlatformModule,
         IdentityModule,
         LedgerModule,
         WalletModule,
         TransfersModule,
         InsightsModule,
+        RealtimeModule,
       ],
       // After the rate limiter (HttpPlatformModule's guard), every route needs a token unless @Public().
       providers: [

@@ -10,6 +10,7 @@ import {
   outsideApiNotFound,
   requestIdMiddleware,
 } from '#monay/shared';
+import { RealtimeIoAdapter } from '#monay/realtime';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = '100kb';
@@ -33,6 +34,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  // Socket.IO on /ws: CORS as above, and the Redis adapter across API processes when REDIS_URL is set.
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
 
   const openApi = new DocumentBuilder()
     .setTitle('Monay Wallet API')

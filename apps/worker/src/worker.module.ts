@@ -3,18 +3,23 @@ import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
 import { AppConfig, CoreModule } from '#monay/shared';
+import { TransfersModule } from '#monay/transfers';
 
-/** The job processors and the outbox relay with its projections, without HTTP. Several workers may run at once; BullMQ gives each job to one. */
+/**
+ * The job processors alone, without HTTP. The outbox relay (and the projections it feeds) runs in the API
+ * processes, next to their sockets. Several workers may run at once; BullMQ gives each job to one.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot(config, { processors: true }),
+        CoreModule.forRoot(config, { processors: true, relay: false }),
         IdentityModule,
         LedgerModule,
         InsightsModule,
+        TransfersModule,
       ],
     };
   }

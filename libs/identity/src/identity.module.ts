@@ -20,6 +20,7 @@ import { SessionRepository } from './infrastructure/session.repository';
 import { TokenIssuer } from './infrastructure/token-issuer';
 import { UserOrmEntity } from './infrastructure/user.orm-entity';
 import { UserRepository } from './infrastructure/user.repository';
+import { AccessTokenVerifier } from './interface/http/access-token-verifier';
 import { AuthController } from './interface/http/auth.controller';
 import { JwtAuthGuard } from './interface/http/jwt-auth.guard';
 import { JwtStrategy } from './interface/http/jwt.strategy';
@@ -39,6 +40,7 @@ import { JwtStrategy } from './interface/http/jwt.strategy';
     TokenIssuer,
     JwtStrategy,
     JwtAuthGuard,
+    AccessTokenVerifier,
     RolesGuard,
     UserRoles,
     RegisterUserHandler,
@@ -50,6 +52,6 @@ import { JwtStrategy } from './interface/http/jwt.strategy';
     FindUsersHandler,
     PurgeExpiredSessionsProcessor,
   ],
-  exports: [JwtAuthGuard, RolesGuard],
+  exports: [JwtAuthGuard, RolesGuard, AccessTokenVerifier],
 })
 export class IdentityModule {}

@@ -12,3 +12,4 @@ export * from './domain/identity.errors';
 export { FindUsersQuery, type UserDirectoryEntry } from './application/queries/find-users/find-users.query';
 export { RegisterRequestDto } from './interface/http/dto/register.request.dto';
 export { GrantRoleCommand } from './application/commands/grant-role/grant-role.command';
+export { AccessTokenVerifier, type VerifiedAccessToken } from './interface/http/access-token-verifier';

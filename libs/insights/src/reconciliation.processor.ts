@@ -37,7 +37,7 @@ export class ReconciliationProcessor implements OnApplicationBootstrap {
 
   @OnJob(JobName.ReconcileLedger)
   async reconcile(): Promise<ReconciliationReport> {
-    await this.relay.drain();
+    await this.relay.waitUntilPublished();
     const report = await verifyLedger(this.uow.manager);
     const ledger = await this.ledger.allUserPosted(this.uow.manager);
     const projected = new Map(

@@ -13,7 +13,7 @@ import { EventConsumers } from './messaging/event-consumer';
 import { IdempotencyStore } from './messaging/idempotency';
 import { IdempotentExecutor } from './messaging/idempotent-executor';
 import { OutboxWriter } from './messaging/outbox';
-import { OutboxRelay } from './messaging/outbox-relay';
+import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
 
 const SHARED_SERVICES = [
   UnitOfWork,
@@ -43,12 +43,17 @@ class UnhandledExceptionLogger implements OnModuleDestroy {
 
 /**
  * What every process needs: configuration, logs, database, Redis, jobs, the CQRS buses, the unit of work,
- * idempotency and the outbox with its relay (every process relays; SKIP LOCKED keeps them apart).
+ * idempotency and the outbox with its relay.
  */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig, options: { processors: boolean }): DynamicModule {
+  /**
+   * `processors`: run the `@OnJob` processors here. `relay`: run the outbox relay loop here — the API
+   * processes do (every one of them; SKIP LOCKED keeps them apart), so the events they publish reach their
+   * Socket.IO server (and, through the Redis adapter, every other API's sockets).
+   */
+  static forRoot(config: AppConfig, options: { processors: boolean; relay: boolean }): DynamicModule {
     return {
       module: CoreModule,
       imports: [
@@ -59,7 +64,11 @@ export class CoreModule {
         JobsModule.forRoot({ processors: options.processors }),
         CqrsModule.forRoot(),
       ],
-      providers: [UnhandledExceptionLogger, ...SHARED_SERVICES],
+      providers: [
+        UnhandledExceptionLogger,
+        ...SHARED_SERVICES,
+        { provide: RELAY_ENABLED, useValue: options.relay },
+      ],
       exports: [CqrsModule, ...SHARED_SERVICES],
     };
   }

@@ -10,10 +10,20 @@ import { TransferBooking } from './application/transfer-booking';
 import { TransferRepository } from './infrastructure/transfer.repository';
 import { ConsumerTransferController } from './interface/http/consumer-transfer.controller';
 import { P2pTransferController } from './interface/http/p2p-transfer.controller';
+import { CancelRecurringTransferHandler } from './application/commands/cancel-recurring-transfer/cancel-recurring-transfer.handler';
+import { CreateRecurringTransferHandler } from './application/commands/create-recurring-transfer/create-recurring-transfer.handler';
+import { RunRecurringTransferHandler } from './application/commands/run-recurring-transfer/run-recurring-transfer.handler';
+import { UpdateRecurringTransferHandler } from './application/commands/update-recurring-transfer/update-recurring-transfer.handler';
+import { GetRecurringTransferHandler } from './application/queries/get-recurring-transfer/get-recurring-transfer.handler';
+import { ListRecurringTransfersHandler } from './application/queries/list-recurring-transfers/list-recurring-transfers.handler';
+import { RecurringTransferScheduler } from './application/recurring-transfer-scheduler';
+import { RecurringTransferProcessor } from './infrastructure/recurring-transfer.processor';
+import { RecurringTransferRepository } from './infrastructure/recurring-transfer.repository';
+import { RecurringTransferController } from './interface/http/recurring-transfer.controller';
 
 @Module({
   imports: [LedgerModule, WalletModule],
-  controllers: [P2pTransferController, ConsumerTransferController],
+  controllers: [P2pTransferController, ConsumerTransferController, RecurringTransferController],
   providers: [
     TransferRepository,
     RecipientResolver,
@@ -22,6 +32,15 @@ import { P2pTransferController } from './interface/http/p2p-transfer.controller'
     SendBatchTransferHandler,
     ValidateTransferHandler,
     GetTransferStatusHandler,
+    RecurringTransferRepository,
+    RecurringTransferScheduler,
+    RecurringTransferProcessor,
+    CreateRecurringTransferHandler,
+    UpdateRecurringTransferHandler,
+    CancelRecurringTransferHandler,
+    RunRecurringTransferHandler,
+    GetRecurringTransferHandler,
+    ListRecurringTransfersHandler,
   ],
 })
 export class TransfersModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,6 +16,9 @@ interface OutboxRow {
 }
 
 const BATCH = 200;
+
+/** Whether this process runs the relay loop (API processes do: their sockets get what they publish). */
+export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 
 function toEvent(row: OutboxRow): PublishedEvent {
   return new PublishedEvent(
@@ -48,9 +51,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly consumers: EventConsumers,
     private readonly eventBus: EventBus,
+    @Inject(RELAY_ENABLED) private readonly enabled: boolean,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.enabled) return;
     this.running = true;
     this.loop = this.run();
   }
@@ -72,13 +77,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const published = await this.publishBatch();
       total += published;
       if (published === BATCH) continue;
-      const [{ pending }] = (await this.dataSource.query(
-        `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
-      )) as Array<{ pending: number }>;
+      const pending = await this.unpublished();
       if (pending === 0) return total;
       if (Date.now() > deadline)
         throw new Error(`outbox: ${pending} events still unpublished after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /**
+   * Waits until every committed event has been published by some relay, without publishing any itself
+   * (a process without sockets must not take events from those that have them).
+   */
+  async waitUntilPublished(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pending = await this.unpublished();
+      if (pending === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`outbox: ${pending} events still unpublished after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
@@ -92,7 +110,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (;;) {
       const rows = (await tx.query(
         `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
-           FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${BATCH}`,
+           FROM outbox WHERE sequence > $1 ORDER BY outbox.sequence LIMIT ${BATCH}`,
         [after],
       )) as OutboxRow[];
       if (rows.length === 0) return total;
@@ -140,12 +158,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  private async unpublished(): Promise<number> {
+    const [{ pending }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+    )) as Array<{ pending: number }>;
+    return pending;
+  }
+
   private async publishBatch(): Promise<number> {
     const events = await this.dataSource.transaction(async (tx) => {
       const rows = (await tx.query(
         `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
            FROM outbox WHERE published_at IS NULL
-          ORDER BY sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          ORDER BY outbox.sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       )) as OutboxRow[];
       if (rows.length === 0) return [];
       const batch = rows.map(toEvent);

@@ -1,0 +1,14 @@
+export { RealtimeModule } from './realtime.module';
+export { RealtimeIoAdapter } from './realtime-io.adapter';
+export type {
+  ServerToClientEvents,
+  ClientToServerEvents,
+  RealtimeEventName,
+  RealtimePayload,
+  RealtimeMessage,
+  BalanceUpdated,
+  TransactionUpdated,
+  TransferReceived,
+  NotificationCreated,
+  SystemAlert,
+} from './realtime-events';

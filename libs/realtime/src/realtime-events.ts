@@ -1,0 +1,83 @@
+/**
+ * What the server sends on the `/ws` namespace (as immich's `ClientEventMap`). Every event that comes from a
+ * domain event carries that event's id (`eventId`) so a client can drop duplicates (delivery is at least once,
+ * and a replay through `GET /api/realtime/missed` may overlap the live stream). Amounts are decimal strings.
+ */
+export interface ServerToClientEvents {
+  'balance.updated': (data: BalanceUpdated) => void;
+  'transaction.updated': (data: TransactionUpdated) => void;
+  'transfer.received': (data: TransferReceived) => void;
+  /** Declared for the notifications context; nothing emits it yet. */
+  'notification.created': (data: NotificationCreated) => void;
+  'system.alert': (data: SystemAlert) => void;
+}
+
+/** Clients send nothing on `/ws`: it is a push channel. */
+export type ClientToServerEvents = Record<string, never>;
+
+/** What the middleware learned from the handshake's token, kept on `socket.data`. */
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/** The user's balance in one currency as the ledger holds it when the event is sent (not as of the event). */
+export interface BalanceUpdated {
+  eventId: string;
+  currency: string;
+  available: string;
+  pending: string;
+  total: string;
+}
+
+/** A line of the user's transaction history (`GET /api/transactions`) was added or changed. */
+export interface TransactionUpdated {
+  eventId: string;
+  /** The id `GET /api/transactions` lists: the transfer id, or the ledger transaction id of a deposit. */
+  id: string;
+  type: 'deposit' | 'transfer_out' | 'transfer_in';
+  status: 'completed' | 'failed';
+  amount: string;
+  fee: string;
+  currency: string;
+  counterparty: { userId: string } | null;
+  batchId: string | null;
+  /** Why it failed, when `status` is `failed`. */
+  failureCode?: string;
+}
+
+/** Money from another Monay user arrived. */
+export interface TransferReceived {
+  eventId: string;
+  id: string;
+  from: { userId: string };
+  amount: string;
+  currency: string;
+  note: string | null;
+  batchId: string | null;
+}
+
+export interface NotificationCreated {
+  eventId: string;
+  id: string;
+  category: string;
+  title: string;
+  body: string;
+  createdAt: string;
+}
+
+/** Not tied to a domain event: e.g. `TOKEN_EXPIRED` just before the server closes the socket. */
+export interface SystemAlert {
+  code: string;
+  message: string;
+}
+
+export type RealtimeEventName = keyof ServerToClientEvents;
+
+export type RealtimePayload<E extends RealtimeEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** One event as the socket sends it, and as the missed-events endpoint lists it. */
+export type RealtimeMessage = {
+  [E in RealtimeEventName]: { event: E; data: RealtimePayload<E> };
+}[RealtimeEventName];

@@ -1,0 +1,164 @@
+import { Money, type CurrencyCode } from '#monay/kernel';
+import type { PublishedEvent } from '#monay/shared';
+import {
+  BatchTransferCompleted,
+  FundsTransferred,
+  TransferFailed,
+  type BatchTransferCompletedPayload,
+  type FundsTransferredPayload,
+  type TransferFailedPayload,
+} from '#monay/transfers';
+import { WalletCredited, type WalletCreditedPayload } from '#monay/wallet';
+import type { BalanceUpdated, RealtimeMessage, TransactionUpdated } from './realtime-events';
+
+/** The domain events that reach sockets; the others are not a client's business. */
+export const REALTIME_EVENT_TYPES: readonly string[] = [
+  WalletCredited,
+  FundsTransferred,
+  TransferFailed,
+  BatchTransferCompleted,
+];
+
+/** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
+export interface UserBalance {
+  currency: string;
+  posted: bigint;
+  pendingDebits: bigint;
+}
+
+/**
+ * What `userId` is sent for one committed domain event, in the order it is sent. Pure: the live stream and the
+ * missed-events replay both call it, so a replayed event is exactly what the socket would have carried.
+ * `balances` are the user's balances at sending time (`balance.updated` reports the current balance).
+ *
+ * - deposit (WalletCredited): transaction.updated, balance.updated
+ * - transfer (FundsTransferred): sender transaction.updated, balance.updated; recipient transfer.received,
+ *   transaction.updated, balance.updated. A batch item omits the sender's balance.updated: the batch's
+ *   BatchTransferCompleted, committed right after its items, sends it once per currency.
+ * - refusal (TransferFailed): the sender's transaction.updated with status `failed`; nothing moved.
+ */
+export function realtimeMessagesFor(
+  event: PublishedEvent,
+  userId: string,
+  balances: readonly UserBalance[],
+): RealtimeMessage[] {
+  const eventId = event.eventId;
+  const balance = (currency: string): RealtimeMessage => ({
+    event: 'balance.updated',
+    data: balanceView(eventId, currency, balances),
+  });
+  const transaction = (data: Omit<TransactionUpdated, 'eventId'>): RealtimeMessage => ({
+    event: 'transaction.updated',
+    data: { eventId, ...data },
+  });
+
+  switch (event.type) {
+    case WalletCredited: {
+      const p = event.payload as WalletCreditedPayload;
+      if (p.userId !== userId) return [];
+      return [
+        transaction({
+          id: p.ledgerTransactionId,
+          type: 'deposit',
+          status: 'completed',
+          amount: p.amount,
+          fee: p.fee,
+          currency: p.currency,
+          counterparty: null,
+          batchId: null,
+        }),
+        balance(p.currency),
+      ];
+    }
+    case FundsTransferred: {
+      const p = event.payload as FundsTransferredPayload;
+      const messages: RealtimeMessage[] = [];
+      if (p.senderId === userId) {
+        messages.push(
+          transaction({
+            id: p.transferId,
+            type: 'transfer_out',
+            status: 'completed',
+            amount: p.amount,
+            fee: p.fee,
+            currency: p.currency,
+            counterparty: { userId: p.recipientId },
+            batchId: p.batchId,
+          }),
+        );
+        if (p.batchId === null) messages.push(balance(p.currency));
+      }
+      if (p.recipientId === userId) {
+        messages.push(
+          {
+            event: 'transfer.received',
+            data: {
+              eventId,
+              id: p.transferId,
+              from: { userId: p.senderId },
+              amount: p.amount,
+              currency: p.currency,
+              note: p.note,
+              batchId: p.batchId,
+            },
+          },
+          transaction({
+            id: p.transferId,
+            type: 'transfer_in',
+            status: 'completed',
+            amount: p.amount,
+            fee: zero(p.currency),
+            currency: p.currency,
+            counterparty: { userId: p.senderId },
+            batchId: p.batchId,
+          }),
+          balance(p.currency),
+        );
+      }
+      return messages;
+    }
+    case TransferFailed: {
+      const p = event.payload as TransferFailedPayload;
+      if (p.senderId !== userId) return [];
+      return [
+        transaction({
+          id: p.transferId ?? p.batchId ?? event.aggregateId,
+          type: 'transfer_out',
+          status: 'failed',
+          amount: p.amount,
+          fee: zero(p.currency),
+          currency: p.currency,
+          counterparty: null,
+          batchId: p.batchId,
+          failureCode: p.reason,
+        }),
+      ];
+    }
+    case BatchTransferCompleted: {
+      const p = event.payload as BatchTransferCompletedPayload;
+      if (p.senderId !== userId) return [];
+      const currencies = new Set([...p.totals.map((total) => total.currency), p.feeCurrency]);
+      return [...currencies].map(balance);
+    }
+    default:
+      return [];
+  }
+}
+
+function balanceView(eventId: string, currency: string, balances: readonly UserBalance[]): BalanceUpdated {
+  const code = currency as CurrencyCode;
+  const account = balances.find((b) => b.currency === currency);
+  const total = Money.of(account?.posted ?? 0n, code);
+  const pending = Money.of(account?.pendingDebits ?? 0n, code);
+  return {
+    eventId,
+    currency,
+    available: total.minus(pending).toDecimalString(),
+    pending: pending.toDecimalString(),
+    total: total.toDecimalString(),
+  };
+}
+
+function zero(currency: string): string {
+  return Money.zero(currency as CurrencyCode).toDecimalString();
+}

@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import {
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AccessTokenVerifier } from '#monay/identity';
+import type {
+  ClientToServerEvents,
+  RealtimeMessage,
+  ServerToClientEvents,
+  SocketData,
+} from './realtime-events';
+import { authenticateHandshake } from './socket-auth.middleware';
+
+export type RealtimeNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** One room per user: every socket of the user joins it, and events for the user go to it (on any node). */
+export const userRoom = (userId: string): string => `user:${userId}`;
+
+/**
+ * The `/ws` namespace: authenticated sockets, one room per user, closed when the token expires. Thin: what is
+ * sent and when is decided by {@link RealtimePublisher}; CORS and the Redis adapter by {@link RealtimeIoAdapter}.
+ */
+@WebSocketGateway({ namespace: '/ws' })
+export class RealtimeGateway
+  implements
+    OnGatewayInit<RealtimeNamespace>,
+    OnGatewayConnection<RealtimeSocket>,
+    OnGatewayDisconnect<RealtimeSocket>
+{
+  private readonly logger = new Logger('RealtimeGateway');
+  private namespace: RealtimeNamespace | undefined;
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly tokens: AccessTokenVerifier) {}
+
+  afterInit(namespace: RealtimeNamespace): void {
+    this.namespace = namespace;
+    namespace.use(authenticateHandshake(this.tokens));
+  }
+
+  handleConnection(socket: RealtimeSocket): void {
+    const { userId, expiresAt } = socket.data;
+    void socket.join(userRoom(userId));
+    // The token's lifetime is the socket's: at `exp`, say why, then close (the client reconnects with a fresh token).
+    const timer = setTimeout(
+      () => {
+        socket.emit('system.alert', { code: 'TOKEN_EXPIRED', message: 'The access token has expired' });
+        socket.disconnect();
+      },
+      Math.max(0, expiresAt.getTime() - Date.now()),
+    );
+    this.expiryTimers.set(socket.id, timer);
+  }
+
+  handleDisconnect(socket: RealtimeSocket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+  }
+
+  /** Whether this node has a socket of the user (without a cluster adapter, the only place one can be). */
+  hasLocalSockets(userId: string): boolean {
+    return (this.namespace?.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0;
+  }
+
+  /** Sends to every socket of the user, on every node (through the adapter). */
+  send(userId: string, message: RealtimeMessage): void {
+    if (!this.namespace) {
+      this.logger.warn(`no /ws namespace: ${message.event} for ${userId} dropped`);
+      return;
+    }
+    const room = this.namespace.to(userRoom(userId));
+    // The union's event and data belong together (RealtimeMessage); TypeScript cannot correlate them here.
+    (room.emit as (event: RealtimeMessage['event'], data: RealtimeMessage['data']) => boolean)(
+      message.event,
+      message.data,
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '#monay/identity';
+import { LedgerModule } from '#monay/ledger';
+import { MissedEventsController } from './missed-events.controller';
+import { RealtimeEventRepository } from './realtime-event.repository';
+import { RealtimeMessageBuilder } from './realtime-message-builder';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimePublisher } from './realtime.publisher';
+
+/**
+ * Live events for clients (light context, flat): the `/ws` Socket.IO gateway, fed by the outbox relay, and
+ * `GET /api/realtime/missed` to catch up after being offline. See RealtimeIoAdapter for the Redis adapter.
+ */
+@Module({
+  imports: [IdentityModule, LedgerModule],
+  controllers: [MissedEventsController],
+  providers: [RealtimeGateway, RealtimePublisher, RealtimeMessageBuilder, RealtimeEventRepository],
+})
+export class RealtimeModule {}

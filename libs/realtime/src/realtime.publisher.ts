@@ -1,0 +1,79 @@
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { AppConfig, PublishedEvent } from '#monay/shared';
+import { RealtimeMessageBuilder } from './realtime-message-builder';
+import { REALTIME_EVENT_TYPES } from './realtime-messages';
+import { RealtimeGateway } from './realtime.gateway';
+
+/**
+ * Sends committed domain events to their users' sockets. Fed by the outbox relay (its {@link PublishedEvent}s on
+ * the EventBus, after the commit that marks them published), never by request handlers.
+ *
+ * Order: events are queued in outbox sequence order (see `flush`), and each user has a queue here, so a user's
+ * messages leave in that order even though building them reads the ledger (users do not wait on each other). Across processes every relay publishes its own share of the events, so a client
+ * dedupes by `eventId` and catches up through `GET /api/realtime/missed`.
+ */
+@EventsHandler(PublishedEvent)
+export class RealtimePublisher implements IEventHandler<PublishedEvent>, BeforeApplicationShutdown {
+  private readonly logger = new Logger('RealtimePublisher');
+  private readonly queues = new Map<string, Promise<void>>();
+  /** Events published in the current tick, not yet queued. */
+  private arrived: PublishedEvent[] = [];
+  /** With the Redis adapter, a user's sockets may be on another node: always send. */
+  private readonly clustered: boolean;
+  private closing = false;
+
+  constructor(
+    private readonly gateway: RealtimeGateway,
+    private readonly messages: RealtimeMessageBuilder,
+    config: AppConfig,
+  ) {
+    this.clustered = config.redis !== undefined;
+  }
+
+  handle(event: PublishedEvent): void {
+    if (this.closing || !REALTIME_EVENT_TYPES.includes(event.type)) return;
+    if (this.arrived.push(event) === 1) queueMicrotask(() => this.flush());
+  }
+
+  /** Before the socket server and the database close: stop taking events, finish what is queued. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.flush();
+    this.closing = true;
+    await Promise.all(this.queues.values());
+  }
+
+  /**
+   * The relay publishes a batch in one synchronous loop, so the events of a batch are all here when this runs;
+   * they are queued by outbox sequence (as a number), so a user's messages keep commit order even if a
+   * batch were ever handed over in another order.
+   */
+  private flush(): void {
+    const events = this.arrived.splice(0).sort((a, b) => compareSequences(a.sequence, b.sequence));
+    for (const event of events) {
+      for (const userId of new Set(event.userIds)) this.enqueue(userId, event);
+    }
+  }
+
+  private enqueue(userId: string, event: PublishedEvent): void {
+    const queued = (this.queues.get(userId) ?? Promise.resolve())
+      .then(() => this.deliver(userId, event))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, eventId: event.eventId, userId }, 'Realtime delivery failed'),
+      );
+    this.queues.set(userId, queued);
+    void queued.then(() => {
+      if (this.queues.get(userId) === queued) this.queues.delete(userId);
+    });
+  }
+
+  private async deliver(userId: string, event: PublishedEvent): Promise<void> {
+    if (!this.clustered && !this.gateway.hasLocalSockets(userId)) return;
+    for (const message of await this.messages.build(userId, [event])) this.gateway.send(userId, message);
+  }
+}
+
+function compareSequences(a: string, b: string): number {
+  const [x, y] = [BigInt(a), BigInt(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+import type { EventBus } from '@nestjs/cqrs';
+import { openTestDataSource, type TestDataSource } from '../testing';
+import { EventConsumers, type EventConsumer } from './event-consumer';
+import { OutboxWriter, type PublishedEvent } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+
+describe('outbox relay publishes in commit order, exactly once per consumer', () => {
+  let db: TestDataSource;
+  const published: PublishedEvent[] = [];
+  const applied: string[] = [];
+  let relay: OutboxRelay;
+  let consumers: EventConsumers;
+
+  beforeAll(async () => {
+    db = await openTestDataSource([]);
+    consumers = new EventConsumers();
+    const consumer: EventConsumer = {
+      name: 'test.counter',
+      handles: (type) => type === 'Counted',
+      apply: async (_tx, event) => {
+        applied.push(event.sequence);
+      },
+    };
+    consumers.register(consumer);
+    const eventBus = { publish: (event: PublishedEvent) => published.push(event) } as unknown as EventBus;
+    relay = new OutboxRelay(db.dataSource, consumers, eventBus, false);
+    const writer = new OutboxWriter();
+    // 450 events in 9 transactions: more than two relay batches, sequences past 9, 99 and 199.
+    for (let chunk = 0; chunk < 9; chunk += 1) {
+      await db.dataSource.transaction((tx) =>
+        writer.append(
+          tx,
+          Array.from({ length: 50 }, (_, i) => ({
+            type: i % 5 === 0 ? 'Ignored' : 'Counted',
+            aggregateId: `a${chunk}-${i}`,
+            userIds: [],
+            payload: { n: chunk * 50 + i },
+          })),
+        ),
+      );
+    }
+  });
+  afterAll(() => db.close());
+
+  const ascending = (sequences: string[]) =>
+    sequences.every((s, i) => i === 0 || BigInt(sequences[i - 1]) < BigInt(s));
+
+  it('publishes every event once, in sequence order, and applies consumers only to theirs', async () => {
+    expect(await relay.drain()).toBe(450);
+    expect(published.map((e) => e.payload.n)).toEqual(Array.from({ length: 450 }, (_, i) => i));
+    expect(ascending(published.map((e) => e.sequence))).toBe(true);
+    expect(applied).toHaveLength(360);
+    expect(await relay.drain()).toBe(0);
+  });
+
+  it('replays the whole journal in order for a rebuild, without skipping past a page', async () => {
+    applied.length = 0;
+    await db.dataSource.transaction(async (tx) => {
+      await tx.query(`DELETE FROM processed_events WHERE consumer = 'test.counter'`);
+      expect(await relay.replay(tx, [...consumers.all()])).toBe(450);
+    });
+    expect(applied).toHaveLength(360);
+    expect(ascending(applied)).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
+
+const JOB_ID = /^recurring:([0-9a-f-]{36}):(\d{1,15})$/;
+
+/**
+ * Each occurrence of a schedule is one delayed BullMQ job with the deterministic id
+ * `recurring:<scheduleId>:<occurrenceEpochMs>`; running an occurrence declares the job of the next one.
+ *
+ * Why a chain of delayed jobs rather than BullMQ job schedulers (`upsertJobScheduler`): the rules are ours and
+ * cron cannot say them — "monthly on the 31st, else the last day of the month" has no cron pattern, "every
+ * 14 days from startAt at 09:00 Paris time" is neither a cron pattern nor a fixed `every` (a DST change makes
+ * one interval 23 or 25 hours) — and a scheduler's job does not carry the occurrence it stands for, which the
+ * idempotency key needs. With a chain, the occurrence is in the job id (so a retried or duplicated job pays
+ * the same occurrence, and the idempotency store replays it), BullMQ drops a second job with the same id
+ * (two processes declaring the same occurrence make one job), and pausing, editing or cancelling is just
+ * a new `next_run_at` in the database: a job whose occurrence is no longer the schedule's next one does nothing.
+ */
+@Injectable()
+export class RecurringTransferScheduler {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly backend: JobBackend,
+  ) {}
+
+  static jobIdOf(scheduleId: string, occurrenceAt: Date): string {
+    return `recurring:${scheduleId}:${occurrenceAt.getTime()}`;
+  }
+
+  /** The occurrence a job stands for, from its id; null for a job enqueued without one (a re-driven dead letter). */
+  static occurrenceOf(jobId: string | undefined, scheduleId: string): Date | null {
+    const match = jobId ? JOB_ID.exec(jobId) : null;
+    if (!match || match[1] !== scheduleId) return null;
+    return new Date(Number(match[2]));
+  }
+
+  /**
+   * Makes sure the job of this occurrence exists, due at the occurrence (at once if it is overdue).
+   * Idempotent. A job with this id that already finished (it found the schedule paused, or failed every
+   * attempt) is replaced, so the occurrence can run now that it is due again.
+   */
+  async ensure(scheduleId: string, occurrenceAt: Date): Promise<void> {
+    const jobId = RecurringTransferScheduler.jobIdOf(scheduleId, occurrenceAt);
+    const existing = (await this.backend.queue(QueueName.RecurringTransfers).getJob(jobId)) as
+      Job | undefined;
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed') return;
+      await existing.remove();
+    }
+    await this.jobs.enqueue(
+      JobName.RunRecurringTransfer,
+      { scheduleId },
+      { jobId, delay: Math.max(0, occurrenceAt.getTime() - Date.now()) },
+    );
+  }
+}
