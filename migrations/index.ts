@@ -5,6 +5,7 @@ import { Wallet1763800100000 } from './1763800100000-wallet';
 import { Transfers1763800200000 } from './1763800200000-transfers';
 import { Insights1763800300000 } from './1763800300000-insights';
 import { RecurringTransfers1763800400000 } from './1763800400000-recurring-transfers';
+import { Notifications1763800500000 } from './1763800500000-notifications';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Transfers1763800200000,
   Insights1763800300000,
   RecurringTransfers1763800400000,
+  Notifications1763800500000,
 ];

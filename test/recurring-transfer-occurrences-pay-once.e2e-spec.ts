@@ -36,7 +36,8 @@ describe('recurring transfers: each occurrence is a job that pays exactly once',
   let carol: Customer;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No retries here: a refusal for funds is skipped at once (test/recurring-insufficient-funds-* retries).
+    t = await startTestApp({ RECURRING_RETRY_ATTEMPTS: '0' });
     // With Redis the processors live in apps/worker: start its module as a second process would.
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
@@ -72,7 +73,7 @@ describe('recurring transfers: each occurrence is a job that pays exactly once',
   function executionFinished(customer: Customer, id: string) {
     return waitFor(`an execution of ${id}`, async () => {
       const { executions } = await show(customer, id);
-      return executions.find((e) => e.status === 'completed' || e.status === 'failed');
+      return executions.find((e) => ['completed', 'failed', 'skipped'].includes(e.status));
     });
   }
 
@@ -211,14 +212,15 @@ describe('recurring transfers: each occurrence is a job that pays exactly once',
     await expectBooksBalanced(t, [alice, bob]);
   });
 
-  it('records a refused occurrence (insufficient funds) as failed and goes on to the next one', async () => {
+  it('records a refused occurrence (insufficient funds, no retries configured) as skipped and goes on to the next one', async () => {
     const startAt = new Date(Date.now() + 1_000).toISOString();
     const created = await create(carol, { to: bob.email, amount: '5.00', frequency: 'monthly', startAt });
     const execution = await executionFinished(carol, created.id);
     expect(execution).toMatchObject({
       occurrenceAt: startAt,
-      status: 'failed',
+      status: 'skipped',
       failureCode: 'INSUFFICIENT_FUNDS',
+      attempts: 1,
     });
     expect(execution.transferId).toEqual(expect.any(String));
     const { recurring } = await show(carol, created.id);

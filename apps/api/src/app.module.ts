@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
+import { NotificationsModule } from '#monay/notifications';
 import { RealtimeModule } from '#monay/realtime';
 import { TransfersModule } from '#monay/transfers';
 import { WalletModule } from '#monay/wallet';
@@ -21,6 +22,7 @@ export class AppModule {
         WalletModule,
         TransfersModule,
         InsightsModule,
+        NotificationsModule,
         RealtimeModule,
       ],
       // After the rate limiter (HttpPlatformModule's guard), every route needs a token unless @Public().

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
+import { NotificationsModule } from '#monay/notifications';
 import { AppConfig, CoreModule } from '#monay/shared';
 import { TransfersModule } from '#monay/transfers';
 
@@ -19,6 +20,7 @@ export class WorkerModule {
         IdentityModule,
         LedgerModule,
         InsightsModule,
+        NotificationsModule,
         TransfersModule,
       ],
     };

@@ -7,7 +7,7 @@ export interface ServerToClientEvents {
   'balance.updated': (data: BalanceUpdated) => void;
   'transaction.updated': (data: TransactionUpdated) => void;
   'transfer.received': (data: TransferReceived) => void;
-  /** Declared for the notifications context; nothing emits it yet. */
+  /** A notification was added to the user's inbox (`GET /api/notifications`). */
   'notification.created': (data: NotificationCreated) => void;
   'system.alert': (data: SystemAlert) => void;
 }
@@ -60,10 +60,13 @@ export interface TransferReceived {
 
 export interface NotificationCreated {
   eventId: string;
+  /** The notification's id, as `GET /api/notifications` lists it. */
   id: string;
-  category: string;
+  /** e.g. `recurring.reminder`, `recurring.succeeded`, `recurring.skipped`, `recurring.paused`. */
+  kind: string;
   title: string;
   body: string;
+  data: Record<string, unknown>;
   createdAt: string;
 }
 

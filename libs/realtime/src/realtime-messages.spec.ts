@@ -4,6 +4,7 @@ import type {
   FundsTransferredPayload,
   TransferFailedPayload,
 } from '#monay/transfers';
+import type { NotificationCreatedPayload } from '#monay/notifications';
 import type { WalletCreditedPayload } from '#monay/wallet';
 import { realtimeMessagesFor, type UserBalance } from './realtime-messages';
 
@@ -206,5 +207,33 @@ describe('realtimeMessagesFor', () => {
   it('sends nothing to a user the event does not concern, and nothing for other event types', () => {
     expect(realtimeMessagesFor(event('FundsTransferred', [ALICE, BOB], transfer()), EVE, [])).toEqual([]);
     expect(realtimeMessagesFor(event('SessionOpened', [ALICE], {}), ALICE, [])).toEqual([]);
+  });
+
+  it('sends a created notification to its user only, as notification.created', () => {
+    const payload: NotificationCreatedPayload = {
+      notificationId: 'n-1',
+      userId: ALICE,
+      kind: 'recurring.skipped',
+      title: 'Recurring transfer skipped',
+      body: '5.00 USDC to bob was not sent',
+      data: { scheduleId: 's-1', amount: '5.00', currency: 'USDC' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    const created = event('NotificationCreated', [ALICE], payload);
+    expect(realtimeMessagesFor(created, ALICE, [])).toEqual([
+      {
+        event: 'notification.created',
+        data: {
+          eventId: EVENT_ID,
+          id: 'n-1',
+          kind: 'recurring.skipped',
+          title: 'Recurring transfer skipped',
+          body: '5.00 USDC to bob was not sent',
+          data: { scheduleId: 's-1', amount: '5.00', currency: 'USDC' },
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      },
+    ]);
+    expect(realtimeMessagesFor(created, BOB, [])).toEqual([]);
   });
 });

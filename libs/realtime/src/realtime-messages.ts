@@ -1,4 +1,5 @@
 import { Money, type CurrencyCode } from '#monay/kernel';
+import { NotificationCreated, type NotificationCreatedPayload } from '#monay/notifications';
 import type { PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
@@ -17,6 +18,7 @@ export const REALTIME_EVENT_TYPES: readonly string[] = [
   FundsTransferred,
   TransferFailed,
   BatchTransferCompleted,
+  NotificationCreated,
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -36,6 +38,7 @@ export interface UserBalance {
  *   transaction.updated, balance.updated. A batch item omits the sender's balance.updated: the batch's
  *   BatchTransferCompleted, committed right after its items, sends it once per currency.
  * - refusal (TransferFailed): the sender's transaction.updated with status `failed`; nothing moved.
+ * - notification (NotificationCreated): its user's notification.created.
  */
 export function realtimeMessagesFor(
   event: PublishedEvent,
@@ -139,6 +142,24 @@ export function realtimeMessagesFor(
       if (p.senderId !== userId) return [];
       const currencies = new Set([...p.totals.map((total) => total.currency), p.feeCurrency]);
       return [...currencies].map(balance);
+    }
+    case NotificationCreated: {
+      const p = event.payload as NotificationCreatedPayload;
+      if (p.userId !== userId) return [];
+      return [
+        {
+          event: 'notification.created',
+          data: {
+            eventId,
+            id: p.notificationId,
+            kind: p.kind,
+            title: p.title,
+            body: p.body,
+            data: p.data,
+            createdAt: p.createdAt,
+          },
+        },
+      ];
     }
     default:
       return [];

@@ -48,6 +48,9 @@ const schema = z
       .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.50')
       .default('0'),
     ADMIN_EMAILS: z.string().default(''),
+    RECURRING_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(3),
+    RECURRING_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).default(3_600_000),
+    RECURRING_REMINDER_LEAD_MS: z.coerce.number().int().min(0).default(86_400_000),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -125,6 +128,12 @@ export class AppConfig {
   readonly fees: { p2p: string; batch: string };
   /** Users with these emails (normalised) hold the admin role. */
   readonly adminEmails: ReadonlySet<string>;
+  /**
+   * Recurring transfers: an occurrence refused for funds or limits is tried again `retryAttempts` times, the
+   * n-th retry `retryBackoffMs × 2^(n-1)` after the refusal before it; the payer is reminded `reminderLeadMs`
+   * before each occurrence (0: no reminders).
+   */
+  readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
 
   constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
     this.env = env.NODE_ENV;
@@ -170,6 +179,11 @@ export class AppConfig {
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
+    this.recurring = {
+      retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
+      retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,
+      reminderLeadMs: env.RECURRING_REMINDER_LEAD_MS,
+    };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')
         .map((email) => email.trim().toLowerCase())

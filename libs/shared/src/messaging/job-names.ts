@@ -15,6 +15,8 @@ export enum JobName {
   ExpireHolds = 'ledger.expire-holds',
   ReconcileLedger = 'ledger.reconcile',
   RunRecurringTransfer = 'transfers.run-recurring-transfer',
+  RetryRecurringTransfer = 'transfers.retry-recurring-transfer',
+  RemindRecurringTransfer = 'transfers.remind-recurring-transfer',
 }
 
 export interface JobPayloads {
@@ -25,6 +27,10 @@ export interface JobPayloads {
   [JobName.ReconcileLedger]: Record<string, never>;
   /** One occurrence of a recurring transfer schedule. */
   [JobName.RunRecurringTransfer]: { scheduleId: string };
+  /** Attempt `attempt` (2, 3 …) of an occurrence whose earlier attempt was refused for funds or limits. */
+  [JobName.RetryRecurringTransfer]: { scheduleId: string; occurrenceAt: string; attempt: number };
+  /** Tells the payer an occurrence is coming, if it is still planned. */
+  [JobName.RemindRecurringTransfer]: { scheduleId: string; occurrenceAt: string };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -32,6 +38,8 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.ExpireHolds]: QueueName.Ledger,
   [JobName.ReconcileLedger]: QueueName.Ledger,
   [JobName.RunRecurringTransfer]: QueueName.RecurringTransfers,
+  [JobName.RetryRecurringTransfer]: QueueName.RecurringTransfers,
+  [JobName.RemindRecurringTransfer]: QueueName.RecurringTransfers,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
+import { AppConfig, JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
 
 const JOB_ID = /^recurring:([0-9a-f-]{36}):(\d{1,15})$/;
 
@@ -16,16 +16,34 @@ const JOB_ID = /^recurring:([0-9a-f-]{36}):(\d{1,15})$/;
  * the same occurrence, and the idempotency store replays it), BullMQ drops a second job with the same id
  * (two processes declaring the same occurrence make one job), and pausing, editing or cancelling is just
  * a new `next_run_at` in the database: a job whose occurrence is no longer the schedule's next one does nothing.
+ *
+ * Beside it, in the same spirit: a reminder job `reminder:<scheduleId>:<occurrenceEpochMs>` due the reminder
+ * lead time before the occurrence, and, when an attempt is refused for funds or limits, a retry job
+ * `recurring-retry:<scheduleId>:<occurrenceEpochMs>-attempt-<n>`.
  */
 @Injectable()
 export class RecurringTransferScheduler {
+  private readonly reminderLeadMs: number;
+
   constructor(
     private readonly jobs: JobQueue,
     private readonly backend: JobBackend,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.reminderLeadMs = config.recurring.reminderLeadMs;
+  }
 
   static jobIdOf(scheduleId: string, occurrenceAt: Date): string {
     return `recurring:${scheduleId}:${occurrenceAt.getTime()}`;
+  }
+
+  static reminderJobIdOf(scheduleId: string, occurrenceAt: Date): string {
+    return `reminder:${scheduleId}:${occurrenceAt.getTime()}`;
+  }
+
+  static retryJobIdOf(scheduleId: string, occurrenceAt: Date, attempt: number): string {
+    // BullMQ refuses a custom id with other than three ':'-separated parts.
+    return `recurring-retry:${scheduleId}:${occurrenceAt.getTime()}-attempt-${attempt}`;
   }
 
   /** The occurrence a job stands for, from its id; null for a job enqueued without one (a re-driven dead letter). */
@@ -41,6 +59,7 @@ export class RecurringTransferScheduler {
    * attempt) is replaced, so the occurrence can run now that it is due again.
    */
   async ensure(scheduleId: string, occurrenceAt: Date): Promise<void> {
+    await this.remind(scheduleId, occurrenceAt);
     const jobId = RecurringTransferScheduler.jobIdOf(scheduleId, occurrenceAt);
     const existing = (await this.backend.queue(QueueName.RecurringTransfers).getJob(jobId)) as
       Job | undefined;
@@ -53,6 +72,34 @@ export class RecurringTransferScheduler {
       JobName.RunRecurringTransfer,
       { scheduleId },
       { jobId, delay: Math.max(0, occurrenceAt.getTime() - Date.now()) },
+    );
+  }
+
+  /**
+   * Declares the reminder of an occurrence, due the lead time before it; none when that moment has passed
+   * (a schedule created or resumed less than the lead time ahead). A reminder job that exists in any state is
+   * kept: a reminder is sent at most once per occurrence (the notification's dedupe key catches the rest).
+   */
+  private async remind(scheduleId: string, occurrenceAt: Date): Promise<void> {
+    if (this.reminderLeadMs <= 0) return;
+    const delay = occurrenceAt.getTime() - this.reminderLeadMs - Date.now();
+    if (delay < 0) return;
+    await this.jobs.enqueue(
+      JobName.RemindRecurringTransfer,
+      { scheduleId, occurrenceAt: occurrenceAt.toISOString() },
+      { jobId: RecurringTransferScheduler.reminderJobIdOf(scheduleId, occurrenceAt), delay },
+    );
+  }
+
+  /** Declares attempt `attempt` of an occurrence, due at `at`. Idempotent (one job per attempt). */
+  async retry(scheduleId: string, occurrenceAt: Date, attempt: number, at: Date): Promise<void> {
+    await this.jobs.enqueue(
+      JobName.RetryRecurringTransfer,
+      { scheduleId, occurrenceAt: occurrenceAt.toISOString(), attempt },
+      {
+        jobId: RecurringTransferScheduler.retryJobIdOf(scheduleId, occurrenceAt, attempt),
+        delay: Math.max(0, at.getTime() - Date.now()),
+      },
     );
   }
 }

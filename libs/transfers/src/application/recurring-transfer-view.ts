@@ -27,6 +27,8 @@ export interface RecurringExecutionView {
   status: string;
   transferId: string | null;
   failureCode: string | null;
+  /** How many attempts were made (refusals for funds or limits are retried). */
+  attempts: number;
   finishedAt: string | null;
 }
 
@@ -56,6 +58,7 @@ export function toRecurringExecutionView(e: RecurringExecutionRecord): Recurring
     status: e.status,
     transferId: e.transferId,
     failureCode: e.failureCode,
+    attempts: e.attempt,
     finishedAt: e.finishedAt?.toISOString() ?? null,
   };
 }

@@ -1,7 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Job } from 'bullmq';
-import { JobName, JobPayloads, OnJob } from '#monay/shared';
+import { Money } from '#monay/kernel';
+import { JobName, JobPayloads, OnJob, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
+import {
+  RecurringTransferUpcoming,
+  type RecurringTransferUpcomingPayload,
+} from '../domain/events/recurring-transfer.events';
 import {
   RunRecurringTransferCommand,
   type RecurringRunResult,
@@ -25,6 +30,9 @@ export class RecurringTransferProcessor implements OnApplicationBootstrap {
     private readonly commands: CommandBus,
     private readonly schedules: RecurringTransferRepository,
     private readonly scheduler: RecurringTransferScheduler,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: OutboxWriter,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /**
@@ -54,11 +62,66 @@ export class RecurringTransferProcessor implements OnApplicationBootstrap {
     return result;
   }
 
+  /** Attempt 2, 3 … of an occurrence refused for funds or limits (see RunRecurringTransferHandler). */
+  @OnJob(JobName.RetryRecurringTransfer)
+  async retry({
+    scheduleId,
+    occurrenceAt,
+    attempt,
+  }: JobPayloads[JobName.RetryRecurringTransfer]): Promise<RecurringRunResult> {
+    const result = await this.commands.execute(
+      new RunRecurringTransferCommand(scheduleId, new Date(occurrenceAt), attempt),
+    );
+    this.logger.log(
+      `Recurring transfer ${scheduleId} @ ${occurrenceAt}, attempt ${attempt}: ${result.outcome}` +
+        (result.failureCode ? ` (${result.failureCode})` : ''),
+    );
+    return result;
+  }
+
+  /**
+   * The reminder before an occurrence: a RecurringTransferUpcoming event, only if the schedule is still active,
+   * the occurrence is still its next one and has not started.
+   */
+  @OnJob(JobName.RemindRecurringTransfer)
+  async remind({
+    scheduleId,
+    occurrenceAt,
+  }: JobPayloads[JobName.RemindRecurringTransfer]): Promise<{ reminded: boolean }> {
+    const occurrence = new Date(occurrenceAt);
+    const reminded = await this.uow.run(async (tx) => {
+      const schedule = await this.schedules.lock(tx, scheduleId);
+      if (schedule?.status !== 'active' || schedule.nextRunAt?.getTime() !== occurrence.getTime())
+        return false;
+      if (await this.schedules.execution(tx, scheduleId, occurrence)) return false;
+      const payload: RecurringTransferUpcomingPayload = {
+        scheduleId,
+        userId: schedule.userId,
+        occurrenceAt: occurrence.toISOString(),
+        currency: schedule.currency,
+        amount: Money.of(schedule.amount, schedule.currency).toDecimalString(),
+        recipient: schedule.recipientRef,
+      };
+      await this.outbox.append(tx, [
+        { type: RecurringTransferUpcoming, aggregateId: scheduleId, userIds: [schedule.userId], payload },
+      ]);
+      return true;
+    });
+    if (reminded) this.relay.nudge();
+    return { reminded };
+  }
+
   async recover(limit = 1_000): Promise<number> {
     const stuck = await this.schedules.stuck(STUCK_AFTER_MS, limit);
     for (const { scheduleId, occurrenceAt } of stuck) await this.scheduler.ensure(scheduleId, occurrenceAt);
-    if (stuck.length > 0)
-      this.logger.warn(`Re-declared ${stuck.length} overdue recurring transfer occurrences`);
-    return stuck.length;
+    // Retries whose job was lost: declared again (one job id per attempt, so never twice at once).
+    const retries = await this.schedules.overdueRetries(STUCK_AFTER_MS, limit);
+    for (const { scheduleId, occurrenceAt, attempt, retryAt } of retries) {
+      await this.scheduler.retry(scheduleId, occurrenceAt, attempt, retryAt);
+    }
+    const total = stuck.length + retries.length;
+    if (total > 0)
+      this.logger.warn(`Re-declared ${total} overdue recurring transfer occurrences and retries`);
+    return total;
   }
 }

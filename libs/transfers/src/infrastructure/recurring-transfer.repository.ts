@@ -26,20 +26,26 @@ export interface RecurringTransferRecord {
   cancelledAt: Date | null;
 }
 
-export type ExecutionStatus = 'processing' | 'completed' | 'failed';
+/**
+ * processing: attempt `attempt` is being paid; retrying: it was refused for funds or limits and attempt
+ * `attempt + 1` is due at `retryAt`; completed / failed / skipped: final (skipped: every attempt refused).
+ */
+export type ExecutionStatus = 'processing' | 'retrying' | 'completed' | 'failed' | 'skipped';
 
 export interface RecurringExecutionRecord {
   occurrenceAt: Date;
   status: ExecutionStatus;
   transferId: string | null;
   failureCode: string | null;
+  attempt: number;
+  retryAt: Date | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
 
 export type ExecutionOutcome =
   | { status: 'completed'; transferId: string }
-  | { status: 'failed'; transferId: string | null; failureCode: string };
+  | { status: 'failed' | 'skipped'; transferId: string | null; failureCode: string };
 
 interface ScheduleRow {
   id: string;
@@ -67,12 +73,16 @@ interface ExecutionRow {
   status: ExecutionStatus;
   transfer_id: string | null;
   failure_code: string | null;
+  attempt: number;
+  retry_at: Date | null;
   created_at: Date;
   finished_at: Date | null;
 }
 
 const COLUMNS = `id, user_id, recipient_ref, recipient_user_id, currency, amount::text AS amount, frequency, start_at,
   end_at, max_occurrences, timezone, note, status, next_run_at, occurrences_run, created_at, updated_at, cancelled_at`;
+
+const EXECUTION_COLUMNS = `occurrence_at, status, transfer_id, failure_code, attempt, retry_at, created_at, finished_at`;
 
 function toRecord(row: ScheduleRow): RecurringTransferRecord {
   return {
@@ -103,6 +113,8 @@ function toExecution(row: ExecutionRow): RecurringExecutionRecord {
     status: row.status,
     transferId: row.transfer_id,
     failureCode: row.failure_code,
+    attempt: row.attempt,
+    retryAt: row.retry_at,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
@@ -211,7 +223,7 @@ export class RecurringTransferRepository {
   /** The most recent executions, newest occurrence first. */
   async executions(scheduleId: string, limit: number): Promise<RecurringExecutionRecord[]> {
     const rows = (await this.dataSource.query(
-      `SELECT occurrence_at, status, transfer_id, failure_code, created_at, finished_at
+      `SELECT ${EXECUTION_COLUMNS}
          FROM recurring_transfer_executions WHERE schedule_id = $1 ORDER BY occurrence_at DESC LIMIT $2`,
       [scheduleId, limit],
     )) as ExecutionRow[];
@@ -224,7 +236,7 @@ export class RecurringTransferRepository {
     occurrenceAt: Date,
   ): Promise<RecurringExecutionRecord | null> {
     const rows = (await tx.query(
-      `SELECT occurrence_at, status, transfer_id, failure_code, created_at, finished_at
+      `SELECT ${EXECUTION_COLUMNS}
          FROM recurring_transfer_executions WHERE schedule_id = $1 AND occurrence_at = $2`,
       [scheduleId, occurrenceAt],
     )) as ExecutionRow[];
@@ -259,27 +271,95 @@ export class RecurringTransferRepository {
     return inserted.length > 0;
   }
 
-  /** Records what the occurrence's transfer did; false when another run recorded it first. */
+  /**
+   * Records what attempt `attempt` of the occurrence did; false when another run recorded it first (the
+   * execution is no longer at that attempt, or no longer processing).
+   */
   async finishExecution(
     tx: EntityManager,
     scheduleId: string,
     occurrenceAt: Date,
+    attempt: number,
     outcome: ExecutionOutcome,
   ): Promise<boolean> {
     // node-postgres via TypeORM answers an UPDATE with `[rows, affectedCount]`.
     const [, affected] = (await tx.query(
       `UPDATE recurring_transfer_executions
-          SET status = $3, transfer_id = $4, failure_code = $5, finished_at = now()
-        WHERE schedule_id = $1 AND occurrence_at = $2 AND status = 'processing'`,
+          SET status = $3, transfer_id = $4, failure_code = $5, finished_at = now(), retry_at = NULL
+        WHERE schedule_id = $1 AND occurrence_at = $2 AND status = 'processing' AND attempt = $6`,
       [
         scheduleId,
         occurrenceAt,
         outcome.status,
         outcome.transferId,
-        outcome.status === 'failed' ? outcome.failureCode : null,
+        outcome.status === 'completed' ? null : outcome.failureCode,
+        attempt,
       ],
     )) as [unknown[], number];
     return affected > 0;
+  }
+
+  /** Attempt `attempt` was refused for funds or limits: the next one is due at `retryAt`. */
+  async markRetrying(
+    tx: EntityManager,
+    scheduleId: string,
+    occurrenceAt: Date,
+    attempt: number,
+    refusal: { transferId: string | null; failureCode: string; retryAt: Date },
+  ): Promise<boolean> {
+    const [, affected] = (await tx.query(
+      `UPDATE recurring_transfer_executions
+          SET status = 'retrying', transfer_id = $4, failure_code = $5, retry_at = $6
+        WHERE schedule_id = $1 AND occurrence_at = $2 AND status = 'processing' AND attempt = $3`,
+      [scheduleId, occurrenceAt, attempt, refusal.transferId, refusal.failureCode, refusal.retryAt],
+    )) as [unknown[], number];
+    return affected > 0;
+  }
+
+  /**
+   * Claims attempt `attempt` of an occurrence waiting as 'retrying' after attempt `attempt - 1`; false when
+   * another run claimed it (or the occurrence is no longer waiting).
+   */
+  async claimRetry(
+    tx: EntityManager,
+    scheduleId: string,
+    occurrenceAt: Date,
+    attempt: number,
+  ): Promise<boolean> {
+    const [, affected] = (await tx.query(
+      `UPDATE recurring_transfer_executions SET status = 'processing', attempt = $3, retry_at = NULL
+        WHERE schedule_id = $1 AND occurrence_at = $2 AND status = 'retrying' AND attempt = $3 - 1`,
+      [scheduleId, occurrenceAt, attempt],
+    )) as [unknown[], number];
+    return affected > 0;
+  }
+
+  /** The statuses of the `count` latest occurrences, newest first. */
+  async latestStatuses(tx: EntityManager, scheduleId: string, count: number): Promise<ExecutionStatus[]> {
+    const rows = (await tx.query(
+      `SELECT status FROM recurring_transfer_executions WHERE schedule_id = $1
+        ORDER BY occurrence_at DESC LIMIT $2`,
+      [scheduleId, count],
+    )) as Array<{ status: ExecutionStatus }>;
+    return rows.map((row) => row.status);
+  }
+
+  /** Occurrences waiting for a retry that is overdue by `graceMs` (its job was lost): re-declared at start-up. */
+  async overdueRetries(
+    graceMs: number,
+    limit: number,
+  ): Promise<Array<{ scheduleId: string; occurrenceAt: Date; attempt: number; retryAt: Date }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT schedule_id, occurrence_at, attempt, retry_at FROM recurring_transfer_executions
+        WHERE status = 'retrying' AND retry_at < $1 ORDER BY retry_at LIMIT $2`,
+      [new Date(Date.now() - graceMs), limit],
+    )) as Array<{ schedule_id: string; occurrence_at: Date; attempt: number; retry_at: Date }>;
+    return rows.map((row) => ({
+      scheduleId: row.schedule_id,
+      occurrenceAt: row.occurrence_at,
+      attempt: row.attempt + 1,
+      retryAt: row.retry_at,
+    }));
   }
 
   /**

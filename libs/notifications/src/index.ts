@@ -1,0 +1,3 @@
+export { NotificationsModule } from './notifications.module';
+export * from './notification.events';
+export { NOTIFICATION_KINDS, type NotificationKind } from './notification-templates';

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { NotificationDraft } from './notification-templates';
+
+export interface NotificationRecord {
+  id: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  channels: string[];
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  channels: string[];
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const COLUMNS = 'id, user_id, kind, title, body, data, channels, created_at, read_at';
+
+function toRecord(row: NotificationRow): NotificationRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    data: row.data,
+    channels: row.channels,
+    createdAt: row.created_at,
+    readAt: row.read_at,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The in-app notifications. All SQL for them lives here. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Stores a notification in `tx`; null when the user already has one with the same dedupe key. The
+   * creation time is the clock's (not the transaction's), so notifications of one batch keep their order.
+   */
+  async insert(tx: EntityManager, draft: NotificationDraft): Promise<NotificationRecord | null> {
+    const rows = (await tx.query(
+      `INSERT INTO notifications (id, user_id, kind, title, body, data, dedupe_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, clock_timestamp())
+       ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        randomUUID(),
+        draft.userId,
+        draft.kind,
+        draft.title,
+        draft.body,
+        JSON.stringify(draft.data),
+        draft.dedupeKey,
+      ],
+    )) as NotificationRow[];
+    return rows.length > 0 ? toRecord(rows[0]) : null;
+  }
+
+  /** The user's notifications, newest first; `after` is the (created_at, id) of the previous page's last row. */
+  async list(
+    userId: string,
+    page: { limit: number; unreadOnly: boolean; after?: { createdAt: Date; id: string } },
+  ): Promise<NotificationRecord[]> {
+    const values: unknown[] = [userId, page.limit];
+    let where = 'user_id = $1';
+    if (page.unreadOnly) where += ' AND read_at IS NULL';
+    if (page.after) {
+      values.push(page.after.createdAt, page.after.id);
+      where += ' AND (created_at, id) < ($3, $4::uuid)';
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      values,
+    )) as NotificationRow[];
+    return rows.map(toRecord);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
+      [userId],
+    )) as Array<{ count: number }>;
+    return count;
+  }
+
+  /** Marks it read (the first time only: read_at keeps its first value); null for another user's or unknown id. */
+  async markRead(userId: string, id: string): Promise<NotificationRecord | null> {
+    if (!UUID.test(id)) return null;
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2
+       RETURNING ${COLUMNS}`,
+      [id, userId],
+    )) as [NotificationRow[], number];
+    return rows.length > 0 ? toRecord(rows[0]) : null;
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { EventConsumers, OutboxWriter, type EventConsumer, type PublishedEvent } from '#monay/shared';
+import { NotificationCreated, type NotificationCreatedPayload } from './notification.events';
+import { notificationFor, NOTIFYING_EVENT_TYPES } from './notification-templates';
+import { NotificationsRepository } from './notifications.repository';
+
+/**
+ * Creates in-app notifications from domain events. An {@link EventConsumer}: the outbox relay applies each
+ * event once (processed_events) inside the transaction that marks it published, so a notification exists iff
+ * its event was applied, and its NotificationCreated event (for sockets, and later for email/SMS/push delivery)
+ * is written in that same transaction.
+ */
+@Injectable()
+export class NotificationsService implements EventConsumer, OnModuleInit {
+  readonly name = 'notifications.in-app';
+
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly repository: NotificationsRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(this);
+  }
+
+  handles(type: string): boolean {
+    return NOTIFYING_EVENT_TYPES.has(type);
+  }
+
+  async apply(tx: EntityManager, event: PublishedEvent): Promise<void> {
+    const draft = notificationFor(event);
+    if (!draft) return;
+    const created = await this.repository.insert(tx, draft);
+    if (!created) return;
+    const payload: NotificationCreatedPayload = {
+      notificationId: created.id,
+      userId: created.userId,
+      kind: created.kind,
+      title: created.title,
+      body: created.body,
+      data: created.data,
+      createdAt: created.createdAt.toISOString(),
+    };
+    await this.outbox.append(tx, [
+      { type: NotificationCreated, aggregateId: created.id, userIds: [created.userId], payload },
+    ]);
+  }
+}

@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { sleep } from './stats';
+
+/** Every child this benchmark starts, so that it can kill them on any exit, including a crash. */
+const children = new Set<ChildProcess>();
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  }
+}
+
+let installed = false;
+export function installCleanup(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', () => killAll('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      console.error(`\nbench: ${signal} received, stopping the API processes it started`);
+      killAll('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The app's own variables: never inherited from the shell, only what the benchmark sets. */
+const APP_VARIABLES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_MIGRATE_ON_START',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'DATA_DIR',
+  'JWT_ACCESS_SECRET',
+  'REFRESH_TOKEN_SECRET',
+  'ACCESS_TOKEN_TTL_SECONDS',
+  'REFRESH_TOKEN_TTL_DAYS',
+  'PASSWORD_HASH_COST',
+  'CORS_ORIGINS',
+  'LOG_LEVEL',
+  'THROTTLE_LIMIT',
+  'THROTTLE_TTL_SECONDS',
+  'AUTH_THROTTLE_LIMIT',
+  'RUN_JOBS_IN_PROCESS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'TRANSFER_FEE_P2P',
+  'TRANSFER_FEE_BATCH',
+  'EURC_USD_PRICE',
+  'LIMIT_TIERS',
+  'NODE_OPTIONS',
+];
+
+export interface ApiProcess {
+  pid: number;
+  baseUrl: string;
+  logFile: string;
+  startupMs: number;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node dist/apps/api/src/main.js` (the built app, not watch mode) and waits until /api/health is 200. */
+export async function startApi(
+  root: string,
+  env: Record<string, string>,
+  logFile: string,
+  timeoutMs = 180_000,
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of APP_VARIABLES) delete base[name];
+  const fd = openSync(logFile, 'a');
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+    cwd: root,
+    env: { ...base, ...env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  children.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    }
+    return exited;
+  };
+
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `the API exited during start-up (${child.exitCode ?? child.signalCode}); see ${logFile}:\n${tail(logFile)}`,
+      );
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) {
+        return { pid: child.pid ?? -1, baseUrl, logFile, startupMs: Date.now() - started, stop };
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`the API did not become healthy within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
+}
+
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Reads VmRSS of a process from /proc every `intervalMs`; windows of the run are read back by time. */
+export class RssSampler {
+  private readonly samples: Array<{ at: number; kb: number }> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 200,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  private sample(): void {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const match = /VmRSS:\s+(\d+) kB/.exec(status);
+      if (match) this.samples.push({ at: Date.now(), kb: Number(match[1]) });
+    } catch {
+      // the process is gone
+    }
+  }
+
+  /** Peak RSS in MB over [from, to] (epoch ms), or over every sample. */
+  peakMb(from = 0, to = Number.POSITIVE_INFINITY): number | null {
+    let peak = -1;
+    for (const sample of this.samples)
+      if (sample.at >= from && sample.at <= to) peak = Math.max(peak, sample.kb);
+    return peak < 0 ? null : Math.round(peak / 102.4) / 10;
+  }
+
+  lastMb(): number | null {
+    const last = this.samples.at(-1);
+    return last ? Math.round(last.kb / 102.4) / 10 : null;
+  }
+
+  get count(): number {
+    return this.samples.length;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { postJson, type SeededUser } from './seed';
+import { median, round } from './stats';
+
+export interface BatchResult {
+  recipients: number;
+  runs: number;
+  latenciesMs: number[];
+  medianMs: number;
+  recipientsPerSecond: number;
+  statuses: number[];
+  warmupMs: number;
+}
+
+/**
+ * One payer sends `recipients.length` transfers in one POST /api/consumer/batch-transfer (all or nothing,
+ * one ledger transaction). One unrecorded warm-up batch, then `runs` measured ones, one at a time.
+ */
+export async function runBatches(
+  baseUrl: string,
+  payer: SeededUser,
+  recipients: SeededUser[],
+  options: { amount: string; runs: number },
+): Promise<BatchResult> {
+  const body = {
+    recipients: recipients.map((r) => ({ to: r.id, amount: options.amount, currency: 'USDC' })),
+  };
+  const send = async () => {
+    const started = performance.now();
+    const response = await postJson(baseUrl, '/api/consumer/batch-transfer', body, {
+      Authorization: `Bearer ${payer.token}`,
+      'Idempotency-Key': randomUUID(),
+    });
+    const ms = performance.now() - started;
+    if (response.status !== 201) {
+      throw new Error(
+        `batch-transfer answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`,
+      );
+    }
+    return { ms, status: response.status };
+  };
+  const warmup = await send();
+  const latencies: number[] = [];
+  const statuses: number[] = [];
+  for (let i = 0; i < options.runs; i += 1) {
+    const run = await send();
+    latencies.push(round(run.ms));
+    statuses.push(run.status);
+  }
+  const medianMs = round(median(latencies));
+  return {
+    recipients: recipients.length,
+    runs: options.runs,
+    latenciesMs: latencies,
+    medianMs,
+    recipientsPerSecond: Math.round((recipients.length / medianMs) * 1000),
+    statuses,
+    warmupMs: round(warmup.ms),
+  };
+}

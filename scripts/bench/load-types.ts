@@ -1,0 +1,59 @@
+import type { LatencySummary } from './stats';
+
+/** What the load worker needs of a seeded user: its id (the transfer's `to`) and its access token. */
+export interface LoadUser {
+  id: string;
+  token: string;
+}
+
+/** A request as it was sent, kept so that the replay phase can send it again with the same key and body. */
+export interface RecordedRequest {
+  user: number;
+  key: string;
+  body: string;
+}
+
+export type LoadMode = 'uniform' | 'hot' | 'replay';
+
+export interface LoadSpec {
+  label: string;
+  baseUrl: string;
+  path: string;
+  mode: LoadMode;
+  connections: number;
+  /** Seconds; ignored when `amount` is set. */
+  durationSeconds: number;
+  /** Exact number of requests (the replay phase). */
+  amount?: number;
+  /** Requests per second across all connections (autocannon `overallRate`), paced evenly per connection. */
+  overallRate?: number;
+  users: LoadUser[];
+  /** The payee of the hot-account phase. */
+  merchant?: LoadUser;
+  /** Transfer amount, a decimal string. */
+  transferAmount: string;
+  /** Keep every 201 request (key and body) for the replay phase. */
+  record: boolean;
+  replays?: RecordedRequest[];
+  timeoutSeconds: number;
+}
+
+export interface LoadResult {
+  label: string;
+  mode: LoadMode;
+  connections: number;
+  overallRate: number | null;
+  seconds: number;
+  responses: number;
+  ok2xx: number;
+  non2xx: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** 2xx responses per second. */
+  rps: number;
+  latency: LatencySummary;
+  errorSamples: string[];
+  recorded: RecordedRequest[];
+  replay?: { replayedHeader: number; missingHeader: number; not201: number };
+}

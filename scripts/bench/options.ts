@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+
+/** Sizes and switches of one `npm run bench` run; every default keeps a full run under about six minutes. */
+export interface BenchOptions {
+  users: number;
+  durationSeconds: number;
+  connections: number[];
+  warmupSeconds: number;
+  amount: string;
+  deposit: string;
+  replay: number;
+  batchSize: number;
+  batchRuns: number;
+  rawAccounts: number;
+  rawConcurrency: number[];
+  rawDurationSeconds: number;
+  pgbenchSeconds: number;
+  pgbenchClients: number;
+  embeddedUsers: number;
+  embeddedConnections: number[];
+  embeddedDurationSeconds: number;
+  pgUrl: string;
+  redis: string | undefined;
+  outDir: string;
+  skipRaw: boolean;
+  skipPgbench: boolean;
+  skipHot: boolean;
+  skipBatch: boolean;
+  skipReplay: boolean;
+  skipEmbedded: boolean;
+  skipVerify: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --users N                 users seeded through the API (default 1000)
+  --duration S              seconds per API load level (default 10)
+  --connections a,b,c       connection levels searched for the peak (default 8,16,32,64)
+  --warmup S                unrecorded warm-up before the search (default 3)
+  --amount D                USDC per transfer, decimal string (default 0.01)
+  --deposit D               USDC deposited per user, decimal string (default 1000.00)
+  --replay N                requests of the uniform run replayed with their keys (default 2000)
+  --batch-size N            recipients per batch, at most --users and 1000 (default 1000)
+  --batch-runs N            measured batches, median reported (default 5)
+  --raw-accounts N          accounts of the raw-SQL reference (default 1000)
+  --raw-concurrency a,b     raw-SQL concurrency levels (default 1,4,8,16,32)
+  --raw-duration S          seconds per raw-SQL level (default 5)
+  --pgbench-duration S      pgbench -T (default 15)
+  --pgbench-clients N       pgbench -c (default 16)
+  --embedded-users N        users for the embedded (PGlite) run (default 200)
+  --embedded-connections a  connection levels of the embedded run (default 8,16)
+  --embedded-duration S     seconds per embedded level (default 10)
+  --pg-url URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
+  --redis URL               also give the PostgreSQL-backed API this REDIS_URL (default: none)
+  --out DIR                 where latest.md and latest.json go (default docs/benchmarks)
+  --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-replay --skip-embedded --skip-verify
+`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
+}
+
+function intList(name: string, value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback;
+  return value.split(',').map((part) => positiveInt(name, part.trim(), 0));
+}
+
+function decimal(name: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,12}(\.\d{1,6})?$/.test(value) || /^0+(\.0*)?$/.test(value)) {
+    throw new Error(`--${name} must be a positive decimal string such as 0.01`);
+  }
+  return value;
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      users: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      amount: { type: 'string' },
+      deposit: { type: 'string' },
+      replay: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'batch-runs': { type: 'string' },
+      'raw-accounts': { type: 'string' },
+      'raw-concurrency': { type: 'string' },
+      'raw-duration': { type: 'string' },
+      'pgbench-duration': { type: 'string' },
+      'pgbench-clients': { type: 'string' },
+      'embedded-users': { type: 'string' },
+      'embedded-connections': { type: 'string' },
+      'embedded-duration': { type: 'string' },
+      'pg-url': { type: 'string' },
+      redis: { type: 'string' },
+      out: { type: 'string' },
+      'skip-raw': { type: 'boolean' },
+      'skip-pgbench': { type: 'boolean' },
+      'skip-hot': { type: 'boolean' },
+      'skip-batch': { type: 'boolean' },
+      'skip-replay': { type: 'boolean' },
+      'skip-embedded': { type: 'boolean' },
+      'skip-verify': { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const users = positiveInt('users', values.users, 1000);
+  if (users < 2) throw new Error('--users must be at least 2');
+  const warmup = values.warmup === undefined ? 3 : Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new Error('--warmup must be a whole number of seconds');
+  return {
+    users,
+    durationSeconds: positiveInt('duration', values.duration, 10),
+    connections: intList('connections', values.connections, [8, 16, 32, 64]),
+    warmupSeconds: warmup,
+    amount: decimal('amount', values.amount, '0.01'),
+    deposit: decimal('deposit', values.deposit, '1000.00'),
+    replay: positiveInt('replay', values.replay, 2000),
+    batchSize: Math.min(positiveInt('batch-size', values['batch-size'], 1000), users, 1000),
+    batchRuns: positiveInt('batch-runs', values['batch-runs'], 5),
+    rawAccounts: positiveInt('raw-accounts', values['raw-accounts'], 1000),
+    rawConcurrency: intList('raw-concurrency', values['raw-concurrency'], [1, 4, 8, 16, 32]),
+    rawDurationSeconds: positiveInt('raw-duration', values['raw-duration'], 5),
+    pgbenchSeconds: positiveInt('pgbench-duration', values['pgbench-duration'], 15),
+    pgbenchClients: positiveInt('pgbench-clients', values['pgbench-clients'], 16),
+    embeddedUsers: positiveInt('embedded-users', values['embedded-users'], 200),
+    embeddedConnections: intList('embedded-connections', values['embedded-connections'], [8, 16]),
+    embeddedDurationSeconds: positiveInt('embedded-duration', values['embedded-duration'], 10),
+    pgUrl: (values['pg-url'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
+    redis: values.redis,
+    outDir: values.out ?? 'docs/benchmarks',
+    skipRaw: values['skip-raw'] ?? false,
+    skipPgbench: values['skip-pgbench'] ?? false,
+    skipHot: values['skip-hot'] ?? false,
+    skipBatch: values['skip-batch'] ?? false,
+    skipReplay: values['skip-replay'] ?? false,
+    skipEmbedded: values['skip-embedded'] ?? false,
+    skipVerify: values['skip-verify'] ?? false,
+  };
+}

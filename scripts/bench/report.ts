@@ -1,0 +1,391 @@
+import type { MeasuredLoad } from './api-load';
+import type { BatchResult } from './batch';
+import type { MachineInfo } from './machine';
+import type { PgbenchResult } from './pgbench';
+import type { DatabaseCounters, ServerInfo } from './postgres';
+import type { RawResult } from './raw-sql';
+import type { LatencySummary } from './stats';
+
+export type ReportedLoad = Omit<MeasuredLoad, 'recorded'> & {
+  waits?: Array<{ state: string; avgConnections: number }>;
+};
+
+export interface LadderReport {
+  levels: ReportedLoad[];
+  peak: ReportedLoad;
+}
+
+export interface Summary {
+  rawBestTps: number | null;
+  rawBestConcurrency: number | null;
+  pgbenchTps: number | null;
+  p2pPeakRps: number | null;
+  p2pPeakConnections: number | null;
+  p2pP50MsAtPeak: number | null;
+  p2pP95MsAtPeak: number | null;
+  p2pP99MsAtPeak: number | null;
+  p2pRatioToRaw: number | null;
+  halfPeakTargetRps: number | null;
+  halfPeakAchievedRps: number | null;
+  p2pP50MsAtHalfPeak: number | null;
+  p2pP95MsAtHalfPeak: number | null;
+  p2pP99MsAtHalfPeak: number | null;
+  hotPeakRps: number | null;
+  hotRatioToUniform: number | null;
+  hotRatioToRaw: number | null;
+  batchRecipients: number | null;
+  batch1000Ms: number | null;
+  batchRecipientsPerSecond: number | null;
+  batchRatioToRaw: number | null;
+  socketP95Ms: null;
+  replayRps: number | null;
+  replayP95Ms: number | null;
+  replayRatioToRaw: number | null;
+  replayAllReplayed: boolean | null;
+  embeddedPeakRps: number | null;
+  embeddedP95Ms: number | null;
+  embeddedRatioToRaw: number | null;
+  apiPeakRssMb: number | null;
+  non2xxTotal: number;
+  /** Connection errors and timeouts seen by the load generator. */
+  loadErrorsTotal: number;
+  ledgerVerifyClean: boolean | null;
+  durationSeconds: number;
+}
+
+export interface BenchReport {
+  summary: Summary;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo & { postgres: ServerInfo; loadAverageStart: string; loadAverageEnd: string };
+  options: Record<string, unknown>;
+  apiEnvironment: Record<string, string>;
+  raw: RawResult | null;
+  pgbench: PgbenchResult | null;
+  seed: { users: number; seconds: number; onboardPerSecond: number; depositPerSecond: number } | null;
+  apiStartupMs: number | null;
+  uniform: LadderReport | null;
+  halfPeak: ReportedLoad | null;
+  databasePerRequest: Record<string, number> | null;
+  databaseCounters: { before: DatabaseCounters; after: DatabaseCounters; requests: number } | null;
+  hot: LadderReport | null;
+  batch: BatchResult | null;
+  realtime: { status: string; socketP95Ms: null };
+  replay: (ReportedLoad & { requested: number }) | null;
+  embedded:
+    | (LadderReport & { users: number; seedSeconds: number; startupMs: number; peakRssMb: number | null })
+    | null;
+  memory: {
+    apiPeakRssMbDuringP2p: number | null;
+    apiPeakRssMbOverall: number | null;
+    apiRssMbAfterSeed: number | null;
+  };
+  ledgerVerify: { ran: boolean; clean: boolean | null; exitCode: number | null; output: string };
+  notes: string[];
+}
+
+const fmt = (value: number | null | undefined, digits = 0): string =>
+  value == null || !Number.isFinite(value)
+    ? '–'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (value: number | null | undefined) => fmt(value, value != null && value < 10 ? 2 : 1);
+const lat = (l: LatencySummary | undefined) => (l ? `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)}` : '–');
+const times = (value: number | null) => (value == null ? '–' : `${value.toFixed(3)}×`);
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function cpuCell(load: ReportedLoad): string {
+  const c = load.cpu;
+  return `${c.apiCores ?? '–'} / ${c.postgresCores ?? '–'} / ${c.loadGeneratorCores} / ${c.otherCores} / ${c.machineBusyCores}`;
+}
+
+function ladderTable(title: string, ladder: LadderReport): string[] {
+  const lines = [
+    `**${title}**`,
+    '',
+    row([
+      'connections',
+      '2xx req/s',
+      'p50 / p95 / p99 ms',
+      'non-2xx',
+      'errors',
+      'in-API mean ms',
+      'event-loop delay p50 / p99 ms',
+      'CPU cores: API / PostgreSQL / load gen / other / machine busy',
+    ]),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
+  ];
+  for (const level of ladder.levels) {
+    lines.push(
+      row([
+        `${level.connections}${level === ladder.peak ? ' (peak)' : ''}`,
+        fmt(level.rps),
+        lat(level.latency),
+        String(level.non2xx),
+        String(level.errors),
+        ms(level.server?.meanMs),
+        level.server ? `${ms(level.server.loopDelayP50Ms)} / ${ms(level.server.loopDelayP99Ms)}` : '–',
+        cpuCell(level),
+      ]),
+    );
+  }
+  return [...lines, ''];
+}
+
+function waitsLine(label: string, load: ReportedLoad | undefined): string | null {
+  if (!load?.waits?.length) return null;
+  const top = load.waits
+    .slice(0, 6)
+    .map((w) => `${w.state} ${w.avgConnections}`)
+    .join('; ');
+  return `- ${label} (c=${load.connections}), API connections on average by state / wait event: ${top}`;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const s = report.summary;
+  const m = report.machine;
+  const uniformPeak = report.uniform?.peak;
+  const hotPeak = report.hot?.peak;
+  const embeddedPeak = report.embedded?.peak;
+  const out: string[] = [
+    '# Monay Wallet benchmark — latest run',
+    '',
+    `Generated by \`npm run bench\` on ${report.finishedAt} (took ${fmt(report.durationSeconds)} s). ` +
+      'A benchmark, not a test: it never runs in CI. Figures are from one run on the machine below; ' +
+      'the load generator, the API and PostgreSQL share its cores.',
+    '',
+    row(['Measurement', 'Throughput', 'p50 / p95 / p99 ms', 'vs raw SQL best']),
+    row(['---', '---:', '---:', '---:']),
+    row([
+      `Raw SQL double-entry transfer (pg Pool, best of c=${report.raw?.levels.map((l) => l.concurrency).join('/') ?? '–'}, at c=${s.rawBestConcurrency ?? '–'})`,
+      `${fmt(s.rawBestTps)} transfers/s`,
+      lat(report.raw?.levels.find((l) => l.concurrency === s.rawBestConcurrency)?.latency),
+      report.raw ? '1.000×' : '–',
+    ]),
+    row([
+      `pgbench TPC-B-like, ${report.pgbench?.clients ?? '–'} clients, ${report.pgbench?.seconds ?? '–'} s`,
+      report.pgbench?.tps != null ? `${fmt(report.pgbench.tps)} tps` : (report.pgbench?.note ?? 'skipped'),
+      report.pgbench?.latencyAvgMs != null ? `avg ${ms(report.pgbench.latencyAvgMs)}` : '–',
+      times(s.pgbenchTps != null && s.rawBestTps ? s.pgbenchTps / s.rawBestTps : null),
+    ]),
+    row([
+      `API \`POST /api/p2p-transfer/send\`, random pairs, peak (c=${s.p2pPeakConnections ?? '–'})`,
+      `${fmt(s.p2pPeakRps)} req/s`,
+      lat(uniformPeak?.latency),
+      times(s.p2pRatioToRaw),
+    ]),
+    row([
+      `API P2P at half the peak rate (target ${fmt(s.halfPeakTargetRps)}/s, c=${report.halfPeak?.connections ?? '–'})`,
+      `${fmt(s.halfPeakAchievedRps)} req/s`,
+      lat(report.halfPeak?.latency),
+      '–',
+    ]),
+    row([
+      `Hot account: every user pays one merchant, peak (c=${hotPeak?.connections ?? '–'}); ${times(s.hotRatioToUniform)} of uniform`,
+      `${fmt(s.hotPeakRps)} req/s`,
+      lat(hotPeak?.latency),
+      times(s.hotRatioToRaw),
+    ]),
+    row([
+      `Batch \`POST /api/consumer/batch-transfer\`, ${s.batchRecipients ?? '–'} recipients, median of ${report.batch?.runs ?? '–'}`,
+      `${fmt(s.batchRecipientsPerSecond)} recipients/s`,
+      s.batch1000Ms != null ? `${ms(s.batch1000Ms)} per batch` : '–',
+      times(s.batchRatioToRaw),
+    ]),
+    row(['Realtime balance push over WebSocket', report.realtime.status, '–', '–']),
+    row([
+      `Idempotent replay of ${report.replay?.requested ?? '–'} uniform requests (same key + body)` +
+        (s.replayAllReplayed == null
+          ? ''
+          : s.replayAllReplayed
+            ? ', all 201 + replayed'
+            : ', NOT all replayed'),
+      `${fmt(s.replayRps)} req/s`,
+      lat(report.replay?.latency),
+      times(s.replayRatioToRaw),
+    ]),
+    row([
+      `Embedded default (PGlite, no DATABASE_URL/REDIS_URL), ${report.embedded?.users ?? '–'} users, peak (c=${embeddedPeak?.connections ?? '–'})`,
+      report.embedded ? `${fmt(s.embeddedPeakRps)} req/s` : 'skipped',
+      lat(embeddedPeak?.latency),
+      times(s.embeddedRatioToRaw),
+    ]),
+    row([
+      'API peak RSS during the P2P load (VmRSS every 200 ms)' +
+        (report.embedded?.peakRssMb != null ? `; embedded API: ${fmt(report.embedded.peakRssMb, 1)} MB` : ''),
+      `${fmt(s.apiPeakRssMb, 1)} MB`,
+      '–',
+      '–',
+    ]),
+    row([
+      'Non-2xx responses / connection errors over every load phase (must be 0)',
+      `${s.non2xxTotal} / ${s.loadErrorsTotal}`,
+      '–',
+      '–',
+    ]),
+    row([
+      '`npm run ledger:verify` on monay_bench_api afterwards',
+      s.ledgerVerifyClean == null ? 'not run' : s.ledgerVerifyClean ? 'clean' : 'BREACHED',
+      '–',
+      '–',
+    ]),
+    '',
+    'Ratios are throughput divided by the raw-SQL best on the same PostgreSQL. Latency is measured by the load ' +
+      'generator per request, from writing it on a kept-alive connection to the last byte of the response; ' +
+      '"in-API" times below come from the API\'s own /metrics histogram.',
+    '',
+    '## Detail',
+    '',
+  ];
+  if (report.raw) {
+    out.push(
+      '**Raw SQL reference** (`BEGIN; SELECT … WHERE id IN ($1,$2) ORDER BY id FOR UPDATE; UPDATE ×2; INSERT entry ×2; COMMIT`, ' +
+        `${report.raw.accounts} accounts, random pairs; consistency after: ${report.raw.consistent ? 'ok' : 'BROKEN'} — ${report.raw.consistencyDetail})`,
+      '',
+      row([
+        'concurrency',
+        'transfers/s',
+        'p50 / p95 / p99 ms',
+        'errors',
+        'CPU cores: PostgreSQL / client / other / machine busy',
+      ]),
+      row(['---:', '---:', '---:', '---:', '---']),
+      ...report.raw.levels.map((l) =>
+        row([
+          `${l.concurrency}${l.concurrency === s.rawBestConcurrency ? ' (best)' : ''}`,
+          fmt(l.tps),
+          lat(l.latency),
+          String(l.errors),
+          `${l.cpu.postgresCores} / ${l.cpu.clientCores} / ${l.cpu.otherCores} / ${l.cpu.machineBusyCores}`,
+        ]),
+      ),
+      '',
+    );
+  }
+  if (report.uniform) out.push(...ladderTable('API P2P, uniform random pairs', report.uniform));
+  if (report.halfPeak) {
+    const h = report.halfPeak;
+    out.push(
+      `**Half the peak rate**: autocannon \`overallRate\` ${h.overallRate}/s over ${h.connections} connections, each ` +
+        `connection's requests evenly spaced; achieved ${fmt(h.rps)} req/s, p50 / p95 / p99 ${lat(h.latency)} ms, ` +
+        `${h.non2xx} non-2xx; in-API mean ${ms(h.server?.meanMs)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
+        `machine busy ${cpuCell(h)}.`,
+      '',
+    );
+  }
+  if (report.hot) out.push(...ladderTable('Hot account, all users → one merchant', report.hot));
+  if (report.batch) {
+    out.push(
+      `**Batch**: ${report.batch.recipients} recipients per batch; runs ${report.batch.latenciesMs.map((v) => ms(v)).join(', ')} ms ` +
+        `(warm-up ${ms(report.batch.warmupMs)} ms, not counted); median ${ms(report.batch.medianMs)} ms.`,
+      '',
+    );
+  }
+  if (report.replay) {
+    const r = report.replay;
+    out.push(
+      `**Replay**: ${r.requested} requests recorded during the uniform phase sent again with their original ` +
+        `Idempotency-Key, body and user, over ${r.connections} connections: ${r.replay?.replayedHeader ?? 0} answered with ` +
+        `\`Idempotent-Replayed: true\`, ${r.replay?.missingHeader ?? 0} without it, ${r.replay?.not201 ?? 0} not 201.`,
+      '',
+    );
+  }
+  if (report.embedded)
+    out.push(...ladderTable(`Embedded default (PGlite), ${report.embedded.users} users`, report.embedded));
+
+  out.push('## Where the API spends its time', '');
+  if (report.databasePerRequest) {
+    const d = report.databasePerRequest;
+    out.push(
+      `- PostgreSQL work per P2P request over the uniform phase (pg_stat_database deltas / 2xx requests): ` +
+        `${fmt(d.transactions, 2)} committed transactions, ${fmt(d.rowsInserted, 2)} rows inserted, ` +
+        `${fmt(d.rowsUpdated, 2)} rows updated, ${fmt(d.rowsFetched, 1)} rows fetched. The raw reference is 1 transaction, ` +
+        '2 rows inserted, 2 updated.',
+    );
+  }
+  if (uniformPeak) {
+    out.push(
+      `- CPU at the uniform peak: API process ${uniformPeak.cpu.apiCores ?? '–'} cores, PostgreSQL (this database's ` +
+        `backends and the server's background processes) ${uniformPeak.cpu.postgresCores ?? '–'}, load generator ` +
+        `${uniformPeak.cpu.loadGeneratorCores}, anything else on the machine ${uniformPeak.cpu.otherCores}; ` +
+        `${uniformPeak.cpu.machineBusyCores} of ${m.cores} cores busy.`,
+    );
+  }
+  const rawBest = report.raw?.levels.find((l) => l.concurrency === s.rawBestConcurrency);
+  if (uniformPeak && uniformPeak.rps > 0) {
+    const perRequest = (cores: number | null, rate: number) => (cores == null ? null : (cores * 1000) / rate);
+    out.push(
+      `- CPU time per transfer: the API request costs ${ms(perRequest(uniformPeak.cpu.apiCores, uniformPeak.rps))} ms ` +
+        `in the API process and ${ms(perRequest(uniformPeak.cpu.postgresCores, uniformPeak.rps))} ms in PostgreSQL` +
+        (rawBest && rawBest.tps > 0
+          ? `; the raw-SQL transfer costs ${ms(perRequest(rawBest.cpu.postgresCores, rawBest.tps))} ms in PostgreSQL and ` +
+            `${ms(perRequest(rawBest.cpu.clientCores, rawBest.tps))} ms in its Node client.`
+          : '.'),
+    );
+    if (uniformPeak.server?.meanMs != null) {
+      out.push(
+        `- At the uniform peak the API's own histogram gives a mean of ${ms(uniformPeak.server.meanMs)} ms per request ` +
+          `against ${ms(uniformPeak.latency.meanMs)} ms seen by the load generator; event-loop delay p99 ` +
+          `${ms(uniformPeak.server.loopDelayP99Ms)} ms.`,
+      );
+    }
+  }
+  for (const line of [waitsLine('Uniform peak', uniformPeak), waitsLine('Hot-account peak', hotPeak)]) {
+    if (line) out.push(line);
+  }
+  out.push(
+    '- Reading the wait states: `idle in transaction / Client:ClientRead` is a transaction left open while PostgreSQL ' +
+      'waits for the API to send its next statement (a network round trip plus Node work); `Lock:transactionid` is a ' +
+      "transaction queued behind another one's row lock; `IO:WALSync`/`LWLock:WALWrite` are commits flushing WAL. " +
+      'The event-loop delay is sampled by a 10 ms timer, so about 10 ms means an idle loop.',
+  );
+  for (const note of report.notes) out.push(`- ${note}`);
+  out.push(
+    '',
+    '## Machine and versions',
+    '',
+    row(['', '']),
+    row(['---', '---']),
+    row(['CPU', `${m.cpuModel}, ${m.cores} cores`]),
+    row(['Memory', `${m.memoryGb} GB`]),
+    row(['Kernel', m.kernel]),
+    row(['Load average (1/5/15 min) at start / end', `${m.loadAverageStart} / ${m.loadAverageEnd}`]),
+    row(['Node', m.node]),
+    row(['PostgreSQL', m.postgres.version]),
+    row([
+      'PostgreSQL settings',
+      Object.entries(m.postgres.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+    ]),
+    row([
+      'npm packages',
+      Object.entries(m.packages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]),
+    row(['Date', report.startedAt]),
+    row(['Run took', `${fmt(report.durationSeconds)} s`]),
+    '',
+    '## How it was measured',
+    '',
+    `- API started as \`node dist/apps/api/src/main.js\` (built, not watch mode) with ${Object.entries(
+      report.apiEnvironment,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}; a random PORT.`,
+    `- ${report.seed?.users ?? '–'} users (plus one merchant and one batch payer) onboarded and funded through ` +
+      `\`POST /api/consumer/onboard\` and \`POST /api/consumer/deposit\` in ${fmt(report.seed?.seconds, 1)} s ` +
+      `(${fmt(report.seed?.onboardPerSecond)} onboards/s, ${fmt(report.seed?.depositPerSecond)} deposits/s).`,
+    `- Load: autocannon ${m.packages.autocannon} in a worker thread of the benchmark process, one request per connection ` +
+      '(no pipelining), a fresh Idempotency-Key and a random sender/recipient per request, real JWTs. ' +
+      `Each level ran ${String(report.options.durationSeconds)} s after a ${String(report.options.warmupSeconds)} s unrecorded warm-up.`,
+    '- Databases monay_bench_raw, monay_bench_pgbench and monay_bench_api are left in place for inspection and ' +
+      'dropped at the start of the next run; so is the embedded data directory.',
+    '',
+  );
+  return out.join('\n');
+}
