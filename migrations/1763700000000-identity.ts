@@ -43,9 +43,9 @@ export class Identity1763700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX refresh_tokens_expires_idx ON refresh_tokens (expires_at)`);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE refresh_tokens`);
-    await queryRunner.query(`DROP TABLE auth_sessions`);
-    await queryRunner.query(`DROP TABLE users`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

@@ -46,9 +46,9 @@ export class OutboxAndIdempotency1763750000000 implements MigrationInterface {
       )`);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE processed_events`);
-    await queryRunner.query(`DROP TABLE idempotency_keys`);
-    await queryRunner.query(`DROP TABLE outbox`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

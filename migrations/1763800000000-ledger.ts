@@ -95,10 +95,9 @@ export class Ledger1763800000000 implements MigrationInterface {
         FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_append_only()`);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE ledger_entries`);
-    await queryRunner.query(`DROP FUNCTION ledger_entries_append_only()`);
-    await queryRunner.query(`DROP TABLE ledger_transactions`);
-    await queryRunner.query(`DROP TABLE ledger_accounts`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

@@ -35,9 +35,9 @@ export class Wallet1763800100000 implements MigrationInterface {
       )`);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE wallet_limit_usage`);
-    await queryRunner.query(`DROP TABLE consumer_preferences`);
-    await queryRunner.query(`DROP TABLE wallets`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

@@ -57,9 +57,9 @@ export class Transfers1763800200000 implements MigrationInterface {
     );
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE transfer_status_history`);
-    await queryRunner.query(`DROP TABLE transfers`);
-    await queryRunner.query(`DROP TABLE transfer_batches`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

@@ -34,8 +34,9 @@ export class Insights1763800300000 implements MigrationInterface {
     );
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE activity`);
-    await queryRunner.query(`DROP TABLE portfolio_balances`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

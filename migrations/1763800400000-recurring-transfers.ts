@@ -53,8 +53,9 @@ export class RecurringTransfers1763800400000 implements MigrationInterface {
     );
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE recurring_transfer_executions`);
-    await queryRunner.query(`DROP TABLE recurring_transfers`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+    );
   }
 }

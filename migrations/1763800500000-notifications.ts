@@ -61,17 +61,9 @@ export class Notifications1763800500000 implements MigrationInterface {
     );
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX recurring_transfer_executions_retrying_idx`);
-    await queryRunner.query(
-      `ALTER TABLE recurring_transfer_executions DROP CONSTRAINT recurring_transfer_executions_status_check`,
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
     );
-    await queryRunner.query(
-      `ALTER TABLE recurring_transfer_executions ADD CONSTRAINT recurring_transfer_executions_status_check
-        CHECK (status IN ('processing', 'completed', 'failed'))`,
-    );
-    await queryRunner.query(`ALTER TABLE recurring_transfer_executions DROP COLUMN retry_at`);
-    await queryRunner.query(`ALTER TABLE recurring_transfer_executions DROP COLUMN attempt`);
-    await queryRunner.query(`DROP TABLE notifications`);
   }
 }

@@ -40,7 +40,7 @@ describeWithRedis(
         DATABASE_URL: environment.env.DATABASE_URL ?? a.app.get(DatabaseEndpoint).url,
       });
       // B relays nothing, so an event can reach a socket on B only by way of A's relay and Redis.
-      await b.app.get(OutboxRelay).onApplicationShutdown();
+      await b.app.get(OutboxRelay).beforeApplicationShutdown();
     });
     afterAll(async () => {
       for (const client of clients) client.close();
