@@ -7,16 +7,7 @@ import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/sha
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from './support/wait';
 
 describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
   let t: TestApp;
@@ -60,7 +51,7 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
       { limit: -1 },
       { attempts: 2, backoff: { type: 'fixed', delay: 50 } },
     );
-    const letter = await eventually(async () => {
+    const letter = await waitFor('the dead letter', async () => {
       const response = await t.http().get('/api/admin/jobs/dead-letter').set(asAdmin()).expect(200);
       return (response.body.jobs as Array<{ id: string; jobId: string }>).find((job) => job.jobId === jobId);
     });
@@ -104,7 +95,7 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
       .expect(201);
     const jobId = await t.app.get(JobQueue).enqueue(JobName.ReconcileLedger, {});
     const queue = t.app.get(JobBackend).queue(QueueName.Ledger);
-    const job = await eventually(async () => {
+    const job = await waitFor('the reconciliation job to finish', async () => {
       const found = await queue.getJob(jobId);
       return found?.finishedOn ? found : undefined;
     });

@@ -4,16 +4,7 @@ import { DataSource } from 'typeorm';
 import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from './support/wait';
 
 describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () => {
   let t: TestApp;
@@ -64,7 +55,7 @@ describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () =
 
     const jobId = await t.app.get(JobQueue).enqueue(JobName.PurgeExpiredSessions, { retentionDays: 7 });
     const queue = t.app.get(JobBackend).queue(QueueName.Maintenance);
-    const finished = await waitFor(async () => {
+    const finished = await waitFor('the purge job to finish', async () => {
       const job = await queue.getJob(jobId);
       return job?.finishedOn ? job : undefined;
     });

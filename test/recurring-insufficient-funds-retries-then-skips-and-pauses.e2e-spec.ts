@@ -8,17 +8,7 @@ import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { RecurringTransferProcessor } from '../libs/transfers/src/infrastructure/recurring-transfer.processor';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
-
-/** Polls until `probe` returns a value; fails with `what` instead of hanging. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from './support/wait';
 
 interface Execution {
   occurrenceAt: string;

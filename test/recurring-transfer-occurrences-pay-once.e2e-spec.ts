@@ -7,19 +7,9 @@ import { WorkerModule } from '../apps/worker/src/worker.module';
 import { RecurringTransferProcessor } from '../libs/transfers/src/infrastructure/recurring-transfer.processor';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const DAY_MS = 86_400_000;
-
-/** Polls until `probe` returns a value; fails fast with `what` instead of hanging when a job never runs. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface Execution {
   occurrenceAt: string;

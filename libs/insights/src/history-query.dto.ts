@@ -1,25 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { IsCurrencyCode } from '#monay/shared';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsCurrencyCode, PageQueryDto } from '#monay/shared';
 
-const CURSOR = /^[A-Za-z0-9_-]{8,200}$/;
-
-export class HistoryQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Matches(CURSOR, { message: 'cursor must be a cursor returned as nextCursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class HistoryQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsCurrencyCode({ stablecoinOnly: true })

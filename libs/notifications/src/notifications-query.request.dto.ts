@@ -1,24 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { PageQueryDto } from '#monay/shared';
 
-const CURSOR = /^[A-Za-z0-9_-]{8,200}$/;
-
-export class NotificationsQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Matches(CURSOR, { message: 'cursor must be a cursor returned as nextCursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class NotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true: unread notifications only' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>

@@ -39,3 +39,4 @@ export { MoneyAmountDto } from './http/money-amount.dto';
 export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
 export type { DeadLetter } from './messaging/job-names';
+export { PageQueryDto } from './http/page-query.dto';

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsCurrencyCode, IsMoneyAmount, MoneyAmountDto } from '#monay/shared';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsCurrencyCode, IsMoneyAmount, MoneyAmountDto, PageQueryDto } from '#monay/shared';
 import { FREQUENCIES, type Frequency } from '../../../domain/recurrence';
 import { MAX_OCCURRENCES_LIMIT } from '../../../domain/recurring-transfer';
 
@@ -113,18 +112,4 @@ export class UpdateRecurringTransferRequestDto {
   status?: 'active' | 'paused';
 }
 
-export class ListRecurringTransfersQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{8,200}$/, { message: 'cursor must be a cursor returned as nextCursor' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-}
+export class ListRecurringTransfersQueryDto extends PageQueryDto {}
