@@ -48,7 +48,7 @@ export class OutboxAndIdempotency1763750000000 implements MigrationInterface {
 
   async down(): Promise<void> {
     throw new Error(
-      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+      'Migrations only move forward (additive only): write a new migration instead of rolling back',
     );
   }
 }

@@ -97,7 +97,7 @@ export class Ledger1763800000000 implements MigrationInterface {
 
   async down(): Promise<void> {
     throw new Error(
-      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+      'Migrations only move forward (additive only): write a new migration instead of rolling back',
     );
   }
 }

@@ -55,7 +55,7 @@ export class RecurringTransfers1763800400000 implements MigrationInterface {
 
   async down(): Promise<void> {
     throw new Error(
-      'Migrations are additive only (never drop or truncate): roll forward with a new migration',
+      'Migrations only move forward (additive only): write a new migration instead of rolling back',
     );
   }
 }

@@ -1,20 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PublishedEvent } from '#monay/shared';
-
-interface OutboxRow {
-  sequence: string;
-  event_id: string;
-  type: string;
-  aggregate_id: string;
-  user_ids: string[];
-  payload: Record<string, unknown>;
-  occurred_at: Date;
-}
-
-const COLUMNS = `sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at`;
-// `ORDER BY outbox.sequence`, not `ORDER BY sequence`: the bare name is the text alias above, and '10' < '9'.
+import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from '#monay/shared';
 
 /**
  * Reads one user's events from the outbox, the event journal (read-only: the relay owns publishing). Every
@@ -36,34 +23,22 @@ export class RealtimeEventRepository {
   /** Up to `limit` of the user's events of `types` after `sequence`, oldest first. */
   async after(userId: string, types: readonly string[], sequence: string, limit: number) {
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM outbox
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox
         WHERE user_ids @> ARRAY[$1]::uuid[] AND type = ANY($2::text[]) AND sequence > $3::bigint
         ORDER BY outbox.sequence LIMIT $4`,
       [userId, types, sequence, limit],
     )) as OutboxRow[];
-    return rows.map(toEvent);
+    return rows.map(toPublishedEvent);
   }
 
   /** The user's latest `limit` events of `types`, oldest first. */
   async latest(userId: string, types: readonly string[], limit: number) {
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM outbox
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox
         WHERE user_ids @> ARRAY[$1]::uuid[] AND type = ANY($2::text[])
         ORDER BY outbox.sequence DESC LIMIT $3`,
       [userId, types, limit],
     )) as OutboxRow[];
-    return rows.reverse().map(toEvent);
+    return rows.reverse().map(toPublishedEvent);
   }
-}
-
-function toEvent(row: OutboxRow): PublishedEvent {
-  return new PublishedEvent(
-    row.event_id,
-    row.sequence,
-    row.type,
-    row.aggregate_id,
-    row.user_ids,
-    row.payload,
-    row.occurred_at,
-  );
 }

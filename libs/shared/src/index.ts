@@ -19,7 +19,14 @@ export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { UnitOfWork } from './database/unit-of-work';
-export { OutboxWriter, PublishedEvent, type OutboxMessage } from './messaging/outbox';
+export {
+  OutboxWriter,
+  PublishedEvent,
+  OUTBOX_COLUMNS,
+  toPublishedEvent,
+  type OutboxMessage,
+  type OutboxRow,
+} from './messaging/outbox';
 export { OutboxRelay } from './messaging/outbox-relay';
 export { EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {

@@ -9,34 +9,13 @@ import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventConsumers, type EventConsumer } from './event-consumer';
-import { PublishedEvent } from './outbox';
-
-interface OutboxRow {
-  sequence: string;
-  event_id: string;
-  type: string;
-  aggregate_id: string;
-  user_ids: string[];
-  payload: Record<string, unknown>;
-  occurred_at: Date;
-}
+import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from './outbox';
 
 const BATCH = 200;
 
 /** Whether this process runs the relay loop (API processes do: their sockets get what they publish). */
 export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 
-function toEvent(row: OutboxRow): PublishedEvent {
-  return new PublishedEvent(
-    row.event_id,
-    row.sequence,
-    row.type,
-    row.aggregate_id,
-    row.user_ids,
-    row.payload,
-    row.occurred_at,
-  );
-}
 const IDLE_POLL_MS = 50;
 
 /**
@@ -116,12 +95,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let total = 0;
     for (;;) {
       const rows = (await tx.query(
-        `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
+        `SELECT ${OUTBOX_COLUMNS}
            FROM outbox WHERE sequence > $1 ORDER BY outbox.sequence LIMIT ${BATCH}`,
         [after],
       )) as OutboxRow[];
       if (rows.length === 0) return total;
-      for (const event of rows.map(toEvent)) {
+      for (const event of rows.map(toPublishedEvent)) {
         for (const consumer of consumers) {
           if (!consumer.handles(event.type)) continue;
           await tx.query(
@@ -175,12 +154,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async publishBatch(): Promise<number> {
     const events = await this.dataSource.transaction(async (tx) => {
       const rows = (await tx.query(
-        `SELECT sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at
+        `SELECT ${OUTBOX_COLUMNS}
            FROM outbox WHERE published_at IS NULL
           ORDER BY outbox.sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       )) as OutboxRow[];
       if (rows.length === 0) return [];
-      const batch = rows.map(toEvent);
+      const batch = rows.map(toPublishedEvent);
       for (const consumer of this.consumers.all()) {
         for (const event of batch) {
           if (!consumer.handles(event.type)) continue;

@@ -24,6 +24,35 @@ export class PublishedEvent<P extends Record<string, unknown> = Record<string, u
   ) {}
 }
 
+/** An outbox row as read back (the sequence as text: a bigint that JavaScript numbers cannot hold). */
+export interface OutboxRow {
+  sequence: string;
+  event_id: string;
+  type: string;
+  aggregate_id: string;
+  user_ids: string[];
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+/**
+ * The columns that make an {@link OutboxRow}. Order by `outbox.sequence`, never the bare `sequence`: that is
+ * the text alias here, and '10' < '9'.
+ */
+export const OUTBOX_COLUMNS = `sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at`;
+
+export function toPublishedEvent(row: OutboxRow): PublishedEvent {
+  return new PublishedEvent(
+    row.event_id,
+    row.sequence,
+    row.type,
+    row.aggregate_id,
+    row.user_ids,
+    row.payload,
+    row.occurred_at,
+  );
+}
+
 /** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
 @Injectable()
 export class OutboxWriter {
