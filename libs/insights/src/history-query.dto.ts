@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { DomainError } from '#monay/kernel';
 import { IsCurrencyCode, PageQueryDto } from '#monay/shared';
 
 export class HistoryQueryDto extends PageQueryDto {
@@ -18,9 +19,20 @@ export function encodeCursor(occurredAt: Date, id: string): string {
   return Buffer.from(`${occurredAt.toISOString()}|${id}`).toString('base64url');
 }
 
-/** A cursor that does not decode is treated as the end of the list, never as an error deep in SQL. */
-export function decodeCursor(cursor: string): { occurredAt: Date; id: string } | undefined {
+export class InvalidCursorError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly kind = 'invalid';
+  constructor() {
+    super('cursor: cursor must be a cursor returned as nextCursor', {
+      fields: [{ field: 'cursor', problems: ['cursor must be a cursor returned as nextCursor'] }],
+    });
+  }
+}
+
+/** A cursor we did not make is refused as bad input (400), never passed on to SQL. */
+export function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const occurredAt = new Date(time ?? '');
-  return id && !Number.isNaN(occurredAt.getTime()) ? { occurredAt, id } : { occurredAt: new Date(0), id: '' };
+  if (!id || Number.isNaN(occurredAt.getTime())) throw new InvalidCursorError();
+  return { occurredAt, id };
 }
