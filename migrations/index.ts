@@ -6,6 +6,10 @@ import { Transfers1763800200000 } from './1763800200000-transfers';
 import { Insights1763800300000 } from './1763800300000-insights';
 import { RecurringTransfers1763800400000 } from './1763800400000-recurring-transfers';
 import { Notifications1763800500000 } from './1763800500000-notifications';
+import { Providers1763800600000 } from './1763800600000-providers';
+import { ProviderMovements1763800700000 } from './1763800700000-provider-movements';
+import { Swaps1763800800000 } from './1763800800000-swaps';
+import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -17,4 +21,8 @@ export const migrations = [
   Insights1763800300000,
   RecurringTransfers1763800400000,
   Notifications1763800500000,
+  Providers1763800600000,
+  ProviderMovements1763800700000,
+  Swaps1763800800000,
+  ProviderReconciliation1763800900000,
 ];

@@ -4,6 +4,7 @@ import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
+import { ProvidersModule } from '#monay/providers';
 import { RealtimeModule } from '#monay/realtime';
 import { TransfersModule } from '#monay/transfers';
 import { WalletModule } from '#monay/wallet';
@@ -21,6 +22,7 @@ export class AppModule {
         LedgerModule,
         WalletModule,
         TransfersModule,
+        ProvidersModule,
         InsightsModule,
         NotificationsModule,
         RealtimeModule,

@@ -3,6 +3,7 @@ import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
+import { ProvidersModule } from '#monay/providers';
 import { AppConfig, CoreModule } from '#monay/shared';
 import { TransfersModule } from '#monay/transfers';
 
@@ -22,6 +23,7 @@ export class WorkerModule {
         InsightsModule,
         NotificationsModule,
         TransfersModule,
+        ProvidersModule,
       ],
     };
   }

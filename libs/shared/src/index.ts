@@ -1,5 +1,16 @@
 export * from './kernel';
-export { AppConfig, ConfigError, loadConfig, IN_MEMORY } from './config/app-config';
+export {
+  AppConfig,
+  ConfigError,
+  loadConfig,
+  IN_MEMORY,
+  PROVIDER_NAMES,
+  PROVIDER_MODES,
+  ROUTED_OPERATIONS,
+  type ProviderName,
+  type ProviderMode,
+  type RoutedOperation,
+} from './config/app-config';
 export { CoreModule } from './core.module';
 export { HttpPlatformModule } from './http/http-platform.module';
 export { HttpExceptionFilter } from './http/http-exception.filter';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +12,29 @@ const url = (protocols: string[]) =>
     message: `must be a ${protocols.join(' or ')} URL`,
   });
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+/** The stablecoin providers (DESIGN.md, Providers), in the default consumer priority. */
+export const PROVIDER_NAMES = ['tempo', 'circle', 'monay'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** How a sandbox provider behaves: see libs/providers. */
+export const PROVIDER_MODES = ['healthy', 'degraded', 'outage', 'timeout'] as const;
+export type ProviderMode = (typeof PROVIDER_MODES)[number];
+/** The operations whose provider priority can be configured on its own. */
+export const ROUTED_OPERATIONS = ['deposit', 'withdraw', 'transferOut', 'batchTransfer', 'swap'] as const;
+export type RoutedOperation = (typeof ROUTED_OPERATIONS)[number];
+
+const providerMode = z.enum(PROVIDER_MODES);
+const providerList = z
+  .string()
+  .transform((value) => value.split(',').map((name) => name.trim().toLowerCase()))
+  .refine(
+    (names) =>
+      names.length > 0 &&
+      new Set(names).size === names.length &&
+      names.every((name) => (PROVIDER_NAMES as readonly string[]).includes(name)),
+    { message: `must be a comma-separated list of distinct providers among ${PROVIDER_NAMES.join(', ')}` },
+  )
+  .transform((names) => names as ProviderName[]);
 
 const schema = z
   .object({
@@ -55,6 +78,32 @@ const schema = z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
       .default('1.08'),
+    PROVIDER_PRIORITY: providerList.default(['tempo', 'circle', 'monay']),
+    PROVIDER_PRIORITY_DEPOSIT: providerList.optional(),
+    PROVIDER_PRIORITY_WITHDRAW: providerList.optional(),
+    PROVIDER_PRIORITY_TRANSFER_OUT: providerList.optional(),
+    PROVIDER_PRIORITY_BATCH: providerList.optional(),
+    PROVIDER_PRIORITY_SWAP: providerList.optional(),
+    PROVIDER_MODE_TEMPO: providerMode.default('healthy'),
+    PROVIDER_MODE_CIRCLE: providerMode.default('healthy'),
+    PROVIDER_MODE_MONAY: providerMode.default('healthy'),
+    PROVIDER_SANDBOX_LATENCY_SCALE: z.coerce.number().min(0).max(100).default(1),
+    PROVIDER_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).default(3_000),
+    PROVIDER_SETTLE_WAIT_MS: z.coerce.number().int().min(0).default(5_000),
+    PROVIDER_HEALTH_PROBE_MS: z.coerce.number().int().min(50).default(10_000),
+    PROVIDER_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+    PROVIDER_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).default(10_000),
+    PROVIDER_WEBHOOK_SECRET_TEMPO: secret.optional(),
+    PROVIDER_WEBHOOK_SECRET_CIRCLE: secret.optional(),
+    PROVIDER_WEBHOOK_SECRET_MONAY: secret.optional(),
+    PROVIDER_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    PROVIDER_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+    PROVIDER_PENDING_RESOLVE_AFTER_MS: z.coerce.number().int().min(100).default(900_000),
+    PROVIDER_LARGE_AMOUNT_USD: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a USD amount such as 10000.00')
+      .default('10000.00'),
+    SWAP_QUOTE_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -134,6 +183,31 @@ export class AppConfig {
    * before each occurrence (0: no reminders).
    */
   readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
+  /** Stablecoin providers: routing, sandbox behaviour, breakers, webhooks, polling (libs/providers). */
+  readonly providers: {
+    /** Priority per operation, first choice first (PROVIDER_PRIORITY, or PROVIDER_PRIORITY_<OPERATION>). */
+    priority: Record<RoutedOperation, ProviderName[]>;
+    /** The mode each sandbox adapter starts in (switchable at run time by an admin). */
+    modes: Record<ProviderName, ProviderMode>;
+    /** Multiplies every simulated sandbox latency (1 = realistic; tests use less). */
+    latencyScale: number;
+    /** A provider call not answered within this is an ambiguous timeout. */
+    callTimeoutMs: number;
+    /** How long a request waits for a provider to confirm before answering 202 (pending). */
+    settleWaitMs: number;
+    healthProbeMs: number;
+    breaker: { threshold: number; halfOpenMs: number };
+    /** HMAC-SHA256 secret of each provider's webhooks. */
+    webhookSecrets: Record<ProviderName, string>;
+    /** Where the sandbox adapters deliver their webhooks (default: this process's own HTTP address). */
+    webhookUrl: string | undefined;
+    pollIntervalMs: number;
+    /** A provider transaction still pending after this is resolved (posted or voided) by the poller. */
+    pendingResolveAfterMs: number;
+    /** From this USD value on, an amount goes to the provider with the lower fee for it. */
+    largeAmountUsd: string;
+    swapQuoteTtlMs: number;
+  };
 
   constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
     this.env = env.NODE_ENV;
@@ -183,6 +257,41 @@ export class AppConfig {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
       retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,
       reminderLeadMs: env.RECURRING_REMINDER_LEAD_MS,
+    };
+    const priority = (specific: ProviderName[] | undefined) => specific ?? env.PROVIDER_PRIORITY;
+    // Without configured webhook secrets (development, tests), each is derived from the access secret:
+    // stable across restarts, different per provider, never logged.
+    const webhookSecret = (name: ProviderName, configured: string | undefined) =>
+      configured ??
+      createHmac('sha256', secrets.access).update(`provider-webhook:${name}`).digest('base64url');
+    this.providers = {
+      priority: {
+        deposit: priority(env.PROVIDER_PRIORITY_DEPOSIT),
+        withdraw: priority(env.PROVIDER_PRIORITY_WITHDRAW),
+        transferOut: priority(env.PROVIDER_PRIORITY_TRANSFER_OUT),
+        batchTransfer: priority(env.PROVIDER_PRIORITY_BATCH),
+        swap: priority(env.PROVIDER_PRIORITY_SWAP),
+      },
+      modes: {
+        tempo: env.PROVIDER_MODE_TEMPO,
+        circle: env.PROVIDER_MODE_CIRCLE,
+        monay: env.PROVIDER_MODE_MONAY,
+      },
+      latencyScale: env.PROVIDER_SANDBOX_LATENCY_SCALE,
+      callTimeoutMs: env.PROVIDER_CALL_TIMEOUT_MS,
+      settleWaitMs: env.PROVIDER_SETTLE_WAIT_MS,
+      healthProbeMs: env.PROVIDER_HEALTH_PROBE_MS,
+      breaker: { threshold: env.PROVIDER_BREAKER_THRESHOLD, halfOpenMs: env.PROVIDER_BREAKER_HALF_OPEN_MS },
+      webhookSecrets: {
+        tempo: webhookSecret('tempo', env.PROVIDER_WEBHOOK_SECRET_TEMPO),
+        circle: webhookSecret('circle', env.PROVIDER_WEBHOOK_SECRET_CIRCLE),
+        monay: webhookSecret('monay', env.PROVIDER_WEBHOOK_SECRET_MONAY),
+      },
+      webhookUrl: env.PROVIDER_WEBHOOK_URL,
+      pollIntervalMs: env.PROVIDER_POLL_INTERVAL_MS,
+      pendingResolveAfterMs: env.PROVIDER_PENDING_RESOLVE_AFTER_MS,
+      largeAmountUsd: env.PROVIDER_LARGE_AMOUNT_USD,
+      swapQuoteTtlMs: env.SWAP_QUOTE_TTL_MS,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')

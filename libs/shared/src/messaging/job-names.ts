@@ -6,6 +6,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Ledger = 'ledger',
   RecurringTransfers = 'recurring-transfers',
+  Providers = 'providers',
   /** Jobs that failed every attempt, kept for an admin to inspect and re-drive. Nothing processes it. */
   DeadLetter = 'dead-letter',
 }
@@ -17,6 +18,9 @@ export enum JobName {
   RunRecurringTransfer = 'transfers.run-recurring-transfer',
   RetryRecurringTransfer = 'transfers.retry-recurring-transfer',
   RemindRecurringTransfer = 'transfers.remind-recurring-transfer',
+  CreateProviderWallets = 'providers.create-provider-wallets',
+  PollProviderTransactions = 'providers.poll-provider-transactions',
+  ReconcileProviders = 'providers.reconcile',
 }
 
 export interface JobPayloads {
@@ -31,6 +35,12 @@ export interface JobPayloads {
   [JobName.RetryRecurringTransfer]: { scheduleId: string; occurrenceAt: string; attempt: number };
   /** Tells the payer an occurrence is coming, if it is still planned. */
   [JobName.RemindRecurringTransfer]: { scheduleId: string; occurrenceAt: string };
+  /** Opens the user's wallets at the providers (Tempo primary, Circle backup); idempotent per user and provider. */
+  [JobName.CreateProviderWallets]: { userId: string };
+  /** Asks the providers about money movements still pending; resolves (posts or voids) stuck ones. */
+  [JobName.PollProviderTransactions]: { limit: number };
+  /** Provider balances vs the ledger's clearing accounts, plus the ledger invariants; stores a report. */
+  [JobName.ReconcileProviders]: { trigger: 'schedule' | 'admin'; reportId?: string };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -40,6 +50,9 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.RunRecurringTransfer]: QueueName.RecurringTransfers,
   [JobName.RetryRecurringTransfer]: QueueName.RecurringTransfers,
   [JobName.RemindRecurringTransfer]: QueueName.RecurringTransfers,
+  [JobName.CreateProviderWallets]: QueueName.Providers,
+  [JobName.PollProviderTransactions]: QueueName.Providers,
+  [JobName.ReconcileProviders]: QueueName.Providers,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

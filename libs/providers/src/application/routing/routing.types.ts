@@ -1,0 +1,51 @@
+import type { CurrencyCode, Money } from '#monay/kernel';
+import type {
+  ProviderName,
+  RoutedOperation,
+  StablecoinProvider,
+  Urgency,
+} from '../../domain/stablecoin-provider.port';
+
+/** What a money movement asks the router for. */
+export interface RouteRequest {
+  operation: RoutedOperation;
+  currency: CurrencyCode;
+  /** The amount moved (for a batch: the total), for fee-by-size routing and limits. */
+  amount: Money;
+  urgency: Urgency;
+  /** The user's preferred provider, tried first when it can serve the request. */
+  preferred?: ProviderName;
+  /** Batches: how many legs (fees differ: Tempo charges once per batch). */
+  legs?: number;
+  /** A swap's target currency (both currencies must be supported). */
+  toCurrency?: CurrencyCode;
+}
+
+/** A provider the router did not use, and why (recorded on the money movement). */
+export interface SkippedProvider {
+  provider: ProviderName;
+  /** Stable, machine-readable: unsupported_currency, breaker_open, refused, unavailable, timeout_not_accepted, … */
+  reason: string;
+  detail?: string;
+}
+
+/** The order the router would try, and the providers it left out before calling anyone. */
+export interface RoutePlan {
+  candidates: ProviderName[];
+  skipped: SkippedProvider[];
+}
+
+/**
+ * What came of routing a call:
+ * - `accepted`: a provider accepted it (its transaction may still be pending there);
+ * - `ambiguous`: a provider timed out and could not say whether it has the transaction: it must NOT be
+ *   sent anywhere else; the caller keeps it pending and the poller asks that provider again later;
+ * - `unavailable`: every candidate refused or was down before accepting: nothing went out anywhere.
+ */
+export type RouteOutcome<T> =
+  | { outcome: 'accepted'; provider: ProviderName; value: T; skipped: SkippedProvider[]; elapsedMs: number }
+  | { outcome: 'ambiguous'; provider: ProviderName; skipped: SkippedProvider[]; elapsedMs: number }
+  | { outcome: 'unavailable'; skipped: SkippedProvider[]; elapsedMs: number };
+
+/** The provider call the router makes on a chosen provider. */
+export type ProviderCall<T> = (provider: StablecoinProvider) => Promise<T>;

@@ -1,0 +1,3 @@
+export { ProvidersModule } from './providers.module';
+export * from './domain/stablecoin-provider.port';
+export * from './domain/providers.errors';
