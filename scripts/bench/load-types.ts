@@ -13,7 +13,19 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type LoadMode = 'uniform' | 'hot' | 'replay';
+/** A transfer the realtime phase sent, as its 201 response described it (epoch milliseconds, this machine's clock). */
+export interface SentTransfer {
+  id: string;
+  /** The recipient's user id, whose socket should receive `transfer.received`. */
+  to: string;
+  /** The transfer's `completedAt` (set by the API inside the transaction, just before its commit). */
+  completedAt: number;
+  /** When the load generator had the whole 201 response (after the commit). */
+  respondedAt: number;
+}
+
+/** `realtime`: uniform senders paying only the `recipients`, whose sockets listen; every 201 is kept. */
+export type LoadMode = 'uniform' | 'hot' | 'replay' | 'realtime';
 
 export interface LoadSpec {
   label: string;
@@ -30,6 +42,8 @@ export interface LoadSpec {
   users: LoadUser[];
   /** The payee of the hot-account phase. */
   merchant?: LoadUser;
+  /** The payees of the realtime phase: indexes into `users`. */
+  recipients?: number[];
   /** Transfer amount, a decimal string. */
   transferAmount: string;
   /** Keep every 201 request (key and body) for the replay phase. */
@@ -55,5 +69,7 @@ export interface LoadResult {
   latency: LatencySummary;
   errorSamples: string[];
   recorded: RecordedRequest[];
+  /** The realtime phase's 201 transfers. */
+  transfers?: SentTransfer[];
   replay?: { replayedHeader: number; missingHeader: number; not201: number };
 }

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import type { LoadResult, LoadSpec, RecordedRequest } from './load-types';
+import type { LoadResult, LoadSpec, RecordedRequest, SentTransfer } from './load-types';
 import { round, summarize } from './stats';
 
 /**
@@ -15,6 +15,7 @@ interface RequestContext {
   user?: number;
   key?: string;
   body?: string;
+  to?: string;
 }
 
 /** autocannon's client internals used for even pacing (see `pace`). */
@@ -26,6 +27,7 @@ interface ClientInternals {
 const latencies: number[] = [];
 const statusCounts: Record<string, number> = {};
 const recorded: RecordedRequest[] = [];
+const transfers: SentTransfer[] = [];
 const errorSamples: string[] = [];
 const replayCheck = { replayedHeader: 0, missingHeader: 0, not201: 0 };
 let replayCursor = 0;
@@ -34,11 +36,23 @@ function transferBody(to: string): string {
   return JSON.stringify({ to, amount: spec.transferAmount, currency: 'USDC' });
 }
 
+/** A random sender other than `recipient` (an index into `users`). */
+function senderOtherThan(recipient: number): number {
+  const sender = randomInt(spec.users.length - 1);
+  return sender >= recipient ? sender + 1 : sender;
+}
+
 function nextRequest(): Required<RequestContext> {
   if (spec.mode === 'replay') {
     const replays = spec.replays ?? [];
     const replay = replays[replayCursor++ % replays.length];
-    return { user: replay.user, key: replay.key, body: replay.body };
+    return { user: replay.user, key: replay.key, body: replay.body, to: '' };
+  }
+  if (spec.mode === 'realtime') {
+    const recipients = spec.recipients ?? [];
+    const recipient = recipients[randomInt(recipients.length)];
+    const to = spec.users[recipient].id;
+    return { user: senderOtherThan(recipient), key: randomUUID(), body: transferBody(to), to };
   }
   const count = spec.users.length;
   const user = randomInt(count);
@@ -50,7 +64,23 @@ function nextRequest(): Required<RequestContext> {
     if (other >= user) other += 1;
     to = spec.users[other].id;
   }
-  return { user, key: randomUUID(), body: transferBody(to) };
+  return { user, key: randomUUID(), body: transferBody(to), to };
+}
+
+/** The transfer a realtime 201 answered with; the response time is taken first, before any parsing. */
+function keepTransfer(body: string, to: string, respondedAt: number): void {
+  try {
+    const { transfer } = JSON.parse(body) as { transfer?: { id?: string; completedAt?: string | null } };
+    const completedAt = transfer?.completedAt ? Date.parse(transfer.completedAt) : Number.NaN;
+    if (transfer?.id && Number.isFinite(completedAt)) {
+      transfers.push({ id: transfer.id, to, completedAt, respondedAt });
+      return;
+    }
+  } catch {
+    // reported below
+  }
+  if (errorSamples.length < 5)
+    errorSamples.push(`201 without a transfer id/completedAt: ${body.slice(0, 300)}`);
 }
 
 /**
@@ -108,6 +138,7 @@ function run(): void {
             };
           },
           onResponse: (status, body, context, headers) => {
+            const respondedAt = Date.now();
             statusCounts[status] = (statusCounts[status] ?? 0) + 1;
             const sent = context as RequestContext;
             if (status >= 300 && errorSamples.length < 5)
@@ -119,6 +150,8 @@ function run(): void {
               if (status !== 201) replayCheck.not201 += 1;
               if (String(replayed) === 'true') replayCheck.replayedHeader += 1;
               else replayCheck.missingHeader += 1;
+            } else if (spec.mode === 'realtime') {
+              if (status === 201 && sent.to) keepTransfer(body, sent.to, respondedAt);
             } else if (spec.record && status === 201 && sent.key && sent.body && sent.user !== undefined) {
               recorded.push({ user: sent.user, key: sent.key, body: sent.body });
             }
@@ -149,6 +182,7 @@ function run(): void {
         latency: summarize(latencies),
         errorSamples,
         recorded,
+        ...(spec.mode === 'realtime' ? { transfers } : {}),
         ...(spec.mode === 'replay' ? { replay: replayCheck } : {}),
       };
       parentPort?.postMessage({ result: output });

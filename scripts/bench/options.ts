@@ -11,6 +11,10 @@ export interface BenchOptions {
   replay: number;
   batchSize: number;
   batchRuns: number;
+  realtimeRecipients: number;
+  /** Transfers per second of the realtime phase; undefined: half the uniform peak. */
+  realtimeRate: number | undefined;
+  realtimeDurationSeconds: number;
   rawAccounts: number;
   rawConcurrency: number[];
   rawDurationSeconds: number;
@@ -26,6 +30,7 @@ export interface BenchOptions {
   skipPgbench: boolean;
   skipHot: boolean;
   skipBatch: boolean;
+  skipRealtime: boolean;
   skipReplay: boolean;
   skipEmbedded: boolean;
   skipVerify: boolean;
@@ -42,6 +47,9 @@ export const USAGE = `npm run bench -- [options]
   --replay N                requests of the uniform run replayed with their keys (default 2000)
   --batch-size N            recipients per batch, at most --users and 1000 (default 1000)
   --batch-runs N            measured batches, median reported (default 5)
+  --realtime-recipients N   sockets open on /ws, paid by the other users; < --users (default 200)
+  --realtime-rate N         transfers/s of the realtime phase (default: half the uniform peak)
+  --realtime-duration S     seconds of the realtime phase (default 10)
   --raw-accounts N          accounts of the raw-SQL reference (default 1000)
   --raw-concurrency a,b     raw-SQL concurrency levels (default 1,4,8,16,32)
   --raw-duration S          seconds per raw-SQL level (default 5)
@@ -53,7 +61,8 @@ export const USAGE = `npm run bench -- [options]
   --pg-url URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
   --redis URL               also give the PostgreSQL-backed API this REDIS_URL (default: none)
   --out DIR                 where latest.md and latest.json go (default docs/benchmarks)
-  --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-replay --skip-embedded --skip-verify
+  --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
+  --skip-verify
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -91,6 +100,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       replay: { type: 'string' },
       'batch-size': { type: 'string' },
       'batch-runs': { type: 'string' },
+      'realtime-recipients': { type: 'string' },
+      'realtime-rate': { type: 'string' },
+      'realtime-duration': { type: 'string' },
       'raw-accounts': { type: 'string' },
       'raw-concurrency': { type: 'string' },
       'raw-duration': { type: 'string' },
@@ -106,6 +118,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'skip-pgbench': { type: 'boolean' },
       'skip-hot': { type: 'boolean' },
       'skip-batch': { type: 'boolean' },
+      'skip-realtime': { type: 'boolean' },
       'skip-replay': { type: 'boolean' },
       'skip-embedded': { type: 'boolean' },
       'skip-verify': { type: 'boolean' },
@@ -126,6 +139,15 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     replay: positiveInt('replay', values.replay, 2000),
     batchSize: Math.min(positiveInt('batch-size', values['batch-size'], 1000), users, 1000),
     batchRuns: positiveInt('batch-runs', values['batch-runs'], 5),
+    realtimeRecipients: Math.min(
+      positiveInt('realtime-recipients', values['realtime-recipients'], 200),
+      users - 1,
+    ),
+    realtimeRate:
+      values['realtime-rate'] === undefined
+        ? undefined
+        : positiveInt('realtime-rate', values['realtime-rate'], 1),
+    realtimeDurationSeconds: positiveInt('realtime-duration', values['realtime-duration'], 10),
     rawAccounts: positiveInt('raw-accounts', values['raw-accounts'], 1000),
     rawConcurrency: intList('raw-concurrency', values['raw-concurrency'], [1, 4, 8, 16, 32]),
     rawDurationSeconds: positiveInt('raw-duration', values['raw-duration'], 5),
@@ -141,6 +163,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipPgbench: values['skip-pgbench'] ?? false,
     skipHot: values['skip-hot'] ?? false,
     skipBatch: values['skip-batch'] ?? false,
+    skipRealtime: values['skip-realtime'] ?? false,
     skipReplay: values['skip-replay'] ?? false,
     skipEmbedded: values['skip-embedded'] ?? false,
     skipVerify: values['skip-verify'] ?? false,

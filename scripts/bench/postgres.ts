@@ -158,3 +158,43 @@ export class ActivitySampler {
       .sort((a, b) => b.avgConnections - a.avgConnections);
   }
 }
+
+async function withDatabase<T>(serverUrl: string, database: string, fn: (client: Client) => Promise<T>) {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, database) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Outbox events the API's relay has not published yet: a backlog delays every realtime event queued behind it. */
+export async function unpublishedOutboxEvents(serverUrl: string, database: string): Promise<number> {
+  return withDatabase(serverUrl, database, async (client) => {
+    const { rows } = await client.query<{ pending: number }>(
+      `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+    );
+    return rows[0]?.pending ?? 0;
+  });
+}
+
+/**
+ * When the relay took each transfer's `FundsTransferred` event (`published_at` is `now()` of the relay's
+ * transaction, i.e. its start), in epoch milliseconds with PostgreSQL's microseconds; by transfer id.
+ */
+export async function transferEventsPublishedAt(
+  serverUrl: string,
+  database: string,
+  transferIds: string[],
+): Promise<Map<string, number>> {
+  return withDatabase(serverUrl, database, async (client) => {
+    const { rows } = await client.query<{ id: string; at: number }>(
+      `SELECT aggregate_id AS id, (extract(epoch FROM published_at) * 1000)::float8 AS at
+         FROM outbox
+        WHERE type = 'FundsTransferred' AND aggregate_id = ANY($1::text[]) AND published_at IS NOT NULL`,
+      [transferIds],
+    );
+    return new Map(rows.map((row) => [row.id, Number(row.at)]));
+  });
+}

@@ -4,9 +4,10 @@ import type { MachineInfo } from './machine';
 import type { PgbenchResult } from './pgbench';
 import type { DatabaseCounters, ServerInfo } from './postgres';
 import type { RawResult } from './raw-sql';
+import type { RealtimeResult } from './realtime';
 import type { LatencySummary } from './stats';
 
-export type ReportedLoad = Omit<MeasuredLoad, 'recorded'> & {
+export type ReportedLoad = Omit<MeasuredLoad, 'recorded' | 'transfers'> & {
   waits?: Array<{ state: string; avgConnections: number }>;
 };
 
@@ -37,7 +38,18 @@ export interface Summary {
   batch1000Ms: number | null;
   batchRecipientsPerSecond: number | null;
   batchRatioToRaw: number | null;
-  socketP95Ms: null;
+  /** Commit-to-socket `transfer.received`, from the transfer's `completedAt` (an upper bound), ms. */
+  socketP50Ms: number | null;
+  socketP95Ms: number | null;
+  socketP99Ms: number | null;
+  socketMaxMs: number | null;
+  /** The same from the 201 response's arrival (a lower bound). */
+  socketP95MsFromResponse: number | null;
+  socketEvents: number | null;
+  /** Transfers whose event never arrived (must be 0). */
+  socketMissing: number | null;
+  socketP95TargetMs: number;
+  socketP95TargetMet: boolean | null;
   replayRps: number | null;
   replayP95Ms: number | null;
   replayRatioToRaw: number | null;
@@ -71,7 +83,7 @@ export interface BenchReport {
   databaseCounters: { before: DatabaseCounters; after: DatabaseCounters; requests: number } | null;
   hot: LadderReport | null;
   batch: BatchResult | null;
-  realtime: { status: string; socketP95Ms: null };
+  realtime: RealtimeResult | null;
   replay: (ReportedLoad & { requested: number }) | null;
   embedded:
     | (LadderReport & { users: number; seedSeconds: number; startupMs: number; peakRssMb: number | null })
@@ -144,6 +156,55 @@ function waitsLine(label: string, load: ReportedLoad | undefined): string | null
   return `- ${label} (c=${load.connections}), API connections on average by state / wait event: ${top}`;
 }
 
+function realtimeRow(rt: RealtimeResult | null): string {
+  if (!rt) return row(["Realtime: commit → recipient's socket has `transfer.received`", 'skipped', '–', '–']);
+  const target = `target p95 ≤ ${rt.targetP95Ms} ms: ${rt.targetMet ? 'met' : '**NOT met**'}`;
+  return row([
+    `Realtime: commit → recipient's socket has \`transfer.received\`, ${rt.recipients} sockets, ` +
+      `${fmt(rt.load.rps)} transfers/s (upper bound: from \`completedAt\`); ${target}`,
+    `${fmt(rt.received)} of ${fmt(rt.transfers)} events` +
+      (rt.missing > 0 ? `, **${rt.missing} MISSING**` : ', 0 missing'),
+    lat(rt.fromCompletedAt),
+    '–',
+  ]);
+}
+
+function realtimeDetail(rt: RealtimeResult): string {
+  const bracket = (l: LatencySummary | null) =>
+    l ? `p50 / p95 / p99 / max ${lat(l)} / ${ms(l.maxMs)} ms` : 'not available';
+  const problems = [
+    `${rt.missing} missing after ${fmt(rt.eventWaitMs)} ms (must be 0)` +
+      (rt.missingSample.length > 0 ? ` — e.g. ${rt.missingSample.join(', ')}` : ''),
+    `${rt.wrongRecipient} on another user's socket`,
+    `${rt.duplicates} duplicates`,
+    `${rt.unmatched} for transfers whose 201 the load generator did not keep (in flight when it stopped; ` +
+      `at most ${rt.load.connections} expected)`,
+    `${rt.disconnects} sockets closed by the server`,
+  ];
+  return (
+    `**Realtime**: ${rt.recipients} recipients, each with one Socket.IO client on \`/ws\` (websocket transport, ` +
+    `handshake \`auth.token\`) in the bench's main thread, connected in ${fmt(rt.connectSeconds, 2)} s; outbox ` +
+    `backlog ${rt.backlogAtStart} events before the load (` +
+    (rt.backlogLeft === 0
+      ? `cleared in ${fmt(rt.backlogWaitMs)} ms). `
+      : `**${rt.backlogLeft} still unpublished after ${fmt(rt.backlogWaitMs)} ms**: the figures include that queue). `) +
+    `${rt.transfers} P2P transfers to them from random other users, target ${rt.load.overallRate ?? '–'}/s over ` +
+    `${rt.load.connections} connections for ${fmt(rt.load.seconds)} s: achieved ${fmt(rt.load.rps)}/s, HTTP ` +
+    `p50 / p95 / p99 ${lat(rt.load.latency)} ms, ${rt.load.non2xx} non-2xx. Each 201's transfer id is matched with ` +
+    "the `id` of the recipient's `transfer.received`. A client cannot see the commit, so the latency is bracketed " +
+    "(one clock: the API, PostgreSQL and the bench share the machine; whole milliseconds): from the transfer's " +
+    '`completedAt`, stamped inside the transaction just before the transfer update, outbox insert, idempotency ' +
+    `record and COMMIT (overstates; the headline figure): ${bracket(rt.fromCompletedAt)}; from the arrival of the ` +
+    `201, sent after the COMMIT (understates by the response's trip back): ${bracket(rt.fromResponse)}; ` +
+    `${rt.beforeResponse} events arrived before their 201. Split at the relay's transaction that took the event ` +
+    `(outbox \`published_at\`): \`completedAt\` → relay ${bracket(rt.relayPickup)}; relay → socket ` +
+    `${bracket(rt.relayToSocket)}. ${problems.join('; ')}. Event-loop delay of the thread timestamping ` +
+    `arrivals (a 5 ms timer: 5 ms is idle): p99 ${ms(rt.clientLoopDelayP99Ms)} ms, max ` +
+    `${ms(rt.clientLoopDelayMaxMs)} ms. CPU cores API / PostgreSQL / ` +
+    `load gen / other / machine busy ${cpuCell(rt.load)}.`
+  );
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const s = report.summary;
   const m = report.machine;
@@ -195,7 +256,7 @@ export function renderMarkdown(report: BenchReport): string {
       s.batch1000Ms != null ? `${ms(s.batch1000Ms)} per batch` : '–',
       times(s.batchRatioToRaw),
     ]),
-    row(['Realtime balance push over WebSocket', report.realtime.status, '–', '–']),
+    realtimeRow(report.realtime),
     row([
       `Idempotent replay of ${report.replay?.requested ?? '–'} uniform requests (same key + body)` +
         (s.replayAllReplayed == null
@@ -284,6 +345,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.realtime) out.push(realtimeDetail(report.realtime), '');
   if (report.replay) {
     const r = report.replay;
     out.push(

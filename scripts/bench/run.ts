@@ -23,14 +23,15 @@ import {
   type DatabaseCounters,
 } from './postgres';
 import { runRawSql } from './raw-sql';
+import { describeRealtime, runRealtime, SOCKET_P95_TARGET_MS } from './realtime';
 import { renderMarkdown, type BenchReport, type LadderReport, type ReportedLoad } from './report';
 import { seedUsers, onboard, deposit, type SeededUser } from './seed';
 import { ratio, round, sleep } from './stats';
 
 /**
  * `npm run bench`: the raw-SQL and pgbench references, then the API under load (uniform P2P, half the peak
- * rate, a hot account, a 1,000-recipient batch, idempotent replays), the embedded default, memory, and a
- * ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
+ * rate, a hot account, a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded
+ * default, memory, and a ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
  */
 const ROOT = resolve(__dirname, '../../..');
 const WORK_DIR = join(tmpdir(), 'monay-bench');
@@ -82,7 +83,7 @@ function loadUsers(users: SeededUser[]): LoadUser[] {
 }
 
 function reported(load: MeasuredLoad, waits?: ReportedLoad['waits']): ReportedLoad {
-  const { recorded: _recorded, ...rest } = load;
+  const { recorded: _recorded, transfers: _transfers, ...rest } = load;
   return waits ? { ...rest, waits } : rest;
 }
 
@@ -202,7 +203,7 @@ async function main(): Promise<number> {
     databaseCounters: null,
     hot: null,
     batch: null,
-    realtime: { status: 'not measured (no WebSocket gateway yet)', socketP95Ms: null },
+    realtime: null,
     replay: null,
     embedded: null,
     memory: { apiPeakRssMbDuringP2p: null, apiPeakRssMbOverall: null, apiRssMbAfterSeed: null },
@@ -387,6 +388,42 @@ async function main(): Promise<number> {
       );
     }
 
+    // 5. Realtime: commit to the recipient's socket, at a steady moderate rate.
+    if (!options.skipRealtime) {
+      const rate = options.realtimeRate ?? target;
+      const connections = Math.max(1, Math.min(uniform.peak.connections, rate));
+      log(
+        `realtime: ${options.realtimeRecipients} recipients on /ws, transfers to them at ${rate}/s over ${connections} connections for ${options.realtimeDurationSeconds} s`,
+      );
+      const { result, load } = await runRealtime(
+        {
+          baseUrl: api.baseUrl,
+          path: PATH_SEND,
+          apiPid: api.pid,
+          postgres: pgScope,
+          users,
+          recipients: options.realtimeRecipients,
+          rate,
+          connections,
+          durationSeconds: options.realtimeDurationSeconds,
+          transferAmount: options.amount,
+          timeoutSeconds: LOAD_TIMEOUT_SECONDS,
+        },
+        log,
+      );
+      count(load);
+      report.realtime = result;
+      log(`  ${describeLoad(load)}`);
+      log(`  ${describeRealtime(result)}`);
+      if (result.missing > 0 || result.wrongRecipient > 0) {
+        const failure =
+          `FAILURE: ${result.missing} of ${result.transfers} transfers never reached their recipient's socket within ` +
+          `${result.eventWaitMs} ms (e.g. ${result.missingSample.join(', ') || '–'}); ${result.wrongRecipient} reached another user's.`;
+        console.error(`\n*** ${failure}\n`);
+        notes.push(failure);
+      }
+    }
+
     // 6. Replay.
     if (!options.skipReplay) {
       const replays = pick(recorded, options.replay);
@@ -503,6 +540,7 @@ async function main(): Promise<number> {
     ...(report.uniform?.levels ?? []),
     ...(report.halfPeak ? [report.halfPeak] : []),
     ...(report.hot?.levels ?? []),
+    ...(report.realtime ? [report.realtime.load] : []),
     ...(report.embedded?.levels ?? []),
   ];
   if (phases.length > 0) {
@@ -545,7 +583,15 @@ async function main(): Promise<number> {
     batch1000Ms: report.batch?.medianMs ?? null,
     batchRecipientsPerSecond: batchRate,
     batchRatioToRaw: ratio(batchRate, rawBest),
-    socketP95Ms: null,
+    socketP50Ms: report.realtime?.fromCompletedAt.p50Ms ?? null,
+    socketP95Ms: report.realtime?.fromCompletedAt.p95Ms ?? null,
+    socketP99Ms: report.realtime?.fromCompletedAt.p99Ms ?? null,
+    socketMaxMs: report.realtime?.fromCompletedAt.maxMs ?? null,
+    socketP95MsFromResponse: report.realtime?.fromResponse.p95Ms ?? null,
+    socketEvents: report.realtime?.received ?? null,
+    socketMissing: report.realtime?.missing ?? null,
+    socketP95TargetMs: SOCKET_P95_TARGET_MS,
+    socketP95TargetMet: report.realtime?.targetMet ?? null,
     replayRps: report.replay?.rps ?? null,
     replayP95Ms: report.replay?.latency.p95Ms ?? null,
     replayRatioToRaw: ratio(report.replay?.rps, rawBest),

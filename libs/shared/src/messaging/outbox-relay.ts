@@ -31,6 +31,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A nudge that came while the loop was busy: the loop looks again instead of sleeping. */
+  private nudged = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -117,12 +119,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Look now (after a commit) instead of at the next poll. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       let published = 0;
+      this.nudged = false;
       try {
         let batch: number;
         do {
@@ -132,10 +136,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       } catch (error) {
         if (this.running) this.logger.warn(`relay: ${(error as Error).message}`);
       }
-      if (published === 0 && this.running) {
+      if (published === 0 && this.running && !this.nudged) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           this.wake = () => {
+            this.wake = undefined;
             clearTimeout(timer);
             resolve();
           };
