@@ -128,6 +128,17 @@ describe('HTTP platform: envelope, limits, observability', () => {
         '/api/realtime/missed',
         '/api/admin/jobs/dead-letter',
         '/api/admin/jobs/dead-letter/{id}/retry',
+        '/api/consumer/deposits/{id}',
+        '/api/consumer/withdraw',
+        '/api/consumer/withdrawals/{id}',
+        '/api/webhooks/providers/{name}',
+        '/api/admin/providers',
+        '/api/admin/providers/{name}/mode',
+        '/api/providers/wallets',
+        '/api/providers/health',
+        '/api/admin/reconciliation/run',
+        '/api/admin/reconciliation/latest',
+        '/api/admin/reconciliation/{id}',
       ]),
     );
     await t.http().get('/api/docs').expect(200);

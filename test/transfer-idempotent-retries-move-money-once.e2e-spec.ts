@@ -116,8 +116,17 @@ describe('idempotent retries move money once', () => {
       .send({ amount: '5' })
       .expect(201);
     expect(second.body.transactionId).toBe(first.body.transactionId);
-    expect(first.body).toMatchObject({ success: true, amount: '5.00', currency: 'USDC', provider: 'monay' });
-    expect((await balanceOf(t, bob))?.total).toBe('16.00');
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    // Through Tempo, which withholds its 0.10 % fee: credited once.
+    expect(first.body).toMatchObject({
+      success: true,
+      amount: '5.00',
+      currency: 'USDC',
+      provider: 'tempo',
+      fee: '0.005',
+      credited: '4.995',
+    });
+    expect((await balanceOf(t, bob))?.total).toBe('15.995');
     await expectBooksBalanced(t, [alice, bob]);
   });
 });

@@ -87,6 +87,7 @@ describe('wallet: onboarding, balances, limits, preferences', () => {
       autoBalance: false,
       smartRouting: true,
       instantNotifications: true,
+      preferredProvider: null,
     });
     const changed = await t
       .http()
@@ -105,5 +106,28 @@ describe('wallet: onboarding, balances, limits, preferences', () => {
       .set(auth(dave))
       .send({ preferredCurrency: 'DOGE' })
       .expect(400);
+    const preferring = await t
+      .http()
+      .put('/api/consumer/preferences')
+      .set(auth(dave))
+      .send({ preferredProvider: 'circle' })
+      .expect(200);
+    expect(preferring.body.preferences).toMatchObject({
+      preferredProvider: 'circle',
+      preferredCurrency: 'EURC',
+    });
+    await t
+      .http()
+      .put('/api/consumer/preferences')
+      .set(auth(dave))
+      .send({ preferredProvider: 'paypal' })
+      .expect(400);
+    const cleared = await t
+      .http()
+      .put('/api/consumer/preferences')
+      .set(auth(dave))
+      .send({ preferredProvider: null })
+      .expect(200);
+    expect(cleared.body.preferences.preferredProvider).toBeNull();
   });
 });

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Money, type CurrencyCode } from '#monay/kernel';
 import { verifyLedger } from '#monay/ledger';
+import { ProviderRouter, STABLECOIN_PROVIDERS, type StablecoinProvider } from '#monay/providers';
 import { OutboxRelay } from '#monay/shared';
 import { newUser, type TestApp } from './test-app';
+import { waitFor } from './wait';
 
 export interface Customer {
   userId: string;
@@ -26,19 +29,57 @@ export function auth(customer: Customer): { Authorization: string } {
   return { Authorization: `Bearer ${customer.token}` };
 }
 
+/**
+ * Funds the customer's wallet with exactly `amount` through `POST /api/consumer/deposit`. Deposits go through
+ * a provider that withholds its fee (Tempo 0.10 %), so this sends the gross amount that credits `amount`
+ * with the fee of the provider the router would pick first, and checks that it did (waiting for the poller if
+ * the provider had not confirmed it when the request answered).
+ */
 export async function deposit(
   t: TestApp,
   customer: Customer,
   amount: string,
   currency = 'USDC',
 ): Promise<void> {
-  await t
+  const net = Money.parse(amount, currency as CurrencyCode);
+  const response = await t
     .http()
     .post('/api/consumer/deposit')
     .set(auth(customer))
     .set('Idempotency-Key', randomUUID())
-    .send({ amount, currency })
-    .expect(201);
+    .send({ amount: grossDepositFor(t, net).toDecimalString(), currency });
+  expect([201, 202]).toContain(response.status);
+  let credited = response.body.credited as string | null;
+  if (response.status === 202) {
+    // Still processing at the provider (a short settle wait): the poller credits it.
+    credited = await waitFor('the deposit to be credited', async () => {
+      const got = await t
+        .http()
+        .get(`/api/consumer/deposits/${response.body.deposit.id}`)
+        .set(auth(customer))
+        .expect(200);
+      return got.body.deposit.status === 'completed' ? (got.body.deposit.credited as string) : undefined;
+    });
+  }
+  expect(credited).toBe(net.toDecimalString());
+}
+
+/** What to send so that the first provider the router would use for a deposit credits exactly `net`. */
+export function grossDepositFor(t: TestApp, net: Money): Money {
+  const plan = t.app
+    .get(ProviderRouter)
+    .plan({ operation: 'deposit', currency: net.currency.code, amount: net, urgency: 'standard' });
+  const provider = (t.app.get(STABLECOIN_PROVIDERS) as StablecoinProvider[]).find(
+    (candidate) => candidate.name === plan.candidates[0],
+  );
+  if (!provider) throw new Error(`no provider can take a ${net.currency.code} deposit`);
+  const credited = (gross: bigint) =>
+    gross - provider.estimate('deposit', Money.of(gross, net.currency.code)).fee;
+  let gross = net.minor + provider.estimate('deposit', net).fee;
+  while (credited(gross) < net.minor) gross += 1n;
+  while (credited(gross - 1n) >= net.minor && gross > net.minor) gross -= 1n;
+  if (credited(gross) !== net.minor) throw new Error(`no deposit credits exactly ${net.toDecimalString()}`);
+  return Money.of(gross, net.currency.code);
 }
 
 export async function balanceOf(t: TestApp, customer: Customer, currency = 'USDC') {

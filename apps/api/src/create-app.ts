@@ -20,6 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
+    // The JSON parser below also keeps the raw bytes (`request.rawBody`): provider webhook signatures cover them.
+    rawBody: true,
   });
   app.useLogger(app.get(PinoLogger));
   app.use(requestIdMiddleware);

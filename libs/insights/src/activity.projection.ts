@@ -1,5 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import {
+  DepositCompleted,
+  DepositFailed,
+  DepositInitiated,
+  WithdrawalCompleted,
+  WithdrawalFailed,
+  WithdrawalRequested,
+  type DepositCompletedPayload,
+  type DepositFailedPayload,
+  type DepositInitiatedPayload,
+  type WithdrawalCompletedPayload,
+  type WithdrawalFailedPayload,
+  type WithdrawalRequestedPayload,
+} from '#monay/providers';
 import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   FundsTransferred,
@@ -8,14 +22,32 @@ import {
   type TransferFailedPayload,
 } from '#monay/transfers';
 import { WalletCredited, type WalletCreditedPayload } from '#monay/wallet';
-import { InsightsRepository } from './insights.repository';
+import { InsightsRepository, type ActivityRow } from './insights.repository';
 import { minorUnits as minor, Projection } from './projection';
 
-/** Each user's transaction history: deposits, transfers sent and received, refused transfers. */
+/**
+ * Each user's transaction history: deposits, withdrawals, transfers sent and received, refused transfers.
+ *
+ * A provider movement is one line (id `<movement id>:deposit|withdrawal`, listed under the movement's id) whose
+ * status follows it: processing → completed | failed. Its amount is what reached the wallet for a deposit (the
+ * provider withheld `fee` from what was sent) and what was paid out for a withdrawal (the wallet paid amount +
+ * fee), as for transfers. While a deposit is processing its fee is not known yet: the line shows the amount
+ * sent, and the credited amount once confirmed.
+ */
 @Injectable()
 export class ActivityProjection extends Projection {
   readonly name = 'insights.activity';
-  protected readonly types = new Set([WalletCredited, FundsTransferred, TransferFailed]);
+  protected readonly types = new Set([
+    WalletCredited,
+    FundsTransferred,
+    TransferFailed,
+    DepositInitiated,
+    DepositCompleted,
+    DepositFailed,
+    WithdrawalRequested,
+    WithdrawalCompleted,
+    WithdrawalFailed,
+  ]);
 
   constructor(
     private readonly repository: InsightsRepository,
@@ -75,6 +107,8 @@ export class ActivityProjection extends Projection {
           fee: 0n,
         },
       ]);
+    } else if (MOVEMENT_TYPES.has(event.type)) {
+      await this.repository.upsertActivity(tx, movementLine(event, occurredAt));
     } else if (event.type === TransferFailed) {
       const p = event.payload as TransferFailedPayload;
       const reference = p.transferId ?? p.batchId ?? event.aggregateId;
@@ -95,6 +129,68 @@ export class ActivityProjection extends Projection {
           occurredAt,
         },
       ]);
+    }
+  }
+}
+
+const MOVEMENT_TYPES: ReadonlySet<string> = new Set([
+  DepositInitiated,
+  DepositCompleted,
+  DepositFailed,
+  WithdrawalRequested,
+  WithdrawalCompleted,
+  WithdrawalFailed,
+]);
+
+/** The history line of a deposit or withdrawal through a provider, as one of its events leaves it. */
+function movementLine(event: PublishedEvent, occurredAt: Date): ActivityRow {
+  const line = (
+    type: 'deposit' | 'withdrawal',
+    p: { userId: string; currency: string },
+    id: string,
+    status: ActivityRow['status'],
+    amount: string,
+    fee: string | null,
+    failureCode: string | null = null,
+  ): ActivityRow => ({
+    id: `${id}:${type}`,
+    userId: p.userId,
+    type,
+    referenceId: id,
+    batchId: null,
+    counterpartyUserId: null,
+    currency: p.currency,
+    amount: minor(amount, p.currency),
+    fee: fee === null ? 0n : minor(fee, p.currency),
+    status,
+    failureCode,
+    note: null,
+    occurredAt,
+  });
+  switch (event.type) {
+    case DepositInitiated: {
+      const p = event.payload as DepositInitiatedPayload;
+      return line('deposit', p, p.depositId, 'processing', p.amount, null);
+    }
+    case DepositCompleted: {
+      const p = event.payload as DepositCompletedPayload;
+      return line('deposit', p, p.depositId, 'completed', p.credited, p.fee);
+    }
+    case DepositFailed: {
+      const p = event.payload as DepositFailedPayload;
+      return line('deposit', p, p.depositId, 'failed', p.amount, null, p.reason);
+    }
+    case WithdrawalRequested: {
+      const p = event.payload as WithdrawalRequestedPayload;
+      return line('withdrawal', p, p.withdrawalId, 'processing', p.amount, null);
+    }
+    case WithdrawalCompleted: {
+      const p = event.payload as WithdrawalCompletedPayload;
+      return line('withdrawal', p, p.withdrawalId, 'completed', p.amount, p.fee);
+    }
+    default: {
+      const p = event.payload as WithdrawalFailedPayload;
+      return line('withdrawal', p, p.withdrawalId, 'failed', p.amount, null, p.reason);
     }
   }
 }

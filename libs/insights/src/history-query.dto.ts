@@ -9,9 +9,9 @@ export class HistoryQueryDto extends PageQueryDto {
   @IsCurrencyCode({ stablecoinOnly: true })
   currency?: string;
 
-  @ApiPropertyOptional({ enum: ['deposit', 'transfer_out', 'transfer_in'] })
+  @ApiPropertyOptional({ enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in'] })
   @IsOptional()
-  @IsIn(['deposit', 'transfer_out', 'transfer_in'])
+  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in'])
   type?: string;
 }
 

@@ -5,14 +5,15 @@ import { DataSource, EntityManager } from 'typeorm';
 export interface ActivityRow {
   id: string;
   userId: string;
-  type: 'deposit' | 'transfer_out' | 'transfer_in';
+  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in';
   referenceId: string;
   batchId: string | null;
   counterpartyUserId: string | null;
   currency: string;
   amount: bigint;
   fee: bigint;
-  status: 'completed' | 'failed';
+  /** `processing`: a provider movement under way (it becomes completed or failed). */
+  status: 'processing' | 'completed' | 'failed';
   failureCode: string | null;
   note: string | null;
   occurredAt: Date;
@@ -82,6 +83,35 @@ export class InsightsRepository {
         ],
       );
     }
+  }
+
+  /**
+   * A line whose status changes over time (a provider movement: processing, then completed or failed): inserted,
+   * or updated in place — keeping its place in the history (`occurred_at`) — unless it is already final.
+   */
+  async upsertActivity(tx: EntityManager, row: ActivityRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, fee = EXCLUDED.fee, status = EXCLUDED.status,
+         failure_code = EXCLUDED.failure_code
+       WHERE activity.status NOT IN ('completed', 'failed')`,
+      [
+        row.id,
+        row.userId,
+        row.type,
+        row.referenceId,
+        row.batchId,
+        row.counterpartyUserId,
+        row.currency,
+        row.amount.toString(),
+        row.fee.toString(),
+        row.status,
+        row.failureCode,
+        row.note,
+        row.occurredAt,
+      ],
+    );
   }
 
   /** Newest first; `after` is the (occurred_at, id) of the last row of the previous page. */

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import {
+  DepositCompleted,
+  WithdrawalCompleted,
+  type DepositCompletedPayload,
+  type WithdrawalCompletedPayload,
+} from '#monay/providers';
 import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
@@ -11,11 +17,21 @@ import { WalletCredited, type WalletCreditedPayload } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
 import { minorUnits as minor, Projection } from './projection';
 
-/** Each user's total per currency, from the events that move money (equal to the ledger after every event). */
+/**
+ * Each user's total per currency, from the events that move money (equal to the ledger's POSTED balance after
+ * every event). A withdrawal's hold moves nothing posted (it lowers what is available): only its completion
+ * (amount + fee debited) and a deposit's confirmation (the credited amount) change the total.
+ */
 @Injectable()
 export class PortfolioProjection extends Projection {
   readonly name = 'insights.portfolio';
-  protected readonly types = new Set([WalletCredited, FundsTransferred, BatchTransferCompleted]);
+  protected readonly types = new Set([
+    WalletCredited,
+    FundsTransferred,
+    BatchTransferCompleted,
+    DepositCompleted,
+    WithdrawalCompleted,
+  ]);
 
   constructor(
     private readonly repository: InsightsRepository,
@@ -38,6 +54,12 @@ export class PortfolioProjection extends Projection {
       const amount = minor(p.amount, p.currency);
       await this.repository.addToPortfolio(tx, p.senderId, p.currency, -(amount + minor(p.fee, p.currency)));
       await this.repository.addToPortfolio(tx, p.recipientId, p.currency, amount);
+    } else if (event.type === DepositCompleted) {
+      const p = event.payload as DepositCompletedPayload;
+      await this.repository.addToPortfolio(tx, p.userId, p.currency, minor(p.credited, p.currency));
+    } else if (event.type === WithdrawalCompleted) {
+      const p = event.payload as WithdrawalCompletedPayload;
+      await this.repository.addToPortfolio(tx, p.userId, p.currency, -minor(p.debited, p.currency));
     } else if (event.type === BatchTransferCompleted) {
       const p = event.payload as BatchTransferCompletedPayload;
       const fee = minor(p.fee, p.feeCurrency);

@@ -1,3 +1,37 @@
 export { ProvidersModule } from './providers.module';
 export * from './domain/stablecoin-provider.port';
 export * from './domain/providers.errors';
+export * from './domain/webhook-signature';
+export * from './application/routing/routing.types';
+export { ProviderRouter } from './application/routing/provider-router';
+export {
+  ProviderHealthMonitor,
+  type ProviderHealthView,
+  type ProviderState,
+} from './application/routing/provider-health-monitor';
+export type { BreakerState } from './application/routing/provider-call-guard';
+export { planRoute, type PlanSkipReason } from './domain/routing-policy';
+export { SandboxControl } from './infrastructure/sandbox/sandbox-control';
+export type { SandboxSettings, SandboxSettingsChange } from './infrastructure/sandbox/sandbox-settings';
+export { WebhookTarget } from './infrastructure/sandbox/webhook-target';
+export { TEMPO_MEMO_MAX_BYTES } from './infrastructure/sandbox/tempo-wire';
+export { isEvmAddress } from './infrastructure/sandbox/evm-address';
+export {
+  ProviderWallets,
+  walletKeyOf,
+  type ProviderWalletView,
+} from './infrastructure/provider-wallets/provider-wallets';
+export * from './domain/events/movement.events';
+export { ProviderReconciler } from './application/reconciliation/provider-reconciler';
+export type {
+  ReconciliationReportView,
+  ReconciliationStatus,
+  ReconciliationTrigger,
+  DiscrepancyView,
+  BalanceLineView,
+  ProviderReportView,
+} from './domain/reconciliation';
+export {
+  ReconciliationDiscrepancyFound,
+  type ReconciliationDiscrepancyFoundPayload,
+} from './domain/reconciliation.events';

@@ -34,10 +34,14 @@ export interface BalanceUpdated {
 /** A line of the user's transaction history (`GET /api/transactions`) was added or changed. */
 export interface TransactionUpdated {
   eventId: string;
-  /** The id `GET /api/transactions` lists: the transfer id, or the ledger transaction id of a deposit. */
+  /**
+   * The id `GET /api/transactions` lists: the transfer id, the deposit's or withdrawal's id (a provider
+   * movement), or the ledger transaction id of a deposit made before deposits went through providers.
+   */
   id: string;
-  type: 'deposit' | 'transfer_out' | 'transfer_in';
-  status: 'completed' | 'failed';
+  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in';
+  /** `processing`: a deposit or withdrawal under way at a provider. */
+  status: 'processing' | 'completed' | 'failed';
   amount: string;
   fee: string;
   currency: string;

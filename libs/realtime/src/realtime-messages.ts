@@ -1,5 +1,19 @@
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { NotificationCreated, type NotificationCreatedPayload } from '#monay/notifications';
+import {
+  DepositCompleted,
+  DepositFailed,
+  DepositInitiated,
+  WithdrawalCompleted,
+  WithdrawalFailed,
+  WithdrawalRequested,
+  type DepositCompletedPayload,
+  type DepositFailedPayload,
+  type DepositInitiatedPayload,
+  type WithdrawalCompletedPayload,
+  type WithdrawalFailedPayload,
+  type WithdrawalRequestedPayload,
+} from '#monay/providers';
 import type { PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
@@ -19,6 +33,12 @@ export const REALTIME_EVENT_TYPES: readonly string[] = [
   TransferFailed,
   BatchTransferCompleted,
   NotificationCreated,
+  DepositInitiated,
+  DepositCompleted,
+  DepositFailed,
+  WithdrawalRequested,
+  WithdrawalCompleted,
+  WithdrawalFailed,
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -39,6 +59,12 @@ export interface UserBalance {
  *   BatchTransferCompleted, committed right after its items, sends it once per currency.
  * - refusal (TransferFailed): the sender's transaction.updated with status `failed`; nothing moved.
  * - notification (NotificationCreated): its user's notification.created.
+ * - deposit through a provider: DepositInitiated → transaction.updated `processing`; DepositCompleted →
+ *   transaction.updated `completed` (amount = credited, fee withheld) and balance.updated; DepositFailed →
+ *   transaction.updated `failed`.
+ * - withdrawal: WithdrawalRequested → transaction.updated `processing` and balance.updated (the hold lowers
+ *   available); WithdrawalCompleted → transaction.updated `completed` and balance.updated; WithdrawalFailed →
+ *   transaction.updated `failed`, and balance.updated when its hold was released.
  */
 export function realtimeMessagesFor(
   event: PublishedEvent,
@@ -143,6 +169,13 @@ export function realtimeMessagesFor(
       const currencies = new Set([...p.totals.map((total) => total.currency), p.feeCurrency]);
       return [...currencies].map(balance);
     }
+    case DepositInitiated:
+    case DepositCompleted:
+    case DepositFailed:
+    case WithdrawalRequested:
+    case WithdrawalCompleted:
+    case WithdrawalFailed:
+      return movementMessages(event, userId, transaction, balance);
     case NotificationCreated: {
       const p = event.payload as NotificationCreatedPayload;
       if (p.userId !== userId) return [];
@@ -163,6 +196,77 @@ export function realtimeMessagesFor(
     }
     default:
       return [];
+  }
+}
+
+/** A provider movement's line of history (and the balance, when it changed), to its owner only. */
+function movementMessages(
+  event: PublishedEvent,
+  userId: string,
+  transaction: (data: Omit<TransactionUpdated, 'eventId'>) => RealtimeMessage,
+  balance: (currency: string) => RealtimeMessage,
+): RealtimeMessage[] {
+  if ((event.payload as { userId?: string }).userId !== userId) return [];
+  const line = (
+    type: 'deposit' | 'withdrawal',
+    id: string,
+    status: TransactionUpdated['status'],
+    amount: string,
+    fee: string,
+    currency: string,
+    failureCode?: string,
+  ) =>
+    transaction({
+      id,
+      type,
+      status,
+      amount,
+      fee,
+      currency,
+      counterparty: null,
+      batchId: null,
+      ...(failureCode && { failureCode }),
+    });
+  switch (event.type) {
+    case DepositInitiated: {
+      const p = event.payload as DepositInitiatedPayload;
+      return [line('deposit', p.depositId, 'processing', p.amount, zero(p.currency), p.currency)];
+    }
+    case DepositCompleted: {
+      const p = event.payload as DepositCompletedPayload;
+      return [line('deposit', p.depositId, 'completed', p.credited, p.fee, p.currency), balance(p.currency)];
+    }
+    case DepositFailed: {
+      const p = event.payload as DepositFailedPayload;
+      return [line('deposit', p.depositId, 'failed', p.amount, zero(p.currency), p.currency, p.reason)];
+    }
+    case WithdrawalRequested: {
+      const p = event.payload as WithdrawalRequestedPayload;
+      return [
+        line('withdrawal', p.withdrawalId, 'processing', p.amount, zero(p.currency), p.currency),
+        balance(p.currency),
+      ];
+    }
+    case WithdrawalCompleted: {
+      const p = event.payload as WithdrawalCompletedPayload;
+      return [
+        line('withdrawal', p.withdrawalId, 'completed', p.amount, p.fee, p.currency),
+        balance(p.currency),
+      ];
+    }
+    default: {
+      const p = event.payload as WithdrawalFailedPayload;
+      const failed = line(
+        'withdrawal',
+        p.withdrawalId,
+        'failed',
+        p.amount,
+        zero(p.currency),
+        p.currency,
+        p.reason,
+      );
+      return p.holdReleased ? [failed, balance(p.currency)] : [failed];
+    }
   }
 }
 

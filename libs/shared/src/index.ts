@@ -58,3 +58,4 @@ export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
 export type { DeadLetter } from './messaging/job-names';
 export { PageQueryDto } from './http/page-query.dto';
+export { Metrics } from './observability/metrics';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '#monay/ledger';
-import { DepositFundsHandler } from './application/commands/deposit-funds/deposit-funds.handler';
 import { OnboardConsumerHandler } from './application/commands/onboard-consumer/onboard-consumer.handler';
 import { UpdateLimitsHandler } from './application/commands/update-limits/update-limits.handler';
 import { UpdatePreferencesHandler } from './application/commands/update-preferences/update-preferences.handler';
@@ -21,7 +20,6 @@ import { WalletController } from './interface/http/wallet.controller';
     WalletRepository,
     WalletAccess,
     OnboardConsumerHandler,
-    DepositFundsHandler,
     UpdateLimitsHandler,
     UpdatePreferencesHandler,
     GetBalanceHandler,

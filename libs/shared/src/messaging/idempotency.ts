@@ -99,6 +99,17 @@ export class IdempotencyStore {
     return { outcome: 'replay', response: { status: row.response_status, body: row.response_body } };
   }
 
+  /**
+   * Forgets a key still in flight, in the caller's transaction: the work it guarded did nothing (a provider
+   * movement no provider would take), so a retry with the same key runs afresh. A completed key is kept.
+   */
+  async release(tx: EntityManager, request: Pick<IdempotentRequest, 'userId' | 'key'>): Promise<void> {
+    await tx.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_flight'`, [
+      request.userId,
+      request.key,
+    ]);
+  }
+
   async complete(tx: EntityManager, request: IdempotentRequest, response: StoredResponse): Promise<void> {
     await tx.query(
       `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4::jsonb, completed_at = now()

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { BigIntTransformer } from '#monay/shared';
+import { BigIntTransformer, type ProviderName } from '#monay/shared';
 
 @Entity('wallets')
 export class WalletOrmEntity {
@@ -42,6 +42,10 @@ export class ConsumerPreferencesOrmEntity {
 
   @Column('boolean', { name: 'instant_notifications' })
   instantNotifications!: boolean;
+
+  /** tempo | circle | monay, or null (no preference: the router decides). */
+  @Column('text', { name: 'preferred_provider', nullable: true })
+  preferredProvider!: ProviderName | null;
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;

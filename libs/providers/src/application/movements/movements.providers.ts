@@ -1,4 +1,39 @@
 import type { Provider, Type } from '@nestjs/common';
+import { ConsumerMoneyController } from '../../interface/http/consumer-money.controller';
+import { ProviderWebhooksController } from '../../interface/http/provider-webhooks.controller';
+import { WithdrawalsController } from '../../interface/http/withdrawals.controller';
+import { MovementRepository } from '../../infrastructure/movements/movement.repository';
+import { ProviderPollProcessor } from '../../infrastructure/movements/provider-poll.processor';
+import { WebhookEventRepository } from '../../infrastructure/movements/webhook-event.repository';
+import { HandleProviderWebhookHandler } from './commands/handle-provider-webhook/handle-provider-webhook.handler';
+import { RequestDepositHandler } from './commands/request-deposit/request-deposit.handler';
+import { RequestWithdrawalHandler } from './commands/request-withdrawal/request-withdrawal.handler';
+import { DepositPolicy } from './deposit.policy';
+import { MovementEngine } from './movement-engine';
+import { MovementLedger } from './movement-ledger';
+import { MovementPoller } from './movement-poller';
+import { MovementPolicies } from './movement-policy';
+import { GetMovementHandler } from './queries/get-movement/get-movement.handler';
+import { WithdrawalPolicy } from './withdrawal.policy';
 
-export const MOVEMENT_PROVIDERS: Provider[] = [];
-export const MOVEMENT_CONTROLLERS: Type[] = [];
+/** Money in and out through providers: the movement engine, deposits, withdrawals, webhooks, the poller. */
+export const MOVEMENT_PROVIDERS: Provider[] = [
+  MovementRepository,
+  WebhookEventRepository,
+  MovementPolicies,
+  MovementLedger,
+  MovementEngine,
+  MovementPoller,
+  DepositPolicy,
+  WithdrawalPolicy,
+  RequestDepositHandler,
+  RequestWithdrawalHandler,
+  HandleProviderWebhookHandler,
+  GetMovementHandler,
+  ProviderPollProcessor,
+];
+export const MOVEMENT_CONTROLLERS: Type[] = [
+  ConsumerMoneyController,
+  WithdrawalsController,
+  ProviderWebhooksController,
+];

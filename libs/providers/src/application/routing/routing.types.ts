@@ -19,6 +19,11 @@ export interface RouteRequest {
   legs?: number;
   /** A swap's target currency (both currencies must be supported). */
   toCurrency?: CurrencyCode;
+  /**
+   * The user's smart-routing switch (wallet preference `smart_routing`); absent means on. Off: the configured
+   * priority only (the preferred provider still goes first). See domain/routing-policy.ts.
+   */
+  smartRouting?: boolean;
 }
 
 /** A provider the router did not use, and why (recorded on the money movement). */

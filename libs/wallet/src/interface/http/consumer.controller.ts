@@ -1,15 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
-import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { AuthRateLimited, idempotencyKeyOf, Public, sendIdempotent } from '#monay/shared';
-import { DepositFundsCommand } from '../../application/commands/deposit-funds/deposit-funds.command';
+import { AuthRateLimited, Public } from '#monay/shared';
 import { OnboardConsumerCommand } from '../../application/commands/onboard-consumer/onboard-consumer.command';
 import { UpdatePreferencesCommand } from '../../application/commands/update-preferences/update-preferences.command';
 import { GetPreferencesQuery } from '../../application/queries/get-preferences/get-preferences.query';
-import { DepositRequestDto } from './dto/deposit.request.dto';
 import { OnboardRequestDto } from './dto/onboard.request.dto';
 import { UpdatePreferencesRequestDto } from './dto/update-preferences.request.dto';
 
@@ -33,28 +30,6 @@ export class ConsumerController {
     );
     const { user, wallet, limits, tokens } = result;
     return { success: true, user, wallet, limits, ...tokens };
-  }
-
-  @Post('deposit')
-  @ApiBearerAuth()
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  async deposit(
-    @CurrentUser() user: AuthUser,
-    @Body() body: DepositRequestDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const { key, payload } = idempotencyKeyOf(request, body);
-    const currency = (body.currency ?? 'USDC') as CurrencyCode;
-    const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
-    const result = await this.commands.execute(
-      new DepositFundsCommand(user.userId, key, amount, body.method ?? 'bank', body.urgency ?? 'standard', {
-        ...payload,
-        amount: amount.toDecimalString(),
-        currency,
-      }),
-    );
-    return sendIdempotent(request, response, result);
   }
 
   @Get('preferences')

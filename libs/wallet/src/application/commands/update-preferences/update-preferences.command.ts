@@ -1,10 +1,13 @@
 import { Command } from '@nestjs/cqrs';
+import type { ProviderName } from '#monay/shared';
 
 export interface Preferences {
   preferredCurrency: string;
   autoBalance: boolean;
   smartRouting: boolean;
   instantNotifications: boolean;
+  /** The provider deposits and withdrawals go to first when it can serve them; null: the router decides. */
+  preferredProvider: ProviderName | null;
 }
 
 export class UpdatePreferencesCommand extends Command<Preferences> {

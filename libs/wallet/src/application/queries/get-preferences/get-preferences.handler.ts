@@ -20,6 +20,7 @@ export class GetPreferencesHandler implements IQueryHandler<GetPreferencesQuery>
       autoBalance: stored.autoBalance,
       smartRouting: stored.smartRouting,
       instantNotifications: stored.instantNotifications,
+      preferredProvider: stored.preferredProvider,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
-import { IsCurrencyCode } from '#monay/shared';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsCurrencyCode, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
 
 export class UpdatePreferencesRequestDto {
   @ApiPropertyOptional({ enum: ['USDC', 'USDT', 'PYUSD', 'EURC'] })
@@ -11,4 +11,13 @@ export class UpdatePreferencesRequestDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() autoBalance?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() smartRouting?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() instantNotifications?: boolean;
+
+  @ApiPropertyOptional({
+    enum: PROVIDER_NAMES,
+    nullable: true,
+    description: 'Deposits and withdrawals go to this provider first when it can serve them; null clears it',
+  })
+  @IsOptional()
+  @IsIn(PROVIDER_NAMES)
+  preferredProvider?: ProviderName | null;
 }

@@ -1,14 +1,16 @@
 import { Command } from '@nestjs/cqrs';
 import type { Money } from '#monay/kernel';
 import type { IdempotentResult } from '#monay/shared';
+import type { Urgency } from '../../../../domain/stablecoin-provider.port';
 
-export class DepositFundsCommand extends Command<IdempotentResult> {
+export class RequestWithdrawalCommand extends Command<IdempotentResult> {
   constructor(
     readonly userId: string,
     readonly idempotencyKey: string,
     readonly amount: Money,
-    readonly method: string,
-    readonly urgency: 'instant' | 'standard',
+    /** A bank account or card reference (validated format). */
+    readonly destination: string,
+    readonly speed: Urgency,
     /** The validated request body, for the idempotency hash. */
     readonly request: unknown,
   ) {

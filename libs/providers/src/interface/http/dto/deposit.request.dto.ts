@@ -6,7 +6,7 @@ export class DepositRequestDto extends MoneyAmountDto {
   @ApiPropertyOptional({ enum: ['bank', 'card', 'crypto'], default: 'bank' })
   @IsOptional()
   @IsIn(['bank', 'card', 'crypto'])
-  method?: string;
+  method?: 'bank' | 'card' | 'crypto';
 
   @ApiPropertyOptional({ enum: ['instant', 'standard'], default: 'standard' })
   @IsOptional()

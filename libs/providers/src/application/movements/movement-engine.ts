@@ -1,0 +1,549 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { DomainError, type CurrencyCode, type Money } from '#monay/kernel';
+import {
+  AppConfig,
+  IdempotencyStore,
+  OutboxRelay,
+  OutboxWriter,
+  UnitOfWork,
+  type IdempotentRequest,
+  type IdempotentResult,
+  type StoredResponse,
+} from '#monay/shared';
+import { WalletAccess, type Wallet } from '#monay/wallet';
+import {
+  isSettled,
+  MovementFailure,
+  reportMismatch,
+  type Movement,
+  type MovementObservation,
+  type SkippedProviderRecord,
+} from '../../domain/movement';
+import { ProviderFailedError } from '../../domain/movement.errors';
+import { NoProviderAvailableError } from '../../domain/providers.errors';
+import {
+  STABLECOIN_PROVIDERS,
+  type ProviderName,
+  type ProviderTransaction,
+  type RoutedOperation,
+  type StablecoinProvider,
+  type Urgency,
+} from '../../domain/stablecoin-provider.port';
+import { ProviderRouter } from '../routing/provider-router';
+import type { RoutePlan, RouteRequest, SkippedProvider } from '../routing/routing.types';
+import { MovementLedger } from './movement-ledger';
+import type { MovementPolicy } from './movement-policy';
+import { MovementRepository } from '../../infrastructure/movements/movement.repository';
+import {
+  WebhookEventRepository,
+  type WebhookOutcome,
+} from '../../infrastructure/movements/webhook-event.repository';
+
+/** What a client asked to move (the first step records it). */
+export interface StartMovement {
+  userId: string;
+  /** The client's Idempotency-Key, the route it came by, and the validated body (hashed). */
+  idempotency: { key: string; scope: string; body: unknown };
+  amount: Money;
+  speed: Urgency;
+  method?: string | null;
+  destination?: string | null;
+  /** Routing inputs beyond the movement's own: the user's preferences, a batch's legs, a swap's target. */
+  routing?: { preferred?: ProviderName; smartRouting?: boolean; legs?: number; toCurrency?: CurrencyCode };
+  metadata?: Record<string, unknown>;
+}
+
+/** How a settlement attempt went. */
+export interface ApplyResult {
+  /** The movement as it stands after the attempt. */
+  movement: Movement;
+  /** The answer for the client, as stored with its key. */
+  response: StoredResponse;
+  /** Whether this attempt changed the movement (false: someone else settled it first, or nothing to do). */
+  changed: boolean;
+  /** A webhook whose id was already recorded: nothing was done. */
+  duplicateWebhook?: boolean;
+}
+
+export interface ApplyOptions {
+  /** The request's own routing record (replaces what is recorded). */
+  skipped?: SkippedProviderRecord[];
+  /** Failure with nothing sent anywhere: forget the client's key so that a retry runs afresh. */
+  releaseKey?: boolean;
+  /** A webhook, recorded (deduplicated by its id) in the same transaction. */
+  webhook?: { provider: ProviderName; webhookId: string; payload: unknown };
+}
+
+/** Keep a hold this long after the poller would resolve a movement no provider has (a backstop, not a timer). */
+const HOLD_EXPIRY_MARGIN_MS = 24 * 3_600_000;
+
+/**
+ * Money in and out through providers, in three steps, never a provider call inside a database transaction:
+ *
+ * 1. BEGIN (one transaction): claim the client's Idempotency-Key (a replay answers the stored response; the key
+ *    stays in flight after this commit, so a concurrent same-key request gets 409), record the movement
+ *    `pending`; outbound money also consumes limits and holds amount + the highest candidate fee (a refusal is
+ *    recorded as the movement's outcome, answered 422 and stored with the key); the outbox gets its events.
+ * 2. ROUTE (no transaction): the router calls providers with the movement's id as OUR idempotency key; an
+ *    accepted transaction still pending at the provider is watched for up to `settleWaitMs`.
+ * 3. SETTLE (one transaction, {@link apply}): the movement row is locked and moved by a guarded UPDATE, so the
+ *    request, a webhook and the poller can never settle it twice; the ledger booking, the outbox events and
+ *    the client's idempotency record go in the same transaction.
+ *
+ * If the process dies between steps, the poller finishes the job (it asks the providers and calls `apply`).
+ */
+@Injectable()
+export class MovementEngine {
+  private readonly logger = new Logger('ProviderMovements');
+  private readonly adapters: ReadonlyMap<ProviderName, StablecoinProvider>;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly keys: IdempotencyStore,
+    private readonly movements: MovementRepository,
+    private readonly webhooks: WebhookEventRepository,
+    private readonly router: ProviderRouter,
+    private readonly wallets: WalletAccess,
+    private readonly ledger: MovementLedger,
+    private readonly outbox: OutboxWriter,
+    private readonly relay: OutboxRelay,
+    private readonly config: AppConfig,
+    @Optional() @Inject(STABLECOIN_PROVIDERS) adapters: StablecoinProvider[] | null = null,
+  ) {
+    this.adapters = new Map((adapters ?? []).map((adapter) => [adapter.name, adapter]));
+  }
+
+  /**
+   * The longest a request may still be routing a movement it recorded: every adapter tried, each call and the
+   * status query after its timeout at the deadline, then the settle wait. Until then the poller leaves a
+   * movement no provider has alone (the request may be about to send it).
+   */
+  get routeBudgetMs(): number {
+    const { callTimeoutMs, settleWaitMs } = this.config.providers;
+    return Math.max(this.adapters.size, 1) * 2 * callTimeoutMs + settleWaitMs + 1_000;
+  }
+
+  /** When a movement no provider has is given up as PROVIDER_STUCK (never before the route budget). */
+  get stuckAfterMs(): number {
+    return Math.max(this.config.providers.pendingResolveAfterMs, this.routeBudgetMs);
+  }
+
+  adapter(name: ProviderName): StablecoinProvider | undefined {
+    return this.adapters.get(name);
+  }
+
+  /** The adapters that support `operation` in `currency` (the poller asks them about a movement never routed). */
+  adaptersFor(operation: RoutedOperation, currency: CurrencyCode): StablecoinProvider[] {
+    return this.router
+      .all()
+      .filter((adapter) => adapter.capabilities.currencies[operation]?.includes(currency) ?? false);
+  }
+
+  routeRequestOf(policy: MovementPolicy, start: StartMovement): RouteRequest {
+    return {
+      operation: policy.operation,
+      currency: start.amount.currency.code,
+      amount: start.amount,
+      urgency: start.speed,
+      ...(start.routing?.preferred && { preferred: start.routing.preferred }),
+      ...(start.routing?.smartRouting !== undefined && { smartRouting: start.routing.smartRouting }),
+      ...(start.routing?.legs !== undefined && { legs: start.routing.legs }),
+      ...(start.routing?.toCurrency && { toCurrency: start.routing.toCurrency }),
+    };
+  }
+
+  /** The three steps for one client request. Throws NoProviderAvailableError (503) when nobody could take it. */
+  async execute(policy: MovementPolicy, start: StartMovement): Promise<IdempotentResult> {
+    // Before the transaction: opening a missing wallet is a transaction of its own.
+    const wallet = await this.wallets.ensureWallet(start.userId);
+    const route = this.routeRequestOf(policy, start);
+    const begun = await this.begin(policy, start, wallet, this.router.plan(route));
+    this.relay.nudge();
+    if (begun.answered) return begun.answered;
+    try {
+      const response = await this.route(policy, begun.movement, route);
+      return { ...response, replayed: false };
+    } finally {
+      this.relay.nudge();
+    }
+  }
+
+  /** The highest fee any provider that may serve this request would charge (what an outbound hold covers). */
+  highestFee(operation: RoutedOperation, amount: Money, plan: RoutePlan, legs?: number): bigint {
+    // A provider skipped only for its breaker may be tried by the time the request is routed.
+    const names = [
+      ...plan.candidates,
+      ...plan.skipped.filter((skip) => skip.reason === 'breaker_open').map((skip) => skip.provider),
+    ];
+    let highest = 0n;
+    for (const name of names) {
+      const adapter = this.adapters.get(name);
+      if (!adapter) continue;
+      const { fee } = adapter.estimate(operation, amount, legs);
+      if (fee > highest) highest = fee;
+    }
+    return highest;
+  }
+
+  /** Step 1: BEGIN. */
+  private begin(
+    policy: MovementPolicy,
+    start: StartMovement,
+    wallet: Wallet,
+    plan: RoutePlan,
+  ): Promise<
+    { answered: IdempotentResult; movement?: undefined } | { answered?: undefined; movement: Movement }
+  > {
+    const request: IdempotentRequest = {
+      userId: start.userId,
+      key: start.idempotency.key,
+      scope: start.idempotency.scope,
+      body: start.idempotency.body,
+    };
+    return this.uow.run(async (tx) => {
+      const claim = await this.keys.claim(tx, request);
+      if (claim.outcome === 'replay') return { answered: { ...claim.response, replayed: true } };
+
+      const now = new Date();
+      const movement: Movement = {
+        id: randomUUID(),
+        userId: start.userId,
+        kind: policy.kind,
+        status: 'pending',
+        currency: start.amount.currency.code,
+        amount: start.amount.minor,
+        fee: null,
+        feeHeld: null,
+        netAmount: null,
+        provider: null,
+        providerTransactionId: null,
+        providerStatus: null,
+        skipped: [],
+        settlementTimeMs: null,
+        method: start.method ?? null,
+        destination: start.destination ?? null,
+        speed: start.speed,
+        holdId: null,
+        ledgerTransactionId: null,
+        idempotencyKey: start.idempotency.key,
+        idempotencyScope: start.idempotency.scope,
+        failureCode: null,
+        failureMessage: null,
+        expectedArrivalEarliest: null,
+        expectedArrivalLatest: null,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
+        metadata: { ...start.metadata, ...(start.routing && { routing: start.routing }) },
+      };
+      await this.movements.insert(tx, movement, new Date(now.getTime() + this.routeBudgetMs));
+
+      if (policy.outbound) {
+        const feeHeld = this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
+        try {
+          const holdId = await this.uow.savepoint(tx, (inner) =>
+            this.ledger.reserveOutbound(inner, {
+              wallet,
+              movementId: movement.id,
+              kind: policy.kind,
+              currency: movement.currency,
+              amount: movement.amount,
+              feeHeld,
+              expiresAt: new Date(now.getTime() + this.stuckAfterMs + HOLD_EXPIRY_MARGIN_MS),
+            }),
+          );
+          await this.movements.setHold(tx, movement.id, holdId, feeHeld);
+          Object.assign(movement, { holdId, feeHeld });
+        } catch (error) {
+          if (!(error instanceof DomainError && error.kind === 'unprocessable')) throw error;
+          // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
+          const failedAt = new Date();
+          const failed = await this.movements.settle(tx, movement.id, {
+            status: 'failed',
+            provider: null,
+            providerTransactionId: null,
+            providerStatus: null,
+            fee: null,
+            netAmount: null,
+            failureCode: error.code,
+            failureMessage: error.message,
+            completedAt: failedAt,
+            settlementTimeMs: failedAt.getTime() - now.getTime(),
+            expectedArrival: null,
+            metadata: error.details ? { failureDetails: error.details } : {},
+          });
+          if (!failed) {
+            throw new Error(`Movement ${movement.id} vanished in its own transaction`, { cause: error });
+          }
+          await this.outbox.append(tx, policy.events(failed, 'failed', { holdReleased: false }));
+          const response = policy.respond(failed);
+          await this.keys.complete(tx, request, response);
+          return { answered: { ...response, replayed: false } };
+        }
+      }
+      await this.outbox.append(tx, policy.events(movement, 'requested', { holdReleased: false }));
+      return { movement };
+    });
+  }
+
+  /** Steps 2 and 3 for a movement the request just recorded. */
+  private async route(
+    policy: MovementPolicy,
+    movement: Movement,
+    route: RouteRequest,
+  ): Promise<StoredResponse> {
+    const outcome = await this.router.execute(route, movement.id, (provider) =>
+      policy.call(provider, movement),
+    );
+    const skipped = outcome.skipped.map(toSkippedRecord);
+    if (outcome.outcome === 'unavailable') {
+      const result = await this.apply(
+        policy,
+        movement.id,
+        {
+          kind: 'failed',
+          provider: null,
+          code: MovementFailure.PROVIDER_UNAVAILABLE,
+          message: 'No provider can take this request right now; nothing was charged, try again later',
+        },
+        { skipped, releaseKey: true },
+      );
+      if (result.changed) throw new NoProviderAvailableError(outcome.skipped);
+      return result.response;
+    }
+    if (outcome.outcome === 'ambiguous') {
+      return (
+        await this.apply(policy, movement.id, { kind: 'processing', provider: outcome.provider }, { skipped })
+      ).response;
+    }
+    let transaction = outcome.value;
+    if (transaction.status === 'pending') {
+      transaction = await this.waitForSettlement(outcome.provider, movement.id, transaction);
+    }
+    return (await this.apply(policy, movement.id, observationOf(outcome.provider, transaction), { skipped }))
+      .response;
+  }
+
+  /**
+   * Asks the provider every ~100 ms (× the sandbox latency scale) whether an accepted transaction settled, for
+   * at most `settleWaitMs`. Returns the last thing it said (still pending if it did not settle in time).
+   */
+  private async waitForSettlement(
+    name: ProviderName,
+    movementId: string,
+    accepted: ProviderTransaction,
+  ): Promise<ProviderTransaction> {
+    const adapter = this.adapters.get(name);
+    if (!adapter) return accepted;
+    const { settleWaitMs, latencyScale, callTimeoutMs } = this.config.providers;
+    const deadline = Date.now() + settleWaitMs;
+    const interval = Math.max(10, Math.round(100 * latencyScale));
+    let last = accepted;
+    while (last.status === 'pending') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      await sleep(Math.min(interval, remaining));
+      try {
+        const seen = await withDeadline(
+          adapter.getTransactionStatus(movementId),
+          Math.min(callTimeoutMs, Math.max(1, deadline - Date.now())),
+        );
+        if (seen) last = seen;
+      } catch {
+        // A status query that fails or times out is not an answer: keep the last one.
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Step 3, SETTLE (also the webhook's and the poller's way in): applies what a provider said to the movement,
+   * in one transaction with the row locked. Settled movements are never changed again. Completed: the ledger
+   * is booked; failed: what the first step reserved is released; processing: the provider is recorded. The
+   * outbox events and the client's idempotency record (its final answer) commit with it.
+   */
+  async apply(
+    policy: MovementPolicy,
+    movementId: string,
+    observation: MovementObservation,
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    return this.uow.run(async (tx) => {
+      if (options.webhook) {
+        const fresh = await this.webhooks.record(tx, {
+          ...options.webhook,
+          movementId,
+          outcome: 'settled',
+        });
+        if (!fresh) {
+          const current = await this.movements.findById(movementId, tx);
+          if (!current) throw new Error(`Movement ${movementId} not found`);
+          return {
+            movement: current,
+            response: policy.respond(current),
+            changed: false,
+            duplicateWebhook: true,
+          };
+        }
+      }
+      const outcome = async (value: WebhookOutcome) => {
+        if (options.webhook) {
+          await this.webhooks.setOutcome(tx, options.webhook.provider, options.webhook.webhookId, value);
+        }
+      };
+
+      const current = await this.movements.lock(tx, movementId);
+      if (!current) throw new Error(`Movement ${movementId} not found`);
+      if (isSettled(current)) {
+        await outcome('already_settled');
+        return { movement: current, response: policy.respond(current), changed: false };
+      }
+
+      if (observation.kind === 'processing') {
+        await outcome('still_pending');
+        const updated = await this.movements.markProcessing(tx, movementId, {
+          provider: observation.provider,
+          providerTransactionId: observation.transaction?.providerTransactionId ?? null,
+          providerStatus: observation.transaction?.providerStatus ?? null,
+          skipped: options.skipped ?? current.skipped,
+          nextPollAt: new Date(Date.now() + this.config.providers.pollIntervalMs),
+        });
+        if (!updated) throw new Error(`Movement ${movementId} settled while locked`);
+        const transitioned = current.status === 'pending';
+        if (transitioned) {
+          await this.outbox.append(tx, policy.events(updated, 'processing', { holdReleased: false }));
+        }
+        const response = policy.respond(updated);
+        await this.answer(tx, updated, response);
+        return { movement: updated, response, changed: transitioned };
+      }
+
+      const settledAt = new Date();
+      const settlementTimeMs = settledAt.getTime() - current.createdAt.getTime();
+      if (observation.kind === 'completed') {
+        const { transaction } = observation;
+        const mismatch = reportMismatch(current, transaction);
+        if (mismatch) {
+          // Never book money on a report that is not about this movement; an operator has to look.
+          this.logger.error(
+            { movementId, provider: observation.provider, mismatch },
+            'Provider report disagrees with the movement; not settling it',
+          );
+          await outcome('mismatch');
+          return { movement: current, response: policy.respond(current), changed: false };
+        }
+        const { fee, net } = policy.settlementAmounts(current, transaction);
+        const settled = await this.movements.settle(tx, movementId, {
+          status: 'completed',
+          provider: observation.provider,
+          providerTransactionId: transaction.providerTransactionId,
+          providerStatus: transaction.providerStatus,
+          fee,
+          netAmount: net,
+          skipped: options.skipped,
+          failureCode: null,
+          failureMessage: null,
+          completedAt: settledAt,
+          settlementTimeMs,
+          expectedArrival: policy.expectedArrival?.(current, settledAt) ?? null,
+        });
+        if (!settled) throw new Error(`Movement ${movementId} settled while locked`);
+        const booking = await policy.book(tx, settled, transaction);
+        await this.movements.setLedgerTransaction(tx, movementId, booking.ledgerTransactionId);
+        if (booking.metadata && Object.keys(booking.metadata).length > 0) {
+          await this.movements.addMetadata(tx, movementId, booking.metadata);
+        }
+        const completed: Movement = {
+          ...settled,
+          ledgerTransactionId: booking.ledgerTransactionId,
+          metadata: { ...settled.metadata, ...booking.metadata },
+        };
+        await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        const response = policy.respond(completed);
+        await this.answer(tx, completed, response);
+        return { movement: completed, response, changed: true };
+      }
+
+      const settled = await this.movements.settle(tx, movementId, {
+        status: 'failed',
+        provider: observation.provider,
+        providerTransactionId: observation.transaction?.providerTransactionId ?? null,
+        providerStatus: observation.transaction?.providerStatus ?? null,
+        fee: null,
+        netAmount: null,
+        skipped: options.skipped,
+        failureCode: observation.code,
+        failureMessage: observation.message,
+        completedAt: settledAt,
+        settlementTimeMs,
+        expectedArrival: null,
+        metadata: observation.details ? { failureDetails: observation.details } : {},
+      });
+      if (!settled) throw new Error(`Movement ${movementId} settled while locked`);
+      const holdReleased = await policy.release(tx, settled);
+      await this.outbox.append(tx, policy.events(settled, 'failed', { holdReleased }));
+      const response = policy.respond(settled);
+      if (options.releaseKey) await this.release(tx, settled);
+      else await this.answer(tx, settled, response);
+      return { movement: settled, response, changed: true };
+    });
+  }
+
+  /** The client's key gets the movement's answer as it now stands (201, 202 or 422). */
+  private async answer(tx: EntityManager, movement: Movement, response: StoredResponse): Promise<void> {
+    if (!movement.idempotencyKey) return;
+    await this.keys.complete(
+      tx,
+      {
+        userId: movement.userId,
+        key: movement.idempotencyKey,
+        scope: movement.idempotencyScope ?? '',
+        body: null,
+      },
+      response,
+    );
+  }
+
+  private async release(tx: EntityManager, movement: Movement): Promise<void> {
+    if (!movement.idempotencyKey) return;
+    await this.keys.release(tx, { userId: movement.userId, key: movement.idempotencyKey });
+  }
+}
+
+/** What a provider's transaction means for the movement. */
+export function observationOf(provider: ProviderName, transaction: ProviderTransaction): MovementObservation {
+  if (transaction.status === 'completed') return { kind: 'completed', provider, transaction };
+  if (transaction.status === 'failed') {
+    const error = new ProviderFailedError(provider, transaction.failureReason);
+    return {
+      kind: 'failed',
+      provider,
+      transaction,
+      code: error.code,
+      message: error.message,
+      ...(error.details && { details: error.details }),
+    };
+  }
+  return { kind: 'processing', provider, transaction };
+}
+
+function toSkippedRecord(skip: SkippedProvider): SkippedProviderRecord {
+  return skip.detail === undefined
+    ? { provider: skip.provider, reason: skip.reason }
+    : { provider: skip.provider, reason: skip.reason, detail: skip.detail };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The promise's value, or a rejection after `ms` (the promise itself is left to settle on its own). */
+export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

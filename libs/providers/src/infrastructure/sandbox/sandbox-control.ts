@@ -1,0 +1,92 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
+import { SandboxProviderNotFoundError } from './sandbox.errors';
+import { SandboxRepository } from './sandbox.repository';
+import { settingsOf, type SandboxSettings, type SandboxSettingsChange } from './sandbox-settings';
+
+/** How long a process trusts its copy of the settings before reading the shared row again. */
+export const SETTINGS_CACHE_MS = 250;
+
+/**
+ * Reads and switches the sandbox providers' modes. The `sandbox_provider_settings` rows are the truth shared
+ * by every process; each process keeps a copy for at most {@link SETTINGS_CACHE_MS}, and updates its own copy
+ * at once when it changes a mode (so the caller's next request already sees it). Start modes come from
+ * `config.providers.modes`.
+ */
+@Injectable()
+export class SandboxControl implements OnApplicationBootstrap {
+  private cache: { readAt: number; settings: Map<ProviderName, SandboxSettings> } | undefined;
+  private loading: Promise<Map<ProviderName, SandboxSettings>> | undefined;
+
+  constructor(
+    private readonly repository: SandboxRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.applyConfiguredModes();
+  }
+
+  /** Applies each provider's configured start mode (see SandboxRepository.applyConfiguredMode). */
+  async applyConfiguredModes(): Promise<void> {
+    const now = new Date();
+    for (const name of PROVIDER_NAMES) {
+      await this.repository.applyConfiguredMode(
+        settingsOf(name, { mode: this.config.providers.modes[name] }, now),
+      );
+    }
+    this.cache = undefined;
+  }
+
+  async settingsOf(name: ProviderName): Promise<SandboxSettings> {
+    const all = await this.current();
+    const settings = all.get(name);
+    if (settings) return settings;
+    // No row yet (a process that skipped bootstrap): the configured start mode.
+    await this.applyConfiguredModes();
+    return (
+      (await this.current()).get(name) ??
+      settingsOf(name, { mode: this.config.providers.modes[name] }, new Date())
+    );
+  }
+
+  async list(): Promise<SandboxSettings[]> {
+    const settings: SandboxSettings[] = [];
+    for (const name of PROVIDER_NAMES) settings.push(await this.settingsOf(name));
+    return settings;
+  }
+
+  /**
+   * Switches a provider's mode. Omitted values take the mode's defaults (degraded: failure rate 0.3 and
+   * +400 ms; otherwise 0), so the settings after a change are exactly the ones it describes.
+   */
+  async set(name: string, change: SandboxSettingsChange): Promise<SandboxSettings> {
+    const provider = PROVIDER_NAMES.find((candidate) => candidate === name);
+    if (!provider) throw new SandboxProviderNotFoundError(name);
+    const settings = settingsOf(provider, change, new Date());
+    await this.repository.saveSettings(settings, this.config.providers.modes[provider]);
+    const all = await this.current();
+    all.set(provider, settings);
+    return settings;
+  }
+
+  /** Forgets this process's copy (tests that change the rows behind its back). */
+  invalidate(): void {
+    this.cache = undefined;
+  }
+
+  private async current(): Promise<Map<ProviderName, SandboxSettings>> {
+    if (this.cache && Date.now() - this.cache.readAt < SETTINGS_CACHE_MS) return this.cache.settings;
+    this.loading ??= this.repository
+      .loadSettings()
+      .then((rows) => {
+        const settings = new Map(rows.map((row) => [row.name, row]));
+        this.cache = { readAt: Date.now(), settings };
+        return settings;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}

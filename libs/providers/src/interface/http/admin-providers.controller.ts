@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '#monay/shared';
+import { SandboxControl } from '../../infrastructure/sandbox/sandbox-control';
+import type { SandboxSettings } from '../../infrastructure/sandbox/sandbox-settings';
+import { SetProviderModeRequestDto } from './dto/set-provider-mode.request.dto';
+
+function toView(settings: SandboxSettings) {
+  return {
+    name: settings.name,
+    mode: settings.mode,
+    failureRate: settings.failureRate,
+    addedLatencyMs: settings.addedLatencyMs,
+    failAfterAcceptRate: settings.failAfterAcceptRate,
+    updatedAt: settings.updatedAt.toISOString(),
+  };
+}
+
+/** The sandbox providers' behaviour, switchable at run time (tests, demos, game days). */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/providers')
+export class AdminProvidersController {
+  constructor(private readonly control: SandboxControl) {}
+
+  @Get()
+  @ApiOperation({ summary: "Every sandbox provider's mode, failure rates and added latency" })
+  async list() {
+    return { success: true, providers: (await this.control.list()).map(toView) };
+  }
+
+  @Put(':name/mode')
+  @ApiOperation({
+    summary:
+      'Puts a sandbox provider in healthy, degraded, outage or timeout mode (omitted values take the mode defaults)',
+  })
+  async setMode(@Param('name') name: string, @Body() body: SetProviderModeRequestDto) {
+    const settings = await this.control.set(name, {
+      mode: body.mode,
+      ...(body.failureRate !== undefined && { failureRate: body.failureRate }),
+      ...(body.addedLatencyMs !== undefined && { addedLatencyMs: body.addedLatencyMs }),
+      ...(body.failAfterAcceptRate !== undefined && { failAfterAcceptRate: body.failAfterAcceptRate }),
+    });
+    return { success: true, provider: toView(settings) };
+  }
+}

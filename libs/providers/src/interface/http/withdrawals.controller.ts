@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type AuthUser } from '#monay/identity';
+import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
+import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { RequestWithdrawalCommand } from '../../application/movements/commands/request-withdrawal/request-withdrawal.command';
+import { toWithdrawalView } from '../../application/movements/movement-view';
+import { GetMovementQuery } from '../../application/movements/queries/get-movement/get-movement.query';
+import { WithdrawRequestDto } from './dto/withdraw.request.dto';
+
+/** Money out to a bank account or card through the stablecoin providers. */
+@ApiTags('consumer')
+@ApiBearerAuth()
+@Controller('consumer')
+export class WithdrawalsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('withdraw')
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiOperation({
+    summary: 'Withdraw to a bank account or card',
+    description:
+      'The amount plus the highest fee a provider may charge is held at once (available drops), then a ' +
+      'provider pays out: 201 when paid (the hold posted for amount + the actual fee, the rest released), 202 ' +
+      'while the provider works on it, 422 when refused (INSUFFICIENT_FUNDS, LIMIT_EXCEEDED) or failed at the ' +
+      'provider (hold voided), 503 PROVIDER_UNAVAILABLE when no provider can take it (hold voided; the same ' +
+      'key may be retried).',
+  })
+  async withdraw(
+    @CurrentUser() user: AuthUser,
+    @Body() body: WithdrawRequestDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { key, payload } = idempotencyKeyOf(request, body);
+    const currency = (body.currency ?? 'USDC') as CurrencyCode;
+    const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
+    const speed = body.speed ?? 'standard';
+    const result = await this.commands.execute(
+      new RequestWithdrawalCommand(user.userId, key, amount, body.destination, speed, {
+        ...payload,
+        amount: amount.toDecimalString(),
+        currency,
+        speed,
+      }),
+    );
+    return sendIdempotent(request, response, result);
+  }
+
+  @Get('withdrawals/:id')
+  async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    const movement = await this.queries.execute(new GetMovementQuery(user.userId, 'withdrawal', id));
+    return { success: true, withdrawal: toWithdrawalView(movement) };
+  }
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { CurrencyCode } from '#monay/kernel';
+import { LedgerService } from '#monay/ledger';
+import { STABLECOIN_PROVIDERS, type StablecoinProvider } from '#monay/providers';
+import { auth, type Customer } from './money';
+import { newUser, startTestApp, type TestApp } from './test-app';
+
+/** A test app with an admin who can switch the sandbox providers' modes. */
+export async function startProviderTestApp(
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<{ t: TestApp; admin: { Authorization: string } }> {
+  const adminUser = newUser('provider-admin');
+  const t = await startTestApp({ ADMIN_EMAILS: adminUser.email, ...overrides });
+  const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
+  return { t, admin: { Authorization: `Bearer ${registered.body.accessToken}` } };
+}
+
+export async function setMode(
+  t: TestApp,
+  admin: { Authorization: string },
+  name: string,
+  mode: 'healthy' | 'degraded' | 'outage' | 'timeout',
+  extra: { failureRate?: number; addedLatencyMs?: number; failAfterAcceptRate?: number } = {},
+): Promise<void> {
+  await t
+    .http()
+    .put(`/api/admin/providers/${name}/mode`)
+    .set(admin)
+    .send({ mode, ...extra })
+    .expect(200);
+}
+
+export function depositRequest(
+  t: TestApp,
+  customer: Customer,
+  body: Record<string, unknown>,
+  key: string = randomUUID(),
+) {
+  return t.http().post('/api/consumer/deposit').set(auth(customer)).set('Idempotency-Key', key).send(body);
+}
+
+export function withdrawRequest(
+  t: TestApp,
+  customer: Customer,
+  body: Record<string, unknown>,
+  key: string = randomUUID(),
+) {
+  return t
+    .http()
+    .post('/api/consumer/withdraw')
+    .set(auth(customer))
+    .set('Idempotency-Key', key)
+    .send({ destination: 'GB33BUKB20201555555555', ...body });
+}
+
+export function adapterOf(t: TestApp, name: string): StablecoinProvider {
+  const adapter = (t.app.get(STABLECOIN_PROVIDERS) as StablecoinProvider[]).find((p) => p.name === name);
+  if (!adapter) throw new Error(`no ${name} adapter`);
+  return adapter;
+}
+
+/**
+ * Each provider clearing account mirrors the provider: its ledger balance is minus our omnibus balance there,
+ * in every currency (the sandbox's own books, asked through the adapter as the app would).
+ */
+export async function expectClearingMirrorsProviders(t: TestApp): Promise<void> {
+  const ledger = t.app.get(LedgerService);
+  const manager = t.app.get(DataSource).manager;
+  for (const adapter of t.app.get(STABLECOIN_PROVIDERS) as StablecoinProvider[]) {
+    const balances = await adapter.getBalances();
+    for (const currency of ['USDC', 'USDT', 'PYUSD', 'EURC'] as CurrencyCode[]) {
+      const atProvider = balances.find((b) => b.currency === currency)?.amount ?? 0n;
+      const clearing = await ledger.systemBalance(manager, currency, 'provider_clearing', adapter.name);
+      expect({ provider: adapter.name, currency, clearing }).toEqual({
+        provider: adapter.name,
+        currency,
+        clearing: -atProvider,
+      });
+    }
+  }
+}
+
+/** A movement's row, as the engine recorded it. */
+export async function movementRow(t: TestApp, id: string): Promise<Record<string, unknown>> {
+  const [row] = (await t.app
+    .get(DataSource)
+    .query(
+      `SELECT status, provider, fee::text AS fee, net_amount::text AS net, hold_id, ledger_transaction_id, failure_code FROM provider_movements WHERE id = $1`,
+      [id],
+    )) as Array<Record<string, unknown>>;
+  return row;
+}
+
+/** The ledger hold's status (pending, posted, voided, expired) and amounts. */
+export async function holdOf(t: TestApp, holdId: string) {
+  return t.app.get(LedgerService).getHold(t.app.get(DataSource).manager, holdId);
+}
