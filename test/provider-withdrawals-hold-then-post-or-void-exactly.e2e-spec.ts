@@ -116,8 +116,12 @@ describe('provider withdrawals: hold, then post (amount + the actual fee) or voi
     expect((await balanceOf(t, alice))?.total).toBe('78.979');
   });
 
-  it('a provider that fails the payout after accepting it: 422 PROVIDER_FAILED, the hold voided, balance restored', async () => {
+  const dailyUsed = async (customer: Customer) =>
+    (await t.http().get('/api/wallet/limits').set(auth(customer)).expect(200)).body.daily.used as string;
+
+  it('a provider that fails the payout after accepting it: 422 PROVIDER_FAILED, the hold voided, balance and limits restored', async () => {
     const before = await balanceOf(t, alice);
+    const usedBefore = await dailyUsed(alice);
     await setMode(t, admin, 'tempo', 'healthy', { failAfterAcceptRate: 1 });
     try {
       const response = await withdrawRequest(t, alice, { amount: '30.00' });
@@ -131,6 +135,8 @@ describe('provider withdrawals: hold, then post (amount + the actual fee) or voi
       expect(row).toMatchObject({ status: 'failed', failure_code: 'PROVIDER_FAILED' });
       expect((await holdOf(t, row.hold_id as string)).status).toBe('voided');
       expect(await balanceOf(t, alice)).toEqual(before);
+      // Nothing left the wallet, so nothing counts against the daily limit.
+      expect(await dailyUsed(alice)).toBe(usedBefore);
     } finally {
       await setMode(t, admin, 'tempo', 'healthy');
     }

@@ -4,15 +4,29 @@ import {
   DepositCompleted,
   DepositFailed,
   DepositInitiated,
+  SwapCompleted,
+  SwapFailed,
+  SwapRequested,
   WithdrawalCompleted,
   WithdrawalFailed,
   WithdrawalRequested,
   type DepositCompletedPayload,
   type DepositFailedPayload,
   type DepositInitiatedPayload,
+  type SwapCompletedPayload,
+  type SwapFailedPayload,
+  type SwapRequestedPayload,
   type WithdrawalCompletedPayload,
   type WithdrawalFailedPayload,
   type WithdrawalRequestedPayload,
+} from '#monay/providers';
+import {
+  EXTERNAL_TRANSFER_EVENT_TYPES,
+  ExternalTransferCompleted,
+  ExternalTransferRequested,
+  type ExternalTransferCompletedPayload,
+  type ExternalTransferFailedPayload,
+  type ExternalTransferRequestedPayload,
 } from '#monay/providers';
 import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
@@ -47,6 +61,10 @@ export class ActivityProjection extends Projection {
     WithdrawalRequested,
     WithdrawalCompleted,
     WithdrawalFailed,
+    ...EXTERNAL_TRANSFER_EVENT_TYPES,
+    SwapRequested,
+    SwapCompleted,
+    SwapFailed,
   ]);
 
   constructor(
@@ -109,6 +127,10 @@ export class ActivityProjection extends Projection {
       ]);
     } else if (MOVEMENT_TYPES.has(event.type)) {
       await this.repository.upsertActivity(tx, movementLine(event, occurredAt));
+    } else if (EXTERNAL_TRANSFER_EVENT_TYPES.includes(event.type)) {
+      await this.repository.upsertActivity(tx, externalTransferLine(event, occurredAt));
+    } else if (SWAP_TYPES.has(event.type)) {
+      for (const row of swapLines(event, occurredAt)) await this.repository.upsertActivity(tx, row);
     } else if (event.type === TransferFailed) {
       const p = event.payload as TransferFailedPayload;
       const reference = p.transferId ?? p.batchId ?? event.aggregateId;
@@ -193,4 +215,80 @@ function movementLine(event: PublishedEvent, occurredAt: Date): ActivityRow {
       return line('withdrawal', p, p.withdrawalId, 'failed', p.amount, null, p.reason);
     }
   }
+}
+
+const SWAP_TYPES: ReadonlySet<string> = new Set([SwapRequested, SwapCompleted, SwapFailed]);
+
+/**
+ * A swap's lines of history (ids `<swap id>:swap_out` and `:swap_in`, listed under the swap's id): what was sold,
+ * in `from` (fee inside), processing → completed | failed; and, once completed, what was bought, in `to`.
+ */
+function swapLines(event: PublishedEvent, occurredAt: Date): ActivityRow[] {
+  const line = (
+    type: 'swap_out' | 'swap_in',
+    p: { swapId: string; userId: string },
+    currency: string,
+    status: ActivityRow['status'],
+    amount: string,
+    fee: string | null,
+    failureCode: string | null = null,
+  ): ActivityRow => ({
+    id: `${p.swapId}:${type}`,
+    userId: p.userId,
+    type,
+    referenceId: p.swapId,
+    batchId: null,
+    counterpartyUserId: null,
+    currency,
+    amount: minor(amount, currency),
+    fee: fee === null ? 0n : minor(fee, currency),
+    status,
+    failureCode,
+    note: null,
+    occurredAt,
+  });
+  switch (event.type) {
+    case SwapRequested: {
+      const p = event.payload as SwapRequestedPayload;
+      return [line('swap_out', p, p.from, 'processing', p.amountIn, p.fee)];
+    }
+    case SwapCompleted: {
+      const p = event.payload as SwapCompletedPayload;
+      return [
+        line('swap_out', p, p.from, 'completed', p.amountIn, p.fee),
+        line('swap_in', p, p.to, 'completed', p.amountOut, null),
+      ];
+    }
+    default: {
+      const p = event.payload as SwapFailedPayload;
+      return [line('swap_out', p, p.from, 'failed', p.amountIn, null, p.reason)];
+    }
+  }
+}
+
+/**
+ * The history line of a transfer to an external 0x address (or of a provider batch of them: one line for the
+ * batch, its amount the sum of its legs): a `transfer_out` with no Monay counterparty, id
+ * `<movement id>:external`, listed under the movement's id; processing → completed (fee known) | failed.
+ */
+function externalTransferLine(event: PublishedEvent, occurredAt: Date): ActivityRow {
+  const p = event.payload as
+    ExternalTransferRequestedPayload | ExternalTransferCompletedPayload | ExternalTransferFailedPayload;
+  const completed = event.type === ExternalTransferCompleted;
+  const status = event.type === ExternalTransferRequested ? 'processing' : completed ? 'completed' : 'failed';
+  return {
+    id: `${p.transferId}:external`,
+    userId: p.userId,
+    type: 'transfer_out',
+    referenceId: p.transferId,
+    batchId: p.batchId,
+    counterpartyUserId: null,
+    currency: p.currency,
+    amount: minor(p.amount, p.currency),
+    fee: completed ? minor((p as ExternalTransferCompletedPayload).fee, p.currency) : 0n,
+    status,
+    failureCode: status === 'failed' ? (p as ExternalTransferFailedPayload).reason : null,
+    note: p.note,
+    occurredAt,
+  };
 }

@@ -9,9 +9,11 @@ export class HistoryQueryDto extends PageQueryDto {
   @IsCurrencyCode({ stablecoinOnly: true })
   currency?: string;
 
-  @ApiPropertyOptional({ enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in'] })
+  @ApiPropertyOptional({
+    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'],
+  })
   @IsOptional()
-  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in'])
+  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'])
   type?: string;
 }
 

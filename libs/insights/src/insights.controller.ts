@@ -40,7 +40,11 @@ export class InsightsController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'currency', required: false })
-  @ApiQuery({ name: 'type', required: false, enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in'] })
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'],
+  })
   async transactions(@CurrentUser() user: AuthUser, @Query() query: HistoryQueryDto) {
     const limit = query.limit ?? 20;
     const rows = await this.insights.activity(user.userId, {

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 export interface ActivityRow {
   id: string;
   userId: string;
-  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in';
+  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
   referenceId: string;
   batchId: string | null;
   counterpartyUserId: string | null;

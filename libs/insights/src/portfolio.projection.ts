@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   DepositCompleted,
+  SwapCompleted,
   WithdrawalCompleted,
   type DepositCompletedPayload,
+  type SwapCompletedPayload,
   type WithdrawalCompletedPayload,
 } from '#monay/providers';
+import { ExternalTransferCompleted, type ExternalTransferCompletedPayload } from '#monay/providers';
 import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
@@ -31,6 +34,8 @@ export class PortfolioProjection extends Projection {
     BatchTransferCompleted,
     DepositCompleted,
     WithdrawalCompleted,
+    ExternalTransferCompleted,
+    SwapCompleted,
   ]);
 
   constructor(
@@ -60,6 +65,15 @@ export class PortfolioProjection extends Projection {
     } else if (event.type === WithdrawalCompleted) {
       const p = event.payload as WithdrawalCompletedPayload;
       await this.repository.addToPortfolio(tx, p.userId, p.currency, -minor(p.debited, p.currency));
+    } else if (event.type === ExternalTransferCompleted) {
+      // An external transfer (or a provider batch of them): amount + the provider's fee left the wallet.
+      const p = event.payload as ExternalTransferCompletedPayload;
+      await this.repository.addToPortfolio(tx, p.userId, p.currency, -minor(p.debited, p.currency));
+    } else if (event.type === SwapCompleted) {
+      // The hold moved nothing posted; the swap debits amountIn (fee inside) and credits amountOut.
+      const p = event.payload as SwapCompletedPayload;
+      await this.repository.addToPortfolio(tx, p.userId, p.from, -minor(p.amountIn, p.from));
+      await this.repository.addToPortfolio(tx, p.userId, p.to, minor(p.amountOut, p.to));
     } else if (event.type === BatchTransferCompleted) {
       const p = event.payload as BatchTransferCompletedPayload;
       const fee = minor(p.fee, p.feeCurrency);

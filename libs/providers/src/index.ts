@@ -22,6 +22,26 @@ export {
   type ProviderWalletView,
 } from './infrastructure/provider-wallets/provider-wallets';
 export * from './domain/events/movement.events';
+export * from './domain/events/external-transfer.events';
+export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
+export { InvalidExternalAddressError } from './domain/external-transfer.errors';
+export { SendExternalTransferCommand } from './application/movements/commands/send-external-transfer/send-external-transfer.command';
+export {
+  SendExternalBatchCommand,
+  type BatchInternalPart,
+  type BatchRecipientResult,
+  type ExternalBatchLeg,
+  type InternalBatchBooking,
+} from './application/movements/commands/send-external-batch/send-external-batch.command';
+export {
+  GetExternalTransferQuery,
+  type ExternalTransferStatus,
+} from './application/movements/queries/get-external-transfer/get-external-transfer.query';
+export {
+  EstimateExternalTransferQuery,
+  type ExternalTransferEstimate,
+} from './application/movements/queries/estimate-external-transfer/estimate-external-transfer.query';
+export type { ExternalTransferView } from './application/movements/external-transfer-view';
 export { ProviderReconciler } from './application/reconciliation/provider-reconciler';
 export type {
   ReconciliationReportView,
@@ -35,3 +55,4 @@ export {
   ReconciliationDiscrepancyFound,
   type ReconciliationDiscrepancyFoundPayload,
 } from './domain/reconciliation.events';
+export * from './domain/swap.events';

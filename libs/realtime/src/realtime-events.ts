@@ -39,8 +39,8 @@ export interface TransactionUpdated {
    * movement), or the ledger transaction id of a deposit made before deposits went through providers.
    */
   id: string;
-  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in';
-  /** `processing`: a deposit or withdrawal under way at a provider. */
+  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  /** `processing`: a deposit, withdrawal or swap under way at a provider. */
   status: 'processing' | 'completed' | 'failed';
   amount: string;
   fee: string;

@@ -27,6 +27,14 @@ export class RealtimeIoAdapter extends IoAdapter {
       const pub = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
       const sub = pub.duplicate();
       for (const client of [pub, sub]) client.on('error', (error) => this.log.warn(error.message));
+      // The adapter drops the promise of every publish: while Redis is down each one would reject unhandled,
+      // which ends the process. Cross-replica delivery is at most once anyway (clients catch up via /missed).
+      const publish = pub.publish.bind(pub);
+      pub.publish = ((channel: string, message: string) =>
+        publish(channel, message).catch((error: Error) => {
+          this.log.warn(`Socket.IO event not published to other replicas: ${error.message}`);
+          return 0;
+        })) as typeof pub.publish;
       this.redis = { pub, sub };
       this.redisAdapter = createAdapter(pub, sub, { key: `${config.redis.prefix}:socket.io` });
     }

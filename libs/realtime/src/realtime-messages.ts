@@ -4,15 +4,29 @@ import {
   DepositCompleted,
   DepositFailed,
   DepositInitiated,
+  SwapCompleted,
+  SwapFailed,
+  SwapRequested,
   WithdrawalCompleted,
   WithdrawalFailed,
   WithdrawalRequested,
   type DepositCompletedPayload,
   type DepositFailedPayload,
   type DepositInitiatedPayload,
+  type SwapCompletedPayload,
+  type SwapFailedPayload,
+  type SwapRequestedPayload,
   type WithdrawalCompletedPayload,
   type WithdrawalFailedPayload,
   type WithdrawalRequestedPayload,
+} from '#monay/providers';
+import {
+  EXTERNAL_TRANSFER_EVENT_TYPES,
+  ExternalTransferCompleted,
+  ExternalTransferRequested,
+  type ExternalTransferCompletedPayload,
+  type ExternalTransferFailedPayload,
+  type ExternalTransferRequestedPayload,
 } from '#monay/providers';
 import type { PublishedEvent } from '#monay/shared';
 import {
@@ -39,6 +53,10 @@ export const REALTIME_EVENT_TYPES: readonly string[] = [
   WithdrawalRequested,
   WithdrawalCompleted,
   WithdrawalFailed,
+  ...EXTERNAL_TRANSFER_EVENT_TYPES,
+  SwapRequested,
+  SwapCompleted,
+  SwapFailed,
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -65,6 +83,11 @@ export interface UserBalance {
  * - withdrawal: WithdrawalRequested → transaction.updated `processing` and balance.updated (the hold lowers
  *   available); WithdrawalCompleted → transaction.updated `completed` and balance.updated; WithdrawalFailed →
  *   transaction.updated `failed`, and balance.updated when its hold was released.
+ * - external transfer (to a 0x address, or a provider batch of them): as a withdrawal, its line a
+ *   `transfer_out` with no counterparty (ExternalTransferRequested / Completed / Failed).
+ * - swap: SwapRequested → transaction.updated `swap_out` `processing` and balance.updated in `from` (held);
+ *   SwapCompleted → transaction.updated `swap_out` and `swap_in` `completed`, balance.updated in both currencies;
+ *   SwapFailed → transaction.updated `swap_out` `failed`, and balance.updated when its hold was released.
  */
 export function realtimeMessagesFor(
   event: PublishedEvent,
@@ -176,6 +199,10 @@ export function realtimeMessagesFor(
     case WithdrawalCompleted:
     case WithdrawalFailed:
       return movementMessages(event, userId, transaction, balance);
+    case SwapRequested:
+    case SwapCompleted:
+    case SwapFailed:
+      return swapMessages(event, userId, transaction, balance);
     case NotificationCreated: {
       const p = event.payload as NotificationCreatedPayload;
       if (p.userId !== userId) return [];
@@ -195,8 +222,45 @@ export function realtimeMessagesFor(
       ];
     }
     default:
-      return [];
+      return EXTERNAL_TRANSFER_EVENT_TYPES.includes(event.type)
+        ? externalTransferMessages(event, userId, transaction, balance)
+        : [];
   }
+}
+
+/** An external transfer's line of history (and the balance, when it changed), to its sender only. */
+function externalTransferMessages(
+  event: PublishedEvent,
+  userId: string,
+  transaction: (data: Omit<TransactionUpdated, 'eventId'>) => RealtimeMessage,
+  balance: (currency: string) => RealtimeMessage,
+): RealtimeMessage[] {
+  const p = event.payload as
+    ExternalTransferRequestedPayload | ExternalTransferCompletedPayload | ExternalTransferFailedPayload;
+  if (p.userId !== userId) return [];
+  const common = {
+    id: p.transferId,
+    type: 'transfer_out' as const,
+    amount: p.amount,
+    currency: p.currency,
+    counterparty: null,
+    batchId: p.batchId,
+  };
+  if (event.type === ExternalTransferRequested) {
+    return [transaction({ ...common, status: 'processing', fee: zero(p.currency) }), balance(p.currency)];
+  }
+  if (event.type === ExternalTransferCompleted) {
+    const completed = p as ExternalTransferCompletedPayload;
+    return [transaction({ ...common, status: 'completed', fee: completed.fee }), balance(p.currency)];
+  }
+  const failed = p as ExternalTransferFailedPayload;
+  const line = transaction({
+    ...common,
+    status: 'failed',
+    fee: zero(p.currency),
+    failureCode: failed.reason,
+  });
+  return failed.holdReleased ? [line, balance(p.currency)] : [line];
 }
 
 /** A provider movement's line of history (and the balance, when it changed), to its owner only. */
@@ -266,6 +330,56 @@ function movementMessages(
         p.reason,
       );
       return p.holdReleased ? [failed, balance(p.currency)] : [failed];
+    }
+  }
+}
+
+/** A swap's lines of history (what was sold, and once completed what was bought) and balances, to its owner. */
+function swapMessages(
+  event: PublishedEvent,
+  userId: string,
+  transaction: (data: Omit<TransactionUpdated, 'eventId'>) => RealtimeMessage,
+  balance: (currency: string) => RealtimeMessage,
+): RealtimeMessage[] {
+  if ((event.payload as { userId?: string }).userId !== userId) return [];
+  const line = (
+    type: 'swap_out' | 'swap_in',
+    id: string,
+    status: TransactionUpdated['status'],
+    amount: string,
+    fee: string,
+    currency: string,
+    failureCode?: string,
+  ) =>
+    transaction({
+      id,
+      type,
+      status,
+      amount,
+      fee,
+      currency,
+      counterparty: null,
+      batchId: null,
+      ...(failureCode && { failureCode }),
+    });
+  switch (event.type) {
+    case SwapRequested: {
+      const p = event.payload as SwapRequestedPayload;
+      return [line('swap_out', p.swapId, 'processing', p.amountIn, p.fee, p.from), balance(p.from)];
+    }
+    case SwapCompleted: {
+      const p = event.payload as SwapCompletedPayload;
+      return [
+        line('swap_out', p.swapId, 'completed', p.amountIn, p.fee, p.from),
+        line('swap_in', p.swapId, 'completed', p.amountOut, zero(p.to), p.to),
+        balance(p.from),
+        balance(p.to),
+      ];
+    }
+    default: {
+      const p = event.payload as SwapFailedPayload;
+      const failed = line('swap_out', p.swapId, 'failed', p.amountIn, zero(p.from), p.from, p.reason);
+      return p.holdReleased ? [failed, balance(p.from)] : [failed];
     }
   }
 }

@@ -7,6 +7,7 @@ import { DeadLetterController } from '../messaging/dead-letter.controller';
 import { HealthController } from '../observability/health.controller';
 import { Metrics, MetricsController, MetricsMiddleware } from '../observability/metrics';
 import { REDIS, type RedisClient } from '../redis/redis.module';
+import { ClientErrorResponder } from './client-error';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { jsonOnly } from './json-only.middleware';
 import { rateLimitOptions } from './rate-limit';
@@ -33,6 +34,7 @@ import { createValidationPipe } from './validation';
   controllers: [HealthController, MetricsController, DeadLetterController],
   providers: [
     Metrics,
+    ClientErrorResponder,
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -1,4 +1,5 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import { Logger } from '@nestjs/common';
+import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -16,14 +17,55 @@ end
 return { hits, ttl, blockTtl }
 `;
 
-/** Rate-limit counters shared by every API replica. */
+/**
+ * Rate-limit counters shared by every API replica. While Redis is unreachable each process counts on its own,
+ * in memory, instead: limits keep holding per process and the API keeps serving (a rate limiter that failed
+ * every request would turn a Redis outage into an outage of the whole API, money routes included).
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly local = new ThrottlerStorageService();
+  private readonly logger = new Logger('RateLimits');
+  private degraded = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
   async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    // Not connected: answer at once from memory rather than queue the command behind reconnection attempts.
+    if (this.redis.status === 'ready') {
+      try {
+        const record = await this.shared(key, ttl, limit, blockDuration, throttlerName);
+        if (this.degraded) {
+          this.degraded = false;
+          this.logger.log('Redis is reachable again: rate limits are shared across replicas again');
+        }
+        return record;
+      } catch (error) {
+        this.degrade(error);
+      }
+    } else {
+      this.degrade(new Error(`Redis connection is ${this.redis.status}`));
+    }
+    return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  private degrade(error: unknown): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.warn(
+      `Redis unreachable (${String(error)}): rate limits are counted per process until it returns`,
+    );
+  }
+
+  private async shared(
     key: string,
     ttl: number,
     limit: number,

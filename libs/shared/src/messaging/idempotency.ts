@@ -45,7 +45,8 @@ export interface IdempotentRequest {
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 export function assertIdempotencyKey(key: string | undefined): string {
-  if (key === undefined || !KEY_FORMAT.test(key)) throw new IdempotencyKeyRequiredError();
+  // typeof: a body's `"idempotencyKey": null` would otherwise pass the test (as the text "null").
+  if (typeof key !== 'string' || !KEY_FORMAT.test(key)) throw new IdempotencyKeyRequiredError();
   return key;
 }
 

@@ -76,6 +76,26 @@ export class RecurringTransferScheduler {
   }
 
   /**
+   * {@link ensure} for request handlers, which must not hang while the queue is unreachable (BullMQ keeps its
+   * Redis commands queued until Redis is back): waits at most `waitMs`. A declaration still under way then
+   * completes when the queue is reachable again (or the processor's start-up recovery declares the overdue
+   * occurrence). Never throws: `onError` hears why a declaration failed.
+   */
+  async ensureSoon(
+    scheduleId: string,
+    occurrenceAt: Date,
+    onError: (error: unknown) => void,
+    waitMs = 2_000,
+  ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.ensure(scheduleId, occurrenceAt).catch(onError),
+      new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
    * Declares the reminder of an occurrence, due the lead time before it; none when that moment has passed
    * (a schedule created or resumed less than the lead time ahead). A reminder job that exists in any state is
    * kept: a reminder is sent at most once per occurrence (the notification's dedupe key catches the rest).

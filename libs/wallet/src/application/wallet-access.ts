@@ -147,6 +147,26 @@ export class WalletAccess {
     if (!withinVelocity) throw new VelocityExceededError(limits.maxPerHour);
   }
 
+  /**
+   * Gives back what {@link consumeLimits} counted at `consumedAt` (an outbound movement that failed without
+   * moving money): the daily, monthly and hourly usage of those periods, never below zero.
+   */
+  async releaseLimits(tx: EntityManager, userId: string, usd: Money, consumedAt: Date): Promise<void> {
+    const wallet = await this.wallets.findByUserId(userId, tx);
+    if (!wallet) return;
+    const starts = periodStarts(consumedAt);
+    await this.wallets.release(
+      tx,
+      wallet.id,
+      [
+        ['day', starts.day],
+        ['month', starts.month],
+        ['hour', starts.hour],
+      ],
+      usd.minor,
+    );
+  }
+
   private exceeded(name: LimitName, limit: Money, used: Money, requested: Money): LimitExceededError {
     return new LimitExceededError(name, {
       limitUSD: limit.toDecimalString(),

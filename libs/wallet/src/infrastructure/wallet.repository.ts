@@ -52,6 +52,8 @@ export class WalletRepository {
   }
 
   async setOwnLimits(userId: string, limits: { daily?: bigint; monthly?: bigint }): Promise<void> {
+    // Nothing to change (`PUT /wallet/limits` with `{}`): TypeORM refuses an UPDATE without values.
+    if (limits.daily === undefined && limits.monthly === undefined) return;
     await this.dataSource.getRepository(WalletOrmEntity).update(
       { userId },
       {
@@ -118,6 +120,23 @@ export class WalletRepository {
       ],
     )) as unknown[];
     return updatedRows(updated) > 0;
+  }
+
+  /** Takes `amountUsd` and one count back from each period's usage (the opposite of {@link consume}), floored at 0. */
+  async release(
+    tx: EntityManager,
+    walletId: string,
+    periods: Array<[UsagePeriod, Date]>,
+    amountUsd: bigint,
+  ): Promise<void> {
+    for (const [period, start] of periods) {
+      await tx.query(
+        `UPDATE wallet_limit_usage
+            SET amount_usd = GREATEST(amount_usd - $4, 0), count = GREATEST(count - 1, 0)
+          WHERE wallet_id = $1 AND period = $2 AND period_start = $3`,
+        [walletId, period, start, amountUsd.toString()],
+      );
+    }
   }
 }
 

@@ -74,6 +74,19 @@ export interface ApplyOptions {
   releaseKey?: boolean;
   /** A webhook, recorded (deduplicated by its id) in the same transaction. */
   webhook?: { provider: ProviderName; webhookId: string; payload: unknown };
+  /**
+   * More work for the settling transaction, run after the booking (completed) or the release (failed) when
+   * this attempt settles the movement, e.g. a batch no provider would take becoming one movement per leg
+   * with the funds its hold released.
+   */
+  inTransaction?: (tx: EntityManager, settled: Movement) => Promise<void>;
+}
+
+/** What came of routing a recorded movement ({@link MovementEngine.dispatch}). */
+export interface DispatchResult {
+  result: ApplyResult;
+  /** Set when no provider took it: who was skipped and why (the movement is failed PROVIDER_UNAVAILABLE). */
+  unavailable: SkippedProvider[] | null;
 }
 
 /** Keep a hold this long after the poller would resolve a movement no provider has (a backstop, not a timer). */
@@ -206,78 +219,19 @@ export class MovementEngine {
       const claim = await this.keys.claim(tx, request);
       if (claim.outcome === 'replay') return { answered: { ...claim.response, replayed: true } };
 
-      const now = new Date();
-      const movement: Movement = {
-        id: randomUUID(),
-        userId: start.userId,
-        kind: policy.kind,
-        status: 'pending',
-        currency: start.amount.currency.code,
-        amount: start.amount.minor,
-        fee: null,
-        feeHeld: null,
-        netAmount: null,
-        provider: null,
-        providerTransactionId: null,
-        providerStatus: null,
-        skipped: [],
-        settlementTimeMs: null,
-        method: start.method ?? null,
-        destination: start.destination ?? null,
-        speed: start.speed,
-        holdId: null,
-        ledgerTransactionId: null,
-        idempotencyKey: start.idempotency.key,
-        idempotencyScope: start.idempotency.scope,
-        failureCode: null,
-        failureMessage: null,
-        expectedArrivalEarliest: null,
-        expectedArrivalLatest: null,
-        createdAt: now,
-        updatedAt: now,
-        completedAt: null,
-        metadata: { ...start.metadata, ...(start.routing && { routing: start.routing }) },
-      };
-      await this.movements.insert(tx, movement, new Date(now.getTime() + this.routeBudgetMs));
-
+      let movement = this.draft(policy, start);
+      await this.record(tx, movement);
+      await policy.prepare?.(tx, movement);
       if (policy.outbound) {
-        const feeHeld = this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
+        const feeHeld =
+          policy.heldFee?.(movement) ??
+          this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
         try {
-          const holdId = await this.uow.savepoint(tx, (inner) =>
-            this.ledger.reserveOutbound(inner, {
-              wallet,
-              movementId: movement.id,
-              kind: policy.kind,
-              currency: movement.currency,
-              amount: movement.amount,
-              feeHeld,
-              expiresAt: new Date(now.getTime() + this.stuckAfterMs + HOLD_EXPIRY_MARGIN_MS),
-            }),
-          );
-          await this.movements.setHold(tx, movement.id, holdId, feeHeld);
-          Object.assign(movement, { holdId, feeHeld });
+          movement = await this.reserve(tx, policy, movement, { wallet, feeHeld });
         } catch (error) {
-          if (!(error instanceof DomainError && error.kind === 'unprocessable')) throw error;
+          if (!isRefusal(error)) throw error;
           // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
-          const failedAt = new Date();
-          const failed = await this.movements.settle(tx, movement.id, {
-            status: 'failed',
-            provider: null,
-            providerTransactionId: null,
-            providerStatus: null,
-            fee: null,
-            netAmount: null,
-            failureCode: error.code,
-            failureMessage: error.message,
-            completedAt: failedAt,
-            settlementTimeMs: failedAt.getTime() - now.getTime(),
-            expectedArrival: null,
-            metadata: error.details ? { failureDetails: error.details } : {},
-          });
-          if (!failed) {
-            throw new Error(`Movement ${movement.id} vanished in its own transaction`, { cause: error });
-          }
-          await this.outbox.append(tx, policy.events(failed, 'failed', { holdReleased: false }));
+          const failed = await this.refuse(tx, policy, movement, error);
           const response = policy.respond(failed);
           await this.keys.complete(tx, request, response);
           return { answered: { ...response, replayed: false } };
@@ -288,12 +242,144 @@ export class MovementEngine {
     });
   }
 
+  /**
+   * A new movement of the policy's kind, pending, as step 1 records it (nothing written yet). The client's key
+   * is kept on it so that its settlement completes the client's answer; a movement that is part of a larger
+   * request (`idempotency: null`) leaves the answer to that request.
+   */
+  draft(
+    policy: MovementPolicy,
+    start: Omit<StartMovement, 'idempotency'> & { idempotency: StartMovement['idempotency'] | null },
+    now: Date = new Date(),
+  ): Movement {
+    return {
+      id: randomUUID(),
+      userId: start.userId,
+      kind: policy.kind,
+      status: 'pending',
+      currency: start.amount.currency.code,
+      amount: start.amount.minor,
+      fee: null,
+      feeHeld: null,
+      netAmount: null,
+      provider: null,
+      providerTransactionId: null,
+      providerStatus: null,
+      skipped: [],
+      settlementTimeMs: null,
+      method: start.method ?? null,
+      destination: start.destination ?? null,
+      speed: start.speed,
+      holdId: null,
+      ledgerTransactionId: null,
+      idempotencyKey: start.idempotency?.key ?? null,
+      idempotencyScope: start.idempotency?.scope ?? null,
+      failureCode: null,
+      failureMessage: null,
+      expectedArrivalEarliest: null,
+      expectedArrivalLatest: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      metadata: { ...start.metadata, ...(start.routing && { routing: start.routing }) },
+    };
+  }
+
+  /** Writes a drafted movement, pending, in the caller's transaction (the poller looks after the route budget). */
+  async record(tx: EntityManager, movement: Movement): Promise<void> {
+    await this.movements.insert(tx, movement, new Date(movement.createdAt.getTime() + this.routeBudgetMs));
+  }
+
+  /**
+   * Holds amount + `feeHeld` on the wallet for a recorded outbound movement (limits consumed first unless the
+   * caller already counted them), in a savepoint: a refusal (InsufficientFundsError, LimitExceededError …) is
+   * thrown with nothing held. The movement with its hold.
+   */
+  async reserve(
+    tx: EntityManager,
+    policy: MovementPolicy,
+    movement: Movement,
+    input: { wallet: Wallet; feeHeld: bigint; consumeLimits?: boolean },
+  ): Promise<Movement> {
+    const { holdId, limitsConsumed } = await this.uow.savepoint(tx, (inner) =>
+      this.ledger.reserveOutbound(inner, {
+        wallet: input.wallet,
+        movementId: movement.id,
+        kind: policy.kind,
+        currency: movement.currency,
+        amount: movement.amount,
+        feeHeld: input.feeHeld,
+        expiresAt: new Date(movement.createdAt.getTime() + this.stuckAfterMs + HOLD_EXPIRY_MARGIN_MS),
+        ...(input.consumeLimits === false && { consumeLimits: false }),
+      }),
+    );
+    await this.movements.setHold(tx, movement.id, holdId, input.feeHeld);
+    if (!limitsConsumed) return { ...movement, holdId, feeHeld: input.feeHeld };
+    // Remembered so that a failure gives the limits back (releaseOutbound).
+    await this.movements.addMetadata(tx, movement.id, { limitsConsumed });
+    return {
+      ...movement,
+      holdId,
+      feeHeld: input.feeHeld,
+      metadata: { ...movement.metadata, limitsConsumed },
+    };
+  }
+
+  /**
+   * Settles a recorded movement as refused by its first step (funds, limits: nothing held, nothing sent), with
+   * its events, in the caller's transaction. The failed movement.
+   */
+  async refuse(
+    tx: EntityManager,
+    policy: MovementPolicy,
+    movement: Movement,
+    error: DomainError,
+  ): Promise<Movement> {
+    const failedAt = new Date();
+    const failed = await this.movements.settle(tx, movement.id, {
+      status: 'failed',
+      provider: null,
+      providerTransactionId: null,
+      providerStatus: null,
+      fee: null,
+      netAmount: null,
+      failureCode: error.code,
+      failureMessage: error.message,
+      completedAt: failedAt,
+      settlementTimeMs: failedAt.getTime() - movement.createdAt.getTime(),
+      expectedArrival: null,
+      metadata: error.details ? { failureDetails: error.details } : {},
+    });
+    if (!failed) {
+      throw new Error(`Movement ${movement.id} vanished in its own transaction`, { cause: error });
+    }
+    await this.outbox.append(tx, policy.events(failed, 'failed', { holdReleased: false }));
+    return failed;
+  }
+
   /** Steps 2 and 3 for a movement the request just recorded. */
   private async route(
     policy: MovementPolicy,
     movement: Movement,
     route: RouteRequest,
   ): Promise<StoredResponse> {
+    const { result, unavailable } = await this.dispatch(policy, movement, route, { releaseKey: true });
+    if (unavailable && result.changed) throw new NoProviderAvailableError(unavailable);
+    return result.response;
+  }
+
+  /**
+   * Steps 2 and 3 for a recorded movement: the router sends it (the movement's id as our idempotency key), an
+   * accepted transaction still pending is watched for up to `settleWaitMs`, and what the provider said is
+   * applied. When no provider takes it, it is failed PROVIDER_UNAVAILABLE (its hold released; with
+   * `releaseKey`, the client's key forgotten; `inTransaction` runs in that same transaction).
+   */
+  async dispatch(
+    policy: MovementPolicy,
+    movement: Movement,
+    route: RouteRequest,
+    options: Pick<ApplyOptions, 'releaseKey' | 'inTransaction'> = {},
+  ): Promise<DispatchResult> {
     const outcome = await this.router.execute(route, movement.id, (provider) =>
       policy.call(provider, movement),
     );
@@ -308,22 +394,27 @@ export class MovementEngine {
           code: MovementFailure.PROVIDER_UNAVAILABLE,
           message: 'No provider can take this request right now; nothing was charged, try again later',
         },
-        { skipped, releaseKey: true },
+        { skipped, ...options },
       );
-      if (result.changed) throw new NoProviderAvailableError(outcome.skipped);
-      return result.response;
+      return { result, unavailable: outcome.skipped };
     }
     if (outcome.outcome === 'ambiguous') {
-      return (
-        await this.apply(policy, movement.id, { kind: 'processing', provider: outcome.provider }, { skipped })
-      ).response;
+      const result = await this.apply(
+        policy,
+        movement.id,
+        { kind: 'processing', provider: outcome.provider },
+        { skipped },
+      );
+      return { result, unavailable: null };
     }
     let transaction = outcome.value;
     if (transaction.status === 'pending') {
       transaction = await this.waitForSettlement(outcome.provider, movement.id, transaction);
     }
-    return (await this.apply(policy, movement.id, observationOf(outcome.provider, transaction), { skipped }))
-      .response;
+    const result = await this.apply(policy, movement.id, observationOf(outcome.provider, transaction), {
+      skipped,
+    });
+    return { result, unavailable: null };
   }
 
   /**
@@ -461,6 +552,7 @@ export class MovementEngine {
           metadata: { ...settled.metadata, ...booking.metadata },
         };
         await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        await options.inTransaction?.(tx, completed);
         const response = policy.respond(completed);
         await this.answer(tx, completed, response);
         return { movement: completed, response, changed: true };
@@ -484,6 +576,7 @@ export class MovementEngine {
       if (!settled) throw new Error(`Movement ${movementId} settled while locked`);
       const holdReleased = await policy.release(tx, settled);
       await this.outbox.append(tx, policy.events(settled, 'failed', { holdReleased }));
+      await options.inTransaction?.(tx, settled);
       const response = policy.respond(settled);
       if (options.releaseKey) await this.release(tx, settled);
       else await this.answer(tx, settled, response);
@@ -527,6 +620,11 @@ export function observationOf(provider: ProviderName, transaction: ProviderTrans
     };
   }
   return { kind: 'processing', provider, transaction };
+}
+
+/** A refusal of a movement's first step (funds, limits): recorded as its outcome, never a bug. */
+export function isRefusal(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.kind === 'unprocessable';
 }
 
 function toSkippedRecord(skip: SkippedProvider): SkippedProviderRecord {

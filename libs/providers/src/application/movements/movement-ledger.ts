@@ -59,7 +59,8 @@ export class MovementLedger {
   /**
    * Reserves outbound money: limits and velocity are consumed for the USD value of amount + fee, then a hold
    * of amount + fee is placed on the wallet (refused with InsufficientFundsError / LimitExceededError, which
-   * the caller records as the movement's outcome).
+   * the caller records as the movement's outcome). `consumeLimits: false`: the caller already counted this
+   * money against the limits (a batch counts its external part once, however many movements it becomes).
    */
   async reserveOutbound(
     tx: EntityManager,
@@ -71,10 +72,17 @@ export class MovementLedger {
       amount: bigint;
       feeHeld: bigint;
       expiresAt: Date;
+      consumeLimits?: boolean;
     },
-  ): Promise<string> {
+  ): Promise<{ holdId: string; limitsConsumed: { usd: string; at: string } | null }> {
     const total = Money.of(input.amount + input.feeHeld, input.currency);
-    await this.wallets.consumeLimits(tx, input.wallet, this.wallets.usdValue(total));
+    let limitsConsumed: { usd: string; at: string } | null = null;
+    if (input.consumeLimits !== false) {
+      const usd = this.wallets.usdValue(total);
+      const at = new Date();
+      await this.wallets.consumeLimits(tx, input.wallet, usd, at);
+      limitsConsumed = { usd: usd.minor.toString(), at: at.toISOString() };
+    }
     const [account] = await this.ledger.openUserAccounts(tx, input.wallet.userId, [input.currency]);
     const suspense = await this.ledger.systemAccount(tx, 'suspense', input.currency, OUTBOUND_SUSPENSE);
     const { holdId } = await this.ledger.placeHold(tx, {
@@ -86,7 +94,7 @@ export class MovementLedger {
       reference: input.movementId,
       expiresAt: input.expiresAt,
     });
-    return holdId;
+    return { holdId, limitsConsumed };
   }
 
   /**
@@ -162,10 +170,22 @@ export class MovementLedger {
     return { ledgerTransactionId: transactionId, metadata };
   }
 
-  /** Voids an outbound movement's hold (the balance is restored exactly); whether its funds are back. */
+  /**
+   * Voids an outbound movement's hold (the balance is restored exactly) and gives back the limits its first
+   * step consumed (nothing left the wallet); whether its funds are back.
+   */
   async releaseOutbound(tx: EntityManager, movement: Movement): Promise<boolean> {
     const holdId = movement.holdId;
     if (!holdId) return false;
+    const limits = movement.metadata.limitsConsumed as { usd: string; at: string } | undefined;
+    if (limits) {
+      await this.wallets.releaseLimits(
+        tx,
+        movement.userId,
+        Money.of(BigInt(limits.usd), 'USD'),
+        new Date(limits.at),
+      );
+    }
     const hold = await this.ledger.getHold(tx, holdId);
     // An expired hold was released by the expiry job: the funds are back all the same.
     if (hold.status !== 'pending') return hold.status === 'expired';

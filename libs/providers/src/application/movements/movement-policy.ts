@@ -47,6 +47,19 @@ export interface MovementPolicy {
    */
   call(provider: StablecoinProvider, movement: Movement): Promise<ProviderTransaction>;
 
+  /**
+   * Optional, first step: runs in its transaction once the movement is recorded, before anything is reserved,
+   * to check and claim what the movement executes (a swap's quote). A DomainError thrown here refuses the
+   * request as it is (e.g. 409): the whole first step rolls back — nothing recorded or held, the key not kept.
+   */
+  prepare?(tx: EntityManager, movement: Movement): Promise<void>;
+
+  /**
+   * Optional, outbound: the fee the hold covers on top of the amount (default: the highest fee a candidate
+   * provider may charge). A swap's fee is inside the amount sold: it holds the amount only.
+   */
+  heldFee?(movement: Movement): bigint;
+
   /** The fee and the net amount (deposit: credited; outbound: debited) of a completed provider transaction. */
   settlementAmounts(movement: Movement, transaction: ProviderTransaction): { fee: bigint; net: bigint };
 

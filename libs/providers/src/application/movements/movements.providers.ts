@@ -15,6 +15,12 @@ import { MovementPoller } from './movement-poller';
 import { MovementPolicies } from './movement-policy';
 import { GetMovementHandler } from './queries/get-movement/get-movement.handler';
 import { WithdrawalPolicy } from './withdrawal.policy';
+import { ExternalBatchPolicy } from './external-batch.policy';
+import { ExternalTransferPolicy } from './external-transfer.policy';
+import { SendExternalBatchHandler } from './commands/send-external-batch/send-external-batch.handler';
+import { SendExternalTransferHandler } from './commands/send-external-transfer/send-external-transfer.handler';
+import { EstimateExternalTransferHandler } from './queries/estimate-external-transfer/estimate-external-transfer.handler';
+import { GetExternalTransferHandler } from './queries/get-external-transfer/get-external-transfer.handler';
 
 /** Money in and out through providers: the movement engine, deposits, withdrawals, webhooks, the poller. */
 export const MOVEMENT_PROVIDERS: Provider[] = [
@@ -31,6 +37,13 @@ export const MOVEMENT_PROVIDERS: Provider[] = [
   HandleProviderWebhookHandler,
   GetMovementHandler,
   ProviderPollProcessor,
+  // External transfers to 0x addresses, single and in batches.
+  ExternalTransferPolicy,
+  ExternalBatchPolicy,
+  SendExternalTransferHandler,
+  SendExternalBatchHandler,
+  EstimateExternalTransferHandler,
+  GetExternalTransferHandler,
 ];
 export const MOVEMENT_CONTROLLERS: Type[] = [
   ConsumerMoneyController,

@@ -1,4 +1,21 @@
 import type { Provider, Type } from '@nestjs/common';
+import { SwapQuoteRepository } from '../../infrastructure/swaps/swap-quote.repository';
+import { SwapController } from '../../interface/http/swap.controller';
+import { ExecuteSwapHandler } from './commands/execute-swap/execute-swap.handler';
+import { QuoteSwapHandler } from './commands/quote-swap/quote-swap.handler';
+import { GetSwapHandler } from './queries/get-swap/get-swap.handler';
+import { SwapLedger } from './swap-ledger';
+import { SwapQuoter } from './swap-quoter';
+import { SwapPolicy } from './swap.policy';
 
-export const SWAP_PROVIDERS: Provider[] = [];
-export const SWAP_CONTROLLERS: Type[] = [];
+/** Swaps between stablecoins: quotes, the swap movement policy and its booking, the routes. */
+export const SWAP_PROVIDERS: Provider[] = [
+  SwapQuoteRepository,
+  SwapQuoter,
+  SwapLedger,
+  SwapPolicy,
+  QuoteSwapHandler,
+  ExecuteSwapHandler,
+  GetSwapHandler,
+];
+export const SWAP_CONTROLLERS: Type[] = [SwapController];

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
@@ -30,6 +30,18 @@ export class ConsumerTransferController {
 
   @Post('batch-transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiOperation({
+    summary: 'Pay up to 1,000 recipients at once',
+    description:
+      'Monay recipients are paid all or nothing in one ledger transaction, Monay’s batch fee charged once: 201, ' +
+      'or 422 when refused. With external 0x recipients too, the whole request is refused (422, nothing moves) ' +
+      'unless the sender covers the Monay legs, the external legs and the provider fees held; then the Monay ' +
+      'legs are booked and the external ones go as ONE provider batch per currency (Tempo, one fee) or, when no ' +
+      'batch provider is up, one external transfer per leg through the fallback provider. The answer reports ' +
+      'each recipient (`batch.results`): 201 all paid, 202 some still under way (the same request again answers ' +
+      'as it stands), 207 settled with some recipients not paid (each says why; nothing taken for them), 422 ' +
+      'none paid, 503 when no provider can take an external leg (nothing recorded; the key may be retried).',
+  })
   async batch(
     @CurrentUser() user: AuthUser,
     @Body() body: BatchTransferRequestDto,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
@@ -45,6 +45,16 @@ export class P2pTransferController {
 
   @Post('send')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiOperation({
+    summary: 'Send money to a Monay user or to an external 0x address',
+    description:
+      'To a Monay user: booked at once (201) or refused (422). To an external address: the amount plus the ' +
+      'highest fee a provider may charge is held, then a provider sends it on chain (the note as its memo where ' +
+      'the vendor allows): 201 when done (the hold posted for amount + the actual fee), 202 while the provider ' +
+      'works on it, 422 when refused or failed at the provider (hold voided), 503 PROVIDER_UNAVAILABLE when no ' +
+      'provider can take it (nothing held; the same key may be retried). `GET /p2p-transfer/status/:id` finds ' +
+      'either kind.',
+  })
   async send(
     @CurrentUser() user: AuthUser,
     @Body() body: SendTransferRequestDto,

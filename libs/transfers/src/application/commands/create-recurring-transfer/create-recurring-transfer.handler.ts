@@ -88,13 +88,15 @@ export class CreateRecurringTransferHandler implements ICommandHandler<CreateRec
    * processor declares the overdue occurrence later, so the request still succeeds.
    */
   private async declareNextRun(id: string): Promise<void> {
+    const warn = (error: unknown) =>
+      this.logger.warn(`Recurring transfer ${id}: could not declare its next run yet: ${String(error)}`);
     try {
       const schedule = await this.schedules.findById(id);
       if (schedule?.status === 'active' && schedule.nextRunAt) {
-        await this.scheduler.ensure(schedule.id, schedule.nextRunAt);
+        await this.scheduler.ensureSoon(schedule.id, schedule.nextRunAt, warn);
       }
     } catch (error) {
-      this.logger.warn(`Recurring transfer ${id}: could not declare its next run yet: ${String(error)}`);
+      warn(error);
     }
   }
 }

@@ -1,6 +1,14 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { Money, type CurrencyCode } from '#monay/kernel';
+import type { EntityManager } from 'typeorm';
+import { Money, type CurrencyCode, type DomainError } from '#monay/kernel';
+import {
+  InvalidExternalAddressError,
+  SendExternalBatchCommand,
+  type BatchInternalPart,
+  type ExternalBatchLeg,
+  type InternalBatchBooking,
+} from '#monay/providers';
 import {
   AppConfig,
   IdempotentExecutor,
@@ -9,7 +17,7 @@ import {
   UnitOfWork,
   type OutboxMessage,
 } from '#monay/shared';
-import { WalletAccess } from '#monay/wallet';
+import { WalletAccess, type Wallet } from '#monay/wallet';
 import {
   BatchTransferCompleted,
   BatchTransferCompletedPayload,
@@ -19,19 +27,49 @@ import {
   TransferFailedPayload,
 } from '../../../domain/events/transfer.events';
 import { FeeSchedule } from '../../../domain/fee-schedule';
+import { classifyRecipient } from '../../../domain/recipient-ref';
 import { TransferLifecycle } from '../../../domain/transfer';
 import { BatchRecipientInvalidError } from '../../../domain/transfer.errors';
 import { TransferRecord, TransferRepository } from '../../../infrastructure/transfer.repository';
-import { RecipientResolver } from '../../recipient-resolver';
+import { RecipientResolver, type Resolution } from '../../recipient-resolver';
 import { TransferBooking } from '../../transfer-booking';
 import { errorBody, isRecordableRefusal } from '../../transfer-outcome';
 import { toTransferView } from '../../transfer-view';
 import { SendBatchTransferCommand } from './send-batch-transfer.command';
 
+const SCOPE = 'consumer.batch-transfer';
+
+type ResolvedRecipient = Extract<Resolution, { ok: true }>;
+
+/** The internal recipients of a batch, resolved: what one ledger transaction pays. */
+interface InternalItem {
+  index: number;
+  to: string;
+  recipient: ResolvedRecipient;
+  amount: Money;
+  note: string | null;
+}
+
+/** The internal legs recorded as transfers (processing) under one batch id. */
+interface RecordedBatch {
+  batchId: string;
+  items: TransferRecord[];
+  /** The request item of each transfer, same order. */
+  sources: InternalItem[];
+  fee: Money;
+  feeCurrency: CurrencyCode;
+}
+
 /**
- * Up to 1,000 recipients, all or nothing: one ledger transaction, one batch id, limits counted on the
- * batch total, the fee charged once (in the first recipient's currency). A recipient that cannot be
- * resolved refuses the whole batch before anything is written, naming its index.
+ * Up to 1,000 recipients. Monay recipients are paid all or nothing: one ledger transaction, one batch id,
+ * limits counted on the batch total, the fee charged once (in the first Monay recipient's currency). A
+ * recipient that cannot be resolved refuses the whole batch before anything is written, naming its index;
+ * a malformed `0x` address too (400).
+ *
+ * A batch with external `0x` recipients goes to the providers (SendExternalBatchCommand): the Monay recipients
+ * are booked exactly as above, inside that request's first transaction, so that the whole request is refused
+ * if the sender cannot cover the internal legs, the external legs and every fee held (see
+ * SendExternalBatchHandler for the external legs and the shared Idempotency-Key).
  */
 @CommandHandler(SendBatchTransferCommand)
 export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransferCommand> {
@@ -46,130 +84,73 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
+    private readonly commands: CommandBus,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
   }
 
   async execute(command: SendBatchTransferCommand) {
-    const resolved = await this.recipients.resolveMany(
-      command.senderId,
-      command.recipients.map((r) => r.to),
-    );
-    const invalid = resolved.findIndex((r) => !r.ok);
-    if (invalid >= 0) {
-      const failure = resolved[invalid];
-      if (!failure.ok) throw new BatchRecipientInvalidError(invalid, failure.error);
-    }
-    const recipients = resolved.map((r) => {
-      if (!r.ok) throw r.error;
-      return r;
+    const refs = command.recipients.map((r) => classifyRecipient(r.to));
+    const malformed = refs.findIndex((ref) => ref.kind === 'invalid_address');
+    if (malformed >= 0) throw new InvalidExternalAddressError(`recipients.${malformed}.to`);
+
+    const external: ExternalBatchLeg[] = [];
+    const internalRequests: Array<{ index: number; to: string; amount: Money; note: string | null }> = [];
+    command.recipients.forEach((item, index) => {
+      const ref = refs[index];
+      if (ref.kind === 'external')
+        external.push({ index, to: ref.value, amount: item.amount, note: item.note });
+      else internalRequests.push({ index, ...item });
+    });
+
+    const resolved =
+      internalRequests.length === 0
+        ? []
+        : await this.recipients.resolveMany(
+            command.senderId,
+            internalRequests.map((r) => r.to),
+          );
+    const items: InternalItem[] = resolved.map((resolution, position) => {
+      const request = internalRequests[position];
+      if (!resolution.ok) throw new BatchRecipientInvalidError(request.index, resolution.error);
+      return { ...request, recipient: resolution };
     });
     const sender = await this.wallets.ensureWallet(command.senderId);
     await Promise.all(
-      [...new Set(recipients.map((r) => r.userId))].map((id) => this.wallets.ensureWallet(id)),
+      [...new Set(items.map((item) => item.recipient.userId))].map((id) => this.wallets.ensureWallet(id)),
     );
-    const feeCurrency = command.recipients[0].amount.currency.code;
-    const fee = this.fees.batch(feeCurrency);
+
+    if (external.length > 0) {
+      const internal: BatchInternalPart | null =
+        items.length === 0
+          ? null
+          : {
+              legs: items.map((item) => ({ index: item.index, to: item.to, amount: item.amount })),
+              book: (tx, batchId) => this.bookInternal(tx, command.senderId, sender, items, batchId),
+              refuse: (tx, batchId, error) =>
+                this.refuseInternal(tx, command.senderId, items, batchId, error),
+            };
+      return this.commands.execute(
+        new SendExternalBatchCommand(
+          command.senderId,
+          { key: command.idempotencyKey, scope: SCOPE, body: command.request },
+          command.recipients.length,
+          external,
+          internal,
+        ),
+      );
+    }
 
     const result = await this.executor.execute(
-      {
-        userId: command.senderId,
-        key: command.idempotencyKey,
-        scope: 'consumer.batch-transfer',
-        body: command.request,
-      },
+      { userId: command.senderId, key: command.idempotencyKey, scope: SCOPE, body: command.request },
       async (tx) => {
-        const now = new Date();
-        const batchId = randomUUID();
-        const lifecycles = new Map<string, TransferLifecycle>();
-        const items: TransferRecord[] = command.recipients.map((item, index) => {
-          const id = randomUUID();
-          const lifecycle = new TransferLifecycle('pending', now);
-          lifecycle.moveTo('processing', undefined, now);
-          lifecycles.set(id, lifecycle);
-          return {
-            id,
-            batchId,
-            senderUserId: command.senderId,
-            recipientUserId: recipients[index].userId,
-            recipientRef: recipients[index].ref,
-            currency: item.amount.currency.code,
-            amount: item.amount.minor,
-            fee: 0n,
-            note: item.note,
-            status: 'processing',
-            failureCode: null,
-            failureMessage: null,
-            ledgerTransactionId: null,
-            createdAt: now,
-            completedAt: null,
-          };
-        });
-        await this.transfers.insertBatch(tx, {
-          id: batchId,
-          senderUserId: command.senderId,
-          recipientCount: items.length,
-          feeCurrency,
-          fee: fee.minor,
-        });
-        const history = new Map([...lifecycles].map(([id, lifecycle]) => [id, lifecycle.history]));
-        await this.transfers.insert(tx, items, history);
-        const ids = items.map((item) => item.id);
-        const totals = totalsOf(command.recipients.map((r) => r.amount));
-
+        const recorded = await this.record(tx, command.senderId, items, randomUUID());
+        const { batchId, feeCurrency, fee } = recorded;
         try {
-          const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
-            this.booking.book(inner, {
-              sender,
-              legs: command.recipients.map((item, index) => ({
-                recipientId: recipients[index].userId,
-                amount: item.amount,
-              })),
-              fee,
-              kind: 'batch_transfer',
-              reference: batchId,
-            }),
+          const done = await this.uow.savepoint(tx, (inner) =>
+            this.complete(inner, command.senderId, sender, recorded),
           );
-          const completedAt = new Date();
-          await this.transfers.finish(tx, ids, { status: 'completed', ledgerTransactionId, at: completedAt });
-          await this.transfers.finishBatch(tx, batchId, { status: 'completed', ledgerTransactionId });
-          const events: OutboxMessage[] = items.map((item, index) => {
-            const payload: FundsTransferredPayload = {
-              transferId: item.id,
-              batchId,
-              senderId: command.senderId,
-              recipientId: item.recipientUserId,
-              currency: item.currency,
-              amount: command.recipients[index].amount.toDecimalString(),
-              fee: Money.zero(item.currency as CurrencyCode).toDecimalString(),
-              note: item.note,
-              ledgerTransactionId,
-              completedAt: completedAt.toISOString(),
-            };
-            return {
-              type: FundsTransferred,
-              aggregateId: item.id,
-              userIds: [command.senderId, item.recipientUserId],
-              payload,
-            };
-          });
-          const summary: BatchTransferCompletedPayload = {
-            batchId,
-            senderId: command.senderId,
-            recipientCount: items.length,
-            totals,
-            feeCurrency,
-            fee: fee.toDecimalString(),
-            ledgerTransactionId,
-          };
-          events.push({
-            type: BatchTransferCompleted,
-            aggregateId: batchId,
-            userIds: [command.senderId],
-            payload: summary,
-          });
-          await this.outbox.append(tx, events);
           return {
             status: 201,
             body: {
@@ -177,45 +158,25 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
               batch: {
                 id: batchId,
                 status: 'completed',
-                recipientCount: items.length,
-                totals,
+                recipientCount: recorded.items.length,
+                totals: totalsOf(items.map((item) => item.amount)),
                 fee: fee.toDecimalString(),
                 feeCurrency,
-                ledgerTransactionId,
-                completedAt: completedAt.toISOString(),
-                transfers: items.map((item) =>
-                  toTransferView({ ...item, status: 'completed', ledgerTransactionId, completedAt }),
-                ),
+                ledgerTransactionId: done.ledgerTransactionId,
+                completedAt: done.completedAt.toISOString(),
+                transfers: done.transfers,
               },
             },
           };
         } catch (error) {
           if (!isRecordableRefusal(error)) throw error;
-          const failedAt = new Date();
-          await this.transfers.finish(tx, ids, {
-            status: 'failed',
-            failureCode: error.code,
-            failureMessage: error.message,
-            at: failedAt,
-          });
-          await this.transfers.finishBatch(tx, batchId, { status: 'failed', failureCode: error.code });
-          const payload: TransferFailedPayload = {
-            transferId: null,
-            batchId,
-            senderId: command.senderId,
-            currency: feeCurrency,
-            amount: totals.find((t) => t.currency === feeCurrency)?.amount ?? '0.00',
-            reason: error.code,
-          };
-          await this.outbox.append(tx, [
-            { type: TransferFailed, aggregateId: batchId, userIds: [command.senderId], payload },
-          ]);
+          await this.fail(tx, command.senderId, recorded, error);
           return {
             status: 422,
             body: {
               success: false,
               error: errorBody(error),
-              batch: { id: batchId, status: 'failed', recipientCount: items.length },
+              batch: { id: batchId, status: 'failed', recipientCount: recorded.items.length },
             },
           };
         }
@@ -223,6 +184,187 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     );
     this.relay.nudge();
     return result;
+  }
+
+  /** The internal part of a batch with external recipients, booked in that request's transaction. */
+  private async bookInternal(
+    tx: EntityManager,
+    senderId: string,
+    sender: Wallet,
+    items: InternalItem[],
+    batchId: string,
+  ): Promise<InternalBatchBooking> {
+    const recorded = await this.record(tx, senderId, items, batchId);
+    const done = await this.complete(tx, senderId, sender, recorded);
+    return {
+      results: recorded.items.map((transfer, position) => {
+        const source = recorded.sources[position];
+        return {
+          index: source.index,
+          to: source.to,
+          kind: 'internal' as const,
+          status: 'completed' as const,
+          amount: source.amount.toDecimalString(),
+          currency: source.amount.currency.code,
+          transferId: transfer.id,
+          movementId: null,
+          fee: Money.zero(source.amount.currency.code).toDecimalString(),
+          provider: null,
+        };
+      }),
+      fee: recorded.fee.toDecimalString(),
+      feeCurrency: recorded.feeCurrency,
+      ledgerTransactionId: done.ledgerTransactionId,
+      transfers: done.transfers,
+    };
+  }
+
+  /** The internal part of a refused batch with external recipients: recorded failed, as a refused batch is. */
+  private async refuseInternal(
+    tx: EntityManager,
+    senderId: string,
+    items: InternalItem[],
+    batchId: string,
+    error: DomainError,
+  ): Promise<void> {
+    await this.fail(tx, senderId, await this.record(tx, senderId, items, batchId), error);
+  }
+
+  /** The batch and its transfers, processing. */
+  private async record(
+    tx: EntityManager,
+    senderId: string,
+    sources: InternalItem[],
+    batchId: string,
+  ): Promise<RecordedBatch> {
+    const now = new Date();
+    const feeCurrency = sources[0].amount.currency.code;
+    const fee = this.fees.batch(feeCurrency);
+    const lifecycles = new Map<string, TransferLifecycle>();
+    const items: TransferRecord[] = sources.map((item) => {
+      const id = randomUUID();
+      const lifecycle = new TransferLifecycle('pending', now);
+      lifecycle.moveTo('processing', undefined, now);
+      lifecycles.set(id, lifecycle);
+      return {
+        id,
+        batchId,
+        senderUserId: senderId,
+        recipientUserId: item.recipient.userId,
+        recipientRef: item.recipient.ref,
+        currency: item.amount.currency.code,
+        amount: item.amount.minor,
+        fee: 0n,
+        note: item.note,
+        status: 'processing',
+        failureCode: null,
+        failureMessage: null,
+        ledgerTransactionId: null,
+        createdAt: now,
+        completedAt: null,
+      };
+    });
+    await this.transfers.insertBatch(tx, {
+      id: batchId,
+      senderUserId: senderId,
+      recipientCount: items.length,
+      feeCurrency,
+      fee: fee.minor,
+    });
+    const history = new Map([...lifecycles].map(([id, lifecycle]) => [id, lifecycle.history]));
+    await this.transfers.insert(tx, items, history);
+    return { batchId, items, sources, fee, feeCurrency };
+  }
+
+  /**
+   * Pays every recorded transfer in one ledger transaction (limits consumed; a refusal is thrown), then marks
+   * them and the batch completed, with their events.
+   */
+  private async complete(tx: EntityManager, senderId: string, sender: Wallet, recorded: RecordedBatch) {
+    const { batchId, items, sources, fee, feeCurrency } = recorded;
+    const ledgerTransactionId = await this.booking.book(tx, {
+      sender,
+      legs: sources.map((item) => ({ recipientId: item.recipient.userId, amount: item.amount })),
+      fee,
+      kind: 'batch_transfer',
+      reference: batchId,
+    });
+    const completedAt = new Date();
+    const ids = items.map((item) => item.id);
+    await this.transfers.finish(tx, ids, { status: 'completed', ledgerTransactionId, at: completedAt });
+    await this.transfers.finishBatch(tx, batchId, { status: 'completed', ledgerTransactionId });
+    const events: OutboxMessage[] = items.map((item, index) => {
+      const payload: FundsTransferredPayload = {
+        transferId: item.id,
+        batchId,
+        senderId,
+        recipientId: item.recipientUserId,
+        currency: item.currency,
+        amount: sources[index].amount.toDecimalString(),
+        fee: Money.zero(item.currency as CurrencyCode).toDecimalString(),
+        note: item.note,
+        ledgerTransactionId,
+        completedAt: completedAt.toISOString(),
+      };
+      return {
+        type: FundsTransferred,
+        aggregateId: item.id,
+        userIds: [senderId, item.recipientUserId],
+        payload,
+      };
+    });
+    const summary: BatchTransferCompletedPayload = {
+      batchId,
+      senderId,
+      recipientCount: items.length,
+      totals: totalsOf(sources.map((item) => item.amount)),
+      feeCurrency,
+      fee: fee.toDecimalString(),
+      ledgerTransactionId,
+    };
+    events.push({
+      type: BatchTransferCompleted,
+      aggregateId: batchId,
+      userIds: [senderId],
+      payload: summary,
+    });
+    await this.outbox.append(tx, events);
+    return {
+      ledgerTransactionId,
+      completedAt,
+      transfers: items.map((item) =>
+        toTransferView({ ...item, status: 'completed', ledgerTransactionId, completedAt }),
+      ),
+    };
+  }
+
+  /** Marks every recorded transfer and the batch failed with the refusal, with its event. */
+  private async fail(
+    tx: EntityManager,
+    senderId: string,
+    recorded: RecordedBatch,
+    error: DomainError,
+  ): Promise<void> {
+    const { batchId, items, sources, feeCurrency } = recorded;
+    await this.transfers.finish(
+      tx,
+      items.map((item) => item.id),
+      { status: 'failed', failureCode: error.code, failureMessage: error.message, at: new Date() },
+    );
+    await this.transfers.finishBatch(tx, batchId, { status: 'failed', failureCode: error.code });
+    const payload: TransferFailedPayload = {
+      transferId: null,
+      batchId,
+      senderId,
+      currency: feeCurrency,
+      amount:
+        totalsOf(sources.map((item) => item.amount)).find((t) => t.currency === feeCurrency)?.amount ??
+        '0.00',
+      reason: error.code,
+    };
+    await this.outbox.append(tx, [
+      { type: TransferFailed, aggregateId: batchId, userIds: [senderId], payload },
+    ]);
   }
 }
 

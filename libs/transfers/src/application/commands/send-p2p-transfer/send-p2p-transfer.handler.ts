@@ -1,5 +1,6 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { InvalidExternalAddressError, SendExternalTransferCommand } from '#monay/providers';
 import { AppConfig, IdempotentExecutor, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
 import {
@@ -9,6 +10,7 @@ import {
   TransferFailedPayload,
 } from '../../../domain/events/transfer.events';
 import { FeeSchedule } from '../../../domain/fee-schedule';
+import { classifyRecipient } from '../../../domain/recipient-ref';
 import { TransferLifecycle } from '../../../domain/transfer';
 import { TransferRecord, TransferRepository } from '../../../infrastructure/transfer.repository';
 import { RecipientResolver } from '../../recipient-resolver';
@@ -18,7 +20,10 @@ import { toHistoryView, toTransferView } from '../../transfer-view';
 import { SendP2pTransferCommand } from './send-p2p-transfer.command';
 
 /**
- * One wallet pays another. In one database transaction: the transfer is recorded, then (in a savepoint)
+ * One wallet pays another. A `0x` address is not a wallet here: that transfer goes out on chain through the
+ * providers (SendExternalTransferCommand: hold, route, post or void), with the same key and route scope.
+ *
+ * In one database transaction: the transfer is recorded, then (in a savepoint)
  * limits are consumed and the ledger moves the money; a refusal (insufficient funds, a limit) undoes only
  * the savepoint and records the transfer as failed with its reason. The answer is stored with the key.
  */
@@ -35,12 +40,28 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
+    private readonly commands: CommandBus,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
   }
 
   async execute(command: SendP2pTransferCommand) {
+    const ref = classifyRecipient(command.to);
+    if (ref.kind === 'invalid_address') throw new InvalidExternalAddressError('to');
+    if (ref.kind === 'external') {
+      return this.commands.execute(
+        new SendExternalTransferCommand(
+          command.senderId,
+          command.idempotencyKey,
+          command.scope,
+          ref.value,
+          command.amount,
+          command.note,
+          command.request,
+        ),
+      );
+    }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
     if (!recipient.ok) throw recipient.error;
     const sender = await this.wallets.ensureWallet(command.senderId);

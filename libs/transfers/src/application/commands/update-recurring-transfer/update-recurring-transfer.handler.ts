@@ -86,13 +86,11 @@ export class UpdateRecurringTransferHandler implements ICommandHandler<UpdateRec
       return schedule;
     });
     if (updated.status === 'active' && updated.nextRunAt) {
-      await this.scheduler
-        .ensure(updated.id, updated.nextRunAt)
-        .catch((error: unknown) =>
-          this.logger.warn(
-            `Recurring transfer ${updated.id}: could not declare its next run yet: ${String(error)}`,
-          ),
-        );
+      await this.scheduler.ensureSoon(updated.id, updated.nextRunAt, (error: unknown) =>
+        this.logger.warn(
+          `Recurring transfer ${updated.id}: could not declare its next run yet: ${String(error)}`,
+        ),
+      );
     }
     return toRecurringTransferView(updated);
   }

@@ -1,4 +1,5 @@
-import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { GetExternalTransferQuery } from '#monay/providers';
 import { TransferNotFoundError } from '../../../domain/transfer.errors';
 import { TransferRepository } from '../../../infrastructure/transfer.repository';
 import { toHistoryView, toTransferView } from '../../transfer-view';
@@ -6,14 +7,24 @@ import { GetTransferStatusQuery } from './get-transfer-status.query';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Only the sender or the recipient may see a transfer; for anyone else it does not exist (404). */
+/**
+ * Only the sender or the recipient may see a transfer; for anyone else it does not exist (404). A transfer to
+ * an external 0x address (or a provider batch of them) is the providers' movement: its sender finds it here
+ * by the id the send answered.
+ */
 @QueryHandler(GetTransferStatusQuery)
 export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatusQuery> {
-  constructor(private readonly transfers: TransferRepository) {}
+  constructor(
+    private readonly transfers: TransferRepository,
+    private readonly queries: QueryBus,
+  ) {}
 
   async execute({ userId, transferId }: GetTransferStatusQuery) {
-    const found = UUID.test(transferId) ? await this.transfers.findForParticipant(transferId, userId) : null;
-    if (!found) throw new TransferNotFoundError();
-    return { transfer: toTransferView(found.transfer), history: toHistoryView(found.history) };
+    if (!UUID.test(transferId)) throw new TransferNotFoundError();
+    const found = await this.transfers.findForParticipant(transferId, userId);
+    if (found) return { transfer: toTransferView(found.transfer), history: toHistoryView(found.history) };
+    const external = await this.queries.execute(new GetExternalTransferQuery(userId, transferId));
+    if (!external) throw new TransferNotFoundError();
+    return external;
   }
 }

@@ -3,11 +3,23 @@ import type { Money } from '#monay/kernel';
 
 export interface TransferCheck {
   valid: boolean;
-  recipient: { id: string; displayName: string };
+  /** A Monay user, or an external 0x address (paid through a provider). */
+  recipient: { id: string; displayName: string } | { external: true; address: string };
   amount: string;
   currency: string;
+  /** What the transfer would cost: Monay's P2P fee, or the estimated fee of the provider tried first. */
   fee: string;
-  checks: { sufficientFunds: boolean; withinLimits: boolean; velocityOk: boolean };
+  /** External: the provider the router would try first (null: none can take it right now). */
+  provider?: string | null;
+  /** External: what a send would hold on top of the amount (the highest fee a candidate may charge). */
+  maxFee?: string;
+  checks: {
+    sufficientFunds: boolean;
+    withinLimits: boolean;
+    velocityOk: boolean;
+    /** External: some provider can take it right now. */
+    providerAvailable?: boolean;
+  };
 }
 
 /** What would happen if this transfer were sent now; moves nothing. */

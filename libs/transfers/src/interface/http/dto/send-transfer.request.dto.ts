@@ -14,7 +14,9 @@ import { MoneyAmountDto } from '#monay/shared';
 
 export class TransferLegDto extends MoneyAmountDto {
   @ApiProperty({
-    description: 'Email, phone number, user id or monay: wallet address',
+    description:
+      'Email, phone number, user id or monay: wallet address of a Monay user; or an external on-chain address ' +
+      '(0x and 40 hex digits, any case), paid through a stablecoin provider. Any other 0x value is refused (400).',
     example: 'bob@example.com',
   })
   @IsString()

@@ -1,16 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { IsCurrencyCode, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
+
+/** Optional, but not nullable: `@IsOptional()` would let `null` through to a NOT NULL column (a 500). */
+const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 export class UpdatePreferencesRequestDto {
   @ApiPropertyOptional({ enum: ['USDC', 'USDT', 'PYUSD', 'EURC'] })
-  @IsOptional()
+  @IfPresent()
   @IsCurrencyCode({ stablecoinOnly: true })
   preferredCurrency?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() autoBalance?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() smartRouting?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() instantNotifications?: boolean;
+  @ApiPropertyOptional() @IfPresent() @IsBoolean() autoBalance?: boolean;
+  @ApiPropertyOptional() @IfPresent() @IsBoolean() smartRouting?: boolean;
+  @ApiPropertyOptional() @IfPresent() @IsBoolean() instantNotifications?: boolean;
 
   @ApiPropertyOptional({
     enum: PROVIDER_NAMES,

@@ -1,0 +1,101 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Money } from '#monay/kernel';
+import type { OutboxMessage } from '#monay/shared';
+import { noteOf, truncateUtf8 } from '../../domain/external-transfer';
+import type { Movement } from '../../domain/movement';
+import type {
+  ProviderName,
+  ProviderTransaction,
+  StablecoinProvider,
+} from '../../domain/stablecoin-provider.port';
+import { TEMPO_MEMO_MAX_BYTES } from '../../infrastructure/sandbox/tempo-wire';
+import { externalTransferEvents, externalTransferResponse } from './external-transfer-view';
+import { MovementLedger } from './movement-ledger';
+import {
+  MovementPolicies,
+  type Booking,
+  type MovementPolicy,
+  type MovementTransition,
+} from './movement-policy';
+import { assertFeeCovered } from './withdrawal.policy';
+
+/**
+ * The sender's note as each vendor can carry it on chain: Tempo's `transferWithMemo` takes one bytes32 (the
+ * note cut to 32 bytes of UTF-8, never mid-character); Circle transfers carry no memo (the note stays ours);
+ * Monay's rail takes the note as it is. An empty note sends no memo.
+ */
+export function memoFor(provider: ProviderName, note: string | null): string | undefined {
+  if (!note) return undefined;
+  switch (provider) {
+    case 'tempo':
+      return truncateUtf8(note, TEMPO_MEMO_MAX_BYTES) || undefined;
+    case 'monay':
+      return note;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Money out on chain to an external 0x address: a withdrawal with `transferOut` as its call. Held on the
+ * wallet first (amount + the highest fee a candidate may charge), posted for amount + the actual fee when
+ * the provider completes, voided if it fails.
+ */
+@Injectable()
+export class ExternalTransferPolicy implements MovementPolicy, OnModuleInit {
+  readonly kind = 'external_transfer' as const;
+  readonly operation = 'transferOut' as const;
+  readonly outbound = true;
+
+  constructor(
+    private readonly policies: MovementPolicies,
+    private readonly ledger: MovementLedger,
+  ) {}
+
+  onModuleInit(): void {
+    this.policies.register(this);
+  }
+
+  async call(provider: StablecoinProvider, movement: Movement): Promise<ProviderTransaction> {
+    const amount = Money.of(movement.amount, movement.currency);
+    assertFeeCovered(provider, 'transferOut', amount, movement.feeHeld);
+    const memo = memoFor(provider.name, noteOf(movement));
+    return provider.transferOut({
+      idempotencyKey: movement.id,
+      amount,
+      to: movement.destination ?? '',
+      ...(memo !== undefined && { memo }),
+    });
+  }
+
+  settlementAmounts(movement: Movement, transaction: ProviderTransaction): { fee: bigint; net: bigint } {
+    return { fee: transaction.fee, net: movement.amount + transaction.fee };
+  }
+
+  book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
+    return this.ledger.completeOutbound(
+      tx,
+      movement,
+      transaction.provider,
+      transaction.fee,
+      'external_transfer',
+    );
+  }
+
+  release(tx: EntityManager, movement: Movement): Promise<boolean> {
+    return this.ledger.releaseOutbound(tx, movement);
+  }
+
+  events(
+    movement: Movement,
+    transition: MovementTransition,
+    context: { holdReleased: boolean },
+  ): OutboxMessage[] {
+    return externalTransferEvents(movement, transition, context);
+  }
+
+  respond(movement: Movement) {
+    return externalTransferResponse(movement);
+  }
+}
