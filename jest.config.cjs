@@ -16,5 +16,14 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // `npm run test:chaos` only (never part of `npm test`): faults injected into the built API on disposable
+    // PostgreSQL and Redis servers, fuzzing and the authorization matrix. See README, Reliability.
+    {
+      ...base,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
+    },
   ],
 };

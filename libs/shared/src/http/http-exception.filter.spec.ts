@@ -1,6 +1,10 @@
 import { ArgumentsHost, BadRequestException, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { DomainError, type ErrorKind } from '../kernel/domain-error';
 import { HttpExceptionFilter } from './http-exception.filter';
 
@@ -71,6 +75,9 @@ describe('HttpExceptionFilter', () => {
     });
     const terminated = new Error('Connection terminated unexpectedly');
     expect(respond(terminated)).toMatchObject({ status: 503 });
+    // The server went away mid-transaction: TypeORM released the query runner, the next statement never left.
+    expect(respond(new QueryRunnerAlreadyReleasedError())).toMatchObject({ status: 503 });
+    expect(respond(new QueryRunnerProviderAlreadyReleasedError())).toMatchObject({ status: 503 });
   });
 
   it('answers anything unknown with 500 and no internals', () => {

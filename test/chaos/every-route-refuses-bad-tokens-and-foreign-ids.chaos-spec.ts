@@ -1,0 +1,279 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '#monay/shared';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { auth, deposit, onboard, type Customer } from '../support/money';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
+import { isErrorEnvelope } from './support/http';
+import { fillPath, routeName, routesOf, type Route } from './support/openapi';
+import { recordSummary, secondsSince } from './support/summary';
+import { badTokens } from './support/tokens';
+
+/** Resources a customer owns, each reachable by an id in a path. */
+type Resource = 'transfer' | 'recurring' | 'notification' | 'deposit' | 'withdrawal' | 'swap';
+
+type IdRouteRule =
+  /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
+  | { owned: Resource; body?: Record<string, unknown> }
+  /** Admin-only: a customer gets 403 whatever the id. */
+  | { admin: string }
+  /** The path parameter names no user's resource. */
+  | { notAResource: string };
+
+/**
+ * Every route with a path parameter, and how the matrix checks it. A route the OpenAPI document lists and this
+ * table does not fails the suite: a new id-taking route must say how its resource is made and who may see it.
+ */
+const ID_ROUTES: Record<string, IdRouteRule> = {
+  'GET /api/p2p-transfer/status/{id}': { owned: 'transfer' },
+  'GET /api/recurring/{id}': { owned: 'recurring' },
+  'PUT /api/recurring/{id}': { owned: 'recurring', body: { status: 'paused' } },
+  'DELETE /api/recurring/{id}': { owned: 'recurring' },
+  'POST /api/notifications/{id}/read': { owned: 'notification' },
+  'GET /api/consumer/deposits/{id}': { owned: 'deposit' },
+  'GET /api/consumer/withdrawals/{id}': { owned: 'withdrawal' },
+  'GET /api/consumer/swaps/{id}': { owned: 'swap' },
+  'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
+  'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
+  'PUT /api/admin/providers/{name}/mode': { admin: 'a sandbox provider, by name' },
+  'POST /api/webhooks/providers/{name}': {
+    notAResource: 'a provider name; public, authenticated by its HMAC signature',
+  },
+};
+
+/** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
+const PUBLIC_ROUTES = [
+  'GET /api/health/live',
+  'GET /api/health',
+  'POST /api/auth/register',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/consumer/onboard',
+  'POST /api/webhooks/providers/{name}',
+];
+
+const OWNED = Object.entries(ID_ROUTES).filter(
+  (entry): entry is [string, Extract<IdRouteRule, { owned: Resource }>] => 'owned' in entry[1],
+);
+const ADMIN = Object.entries(ID_ROUTES).filter(([, rule]) => 'admin' in rule);
+
+describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign ids 404', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext | undefined;
+  let routes: Route[];
+  let alice: Customer;
+  let bob: Customer;
+  let carol: Customer;
+  const started = Date.now();
+  let checks = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ADMIN_EMAILS: 'nobody@example.com', RECURRING_REMINDER_LEAD_MS: '0' });
+    if (t.env.REDIS_URL) {
+      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
+        logger: false,
+      });
+      await worker.init();
+    }
+    [alice, bob, carol] = [await onboard(t, 'alice'), await onboard(t, 'bob'), await onboard(t, 'carol')];
+    await deposit(t, alice, '200.00');
+    routes = routesOf((await t.http().get('/api/docs-json').expect(200)).body);
+  }, 120_000);
+
+  afterAll(async () => {
+    recordSummary({
+      scenario: 'authorization matrix',
+      seconds: secondsSince(started),
+      figures: { routes: routes?.length ?? 0, 'requests checked': checks },
+    });
+    await worker?.close();
+    await t?.close();
+  });
+
+  /** Makes one resource of `owner`'s (alice's) and returns its id. */
+  const create: Record<Resource, (owner: Customer) => Promise<string>> = {
+    transfer: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/p2p-transfer/send')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ to: carol.email, amount: '1.00' })
+        .expect(201);
+      return response.body.transfer.id;
+    },
+    recurring: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/recurring/create')
+        .set(auth(owner))
+        .send({
+          to: carol.email,
+          amount: '1.00',
+          frequency: 'monthly',
+          startAt: new Date(Date.now() + 86_400_000).toISOString(),
+        })
+        .expect(201);
+      return response.body.recurring.id;
+    },
+    notification: async (owner) => {
+      // A recurring transfer due now: its success notification is the owner's.
+      await t
+        .http()
+        .post('/api/recurring/create')
+        .set(auth(owner))
+        .send({
+          to: carol.email,
+          amount: '1.00',
+          frequency: 'daily',
+          maxOccurrences: 1,
+          startAt: new Date(Date.now() + 1_000).toISOString(),
+        })
+        .expect(201);
+      return waitFor(
+        'a notification for the owner',
+        async () => {
+          const response = await t.http().get('/api/notifications').set(auth(owner)).expect(200);
+          return (response.body.notifications as Array<{ id: string; readAt: string | null }>).find(
+            (n) => n.readAt === null,
+          )?.id;
+        },
+        30_000,
+      );
+    },
+    deposit: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/consumer/deposit')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount: '10.00', currency: 'USDC' });
+      expect([201, 202]).toContain(response.status);
+      return response.body.deposit.id;
+    },
+    withdrawal: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/consumer/withdraw')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount: '1.00', currency: 'USDC', destination: 'GB33BUKB20201555555555' });
+      expect([201, 202]).toContain(response.status);
+      return response.body.withdrawal.id;
+    },
+    swap: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/consumer/swap')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ from: 'USDC', to: 'USDT', amount: '2.00' });
+      expect([201, 202]).toContain(response.status);
+      return response.body.swap.id;
+    },
+  };
+
+  async function send(
+    method: string,
+    path: string,
+    token: string | undefined,
+    body?: Record<string, unknown>,
+  ) {
+    checks += 1;
+    const call = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](path);
+    if (token !== undefined) call.set('Authorization', `Bearer ${token}`);
+    return body ? call.send(body) : call;
+  }
+
+  it('knows every route with a path parameter and every public route the OpenAPI document lists', () => {
+    const withParams = routes.filter((route) => route.pathParams.length > 0).map(routeName);
+    const unknown = withParams.filter((name) => !(name in ID_ROUTES));
+    const stale = Object.keys(ID_ROUTES).filter((name) => !withParams.includes(name));
+    // A new id-taking route needs an entry in ID_ROUTES (and, if it serves a customer's resource, a creator).
+    expect({ unknown, stale }).toEqual({ unknown: [], stale: [] });
+    // The document and the matrix agree on which routes take no token.
+    expect(
+      routes
+        .filter((route) => !route.bearer)
+        .map(routeName)
+        .sort(),
+    ).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it.each(OWNED)(
+    "%s: another customer's id answers 404, like an id that does not exist",
+    async (name, rule) => {
+      const route = routes.find((r) => routeName(r) === name);
+      expect(route).toBeDefined();
+      if (!route) return;
+      const id = await create[rule.owned](alice);
+      const path = fillPath(route.path, { id });
+      const asBob = await send(route.method, path, bob.token, rule.body);
+      const unknownId = await send(
+        route.method,
+        fillPath(route.path, { id: randomUUID() }),
+        alice.token,
+        rule.body,
+      );
+      expect(asBob.status).toBe(404);
+      expect(isErrorEnvelope(asBob.body)).toBe(true);
+      // Nothing tells "someone else's" from "no such thing".
+      expect(unknownId.status).toBe(404);
+      expect(asBob.body.error.code).toBe(unknownId.body.error.code);
+      // Bob's attempt changed nothing: alice's own request still does what it says.
+      const asAlice = await send(route.method, path, alice.token, rule.body);
+      expect(asAlice.status).toBeGreaterThanOrEqual(200);
+      expect(asAlice.status).toBeLessThan(300);
+      if (route.method !== 'GET') {
+        const again = await send(route.method, path, alice.token, rule.body);
+        expect(again.status).toBeLessThan(300); // idempotent for the owner (pause, cancel, read)
+      }
+    },
+    60_000,
+  );
+
+  it('a customer gets 403 on every admin route that takes an id, whatever the id', async () => {
+    for (const [name] of ADMIN) {
+      const route = routes.find((r) => routeName(r) === name);
+      expect(route).toBeDefined();
+      if (!route) continue;
+      const path = fillPath(route.path, { id: randomUUID(), name: 'tempo' });
+      const response = await send(route.method, path, bob.token, { mode: 'healthy' });
+      expect([name, response.status, response.body?.error?.code]).toEqual([name, 403, 'FORBIDDEN']);
+    }
+  });
+
+  it('every protected route refuses no token, a tampered, expired, alg:none or foreign-key token with 401', async () => {
+    const tokens = badTokens(alice.token, t.env.JWT_ACCESS_SECRET ?? '');
+    const protectedRoutes = routes.filter((route) => !PUBLIC_ROUTES.includes(routeName(route)));
+    expect(protectedRoutes.length).toBeGreaterThan(30);
+    const wrong: string[] = [];
+    for (const route of protectedRoutes) {
+      const path = fillPath(route.path, { id: randomUUID(), name: 'tempo' });
+      for (const { name, token, code } of tokens) {
+        const response = await send(route.method, path, token, route.method === 'GET' ? undefined : {});
+        if (
+          response.status !== 401 ||
+          response.body?.error?.code !== code ||
+          !isErrorEnvelope(response.body)
+        ) {
+          wrong.push(
+            `${routeName(route)} with ${name}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`,
+          );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The same routes accept alice's real token (not 401): the refusals above are about the token alone.
+    for (const route of protectedRoutes.filter((r) => r.method === 'GET')) {
+      const response = await send(
+        'GET',
+        fillPath(route.path, { id: randomUUID(), name: 'tempo' }),
+        alice.token,
+      );
+      expect([routeName(route), response.status === 401]).toEqual([routeName(route), false]);
+    }
+  }, 120_000);
+});
