@@ -74,6 +74,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class LedgerService {
   /** System accounts known to be committed; they never change once created. */
   private readonly systemAccounts = new Map<string, LedgerAccount>();
+  /**
+   * Accounts read in an open transaction, by id, for the rest of that transaction (an account's identity,
+   * currency and kind never change): a transfer looks its accounts up by owner, then posts to them by id.
+   */
+  private readonly readInTransaction = new WeakMap<object, Map<string, LedgerAccount>>();
   /** Keys of system accounts this service inserted in a transaction that may still roll back. */
   private readonly insertedUncommitted = new WeakMap<object, Set<string>>();
 
@@ -279,6 +284,12 @@ export class LedgerService {
     const accounts = owners.length
       ? await this.repository.findUserAccountsOf(manager, owners, [...new Set(currencies)])
       : [];
+    const transaction = manager.queryRunner?.isTransactionActive ? manager.queryRunner : undefined;
+    if (transaction) {
+      let known = this.readInTransaction.get(transaction);
+      if (!known) this.readInTransaction.set(transaction, (known = new Map()));
+      for (const account of accounts) known.set(account.id, account);
+    }
     return new Map(accounts.map((account) => [`${account.ownerId}:${account.currency}`, account.id]));
   }
 
@@ -322,7 +333,16 @@ export class LedgerService {
     const unique = [...new Set(ids)];
     const invalid = unique.find((id) => !UUID.test(id));
     if (invalid !== undefined) throw new AccountNotFoundError(invalid);
-    const accounts = new Map((await this.repository.findAccounts(tx, unique)).map((a) => [a.id, a]));
+    const known = tx.queryRunner?.isTransactionActive ? this.readInTransaction.get(tx.queryRunner) : undefined;
+    const accounts = new Map<string, LedgerAccount>();
+    for (const id of unique) {
+      const account = known?.get(id);
+      if (account) accounts.set(id, account);
+    }
+    const toRead = unique.filter((id) => !accounts.has(id));
+    if (toRead.length > 0) {
+      for (const account of await this.repository.findAccounts(tx, toRead)) accounts.set(account.id, account);
+    }
     const missing = unique.find((id) => !accounts.has(id));
     if (missing !== undefined) throw new AccountNotFoundError(missing);
     return accounts;
@@ -340,12 +360,17 @@ export class LedgerService {
    * is then rolled back by the caller, with everything else it wrote.
    */
   private async applyInOrder(tx: EntityManager, changes: BalanceChange[]): Promise<void> {
-    const ordered = [...changes].sort((a, b) =>
-      a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0,
+    const ordered = [...changes]
+      .filter(({ posted, pending }) => posted !== 0n || pending !== 0n)
+      .sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
+    if (ordered.length === 0) return;
+    // One round trip whatever the number of accounts (a batch credits up to 1,000): locked in id order.
+    const applied = await this.repository.applyBalanceChanges(
+      tx,
+      ordered.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
     );
     for (const { account, posted, pending } of ordered) {
-      if (posted === 0n && pending === 0n) continue;
-      if (await this.repository.applyBalanceChange(tx, account.id, posted, pending)) continue;
+      if (applied.has(account.id)) continue;
       const current = await this.repository.cachedBalance(tx, account.id);
       if (!current) throw new AccountNotFoundError(account.id);
       if (current.pendingDebits + pending >= 0n && posted - pending < 0n) {

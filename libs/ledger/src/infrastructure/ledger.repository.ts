@@ -157,25 +157,38 @@ export class LedgerRepository {
   }
 
   /**
-   * Changes an account's cached balances in one guarded statement, which also takes the row lock: it applies
-   * only if `pending_debits` stays non-negative and, unless the account may go negative, so does
-   * `posted - pending_debits`. Returns false (nothing changed) when the guard refuses.
+   * Changes accounts' cached balances in ONE guarded statement: the rows are first locked in id order
+   * (`ORDER BY id FOR UPDATE`, the lock order of every ledger write), then each changes only if its
+   * `pending_debits` stays non-negative and, unless the account may go negative, so does
+   * `posted - pending_debits` (checked against the row's latest version). Returns the ids that changed; an id missing from the answer
+   * was refused by its guard (the caller throws, and its transaction or savepoint undoes the others).
    */
-  async applyBalanceChange(
+  async applyBalanceChanges(
     tx: EntityManager,
-    accountId: string,
-    postedDelta: bigint,
-    pendingDelta: bigint,
-  ): Promise<boolean> {
-    const [, affected] = (await tx.query(
-      `UPDATE ledger_accounts
-          SET posted = posted + $2::bigint, pending_debits = pending_debits + $3::bigint
-        WHERE id = $1
-          AND pending_debits + $3::bigint >= 0
-          AND (allow_negative OR posted + $2::bigint - (pending_debits + $3::bigint) >= 0)`,
-      [accountId, postedDelta.toString(), pendingDelta.toString()],
-    )) as [unknown[], number];
-    return affected === 1;
+    changes: ReadonlyArray<{ accountId: string; posted: bigint; pending: bigint }>,
+  ): Promise<Set<string>> {
+    if (changes.length === 0) return new Set();
+    const rows = (await tx.query(
+      `WITH d AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, posted, pending)
+       ), locked AS MATERIALIZED (
+         SELECT a.id FROM ledger_accounts a WHERE a.id IN (SELECT id FROM d) ORDER BY a.id FOR UPDATE
+       )
+       UPDATE ledger_accounts a
+          SET posted = a.posted + d.posted, pending_debits = a.pending_debits + d.pending
+         FROM locked l JOIN d ON d.id = l.id
+        WHERE a.id = l.id
+          AND a.pending_debits + d.pending >= 0
+          AND (a.allow_negative OR a.posted + d.posted - (a.pending_debits + d.pending) >= 0)
+       RETURNING a.id`,
+      [
+        changes.map((c) => c.accountId),
+        changes.map((c) => c.posted.toString()),
+        changes.map((c) => c.pending.toString()),
+      ],
+    )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
+    const returned = isUpdateResult(rows) ? rows[0] : rows;
+    return new Set(returned.map((row) => row.id));
   }
 
   /** The cached columns as they are (for error details after a refused change). */
@@ -373,6 +386,11 @@ export class LedgerRepository {
       createdAt: row.created_at,
     }));
   }
+}
+
+/** node-postgres via TypeORM answers `[rows, affected]` for UPDATE … RETURNING. */
+function isUpdateResult(result: unknown[]): result is [Array<{ id: string }>, number] {
+  return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
 }
 
 function toAccount(row: AccountRow): LedgerAccount {

@@ -62,122 +62,155 @@ function toRecord(row: TransferRow): TransferRecord {
   };
 }
 
-/** Multi-row INSERT in chunks (PostgreSQL takes at most 65,535 parameters a statement). */
-async function insertMany(
-  tx: EntityManager,
-  table: string,
-  columns: string[],
-  rows: unknown[][],
-): Promise<void> {
-  const perStatement = Math.floor(60_000 / columns.length);
-  for (let offset = 0; offset < rows.length; offset += perStatement) {
-    const chunk = rows.slice(offset, offset + perStatement);
+interface InsertPart {
+  table: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+const MAX_PARAMETERS = 60_000; // PostgreSQL takes at most 65,535 parameters a statement
+
+/**
+ * Multi-row INSERTs into several tables, in order, in ONE statement when their parameters fit (each part but
+ * the last a data-modifying CTE; foreign keys between them are checked at the end of the statement, when
+ * every row exists), otherwise part by part in chunks.
+ */
+async function insertAll(tx: EntityManager, parts: InsertPart[]): Promise<void> {
+  const present = parts.filter((part) => part.rows.length > 0);
+  const total = present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0);
+  if (total <= MAX_PARAMETERS) {
+    if (present.length === 0) return;
     const values: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      const placeholders = row.map((value) => {
-        values.push(value);
-        return `$${values.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+    const statements = present.map((part) => insertSql(part, part.rows, values));
+    const last = statements.pop() as string;
+    const ctes = statements.map((sql, index) => `p${index} AS (${sql})`);
+    await tx.query(ctes.length ? `WITH ${ctes.join(', ')} ${last}` : last, values);
+    return;
   }
+  for (const part of present) {
+    const perStatement = Math.floor(MAX_PARAMETERS / part.columns.length);
+    for (let offset = 0; offset < part.rows.length; offset += perStatement) {
+      const values: unknown[] = [];
+      await tx.query(insertSql(part, part.rows.slice(offset, offset + perStatement), values), values);
+    }
+  }
+}
+
+function insertSql(part: InsertPart, rows: unknown[][], values: unknown[]): string {
+  const tuples = rows.map((row) => {
+    const placeholders = row.map((value) => {
+      values.push(value);
+      return `$${values.length}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  return `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+const TRANSFER_COLUMNS = [
+  'id',
+  'batch_id',
+  'sender_user_id',
+  'recipient_user_id',
+  'recipient_ref',
+  'currency',
+  'amount',
+  'fee',
+  'note',
+  'status',
+  'failure_code',
+  'failure_message',
+  'ledger_transaction_id',
+  'created_at',
+  'completed_at',
+];
+
+export interface BatchRecord {
+  id: string;
+  senderUserId: string;
+  recipientCount: number;
+  feeCurrency: string;
+  fee: bigint;
+  status: 'completed' | 'failed';
+  failureCode: string | null;
+  ledgerTransactionId: string | null;
+  createdAt: Date;
+  completedAt: Date;
 }
 
 @Injectable()
 export class TransferRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insertBatch(
-    tx: EntityManager,
-    batch: { id: string; senderUserId: string; recipientCount: number; feeCurrency: string; fee: bigint },
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO transfer_batches (id, sender_user_id, status, recipient_count, fee_currency, fee)
-       VALUES ($1, $2, 'processing', $3, $4, $5)`,
-      [batch.id, batch.senderUserId, batch.recipientCount, batch.feeCurrency, batch.fee.toString()],
-    );
-  }
-
-  async finishBatch(
-    tx: EntityManager,
-    batchId: string,
-    outcome: { status: 'completed'; ledgerTransactionId: string } | { status: 'failed'; failureCode: string },
-  ): Promise<void> {
-    await tx.query(
-      `UPDATE transfer_batches SET status = $2, ledger_transaction_id = $3, failure_code = $4, completed_at = now() WHERE id = $1`,
-      [
-        batchId,
-        outcome.status,
-        outcome.status === 'completed' ? outcome.ledgerTransactionId : null,
-        outcome.status === 'failed' ? outcome.failureCode : null,
-      ],
-    );
-  }
-
-  /** New transfers with the history they have so far (usually: pending → processing). */
+  /**
+   * Transfers as they are (a P2P transfer is written once, completed or failed, when its booking is known),
+   * with their whole status history, and their batch if any: one statement for up to about 1,000 transfers.
+   */
   async insert(
     tx: EntityManager,
     transfers: TransferRecord[],
     history: Map<string, readonly StatusChange[]>,
+    batch?: BatchRecord,
   ): Promise<void> {
-    await insertMany(
-      tx,
-      'transfers',
-      [
-        'id',
-        'batch_id',
-        'sender_user_id',
-        'recipient_user_id',
-        'recipient_ref',
-        'currency',
-        'amount',
-        'fee',
-        'note',
-        'status',
-        'created_at',
-      ],
-      transfers.map((t) => [
-        t.id,
-        t.batchId,
-        t.senderUserId,
-        t.recipientUserId,
-        t.recipientRef,
-        t.currency,
-        t.amount.toString(),
-        t.fee.toString(),
-        t.note,
-        t.status,
-        t.createdAt,
-      ]),
-    );
-    await this.appendHistory(tx, history);
-  }
-
-  /** Moves transfers to a terminal state and appends that step to their history. */
-  async finish(
-    tx: EntityManager,
-    ids: string[],
-    outcome:
-      | { status: 'completed'; ledgerTransactionId: string; at: Date }
-      | { status: 'failed'; failureCode: string; failureMessage: string; at: Date },
-  ): Promise<void> {
-    if (outcome.status === 'completed') {
-      await tx.query(
-        `UPDATE transfers SET status = 'completed', ledger_transaction_id = $2, completed_at = $3 WHERE id = ANY($1::uuid[])`,
-        [ids, outcome.ledgerTransactionId, outcome.at],
-      );
-    } else {
-      await tx.query(
-        `UPDATE transfers SET status = 'failed', failure_code = $2, failure_message = $3, completed_at = $4 WHERE id = ANY($1::uuid[])`,
-        [ids, outcome.failureCode, outcome.failureMessage, outcome.at],
-      );
+    const historyRows: unknown[][] = [];
+    for (const [transferId, changes] of history) {
+      for (const change of changes) historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
     }
-    const reason = outcome.status === 'failed' ? outcome.failureCode : undefined;
-    await this.appendHistory(
-      tx,
-      new Map(ids.map((id) => [id, [{ status: outcome.status, reason, at: outcome.at }]])),
-    );
+    await insertAll(tx, [
+      {
+        table: 'transfer_batches',
+        columns: [
+          'id',
+          'sender_user_id',
+          'status',
+          'recipient_count',
+          'fee_currency',
+          'fee',
+          'failure_code',
+          'ledger_transaction_id',
+          'created_at',
+          'completed_at',
+        ],
+        rows: batch
+          ? [
+              [
+                batch.id,
+                batch.senderUserId,
+                batch.status,
+                batch.recipientCount,
+                batch.feeCurrency,
+                batch.fee.toString(),
+                batch.failureCode,
+                batch.ledgerTransactionId,
+                batch.createdAt,
+                batch.completedAt,
+              ],
+            ]
+          : [],
+      },
+      {
+        table: 'transfers',
+        columns: TRANSFER_COLUMNS,
+        rows: transfers.map((t) => [
+          t.id,
+          t.batchId,
+          t.senderUserId,
+          t.recipientUserId,
+          t.recipientRef,
+          t.currency,
+          t.amount.toString(),
+          t.fee.toString(),
+          t.note,
+          t.status,
+          t.failureCode,
+          t.failureMessage,
+          t.ledgerTransactionId,
+          t.createdAt,
+          t.completedAt,
+        ]),
+      },
+      { table: 'transfer_status_history', columns: ['transfer_id', 'status', 'reason', 'at'], rows: historyRows },
+    ]);
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */
@@ -198,17 +231,5 @@ export class TransferRepository {
       transfer: toRecord(rows[0]),
       history: history.map((h) => ({ status: h.status, reason: h.reason ?? undefined, at: h.at })),
     };
-  }
-
-  private async appendHistory(
-    tx: EntityManager,
-    history: Map<string, readonly StatusChange[]>,
-  ): Promise<void> {
-    const rows: unknown[][] = [];
-    for (const [transferId, changes] of history) {
-      for (const change of changes) rows.push([transferId, change.status, change.reason ?? null, change.at]);
-    }
-    if (rows.length > 0)
-      await insertMany(tx, 'transfer_status_history', ['transfer_id', 'status', 'reason', 'at'], rows);
   }
 }

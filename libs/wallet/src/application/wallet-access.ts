@@ -83,6 +83,19 @@ export class WalletAccess {
     });
   }
 
+  /**
+   * {@link ensureWallet} for several users at once: one query when they all have their wallet (the usual
+   * case); each missing one is created as ensureWallet does. Answers in the order asked.
+   */
+  async ensureWallets(userIds: string[]): Promise<WalletOrmEntity[]> {
+    const unique = [...new Set(userIds)];
+    const found = new Map((await this.wallets.findByUserIds(unique)).map((w) => [w.userId, w]));
+    for (const userId of unique) {
+      if (!found.has(userId)) found.set(userId, await this.ensureWallet(userId));
+    }
+    return userIds.map((userId) => found.get(userId) as WalletOrmEntity);
+  }
+
   findByAddress(address: string): Promise<WalletOrmEntity | null> {
     return this.wallets.findByAddress(address);
   }
@@ -132,19 +145,17 @@ export class WalletAccess {
       ['daily', 'day', starts.day, limits.daily],
       ['monthly', 'month', starts.month, limits.monthly],
     ];
+    // One statement for every period (day, month, then hourly velocity, in that lock order).
+    const counted = await this.wallets.consumeAll(tx, wallet.id, usd.minor, [
+      ...checks.map(([, period, start, limit]) => ({ period, start, limitUsd: limit.minor })),
+      { period: 'hour' as const, start: starts.hour, maxCount: limits.maxPerHour },
+    ]);
     for (const [name, period, start, limit] of checks) {
-      const ok = await this.wallets.consume(tx, wallet.id, period, start, usd.minor, {
-        limitUsd: limit.minor,
-      });
-      if (!ok) {
-        const used = await this.wallets.usage(wallet.id, period, start, tx);
-        throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd);
-      }
+      if (counted.has(period)) continue;
+      const used = await this.wallets.usage(wallet.id, period, start, tx);
+      throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd);
     }
-    const withinVelocity = await this.wallets.consume(tx, wallet.id, 'hour', starts.hour, usd.minor, {
-      maxCount: limits.maxPerHour,
-    });
-    if (!withinVelocity) throw new VelocityExceededError(limits.maxPerHour);
+    if (!counted.has('hour')) throw new VelocityExceededError(limits.maxPerHour);
   }
 
   /**

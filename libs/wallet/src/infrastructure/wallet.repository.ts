@@ -26,6 +26,13 @@ export class WalletRepository {
     return this.manager(tx).findOneBy(WalletOrmEntity, { address });
   }
 
+  /** The wallets of these users that exist (one query however many users). */
+  findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
+    return userIds.length
+      ? this.dataSource.manager.findBy(WalletOrmEntity, { userId: In(userIds) })
+      : Promise.resolve([]);
+  }
+
   findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
     return addresses.length
       ? this.dataSource.manager.findBy(WalletOrmEntity, { address: In(addresses) })
@@ -88,38 +95,43 @@ export class WalletRepository {
   }
 
   /**
-   * Adds to a period's usage only while it stays within `limitUsd` (and `maxCount`): a guarded UPDATE in
-   * the caller's transaction, so two concurrent transfers can never both slip under a limit. The row
-   * lock it takes serialises one wallet's transfers on their usage, never other wallets'.
+   * Adds `amountUsd` and one count to the usage of every period in `checks`, each only while it stays within
+   * its `limitUsd` (and `maxCount`), in ONE statement in the caller's transaction: an upsert whose conflict
+   * branch is a guarded update, so two concurrent transfers can never both slip under a limit (the conflict
+   * branch locks the row and checks the guard against its latest version). Rows are written, and locked, in
+   * the order of `checks`. Returns the periods that were counted; a period missing from the answer refused
+   * (the caller then throws, and its transaction or savepoint undoes the periods that were counted).
    */
-  async consume(
+  async consumeAll(
     tx: EntityManager,
     walletId: string,
-    period: UsagePeriod,
-    start: Date,
     amountUsd: bigint,
-    limits: { limitUsd?: bigint; maxCount?: number },
-  ): Promise<boolean> {
-    await tx.query(
-      `INSERT INTO wallet_limit_usage (wallet_id, period, period_start) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [walletId, period, start],
-    );
-    const updated = (await tx.query(
-      `UPDATE wallet_limit_usage SET amount_usd = amount_usd + $4, count = count + 1
-        WHERE wallet_id = $1 AND period = $2 AND period_start = $3
-          AND ($5::bigint IS NULL OR amount_usd + $4 <= $5::bigint)
-          AND ($6::int IS NULL OR count + 1 <= $6::int)
-        RETURNING 1`,
+    checks: Array<{ period: UsagePeriod; start: Date; limitUsd?: bigint; maxCount?: number }>,
+  ): Promise<Set<UsagePeriod>> {
+    const rows = (await tx.query(
+      `INSERT INTO wallet_limit_usage AS u (wallet_id, period, period_start, amount_usd, count)
+       SELECT $1::uuid, c.period, c.period_start, $2::bigint, 1
+         FROM unnest($3::text[], $4::timestamptz[], $5::bigint[], $6::int[])
+              WITH ORDINALITY AS c(period, period_start, limit_usd, max_count, ord)
+        WHERE (c.limit_usd IS NULL OR $2::bigint <= c.limit_usd) AND (c.max_count IS NULL OR 1 <= c.max_count)
+        ORDER BY c.ord
+       ON CONFLICT (wallet_id, period, period_start) DO UPDATE
+          SET amount_usd = u.amount_usd + EXCLUDED.amount_usd, count = u.count + 1
+        WHERE (($5::bigint[])[array_position($3::text[], u.period)] IS NULL
+               OR u.amount_usd + EXCLUDED.amount_usd <= ($5::bigint[])[array_position($3::text[], u.period)])
+          AND (($6::int[])[array_position($3::text[], u.period)] IS NULL
+               OR u.count + 1 <= ($6::int[])[array_position($3::text[], u.period)])
+       RETURNING u.period`,
       [
         walletId,
-        period,
-        start,
         amountUsd.toString(),
-        limits.limitUsd?.toString() ?? null,
-        limits.maxCount ?? null,
+        checks.map((c) => c.period),
+        checks.map((c) => c.start),
+        checks.map((c) => c.limitUsd?.toString() ?? null),
+        checks.map((c) => c.maxCount ?? null),
       ],
-    )) as unknown[];
-    return updatedRows(updated) > 0;
+    )) as Array<{ period: UsagePeriod }>;
+    return new Set(rows.map((row) => row.period));
   }
 
   /** Takes `amountUsd` and one count back from each period's usage (the opposite of {@link consume}), floored at 0. */
@@ -138,10 +150,4 @@ export class WalletRepository {
       );
     }
   }
-}
-
-/** node-postgres via TypeORM returns `[rows, count]` for UPDATE … RETURNING. */
-function updatedRows(result: unknown[]): number {
-  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
-  return result.length;
 }

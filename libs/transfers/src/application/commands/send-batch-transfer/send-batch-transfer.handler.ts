@@ -50,10 +50,12 @@ interface InternalItem {
   note: string | null;
 }
 
-/** The internal legs recorded as transfers (processing) under one batch id. */
+/** The internal legs as transfers (processing) under one batch id, written once their outcome is known. */
 interface RecordedBatch {
   batchId: string;
+  createdAt: Date;
   items: TransferRecord[];
+  lifecycles: Map<string, TransferLifecycle>;
   /** The request item of each transfer, same order. */
   sources: InternalItem[];
   fee: Money;
@@ -116,10 +118,10 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
       if (!resolution.ok) throw new BatchRecipientInvalidError(request.index, resolution.error);
       return { ...request, recipient: resolution };
     });
-    const sender = await this.wallets.ensureWallet(command.senderId);
-    await Promise.all(
-      [...new Set(items.map((item) => item.recipient.userId))].map((id) => this.wallets.ensureWallet(id)),
-    );
+    const [sender] = await this.wallets.ensureWallets([
+      command.senderId,
+      ...items.map((item) => item.recipient.userId),
+    ]);
 
     if (external.length > 0) {
       const internal: BatchInternalPart | null =
@@ -145,7 +147,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     const result = await this.executor.execute(
       { userId: command.senderId, key: command.idempotencyKey, scope: SCOPE, body: command.request },
       async (tx) => {
-        const recorded = await this.record(tx, command.senderId, items, randomUUID());
+        const recorded = this.record(command.senderId, items, randomUUID());
         const { batchId, feeCurrency, fee } = recorded;
         try {
           const done = await this.uow.savepoint(tx, (inner) =>
@@ -194,7 +196,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     items: InternalItem[],
     batchId: string,
   ): Promise<InternalBatchBooking> {
-    const recorded = await this.record(tx, senderId, items, batchId);
+    const recorded = this.record(senderId, items, batchId);
     const done = await this.complete(tx, senderId, sender, recorded);
     return {
       results: recorded.items.map((transfer, position) => {
@@ -227,16 +229,11 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     batchId: string,
     error: DomainError,
   ): Promise<void> {
-    await this.fail(tx, senderId, await this.record(tx, senderId, items, batchId), error);
+    await this.fail(tx, senderId, this.record(senderId, items, batchId), error);
   }
 
-  /** The batch and its transfers, processing. */
-  private async record(
-    tx: EntityManager,
-    senderId: string,
-    sources: InternalItem[],
-    batchId: string,
-  ): Promise<RecordedBatch> {
+  /** The batch and its transfers, processing (in memory: nothing is written before the outcome is known). */
+  private record(senderId: string, sources: InternalItem[], batchId: string): RecordedBatch {
     const now = new Date();
     const feeCurrency = sources[0].amount.currency.code;
     const fee = this.fees.batch(feeCurrency);
@@ -264,16 +261,48 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
         completedAt: null,
       };
     });
-    await this.transfers.insertBatch(tx, {
-      id: batchId,
-      senderUserId: senderId,
-      recipientCount: items.length,
-      feeCurrency,
-      fee: fee.minor,
+    return { batchId, createdAt: now, items, lifecycles, sources, fee, feeCurrency };
+  }
+
+  /** Writes the batch and its transfers in their final state, with their histories (one statement). */
+  private async write(
+    tx: EntityManager,
+    senderId: string,
+    recorded: RecordedBatch,
+    outcome:
+      | { status: 'completed'; ledgerTransactionId: string; at: Date }
+      | { status: 'failed'; error: DomainError; at: Date },
+  ): Promise<TransferRecord[]> {
+    const failed = outcome.status === 'failed' ? outcome.error : null;
+    const transfers = recorded.items.map((item) => {
+      recorded.lifecycles.get(item.id)?.moveTo(outcome.status, failed?.code, outcome.at);
+      return {
+        ...item,
+        status: outcome.status,
+        failureCode: failed?.code ?? null,
+        failureMessage: failed?.message ?? null,
+        ledgerTransactionId: outcome.status === 'completed' ? outcome.ledgerTransactionId : null,
+        completedAt: outcome.at,
+      };
     });
-    const history = new Map([...lifecycles].map(([id, lifecycle]) => [id, lifecycle.history]));
-    await this.transfers.insert(tx, items, history);
-    return { batchId, items, sources, fee, feeCurrency };
+    await this.transfers.insert(
+      tx,
+      transfers,
+      new Map([...recorded.lifecycles].map(([id, lifecycle]) => [id, lifecycle.history])),
+      {
+        id: recorded.batchId,
+        senderUserId: senderId,
+        recipientCount: transfers.length,
+        feeCurrency: recorded.feeCurrency,
+        fee: recorded.fee.minor,
+        status: outcome.status,
+        failureCode: failed?.code ?? null,
+        ledgerTransactionId: outcome.status === 'completed' ? outcome.ledgerTransactionId : null,
+        createdAt: recorded.createdAt,
+        completedAt: outcome.at,
+      },
+    );
+    return transfers;
   }
 
   /**
@@ -290,9 +319,11 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
       reference: batchId,
     });
     const completedAt = new Date();
-    const ids = items.map((item) => item.id);
-    await this.transfers.finish(tx, ids, { status: 'completed', ledgerTransactionId, at: completedAt });
-    await this.transfers.finishBatch(tx, batchId, { status: 'completed', ledgerTransactionId });
+    const written = await this.write(tx, senderId, recorded, {
+      status: 'completed',
+      ledgerTransactionId,
+      at: completedAt,
+    });
     const events: OutboxMessage[] = items.map((item, index) => {
       const payload: FundsTransferredPayload = {
         transferId: item.id,
@@ -332,9 +363,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     return {
       ledgerTransactionId,
       completedAt,
-      transfers: items.map((item) =>
-        toTransferView({ ...item, status: 'completed', ledgerTransactionId, completedAt }),
-      ),
+      transfers: written.map(toTransferView),
     };
   }
 
@@ -345,13 +374,8 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     recorded: RecordedBatch,
     error: DomainError,
   ): Promise<void> {
-    const { batchId, items, sources, feeCurrency } = recorded;
-    await this.transfers.finish(
-      tx,
-      items.map((item) => item.id),
-      { status: 'failed', failureCode: error.code, failureMessage: error.message, at: new Date() },
-    );
-    await this.transfers.finishBatch(tx, batchId, { status: 'failed', failureCode: error.code });
+    const { batchId, sources, feeCurrency } = recorded;
+    await this.write(tx, senderId, recorded, { status: 'failed', error, at: new Date() });
     const payload: TransferFailedPayload = {
       transferId: null,
       batchId,

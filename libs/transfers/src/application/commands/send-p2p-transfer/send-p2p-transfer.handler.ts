@@ -23,9 +23,10 @@ import { SendP2pTransferCommand } from './send-p2p-transfer.command';
  * One wallet pays another. A `0x` address is not a wallet here: that transfer goes out on chain through the
  * providers (SendExternalTransferCommand: hold, route, post or void), with the same key and route scope.
  *
- * In one database transaction: the transfer is recorded, then (in a savepoint)
- * limits are consumed and the ledger moves the money; a refusal (insufficient funds, a limit) undoes only
- * the savepoint and records the transfer as failed with its reason. The answer is stored with the key.
+ * In one database transaction: (in a savepoint) limits are consumed and the ledger moves the money, then the
+ * transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds, a
+ * limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
+ * with the key.
  */
 @CommandHandler(SendP2pTransferCommand)
 export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCommand> {
@@ -64,8 +65,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
     if (!recipient.ok) throw recipient.error;
-    const sender = await this.wallets.ensureWallet(command.senderId);
-    await this.wallets.ensureWallet(recipient.userId);
+    const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId]);
     const { amount } = command;
     const fee = this.fees.p2p(amount.currency.code);
 
@@ -92,7 +92,6 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
           createdAt: now,
           completedAt: null,
         };
-        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
         try {
           const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
             this.booking.book(inner, {
@@ -105,12 +104,8 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
           );
           const completedAt = new Date();
           lifecycle.moveTo('completed', undefined, completedAt);
-          await this.transfers.finish(tx, [transfer.id], {
-            status: 'completed',
-            ledgerTransactionId,
-            at: completedAt,
-          });
           Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
+          await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
           const payload: FundsTransferredPayload = {
             transferId: transfer.id,
             batchId: null,
@@ -142,18 +137,13 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
           if (!isRecordableRefusal(error)) throw error;
           const failedAt = new Date();
           lifecycle.moveTo('failed', error.code, failedAt);
-          await this.transfers.finish(tx, [transfer.id], {
-            status: 'failed',
-            failureCode: error.code,
-            failureMessage: error.message,
-            at: failedAt,
-          });
           Object.assign(transfer, {
             status: 'failed',
             failureCode: error.code,
             failureMessage: error.message,
             completedAt: failedAt,
           });
+          await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
           const payload: TransferFailedPayload = {
             transferId: transfer.id,
             batchId: null,
