@@ -1,5 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
 import type { OutboxMessage } from '#monay/shared';
 import { legsOf } from '../../domain/external-transfer';
@@ -8,13 +7,8 @@ import { ProviderRefusedError } from '../../domain/providers.errors';
 import type { ProviderTransaction, StablecoinProvider } from '../../domain/stablecoin-provider.port';
 import { memoFor } from './external-transfer.policy';
 import { externalTransferEvents, externalTransferResponse } from './external-transfer-view';
-import { MovementLedger } from './movement-ledger';
-import {
-  MovementPolicies,
-  type Booking,
-  type MovementPolicy,
-  type MovementTransition,
-} from './movement-policy';
+import { OutboundMovementPolicy } from './outbound.policy';
+import type { MovementTransition } from './movement-policy';
 import { assertFeeCovered } from './withdrawal.policy';
 
 /**
@@ -25,19 +19,10 @@ import { assertFeeCovered } from './withdrawal.policy';
  * one, see SendExternalBatchHandler).
  */
 @Injectable()
-export class ExternalBatchPolicy implements MovementPolicy, OnModuleInit {
+export class ExternalBatchPolicy extends OutboundMovementPolicy {
   readonly kind = 'batch' as const;
   readonly operation = 'batchTransfer' as const;
-  readonly outbound = true;
-
-  constructor(
-    private readonly policies: MovementPolicies,
-    private readonly ledger: MovementLedger,
-  ) {}
-
-  onModuleInit(): void {
-    this.policies.register(this);
-  }
+  protected readonly ledgerKind = 'external_batch';
 
   async call(provider: StablecoinProvider, movement: Movement): Promise<ProviderTransaction> {
     const legs = legsOf(movement);
@@ -55,24 +40,6 @@ export class ExternalBatchPolicy implements MovementPolicy, OnModuleInit {
         };
       }),
     });
-  }
-
-  settlementAmounts(movement: Movement, transaction: ProviderTransaction): { fee: bigint; net: bigint } {
-    return { fee: transaction.fee, net: movement.amount + transaction.fee };
-  }
-
-  book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
-    return this.ledger.completeOutbound(
-      tx,
-      movement,
-      transaction.provider,
-      transaction.fee,
-      'external_batch',
-    );
-  }
-
-  release(tx: EntityManager, movement: Movement): Promise<boolean> {
-    return this.ledger.releaseOutbound(tx, movement);
   }
 
   events(

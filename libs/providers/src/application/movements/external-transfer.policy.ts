@@ -1,5 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
 import type { OutboxMessage } from '#monay/shared';
 import { noteOf, truncateUtf8 } from '../../domain/external-transfer';
@@ -11,13 +10,8 @@ import type {
 } from '../../domain/stablecoin-provider.port';
 import { TEMPO_MEMO_MAX_BYTES } from '../../infrastructure/sandbox/tempo-wire';
 import { externalTransferEvents, externalTransferResponse } from './external-transfer-view';
-import { MovementLedger } from './movement-ledger';
-import {
-  MovementPolicies,
-  type Booking,
-  type MovementPolicy,
-  type MovementTransition,
-} from './movement-policy';
+import { OutboundMovementPolicy } from './outbound.policy';
+import type { MovementTransition } from './movement-policy';
 import { assertFeeCovered } from './withdrawal.policy';
 
 /**
@@ -43,19 +37,10 @@ export function memoFor(provider: ProviderName, note: string | null): string | u
  * the provider completes, voided if it fails.
  */
 @Injectable()
-export class ExternalTransferPolicy implements MovementPolicy, OnModuleInit {
+export class ExternalTransferPolicy extends OutboundMovementPolicy {
   readonly kind = 'external_transfer' as const;
   readonly operation = 'transferOut' as const;
-  readonly outbound = true;
-
-  constructor(
-    private readonly policies: MovementPolicies,
-    private readonly ledger: MovementLedger,
-  ) {}
-
-  onModuleInit(): void {
-    this.policies.register(this);
-  }
+  protected readonly ledgerKind = 'external_transfer';
 
   async call(provider: StablecoinProvider, movement: Movement): Promise<ProviderTransaction> {
     const amount = Money.of(movement.amount, movement.currency);
@@ -67,24 +52,6 @@ export class ExternalTransferPolicy implements MovementPolicy, OnModuleInit {
       to: movement.destination ?? '',
       ...(memo !== undefined && { memo }),
     });
-  }
-
-  settlementAmounts(movement: Movement, transaction: ProviderTransaction): { fee: bigint; net: bigint } {
-    return { fee: transaction.fee, net: movement.amount + transaction.fee };
-  }
-
-  book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
-    return this.ledger.completeOutbound(
-      tx,
-      movement,
-      transaction.provider,
-      transaction.fee,
-      'external_transfer',
-    );
-  }
-
-  release(tx: EntityManager, movement: Movement): Promise<boolean> {
-    return this.ledger.releaseOutbound(tx, movement);
   }
 
   events(

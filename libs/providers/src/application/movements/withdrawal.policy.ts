@@ -1,5 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
 import type { OutboxMessage } from '#monay/shared';
 import {
@@ -13,13 +12,8 @@ import {
 import { expectedArrival, maskDestination, type Movement } from '../../domain/movement';
 import { ProviderRefusedError } from '../../domain/providers.errors';
 import type { ProviderTransaction, StablecoinProvider } from '../../domain/stablecoin-provider.port';
-import { MovementLedger } from './movement-ledger';
-import {
-  MovementPolicies,
-  type Booking,
-  type MovementPolicy,
-  type MovementTransition,
-} from './movement-policy';
+import { OutboundMovementPolicy } from './outbound.policy';
+import type { MovementTransition } from './movement-policy';
 import { withdrawalResponse } from './movement-view';
 
 /**
@@ -27,19 +21,10 @@ import { withdrawalResponse } from './movement-view';
  * charge), posted for amount + the actual fee when the provider pays out, voided if it fails.
  */
 @Injectable()
-export class WithdrawalPolicy implements MovementPolicy, OnModuleInit {
+export class WithdrawalPolicy extends OutboundMovementPolicy {
   readonly kind = 'withdrawal' as const;
   readonly operation = 'withdraw' as const;
-  readonly outbound = true;
-
-  constructor(
-    private readonly policies: MovementPolicies,
-    private readonly ledger: MovementLedger,
-  ) {}
-
-  onModuleInit(): void {
-    this.policies.register(this);
-  }
+  protected readonly ledgerKind = 'withdrawal';
 
   async call(provider: StablecoinProvider, movement: Movement): Promise<ProviderTransaction> {
     const amount = Money.of(movement.amount, movement.currency);
@@ -52,20 +37,8 @@ export class WithdrawalPolicy implements MovementPolicy, OnModuleInit {
     });
   }
 
-  settlementAmounts(movement: Movement, transaction: ProviderTransaction): { fee: bigint; net: bigint } {
-    return { fee: transaction.fee, net: movement.amount + transaction.fee };
-  }
-
-  book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
-    return this.ledger.completeOutbound(tx, movement, transaction.provider, transaction.fee, 'withdrawal');
-  }
-
   expectedArrival(movement: Movement, settledAt: Date) {
     return expectedArrival(movement.speed ?? 'standard', movement.createdAt, settledAt);
-  }
-
-  release(tx: EntityManager, movement: Movement): Promise<boolean> {
-    return this.ledger.releaseOutbound(tx, movement);
   }
 
   events(
