@@ -263,6 +263,35 @@ function externalTransferMessages(
   return failed.holdReleased ? [line, balance(p.currency)] : [line];
 }
 
+/** id, status, amount, fee, currency and an optional failure code of a line of history. */
+type OwnLine = [
+  id: string,
+  status: TransactionUpdated['status'],
+  amount: string,
+  fee: string,
+  currency: string,
+  failureCode?: string,
+];
+
+/** A line of its owner's history with no counterparty and no batch (provider movements, swaps). */
+function ownLine(
+  transaction: (data: Omit<TransactionUpdated, 'eventId'>) => RealtimeMessage,
+  type: TransactionUpdated['type'],
+  ...[id, status, amount, fee, currency, failureCode]: OwnLine
+): RealtimeMessage {
+  return transaction({
+    id,
+    type,
+    status,
+    amount,
+    fee,
+    currency,
+    counterparty: null,
+    batchId: null,
+    ...(failureCode && { failureCode }),
+  });
+}
+
 /** A provider movement's line of history (and the balance, when it changed), to its owner only. */
 function movementMessages(
   event: PublishedEvent,
@@ -271,26 +300,7 @@ function movementMessages(
   balance: (currency: string) => RealtimeMessage,
 ): RealtimeMessage[] {
   if ((event.payload as { userId?: string }).userId !== userId) return [];
-  const line = (
-    type: 'deposit' | 'withdrawal',
-    id: string,
-    status: TransactionUpdated['status'],
-    amount: string,
-    fee: string,
-    currency: string,
-    failureCode?: string,
-  ) =>
-    transaction({
-      id,
-      type,
-      status,
-      amount,
-      fee,
-      currency,
-      counterparty: null,
-      batchId: null,
-      ...(failureCode && { failureCode }),
-    });
+  const line = (type: 'deposit' | 'withdrawal', ...rest: OwnLine) => ownLine(transaction, type, ...rest);
   switch (event.type) {
     case DepositInitiated: {
       const p = event.payload as DepositInitiatedPayload;
@@ -342,26 +352,7 @@ function swapMessages(
   balance: (currency: string) => RealtimeMessage,
 ): RealtimeMessage[] {
   if ((event.payload as { userId?: string }).userId !== userId) return [];
-  const line = (
-    type: 'swap_out' | 'swap_in',
-    id: string,
-    status: TransactionUpdated['status'],
-    amount: string,
-    fee: string,
-    currency: string,
-    failureCode?: string,
-  ) =>
-    transaction({
-      id,
-      type,
-      status,
-      amount,
-      fee,
-      currency,
-      counterparty: null,
-      batchId: null,
-      ...(failureCode && { failureCode }),
-    });
+  const line = (type: 'swap_out' | 'swap_in', ...rest: OwnLine) => ownLine(transaction, type, ...rest);
   switch (event.type) {
     case SwapRequested: {
       const p = event.payload as SwapRequestedPayload;
