@@ -28,8 +28,8 @@ export async function createTestEnvironment(overrides: NodeJS.ProcessEnv = {}): 
     // The sandbox providers keep their real proportions (Tempo < 100 ms, Circle 2–3 s) at a twentieth of
     // the time, so that tests wait milliseconds rather than seconds.
     PROVIDER_SANDBOX_LATENCY_SCALE: '0.05',
-    PROVIDER_CALL_TIMEOUT_MS: '500',
-    PROVIDER_SETTLE_WAIT_MS: '2000',
+    PROVIDER_CALL_TIMEOUT_MS: '1000',
+    PROVIDER_SETTLE_WAIT_MS: '4000',
     PROVIDER_HEALTH_PROBE_MS: '200',
     PROVIDER_BREAKER_HALF_OPEN_MS: '300',
     PROVIDER_POLL_INTERVAL_MS: '200',
