@@ -43,6 +43,7 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     DATABASE_MIGRATE_ON_START: flag.optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     REDIS_PREFIX: z
@@ -152,8 +153,14 @@ export class AppConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly database:
-    | { mode: 'postgres'; url: string; poolSize: number; migrateOnStart: boolean }
-    | { mode: 'embedded'; dataDir: string | undefined; poolSize: number; migrateOnStart: true };
+    | { mode: 'postgres'; url: string; poolSize: number; acquireTimeoutMs: number; migrateOnStart: boolean }
+    | {
+        mode: 'embedded';
+        dataDir: string | undefined;
+        poolSize: number;
+        acquireTimeoutMs: number;
+        migrateOnStart: true;
+      };
   readonly redis: { url: string; prefix: string } | undefined;
   readonly auth: {
     accessSecret: string;
@@ -220,6 +227,7 @@ export class AppConfig {
           mode: 'postgres',
           url: env.DATABASE_URL,
           poolSize: env.DATABASE_POOL_SIZE,
+          acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
           migrateOnStart: env.DATABASE_MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
         }
       : {
@@ -227,6 +235,7 @@ export class AppConfig {
           dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
           // PGlite is one session: a few connections are enough to queue on it.
           poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
+          acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
           migrateOnStart: true,
         };
     this.redis = env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined;

@@ -5,7 +5,11 @@ import { BigIntTransformer } from './bigint.transformer';
 export { BigIntTransformer };
 
 /** The one description of our PostgreSQL connection: used by the app, the migration runner and tests. */
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  acquireTimeoutMs = 5_000,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -15,7 +19,8 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     migrationsTransactionMode: 'each',
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 5_000,
+      // Waiting longer than this for a connection (pool exhausted, server unreachable) answers 503.
+      connectionTimeoutMillis: acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
       application_name: 'monay-wallet',
     },

@@ -27,7 +27,7 @@ class DatabaseEndpointModule {}
       imports: [DatabaseEndpointModule],
       inject: [AppConfig, DatabaseEndpoint],
       useFactory: (config: AppConfig, endpoint: DatabaseEndpoint) => ({
-        ...dataSourceOptions(endpoint.url, config.database.poolSize),
+        ...dataSourceOptions(endpoint.url, config.database.poolSize, config.database.acquireTimeoutMs),
         autoLoadEntities: true,
         migrationsRun: config.database.migrateOnStart,
         retryAttempts: config.isProduction ? 10 : 1,

@@ -25,6 +25,9 @@ export async function createTestEnvironment(overrides: NodeJS.ProcessEnv = {}): 
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     REFRESH_TOKEN_SECRET: randomBytes(32).toString('hex'),
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Suites fire hundreds of concurrent requests at a 4-connection pool on a shared 2-core machine: they
+    // queue for a connection rather than get 503 after the production default of 5 s.
+    DATABASE_ACQUIRE_TIMEOUT_MS: '30000',
     // The sandbox providers keep their real proportions (Tempo < 100 ms, Circle 2–3 s) at a twentieth of
     // the time, so that tests wait milliseconds rather than seconds.
     PROVIDER_SANDBOX_LATENCY_SCALE: '0.05',
