@@ -50,6 +50,8 @@ interface BalanceChange {
   pending: bigint;
 }
 
+const SETTLED_ACCOUNTS_MAX = 100_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -74,6 +76,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class LedgerService {
   /** System accounts known to be committed; they never change once created. */
   private readonly systemAccounts = new Map<string, LedgerAccount>();
+  /**
+   * User accounts known to be committed (they never change and are never deleted), by id and by
+   * `${ownerId}:${currency}`: a transfer between known users reads no account row. Bounded: cleared when full.
+   */
+  private readonly settledAccounts = new Map<string, LedgerAccount>();
+  private readonly settledUserAccountIds = new Map<string, string>();
   /**
    * Accounts read in an open transaction, by id, for the rest of that transaction (an account's identity,
    * currency and kind never change): a transfer looks its accounts up by owner, then posts to them by id.
@@ -144,12 +152,15 @@ export class LedgerService {
     const changes: BalanceChange[] = [];
     for (const [accountId, net] of netByAccount(entries)) {
       const account = this.account(accounts, accountId);
-      if (keepsCachedBalance(account)) changes.push({ account, posted: net, pending: 0n });
+      if (keepsCachedBalance(account) && net !== 0n) changes.push({ account, posted: net, pending: 0n });
     }
-    await this.applyInOrder(tx, changes);
+    const ordered = inIdOrder(changes);
     const transactionId = randomUUID();
-    await this.repository.insertPostedTransaction(
+    // One round trip: guarded balance changes (locked in id order), then the transaction and its entries,
+    // written only if every change passed.
+    const applied = await this.repository.postTransaction(
       tx,
+      ordered.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
       {
         id: transactionId,
         kind: input.kind,
@@ -158,6 +169,7 @@ export class LedgerService {
       },
       entries,
     );
+    await this.explainRefusals(tx, ordered, applied);
     return { transactionId };
   }
 
@@ -281,16 +293,33 @@ export class LedgerService {
     currencies: string[],
   ): Promise<Map<string, string>> {
     const owners = [...new Set(ownerIds)].filter((id) => UUID.test(id));
-    const accounts = owners.length
-      ? await this.repository.findUserAccountsOf(manager, owners, [...new Set(currencies)])
-      : [];
-    const transaction = manager.queryRunner?.isTransactionActive ? manager.queryRunner : undefined;
-    if (transaction) {
-      let known = this.readInTransaction.get(transaction);
-      if (!known) this.readInTransaction.set(transaction, (known = new Map()));
-      for (const account of accounts) known.set(account.id, account);
+    const wanted = [...new Set(currencies)];
+    const ids = new Map<string, string>();
+    for (const owner of owners) {
+      for (const currency of wanted) {
+        const id = this.settledUserAccountIds.get(`${owner}:${currency}`);
+        if (id) ids.set(`${owner}:${currency}`, id);
+      }
     }
-    return new Map(accounts.map((account) => [`${account.ownerId}:${account.currency}`, account.id]));
+    if (ids.size === owners.length * wanted.length) return ids;
+    const rows = owners.length ? await this.repository.findUserAccountsOf(manager, owners, wanted) : [];
+    const transaction = manager.queryRunner?.isTransactionActive ? manager.queryRunner : undefined;
+    let known = transaction && this.readInTransaction.get(transaction);
+    if (transaction && !known) this.readInTransaction.set(transaction, (known = new Map()));
+    if (this.settledAccounts.size > SETTLED_ACCOUNTS_MAX) {
+      this.settledAccounts.clear();
+      this.settledUserAccountIds.clear();
+    }
+    for (const { account, settled } of rows) {
+      const key = `${account.ownerId}:${account.currency}`;
+      ids.set(key, account.id);
+      known?.set(account.id, account);
+      if (settled || !transaction) {
+        this.settledAccounts.set(account.id, account);
+        this.settledUserAccountIds.set(key, account.id);
+      }
+    }
+    return ids;
   }
 
   /** Any account's balance: the cached one for a user account, Σ entries for a system account. */
@@ -336,7 +365,7 @@ export class LedgerService {
     const known = tx.queryRunner?.isTransactionActive ? this.readInTransaction.get(tx.queryRunner) : undefined;
     const accounts = new Map<string, LedgerAccount>();
     for (const id of unique) {
-      const account = known?.get(id);
+      const account = this.settledAccounts.get(id) ?? known?.get(id);
       if (account) accounts.set(id, account);
     }
     const toRead = unique.filter((id) => !accounts.has(id));
@@ -360,15 +389,22 @@ export class LedgerService {
    * is then rolled back by the caller, with everything else it wrote.
    */
   private async applyInOrder(tx: EntityManager, changes: BalanceChange[]): Promise<void> {
-    const ordered = [...changes]
-      .filter(({ posted, pending }) => posted !== 0n || pending !== 0n)
-      .sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
+    const ordered = inIdOrder(changes);
     if (ordered.length === 0) return;
-    // One round trip whatever the number of accounts (a batch credits up to 1,000): locked in id order.
+    // One round trip whatever the number of accounts: locked in id order, each change guarded.
     const applied = await this.repository.applyBalanceChanges(
       tx,
       ordered.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
     );
+    await this.explainRefusals(tx, ordered, applied);
+  }
+
+  /** Throws for the first change (in id order) its guard refused: funds, or cached balances out of step. */
+  private async explainRefusals(
+    tx: EntityManager,
+    ordered: BalanceChange[],
+    applied: Set<string>,
+  ): Promise<void> {
     for (const { account, posted, pending } of ordered) {
       if (applied.has(account.id)) continue;
       const current = await this.repository.cachedBalance(tx, account.id);
@@ -395,6 +431,13 @@ export class LedgerService {
     }
     return keys;
   }
+}
+
+/** The changes that change something, in account id order (the lock order of every ledger write). */
+function inIdOrder(changes: BalanceChange[]): BalanceChange[] {
+  return changes
+    .filter(({ posted, pending }) => posted !== 0n || pending !== 0n)
+    .sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0));
 }
 
 function canonicalId(id: string): string {

@@ -102,17 +102,21 @@ export class LedgerRepository {
     return rows.map(toAccount);
   }
 
+  /**
+   * User accounts of several owners; `settled` when the row was created by a transaction that started before
+   * this one (so, being visible, it is committed: an account this transaction opened has `created_at = now()`).
+   */
   async findUserAccountsOf(
     tx: EntityManager,
     ownerIds: string[],
     currencies: string[],
-  ): Promise<LedgerAccount[]> {
+  ): Promise<Array<{ account: LedgerAccount; settled: boolean }>> {
     const rows = (await tx.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+      `SELECT ${ACCOUNT_COLUMNS}, created_at < now() AS settled FROM ledger_accounts
         WHERE owner_id = ANY($1::uuid[]) AND currency = ANY($2::text[]) AND kind = 'user_wallet'`,
       [ownerIds, currencies],
-    )) as AccountRow[];
-    return rows.map(toAccount);
+    )) as Array<AccountRow & { settled: boolean }>;
+    return rows.map((row) => ({ account: toAccount(row), settled: row.settled }));
   }
 
   /** The new system account, or undefined when it already exists (or a concurrent insert won). */
@@ -228,6 +232,59 @@ export class LedgerRepository {
         ...entryArrays(entries),
       ],
     );
+  }
+
+  /**
+   * {@link applyBalanceChanges} and {@link insertPostedTransaction} in ONE statement: the transaction and its
+   * entries are inserted only if every balance change passed its guard. Returns the ids that changed (all of
+   * them, or the transaction was not written and the caller throws).
+   */
+  async postTransaction(
+    tx: EntityManager,
+    changes: ReadonlyArray<{ accountId: string; posted: bigint; pending: bigint }>,
+    transaction: NewTransaction,
+    entries: readonly EntryInput[],
+  ): Promise<Set<string>> {
+    if (changes.length === 0) {
+      await this.insertPostedTransaction(tx, transaction, entries);
+      return new Set();
+    }
+    const rows = (await tx.query(
+      `WITH d AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, posted, pending)
+       ), locked AS MATERIALIZED (
+         SELECT a.id FROM ledger_accounts a WHERE a.id IN (SELECT id FROM d) ORDER BY a.id FOR UPDATE
+       ), changed AS (
+         UPDATE ledger_accounts a
+            SET posted = a.posted + d.posted, pending_debits = a.pending_debits + d.pending
+           FROM locked l JOIN d ON d.id = l.id
+          WHERE a.id = l.id
+            AND a.pending_debits + d.pending >= 0
+            AND (a.allow_negative OR a.posted + d.posted - (a.pending_debits + d.pending) >= 0)
+         RETURNING a.id
+       ), txn AS (
+         INSERT INTO ledger_transactions (id, kind, status, reference, metadata)
+         SELECT $4::uuid, $5, 'posted', $6, $7::jsonb
+          WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[])
+       ), lines AS (
+         INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
+         SELECT $4::uuid, e.account_id, e.currency, e.amount
+           FROM unnest($8::uuid[], $9::text[], $10::bigint[]) AS e(account_id, currency, amount)
+          WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[])
+       )
+       SELECT id FROM changed`,
+      [
+        changes.map((c) => c.accountId),
+        changes.map((c) => c.posted.toString()),
+        changes.map((c) => c.pending.toString()),
+        transaction.id,
+        transaction.kind,
+        transaction.reference,
+        toJson(transaction.metadata),
+        ...entryArrays(entries),
+      ],
+    )) as Array<{ id: string }>;
+    return new Set(rows.map((row) => row.id));
   }
 
   async insertHold(tx: EntityManager, hold: NewHold): Promise<void> {

@@ -165,14 +165,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       )) as OutboxRow[];
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
-      for (const consumer of this.consumers.all()) {
-        for (const event of batch) {
-          if (!consumer.handles(event.type)) continue;
-          const fresh = (await tx.query(
-            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-            [consumer.name, event.eventId],
-          )) as unknown[];
-          if (fresh.length > 0) await consumer.apply(tx, event);
+      const consumers = this.consumers.all();
+      const due = consumers.flatMap((consumer) =>
+        batch.filter((event) => consumer.handles(event.type)).map((event) => ({ consumer, event })),
+      );
+      if (due.length > 0) {
+        // Every (consumer, event) pair remembered in one statement; only the new ones are applied, in order.
+        const fresh = (await tx.query(
+          `INSERT INTO processed_events (consumer, event_id)
+           SELECT * FROM unnest($1::text[], $2::uuid[])
+           ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
+          [due.map((d) => d.consumer.name), due.map((d) => d.event.eventId)],
+        )) as Array<{ consumer: string; event_id: string }>;
+        const applies = new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
+        for (const { consumer, event } of due) {
+          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`)) await consumer.apply(tx, event);
         }
       }
       await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [

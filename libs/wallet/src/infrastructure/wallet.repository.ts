@@ -26,11 +26,36 @@ export class WalletRepository {
     return this.manager(tx).findOneBy(WalletOrmEntity, { address });
   }
 
-  /** The wallets of these users that exist (one query however many users). */
-  findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
-    return userIds.length
-      ? this.dataSource.manager.findBy(WalletOrmEntity, { userId: In(userIds) })
-      : Promise.resolve([]);
+  /**
+   * The wallets of these users that exist, in one query however many users (every transfer asks: plain SQL,
+   * without the query builder's per-call work).
+   */
+  async findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
+         FROM wallets WHERE user_id = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<{
+      id: string;
+      user_id: string;
+      address: string;
+      kyc_level: number;
+      daily_limit: string | null;
+      monthly_limit: string | null;
+      created_at: Date;
+    }>;
+    return rows.map((row) =>
+      Object.assign(new WalletOrmEntity(), {
+        id: row.id,
+        userId: row.user_id,
+        address: row.address,
+        kycLevel: row.kyc_level,
+        dailyLimit: row.daily_limit === null ? null : BigInt(row.daily_limit),
+        monthlyLimit: row.monthly_limit === null ? null : BigInt(row.monthly_limit),
+        createdAt: row.created_at,
+      }),
+    );
   }
 
   findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
