@@ -3,6 +3,12 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InsightsModule, ProjectionRebuilder } from '#monay/insights';
 import { CoreModule, loadConfigOrExit } from '#monay/shared';
+// The journal holds every context's events: loading each context declares its events (and their upcasters) to
+// the catalogue, so that old rows replay as the current types.
+import '#monay/notifications';
+import '#monay/providers';
+import '#monay/transfers';
+import '#monay/wallet';
 
 /** `npm run projections:rebuild`: rebuilds the insights read models from the event journal. */
 async function main(): Promise<void> {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { HistoryLineType, HistoryStatus } from './history';
 
 export interface ActivityRow {
   id: string;
   userId: string;
-  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  type: HistoryLineType;
   referenceId: string;
   batchId: string | null;
   counterpartyUserId: string | null;
@@ -13,7 +14,7 @@ export interface ActivityRow {
   amount: bigint;
   fee: bigint;
   /** `processing`: a provider movement under way (it becomes completed or failed). */
-  status: 'processing' | 'completed' | 'failed';
+  status: HistoryStatus;
   failureCode: string | null;
   note: string | null;
   occurredAt: Date;
@@ -61,42 +62,16 @@ export class InsightsRepository {
     return rows.map((row) => ({ userId: row.user_id, currency: row.currency, total: BigInt(row.total) }));
   }
 
-  async addActivity(tx: EntityManager, rows: ActivityRow[]): Promise<void> {
-    for (const row of rows) {
-      await tx.query(
-        `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
-        [
-          row.id,
-          row.userId,
-          row.type,
-          row.referenceId,
-          row.batchId,
-          row.counterpartyUserId,
-          row.currency,
-          row.amount.toString(),
-          row.fee.toString(),
-          row.status,
-          row.failureCode,
-          row.note,
-          row.occurredAt,
-        ],
-      );
-    }
-  }
-
   /**
-   * A line whose status changes over time (a provider movement: processing, then completed or failed): inserted,
-   * or updated in place — keeping its place in the history (`occurred_at`) — unless it is already final.
+   * Lines of history, inserted, or — for a line whose movement goes on (a provider movement: processing, then
+   * completed or failed) — updated in place, keeping its place in the history (`occurred_at`), unless it is
+   * already final. One statement for all of them (they have distinct ids).
    */
-  async upsertActivity(tx: EntityManager, row: ActivityRow): Promise<void> {
-    await tx.query(
-      `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, fee = EXCLUDED.fee, status = EXCLUDED.status,
-         failure_code = EXCLUDED.failure_code
-       WHERE activity.status NOT IN ('completed', 'failed')`,
-      [
+  async upsertActivity(tx: EntityManager, rows: readonly ActivityRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      values.push(
         row.id,
         row.userId,
         row.type,
@@ -110,7 +85,17 @@ export class InsightsRepository {
         row.failureCode,
         row.note,
         row.occurredAt,
-      ],
+      );
+      const base = values.length - 13;
+      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    await tx.query(
+      `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, fee = EXCLUDED.fee, status = EXCLUDED.status,
+         failure_code = EXCLUDED.failure_code
+       WHERE activity.status NOT IN ('completed', 'failed')`,
+      values,
     );
   }
 

@@ -1,14 +1,4 @@
-import type { PublishedEvent } from '#monay/shared';
-import {
-  RecurringTransferExecuted,
-  RecurringTransferPaused,
-  RecurringTransferSkipped,
-  RecurringTransferUpcoming,
-  type RecurringTransferExecutedPayload,
-  type RecurringTransferPausedPayload,
-  type RecurringTransferSkippedPayload,
-  type RecurringTransferUpcomingPayload,
-} from '#monay/transfers';
+import type { DomainEvent } from '#monay/shared';
 
 export const NOTIFICATION_KINDS = [
   'recurring.reminder',
@@ -30,12 +20,14 @@ export interface NotificationDraft {
 }
 
 /** The event types that may notify someone. */
-export const NOTIFYING_EVENT_TYPES: ReadonlySet<string> = new Set([
-  RecurringTransferExecuted,
-  RecurringTransferSkipped,
-  RecurringTransferPaused,
-  RecurringTransferUpcoming,
-]);
+export const NOTIFYING_EVENT_TYPES = new Set([
+  'RecurringTransferExecuted',
+  'RecurringTransferSkipped',
+  'RecurringTransferPaused',
+  'RecurringTransferUpcoming',
+] as const);
+
+export type NotifyingEventName = typeof NOTIFYING_EVENT_TYPES extends Set<infer K> ? K : never;
 
 const REFUSALS: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'not enough funds',
@@ -44,10 +36,10 @@ const REFUSALS: Record<string, string> = {
 };
 
 /** Pure: the notification an event gives its user, or null when it gives none. Amounts stay decimal strings. */
-export function notificationFor(event: PublishedEvent): NotificationDraft | null {
+export function notificationFor(event: DomainEvent<NotifyingEventName>): NotificationDraft | null {
   switch (event.type) {
-    case RecurringTransferUpcoming: {
-      const p = event.payload as RecurringTransferUpcomingPayload;
+    case 'RecurringTransferUpcoming': {
+      const p = event.payload;
       return {
         userId: p.userId,
         kind: 'recurring.reminder',
@@ -57,8 +49,8 @@ export function notificationFor(event: PublishedEvent): NotificationDraft | null
         dedupeKey: `recurring.reminder:${p.scheduleId}:${p.occurrenceAt}`,
       };
     }
-    case RecurringTransferExecuted: {
-      const p = event.payload as RecurringTransferExecutedPayload;
+    case 'RecurringTransferExecuted': {
+      const p = event.payload;
       // A final refusal other than funds or limits (the recipient closed their account …) is not notified yet.
       if (p.status !== 'completed') return null;
       return {
@@ -70,8 +62,8 @@ export function notificationFor(event: PublishedEvent): NotificationDraft | null
         dedupeKey: `recurring.succeeded:${p.scheduleId}:${p.occurrenceAt}`,
       };
     }
-    case RecurringTransferSkipped: {
-      const p = event.payload as RecurringTransferSkippedPayload;
+    case 'RecurringTransferSkipped': {
+      const p = event.payload;
       const why = REFUSALS[p.failureCode] ?? 'the transfer was refused';
       return {
         userId: p.userId,
@@ -92,8 +84,8 @@ export function notificationFor(event: PublishedEvent): NotificationDraft | null
         dedupeKey: `recurring.skipped:${p.scheduleId}:${p.occurrenceAt}`,
       };
     }
-    case RecurringTransferPaused: {
-      const p = event.payload as RecurringTransferPausedPayload;
+    case 'RecurringTransferPaused': {
+      const p = event.payload;
       return {
         userId: p.userId,
         kind: 'recurring.paused',
@@ -106,8 +98,6 @@ export function notificationFor(event: PublishedEvent): NotificationDraft | null
         dedupeKey: null,
       };
     }
-    default:
-      return null;
   }
 }
 

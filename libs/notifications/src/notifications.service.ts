@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventConsumers, OutboxWriter, type EventConsumer, type PublishedEvent } from '#monay/shared';
-import { NotificationCreated, type NotificationCreatedPayload } from './notification.events';
-import { notificationFor, NOTIFYING_EVENT_TYPES } from './notification-templates';
+import { EventConsumers, OutboxWriter, type DomainEvent, type EventConsumer } from '#monay/shared';
+import type { NotificationCreatedPayload } from './notification.events';
+import { notificationFor, NOTIFYING_EVENT_TYPES, type NotifyingEventName } from './notification-templates';
 import { NotificationsRepository } from './notifications.repository';
 
 /**
@@ -12,8 +12,9 @@ import { NotificationsRepository } from './notifications.repository';
  * is written in that same transaction.
  */
 @Injectable()
-export class NotificationsService implements EventConsumer, OnModuleInit {
+export class NotificationsService implements EventConsumer<NotifyingEventName>, OnModuleInit {
   readonly name = 'notifications.in-app';
+  readonly types = NOTIFYING_EVENT_TYPES;
 
   constructor(
     private readonly consumers: EventConsumers,
@@ -25,11 +26,7 @@ export class NotificationsService implements EventConsumer, OnModuleInit {
     this.consumers.register(this);
   }
 
-  handles(type: string): boolean {
-    return NOTIFYING_EVENT_TYPES.has(type);
-  }
-
-  async apply(tx: EntityManager, event: PublishedEvent): Promise<void> {
+  async apply(tx: EntityManager, event: DomainEvent<NotifyingEventName>): Promise<void> {
     const draft = notificationFor(event);
     if (!draft) return;
     const created = await this.repository.insert(tx, draft);
@@ -44,7 +41,7 @@ export class NotificationsService implements EventConsumer, OnModuleInit {
       createdAt: created.createdAt.toISOString(),
     };
     await this.outbox.append(tx, [
-      { type: NotificationCreated, aggregateId: created.id, userIds: [created.userId], payload },
+      { type: 'NotificationCreated', aggregateId: created.id, userIds: [created.userId], payload },
     ]);
   }
 }

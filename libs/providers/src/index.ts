@@ -21,8 +21,7 @@ export {
   walletKeyOf,
   type ProviderWalletView,
 } from './infrastructure/provider-wallets/provider-wallets';
-export * from './domain/events/movement.events';
-export * from './domain/events/external-transfer.events';
+export * from './domain/events';
 export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
 export { InvalidExternalAddressError } from './domain/external-transfer.errors';
 export { SendExternalTransferCommand } from './application/movements/commands/send-external-transfer/send-external-transfer.command';
@@ -51,8 +50,3 @@ export type {
   BalanceLineView,
   ProviderReportView,
 } from './domain/reconciliation';
-export {
-  ReconciliationDiscrepancyFound,
-  type ReconciliationDiscrepancyFoundPayload,
-} from './domain/reconciliation.events';
-export * from './domain/swap.events';

@@ -1,3 +1,5 @@
+import type { HistoryLineType, HistoryStatus } from '#monay/insights';
+
 /**
  * What the server sends on the `/ws` namespace (as immich's `ClientEventMap`). Every event that comes from a
  * domain event carries that event's id (`eventId`) so a client can drop duplicates (delivery is at least once,
@@ -39,9 +41,9 @@ export interface TransactionUpdated {
    * movement), or the ledger transaction id of a deposit made before deposits went through providers.
    */
   id: string;
-  type: 'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  type: HistoryLineType;
   /** `processing`: a deposit, withdrawal or swap under way at a provider. */
-  status: 'processing' | 'completed' | 'failed';
+  status: HistoryStatus;
   amount: string;
   fee: string;
   currency: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LedgerService } from '#monay/ledger';
-import { UnitOfWork, type PublishedEvent } from '#monay/shared';
+import { UnitOfWork, type DomainEvent } from '#monay/shared';
 import type { RealtimeMessage } from './realtime-events';
 import { realtimeMessagesFor, type UserBalance } from './realtime-messages';
 
@@ -13,7 +13,7 @@ export class RealtimeMessageBuilder {
   ) {}
 
   /** `events` oldest first; the balances are read once, now, so every `balance.updated` is the current balance. */
-  async build(userId: string, events: readonly PublishedEvent[]): Promise<RealtimeMessage[]> {
+  async build(userId: string, events: readonly DomainEvent[]): Promise<RealtimeMessage[]> {
     let balances: UserBalance[] | undefined;
     const messages: RealtimeMessage[] = [];
     for (const event of events) {

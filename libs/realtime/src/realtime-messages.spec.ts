@@ -1,4 +1,4 @@
-import { PublishedEvent } from '#monay/shared';
+import { PublishedEvent, type DomainEvent, type DomainEventName, type DomainEvents } from '#monay/shared';
 import type {
   BatchTransferCompletedPayload,
   FundsTransferredPayload,
@@ -13,12 +13,12 @@ const BOB = '00000000-0000-4000-8000-00000000000b';
 const EVE = '00000000-0000-4000-8000-00000000000e';
 const EVENT_ID = '11111111-1111-4111-8111-111111111111';
 
-function event(
-  type: string,
+function event<K extends DomainEventName>(
+  type: K,
   userIds: string[],
-  payload: Record<string, unknown>,
+  payload: DomainEvents[K],
   aggregateId = 'agg',
-): PublishedEvent {
+): DomainEvent {
   return new PublishedEvent(
     EVENT_ID,
     '42',
@@ -27,7 +27,7 @@ function event(
     userIds,
     payload,
     new Date('2026-01-01T00:00:00Z'),
-  );
+  ) as DomainEvent;
 }
 
 const transfer = (overrides: Partial<FundsTransferredPayload> = {}): FundsTransferredPayload => ({
@@ -206,7 +206,15 @@ describe('realtimeMessagesFor', () => {
 
   it('sends nothing to a user the event does not concern, and nothing for other event types', () => {
     expect(realtimeMessagesFor(event('FundsTransferred', [ALICE, BOB], transfer()), EVE, [])).toEqual([]);
-    expect(realtimeMessagesFor(event('SessionOpened', [ALICE], {}), ALICE, [])).toEqual([]);
+    const reminder = {
+      scheduleId: 's-1',
+      userId: ALICE,
+      occurrenceAt: '2026-01-02T00:00:00.000Z',
+      amount: '1.00',
+      currency: 'USDC',
+      recipient: 'bob@example.com',
+    } as DomainEvents['RecurringTransferUpcoming'];
+    expect(realtimeMessagesFor(event('RecurringTransferUpcoming', [ALICE], reminder), ALICE, [])).toEqual([]);
   });
 
   it('sends a created notification to its user only, as notification.created', () => {

@@ -1,4 +1,4 @@
-import { AppConfig, PublishedEvent } from '#monay/shared';
+import { AppConfig, PublishedEvent, type DomainEvent } from '#monay/shared';
 import type { RealtimeMessage } from './realtime-events';
 import type { RealtimeMessageBuilder } from './realtime-message-builder';
 import type { RealtimeGateway } from './realtime.gateway';
@@ -7,8 +7,22 @@ import { RealtimePublisher } from './realtime.publisher';
 const ALICE = 'alice';
 const BOB = 'bob';
 
-function published(sequence: string, userIds: string[], type = 'FundsTransferred'): PublishedEvent {
-  return new PublishedEvent(`e${sequence}`, sequence, type, 'agg', userIds, {}, new Date());
+/** The publisher only routes events (the builder is faked here), so the payload is never read. */
+function published(
+  sequence: string,
+  userIds: string[],
+  type: 'FundsTransferred' | 'RecurringTransferUpcoming' = 'FundsTransferred',
+): DomainEvent {
+  const payload = {} as DomainEvent<typeof type>['payload'];
+  return new PublishedEvent(
+    `e${sequence}`,
+    sequence,
+    type,
+    'agg',
+    userIds,
+    payload,
+    new Date(),
+  ) as DomainEvent;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +67,7 @@ describe('RealtimePublisher', () => {
   });
 
   it('ignores event types no client is sent, and everything once shutting down', async () => {
-    publisher.handle(published('1', [ALICE], 'SessionOpened'));
+    publisher.handle(published('1', [ALICE], 'RecurringTransferUpcoming'));
     await publisher.beforeApplicationShutdown();
     publisher.handle(published('2', [ALICE]));
     await delay(5);

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { AppConfig, PublishedEvent } from '#monay/shared';
+import { AppConfig, PublishedEvent, type DomainEvent } from '#monay/shared';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { RealtimeGateway } from './realtime.gateway';
@@ -14,11 +14,11 @@ import { RealtimeGateway } from './realtime.gateway';
  * dedupes by `eventId` and catches up through `GET /api/realtime/missed`.
  */
 @EventsHandler(PublishedEvent)
-export class RealtimePublisher implements IEventHandler<PublishedEvent>, BeforeApplicationShutdown {
+export class RealtimePublisher implements IEventHandler<DomainEvent>, BeforeApplicationShutdown {
   private readonly logger = new Logger('RealtimePublisher');
   private readonly queues = new Map<string, Promise<void>>();
   /** Events published in the current tick, not yet queued. */
-  private arrived: PublishedEvent[] = [];
+  private arrived: DomainEvent[] = [];
   /** With the Redis adapter, a user's sockets may be on another node: always send. */
   private readonly clustered: boolean;
   private closing = false;
@@ -31,7 +31,7 @@ export class RealtimePublisher implements IEventHandler<PublishedEvent>, BeforeA
     this.clustered = config.redis !== undefined;
   }
 
-  handle(event: PublishedEvent): void {
+  handle(event: DomainEvent): void {
     if (this.closing || !REALTIME_EVENT_TYPES.includes(event.type)) return;
     if (this.arrived.push(event) === 1) queueMicrotask(() => this.flush());
   }
@@ -55,7 +55,7 @@ export class RealtimePublisher implements IEventHandler<PublishedEvent>, BeforeA
     }
   }
 
-  private enqueue(userId: string, event: PublishedEvent): void {
+  private enqueue(userId: string, event: DomainEvent): void {
     const queued = (this.queues.get(userId) ?? Promise.resolve())
       .then(() => this.deliver(userId, event))
       .catch((error: unknown) =>
@@ -67,7 +67,7 @@ export class RealtimePublisher implements IEventHandler<PublishedEvent>, BeforeA
     });
   }
 
-  private async deliver(userId: string, event: PublishedEvent): Promise<void> {
+  private async deliver(userId: string, event: DomainEvent): Promise<void> {
     if (!this.clustered && !this.gateway.hasLocalSockets(userId)) return;
     for (const message of await this.messages.build(userId, [event])) this.gateway.send(userId, message);
   }

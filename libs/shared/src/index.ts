@@ -35,11 +35,25 @@ export {
   PublishedEvent,
   OUTBOX_COLUMNS,
   toPublishedEvent,
+  outboxMessage,
+  type AnyOutboxMessage,
+  type DomainEvent,
   type OutboxMessage,
   type OutboxRow,
 } from './messaging/outbox';
+export {
+  defineEvents,
+  isCatalogued,
+  type DomainEventName,
+  type DomainEvents,
+  type EventPayload,
+  type EventSchema,
+  type EventSchemas,
+  type MoneyMovementEventName,
+  type MoneyMovementEvents,
+} from './messaging/domain-events';
 export { OutboxRelay } from './messaging/outbox-relay';
-export { EventConsumers, type EventConsumer } from './messaging/event-consumer';
+export { consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {
   IdempotencyStore,
   IdempotencyKeyRequiredError,

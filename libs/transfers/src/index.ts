@@ -1,4 +1,3 @@
 export { TransfersModule } from './transfers.module';
-export * from './domain/events/transfer.events';
+export * from './domain/events';
 export * from './domain/transfer.errors';
-export * from './domain/events/recurring-transfer.events';

@@ -4,7 +4,7 @@ export { GetBalanceQuery, type BalanceReport } from './application/queries/get-b
 export { GetLimitsQuery, type LimitsReport } from './application/queries/get-limits/get-limits.query';
 export { GetPreferencesQuery } from './application/queries/get-preferences/get-preferences.query';
 export type { Preferences } from './application/commands/update-preferences/update-preferences.command';
-export { WalletCredited, type WalletCreditedPayload } from './domain/events/wallet-credited.event';
+export * from './domain/events';
 export { isWalletAddress } from './domain/wallet-address';
 export * from './domain/wallet.errors';
 export type { WalletOrmEntity as Wallet } from './infrastructure/wallet.orm-entity';

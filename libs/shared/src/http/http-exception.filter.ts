@@ -116,9 +116,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private mapHttpException(exception: HttpException): Mapped {
     const status = exception.getStatus();
-    const payload = exception.getResponse();
-    if (typeof payload === 'object' && payload !== null && 'code' in payload) {
-      const { code, message, details } = payload as { code: string; message?: string; details?: unknown };
+    const body = exception.getResponse();
+    if (typeof body === 'object' && body !== null && 'code' in body) {
+      const { code, message, details } = body as { code: string; message?: string; details?: unknown };
       return { status, code, message: message ?? exception.message, details };
     }
     const code =
@@ -126,7 +126,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const message = status === 404 ? 'Resource not found' : exception.message;
     // Terminus answers 503 with which component is down; keep that for the caller.
     const details =
-      typeof payload === 'object' && payload !== null && 'details' in payload ? payload.details : undefined;
+      typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
     return { status, code, message, details };
   }
 }

@@ -70,7 +70,7 @@ export class DeadLetters {
     const job = (await queue.getJob(id)) as Job | undefined;
     if (!job) throw new DeadLetterNotFoundError();
     const letter = job.data as DeadLetter;
-    const requeuedAs = await this.jobs.enqueue(letter.name, letter.payload as never);
+    const requeuedAs = await this.jobs.redrive(letter.name, letter.payload);
     await job.remove();
     return { requeuedAs, name: letter.name };
   }

@@ -1,30 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PublishedEvent } from './outbox';
+import type { DomainEventName } from './domain-events';
+import type { DomainEvent } from './outbox';
 
 /**
- * A consumer that must see every event exactly once in effect (projections, read models). The relay
- * calls it inside the transaction that marks the events published, so its writes and the mark commit
- * together; a failure leaves the events unpublished and they come again.
+ * A consumer that must see every event exactly once in effect (projections, read models, notifications). The
+ * relay calls it inside the transaction that marks the events published, so its writes and the mark commit
+ * together; a failure leaves the events unpublished and they come again. It names the events it takes (`types`)
+ * and receives only those, typed.
  */
-export interface EventConsumer {
+export interface EventConsumer<K extends DomainEventName = DomainEventName> {
   readonly name: string;
-  handles(type: string): boolean;
-  apply(tx: EntityManager, event: PublishedEvent): Promise<void>;
+  readonly types: ReadonlySet<K>;
+  apply(tx: EntityManager, event: DomainEvent<K>): Promise<void>;
+}
+
+/** Whether `consumer` takes `event`, narrowing the event to the consumer's types. */
+export function consumes<K extends DomainEventName>(
+  consumer: EventConsumer<K>,
+  event: DomainEvent,
+): event is DomainEvent<K> {
+  return (consumer.types as ReadonlySet<string>).has(event.type);
 }
 
 @Injectable()
 export class EventConsumers {
-  private readonly consumers: EventConsumer[] = [];
+  private readonly consumers: Array<EventConsumer<DomainEventName>> = [];
 
-  register(consumer: EventConsumer): void {
+  register<K extends DomainEventName>(consumer: EventConsumer<K>): void {
     if (this.consumers.some((existing) => existing.name === consumer.name)) {
       throw new Error(`Event consumer ${consumer.name} registered twice`);
     }
-    this.consumers.push(consumer);
+    // A consumer of K is only ever handed events of K (see `consumes`), which is what makes this widening sound.
+    this.consumers.push(consumer as unknown as EventConsumer<DomainEventName>);
   }
 
-  all(): readonly EventConsumer[] {
+  all(): ReadonlyArray<EventConsumer<DomainEventName>> {
     return this.consumers;
   }
 }

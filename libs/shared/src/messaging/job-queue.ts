@@ -13,6 +13,15 @@ export class JobQueue {
     return job.id ?? '';
   }
 
+  /**
+   * Enqueues a dead letter's job again: its data was typed by {@link enqueue} when the job was first made, and has
+   * only been kept since.
+   */
+  async redrive(name: JobName, data: unknown): Promise<string> {
+    const job = await this.backend.queue(queueOfJob[name]).add(name, data);
+    return job.id ?? '';
+  }
+
   /** Idempotent: re-declaring a schedule at every start-up updates it instead of adding a second one. */
   async schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void> {
     await this.backend

@@ -1,7 +1,22 @@
 import type { EventBus } from '@nestjs/cqrs';
 import { openTestDataSource, type TestDataSource } from '../testing';
+import { defineEvents } from './domain-events';
 import { EventConsumers, type EventConsumer } from './event-consumer';
 import { OutboxWriter, type PublishedEvent } from './outbox';
+
+/** Two events of this spec's own, in the catalogue like any context's. */
+interface RelayTestEvents {
+  RelayTestCounted: { n: number };
+  RelayTestIgnored: { n: number };
+}
+defineEvents<RelayTestEvents>('relay-spec', {
+  RelayTestCounted: { version: 1 },
+  RelayTestIgnored: { version: 1 },
+});
+declare module '#monay/shared' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface DomainEvents extends RelayTestEvents {}
+}
 import { OutboxRelay } from './outbox-relay';
 
 describe('outbox relay publishes in commit order, exactly once per consumer', () => {
@@ -14,9 +29,9 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
   beforeAll(async () => {
     db = await openTestDataSource([]);
     consumers = new EventConsumers();
-    const consumer: EventConsumer = {
+    const consumer: EventConsumer<'RelayTestCounted'> = {
       name: 'test.counter',
-      handles: (type) => type === 'Counted',
+      types: new Set(['RelayTestCounted'] as const),
       apply: async (_tx, event) => {
         applied.push(event.sequence);
       },
@@ -31,7 +46,7 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
         writer.append(
           tx,
           Array.from({ length: 50 }, (_, i) => ({
-            type: i % 5 === 0 ? 'Ignored' : 'Counted',
+            type: i % 5 === 0 ? ('RelayTestIgnored' as const) : ('RelayTestCounted' as const),
             aggregateId: `a${chunk}-${i}`,
             userIds: [],
             payload: { n: chunk * 50 + i },

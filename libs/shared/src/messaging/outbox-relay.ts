@@ -8,7 +8,7 @@ import {
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventConsumers, type EventConsumer } from './event-consumer';
+import { consumes, EventConsumers, type EventConsumer } from './event-consumer';
 import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from './outbox';
 
 const BATCH = 200;
@@ -92,7 +92,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * Feeds every event ever written (the outbox is the event journal), oldest first, to `consumers` inside
    * `tx`: how read models are rebuilt. Their processed-event memory must have been cleared by the caller.
    */
-  async replay(tx: EntityManager, consumers: EventConsumer[]): Promise<number> {
+  async replay(tx: EntityManager, consumers: ReadonlyArray<EventConsumer>): Promise<number> {
     let after = '0';
     let total = 0;
     for (;;) {
@@ -104,7 +104,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows.length === 0) return total;
       for (const event of rows.map(toPublishedEvent)) {
         for (const consumer of consumers) {
-          if (!consumer.handles(event.type)) continue;
+          if (!consumes(consumer, event)) continue;
           await tx.query(
             `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
             [consumer.name, event.eventId],
@@ -167,7 +167,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const batch = rows.map(toPublishedEvent);
       const consumers = this.consumers.all();
       const due = consumers.flatMap((consumer) =>
-        batch.filter((event) => consumer.handles(event.type)).map((event) => ({ consumer, event })),
+        batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
       );
       if (due.length > 0) {
         // Every (consumer, event) pair remembered in one statement; only the new ones are applied, in order.
@@ -179,7 +179,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         )) as Array<{ consumer: string; event_id: string }>;
         const applies = new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
         for (const { consumer, event } of due) {
-          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`)) await consumer.apply(tx, event);
+          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`))
+            await consumer.apply(tx, event);
         }
       }
       await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [

@@ -1,37 +1,59 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import {
+  currentVersionOf,
+  upcastPayload,
+  type DomainEventName,
+  type DomainEvents,
+  type EventPayload,
+} from './domain-events';
 
-/** A domain event as the producer states it. Money in payloads is a decimal string, never a number. */
-export interface OutboxMessage {
-  type: string;
+/**
+ * A domain event as its producer states it: a name of the catalogue and that event's payload. Money in payloads is
+ * a decimal string, never a number.
+ */
+export interface OutboxMessage<K extends DomainEventName = DomainEventName> {
+  type: K;
   aggregateId: string;
   /** The users this event concerns: realtime delivery and projections route by them. */
   userIds: string[];
-  payload: Record<string, unknown>;
+  payload: DomainEvents[K];
 }
 
-/** A committed event as consumers receive it, at least once. */
-export class PublishedEvent<P extends Record<string, unknown> = Record<string, unknown>> {
+/** Any event of the catalogue, as a union discriminated by `type` (what `OutboxWriter.append` takes). */
+export type AnyOutboxMessage = { [K in DomainEventName]: OutboxMessage<K> }[DomainEventName];
+
+/** A committed event as consumers receive it, at least once, its payload brought to the current version. */
+export class PublishedEvent<K extends DomainEventName = DomainEventName> {
   constructor(
     readonly eventId: string,
     readonly sequence: string,
-    readonly type: string,
+    readonly type: K,
     readonly aggregateId: string,
     readonly userIds: string[],
-    readonly payload: P,
+    readonly payload: DomainEvents[K],
     readonly occurredAt: Date,
   ) {}
 }
+
+/**
+ * One of the events named `K`, as a union discriminated by `type`: `switch (event.type)` narrows the payload.
+ * (`PublishedEvent<'A' | 'B'>` would not: its payload would be A's or B's whatever its type.)
+ */
+export type DomainEvent<K extends DomainEventName = DomainEventName> = K extends DomainEventName
+  ? PublishedEvent<K>
+  : never;
 
 /** An outbox row as read back (the sequence as text: a bigint that JavaScript numbers cannot hold). */
 export interface OutboxRow {
   sequence: string;
   event_id: string;
   type: string;
+  version: number;
   aggregate_id: string;
   user_ids: string[];
-  payload: Record<string, unknown>;
+  payload: EventPayload;
   occurred_at: Date;
 }
 
@@ -39,24 +61,30 @@ export interface OutboxRow {
  * The columns that make an {@link OutboxRow}. Order by `outbox.sequence`, never the bare `sequence`: that is
  * the text alias here, and '10' < '9'.
  */
-export const OUTBOX_COLUMNS = `sequence::text AS sequence, event_id, type, aggregate_id, user_ids, payload, occurred_at`;
+export const OUTBOX_COLUMNS = `sequence::text AS sequence, event_id, type, version, aggregate_id, user_ids, payload, occurred_at`;
 
-export function toPublishedEvent(row: OutboxRow): PublishedEvent {
+/**
+ * The typed decode at the journal's boundary, and the only place a stored payload is given its type: the row's
+ * payload is brought up to its event's current version (`defineEvents` upcasters), then trusted to be what
+ * the producer wrote through {@link OutboxWriter.append}, which only takes catalogue events.
+ */
+export function toPublishedEvent(row: OutboxRow): DomainEvent {
+  const payload = upcastPayload(row.type, row.version ?? 1, row.payload);
   return new PublishedEvent(
     row.event_id,
     row.sequence,
-    row.type,
+    row.type as DomainEventName,
     row.aggregate_id,
     row.user_ids,
-    row.payload,
+    payload as DomainEvents[DomainEventName],
     row.occurred_at,
-  );
+  ) as DomainEvent;
 }
 
 /** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
 @Injectable()
 export class OutboxWriter {
-  async append(tx: EntityManager, messages: OutboxMessage[]): Promise<string[]> {
+  async append(tx: EntityManager, messages: readonly AnyOutboxMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const ids = messages.map(() => randomUUID());
     const values: unknown[] = [];
@@ -64,17 +92,28 @@ export class OutboxWriter {
       values.push(
         ids[index],
         message.type,
+        currentVersionOf(message.type),
         message.aggregateId,
         message.userIds,
         JSON.stringify(message.payload),
       );
-      const base = index * 5;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::uuid[], $${base + 5}::jsonb)`;
+      const base = index * 6;
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::uuid[], $${base + 6}::jsonb)`;
     });
     await tx.query(
-      `INSERT INTO outbox (event_id, type, aggregate_id, user_ids, payload) VALUES ${rows.join(', ')}`,
+      `INSERT INTO outbox (event_id, type, version, aggregate_id, user_ids, payload) VALUES ${rows.join(', ')}`,
       values,
     );
     return ids;
   }
+}
+
+/** One outbox message, typed by its name (for code that builds messages of several kinds in one place). */
+export function outboxMessage<K extends DomainEventName>(
+  type: K,
+  aggregateId: string,
+  userIds: string[],
+  payload: DomainEvents[K],
+): OutboxMessage<K> {
+  return { type, aggregateId, userIds, payload };
 }

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Money } from '#monay/kernel';
-import type { OutboxMessage } from '#monay/shared';
+import { outboxMessage, type AnyOutboxMessage, type DomainEventName, type DomainEvents } from '#monay/shared';
 import {
   DepositCompleted,
   DepositFailed,
@@ -69,7 +69,7 @@ export class DepositPolicy implements MovementPolicy, OnModuleInit {
     return Promise.resolve(false);
   }
 
-  events(movement: Movement, transition: MovementTransition): OutboxMessage[] {
+  events(movement: Movement, transition: MovementTransition): AnyOutboxMessage[] {
     const money = (minor: bigint) => Money.of(minor, movement.currency).toDecimalString();
     const common = {
       depositId: movement.id,
@@ -77,8 +77,8 @@ export class DepositPolicy implements MovementPolicy, OnModuleInit {
       currency: movement.currency,
       amount: money(movement.amount),
     };
-    const message = (type: string, payload: Record<string, unknown>): OutboxMessage[] => [
-      { type, aggregateId: movement.id, userIds: [movement.userId], payload },
+    const message = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) => [
+      outboxMessage(type, movement.id, [movement.userId], payload),
     ];
     switch (transition) {
       case 'requested':

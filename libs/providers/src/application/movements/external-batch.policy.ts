@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
-import type { OutboxMessage } from '#monay/shared';
+import { type AnyOutboxMessage } from '#monay/shared';
 import { legsOf } from '../../domain/external-transfer';
 import type { Movement } from '../../domain/movement';
 import { ProviderRefusedError } from '../../domain/providers.errors';
@@ -46,7 +46,7 @@ export class ExternalBatchPolicy extends OutboundMovementPolicy {
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[] {
+  ): AnyOutboxMessage[] {
     return externalTransferEvents(movement, transition, context);
   }
 

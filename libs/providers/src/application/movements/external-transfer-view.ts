@@ -1,5 +1,11 @@
 import { Money } from '#monay/kernel';
-import type { OutboxMessage, StoredResponse } from '#monay/shared';
+import {
+  outboxMessage,
+  type AnyOutboxMessage,
+  type DomainEventName,
+  type DomainEvents,
+  type StoredResponse,
+} from '#monay/shared';
 import {
   ExternalTransferCompleted,
   ExternalTransferFailed,
@@ -134,7 +140,7 @@ export function externalTransferEvents(
   movement: Movement,
   transition: MovementTransition,
   context: { holdReleased: boolean },
-): OutboxMessage[] {
+): AnyOutboxMessage[] {
   const amount = (minor: bigint) => Money.of(minor, movement.currency).toDecimalString();
   const batch = movement.kind === 'batch';
   const common = {
@@ -147,8 +153,8 @@ export function externalTransferEvents(
     batchId: batchIdOf(movement),
     note: noteOf(movement),
   };
-  const message = (type: string, payload: Record<string, unknown>): OutboxMessage[] => [
-    { type, aggregateId: movement.id, userIds: [movement.userId], payload },
+  const message = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) => [
+    outboxMessage(type, movement.id, [movement.userId], payload),
   ];
   switch (transition) {
     case 'requested':

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
-import type { OutboxMessage } from '#monay/shared';
+import { type AnyOutboxMessage } from '#monay/shared';
 import { noteOf, truncateUtf8 } from '../../domain/external-transfer';
 import type { Movement } from '../../domain/movement';
 import type {
@@ -58,7 +58,7 @@ export class ExternalTransferPolicy extends OutboundMovementPolicy {
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[] {
+  ): AnyOutboxMessage[] {
     return externalTransferEvents(movement, transition, context);
   }
 

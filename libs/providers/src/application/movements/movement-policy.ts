@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { OutboxMessage, StoredResponse } from '#monay/shared';
+import { type AnyOutboxMessage, type StoredResponse } from '#monay/shared';
 import type { Movement, MovementKind } from '../../domain/movement';
 import type {
   ProviderTransaction,
@@ -77,7 +77,7 @@ export interface MovementPolicy {
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[];
+  ): AnyOutboxMessage[];
 
   /** The answer the client gets (and gets again for its key) for the movement as it stands. */
   respond(movement: Movement): StoredResponse;

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { OutboxMessage, StoredResponse } from '#monay/shared';
+import { type AnyOutboxMessage, type StoredResponse } from '#monay/shared';
 import type { Movement, MovementKind } from '../../domain/movement';
 import type {
   ProviderTransaction,
@@ -44,7 +44,7 @@ export abstract class OutboundMovementPolicy implements MovementPolicy, OnModule
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[];
+  ): AnyOutboxMessage[];
 
   abstract respond(movement: Movement): StoredResponse;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Money } from '#monay/kernel';
-import type { OutboxMessage } from '#monay/shared';
+import { outboxMessage, type AnyOutboxMessage, type DomainEventName, type DomainEvents } from '#monay/shared';
 import {
   WithdrawalCompleted,
   WithdrawalFailed,
@@ -45,7 +45,7 @@ export class WithdrawalPolicy extends OutboundMovementPolicy {
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[] {
+  ): AnyOutboxMessage[] {
     const money = (minor: bigint) => Money.of(minor, movement.currency).toDecimalString();
     const common = {
       withdrawalId: movement.id,
@@ -53,8 +53,8 @@ export class WithdrawalPolicy extends OutboundMovementPolicy {
       currency: movement.currency,
       amount: money(movement.amount),
     };
-    const message = (type: string, payload: Record<string, unknown>): OutboxMessage[] => [
-      { type, aggregateId: movement.id, userIds: [movement.userId], payload },
+    const message = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) => [
+      outboxMessage(type, movement.id, [movement.userId], payload),
     ];
     switch (transition) {
       case 'requested':

@@ -21,7 +21,7 @@ import { ReconciliationReportNotFoundError } from '../../domain/reconciliation.e
 import {
   ReconciliationDiscrepancyFound,
   type ReconciliationDiscrepancyFoundPayload,
-} from '../../domain/reconciliation.events';
+} from '../../domain/events/reconciliation.events';
 import {
   STABLECOIN_PROVIDERS,
   type ProviderName,

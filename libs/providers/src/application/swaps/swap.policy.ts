@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Money } from '#monay/kernel';
-import type { OutboxMessage } from '#monay/shared';
+import { outboxMessage, type AnyOutboxMessage, type DomainEventName, type DomainEvents } from '#monay/shared';
 import { MovementFailure, type Movement } from '../../domain/movement';
 import { ProviderRefusedError } from '../../domain/providers.errors';
 import type { ProviderTransaction, StablecoinProvider } from '../../domain/stablecoin-provider.port';
@@ -14,7 +14,7 @@ import {
   type SwapCompletedPayload,
   type SwapFailedPayload,
   type SwapRequestedPayload,
-} from '../../domain/swap.events';
+} from '../../domain/events/swap.events';
 import { SwapQuoteRepository, type QuoteExecution } from '../../infrastructure/swaps/swap-quote.repository';
 import { MovementLedger } from '../movements/movement-ledger';
 import {
@@ -113,7 +113,7 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
     movement: Movement,
     transition: MovementTransition,
     context: { holdReleased: boolean },
-  ): OutboxMessage[] {
+  ): AnyOutboxMessage[] {
     const terms = swapTermsOf(movement.metadata);
     const from = (minor: bigint) => Money.of(minor, terms.from).toDecimalString();
     const common = {
@@ -129,8 +129,8 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
       rate: terms.rate,
       amountOut: Money.of(terms.amountOut, terms.to).toDecimalString(),
     };
-    const message = (type: string, payload: Record<string, unknown>): OutboxMessage[] => [
-      { type, aggregateId: movement.id, userIds: [movement.userId], payload },
+    const message = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) => [
+      outboxMessage(type, movement.id, [movement.userId], payload),
     ];
     switch (transition) {
       case 'requested':

@@ -55,9 +55,3 @@ export interface ExternalTransferFailedPayload extends ExternalTransferCommon {
   reason: string;
   holdReleased: boolean;
 }
-
-export const EXTERNAL_TRANSFER_EVENT_TYPES: readonly string[] = [
-  ExternalTransferRequested,
-  ExternalTransferCompleted,
-  ExternalTransferFailed,
-];

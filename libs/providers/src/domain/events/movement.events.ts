@@ -91,13 +91,3 @@ export interface WithdrawalFailedPayload extends Record<string, unknown> {
   reason: string;
   holdReleased: boolean;
 }
-
-/** Every event type of provider money movements (realtime and projections subscribe by these). */
-export const MOVEMENT_EVENT_TYPES: readonly string[] = [
-  DepositInitiated,
-  DepositCompleted,
-  DepositFailed,
-  WithdrawalRequested,
-  WithdrawalCompleted,
-  WithdrawalFailed,
-];

@@ -1,7 +1,16 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { EntityManager } from 'typeorm';
 import { DomainError, Money } from '#monay/kernel';
-import { AppConfig, OutboxRelay, OutboxWriter, UnitOfWork, type OutboxMessage } from '#monay/shared';
+import {
+  AppConfig,
+  outboxMessage,
+  OutboxRelay,
+  OutboxWriter,
+  UnitOfWork,
+  type AnyOutboxMessage,
+  type DomainEventName,
+  type DomainEvents,
+} from '#monay/shared';
 import {
   RecurringTransferExecuted,
   RecurringTransferPaused,
@@ -192,13 +201,9 @@ export class RunRecurringTransferHandler implements ICommandHandler<RunRecurring
       amount: Money.of(schedule.amount, schedule.currency).toDecimalString(),
       recipient: schedule.recipientRef,
     };
-    const event = (type: string, payload: Record<string, unknown>): OutboxMessage => ({
-      type,
-      aggregateId: schedule.id,
-      userIds: [schedule.userId],
-      payload,
-    });
-    const events: OutboxMessage[] = [];
+    const event = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) =>
+      outboxMessage(type, schedule.id, [schedule.userId], payload);
+    const events: AnyOutboxMessage[] = [];
     if (final.status === 'skipped') {
       const skipped: RecurringTransferSkippedPayload = {
         ...common,

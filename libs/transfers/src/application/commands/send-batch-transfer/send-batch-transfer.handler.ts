@@ -15,7 +15,7 @@ import {
   OutboxRelay,
   OutboxWriter,
   UnitOfWork,
-  type OutboxMessage,
+  type AnyOutboxMessage,
 } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import {
@@ -324,7 +324,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
       ledgerTransactionId,
       at: completedAt,
     });
-    const events: OutboxMessage[] = items.map((item, index) => {
+    const events: AnyOutboxMessage[] = items.map((item, index): AnyOutboxMessage => {
       const payload: FundsTransferredPayload = {
         transferId: item.id,
         batchId,

@@ -63,6 +63,3 @@ export interface SwapFailedPayload extends Record<string, unknown> {
   reason: string;
   holdReleased: boolean;
 }
-
-/** Every event type of swaps (realtime and projections subscribe by these). */
-export const SWAP_EVENT_TYPES: readonly string[] = [SwapRequested, SwapCompleted, SwapFailed];

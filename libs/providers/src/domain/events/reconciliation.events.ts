@@ -1,4 +1,4 @@
-import type { DiscrepancyView, ReconciliationOutcome, ReconciliationTrigger } from './reconciliation';
+import type { DiscrepancyView, ReconciliationOutcome, ReconciliationTrigger } from '../reconciliation';
 
 /**
  * A reconciliation run found something off: a provider balance the ledger does not explain, or a broken

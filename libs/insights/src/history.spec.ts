@@ -1,0 +1,330 @@
+import {
+  PublishedEvent,
+  type DomainEvent,
+  type DomainEvents,
+  type MoneyMovementEventName,
+} from '#monay/shared';
+import { historyOf, type HistoryLine, type MovementView } from './history';
+
+const A = '00000000-0000-4000-8000-00000000000a';
+const B = '00000000-0000-4000-8000-00000000000b';
+
+function event<K extends MoneyMovementEventName>(type: K, payload: DomainEvents[K]): DomainEvent<K> {
+  return new PublishedEvent('e-1', '1', type, 'agg-1', [A], payload, new Date()) as DomainEvent<K>;
+}
+
+/** A line with no counterparty, batch or note, as provider movements and swaps have. */
+function line(
+  lineId: string,
+  type: HistoryLine['type'],
+  status: HistoryLine['status'],
+  currency: string,
+  amount: string,
+  fee: string,
+  failureCode: string | null = null,
+): HistoryLine {
+  const [referenceId] = lineId.split(':');
+  return {
+    lineId,
+    userId: A,
+    type,
+    referenceId,
+    batchId: null,
+    counterpartyUserId: null,
+    currency,
+    amount,
+    fee,
+    status,
+    failureCode,
+    note: null,
+  };
+}
+
+const usdc = { userId: A, currency: 'USDC' };
+const moved = (delta: bigint, currency = 'USDC', userId = A) => ({ userId, currency, delta });
+
+const transfer: DomainEvents['FundsTransferred'] = {
+  transferId: 't-1',
+  batchId: null,
+  senderId: A,
+  recipientId: B,
+  currency: 'USDC',
+  amount: '7.25',
+  fee: '0.10',
+  note: 'coffee',
+  ledgerTransactionId: 'l-1',
+  completedAt: '2026-01-01T00:00:00.000Z',
+};
+const deposit = { depositId: 'd-1', userId: A, currency: 'USDC', amount: '50.00' };
+const withdrawal = { withdrawalId: 'w-1', userId: A, currency: 'USDC', amount: '20.00' };
+const external = {
+  transferId: 'x-1',
+  userId: A,
+  currency: 'USDC',
+  amount: '5.00',
+  to: '0x1111111111111111111111111111111111111111',
+  recipients: 1,
+  batchId: null,
+  note: 'rent',
+};
+const swap = {
+  swapId: 's-1',
+  userId: A,
+  quoteId: 'q-1',
+  from: 'USDC',
+  to: 'EURC',
+  amountIn: '10.00',
+};
+const externalLine = (status: HistoryLine['status'], fee: string, failureCode: string | null = null) => ({
+  ...line('x-1:external', 'transfer_out', status, 'USDC', '5.00', fee, failureCode),
+  note: 'rent',
+});
+
+/**
+ * Every money movement event → what the user sees of it. A `Record` over the catalogue's money movements: a new kind
+ * does not compile until it has a row here.
+ */
+const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } = {
+  WalletCredited: [
+    event('WalletCredited', {
+      userId: A,
+      currency: 'USDC',
+      amount: '20.00',
+      fee: '0.50',
+      provider: 'monay',
+      ledgerTransactionId: 'l-9',
+    }),
+    {
+      lines: [line('l-9:in', 'deposit', 'completed', 'USDC', '20.00', '0.50')],
+      posted: [moved(19_500_000n)],
+      balances: [usdc],
+    },
+  ],
+  FundsTransferred: [
+    event('FundsTransferred', transfer),
+    {
+      lines: [
+        {
+          lineId: 't-1:out',
+          userId: A,
+          type: 'transfer_out',
+          referenceId: 't-1',
+          batchId: null,
+          counterpartyUserId: B,
+          currency: 'USDC',
+          amount: '7.25',
+          fee: '0.10',
+          status: 'completed',
+          failureCode: null,
+          note: 'coffee',
+        },
+        {
+          lineId: 't-1:in',
+          userId: B,
+          type: 'transfer_in',
+          referenceId: 't-1',
+          batchId: null,
+          counterpartyUserId: A,
+          currency: 'USDC',
+          amount: '7.25',
+          fee: '0.00',
+          status: 'completed',
+          failureCode: null,
+          note: 'coffee',
+        },
+      ],
+      posted: [moved(-7_350_000n), moved(7_250_000n, 'USDC', B)],
+      balances: [usdc, { userId: B, currency: 'USDC' }],
+    },
+  ],
+  TransferFailed: [
+    event('TransferFailed', {
+      transferId: null,
+      batchId: 'b-1',
+      senderId: A,
+      currency: 'USDC',
+      amount: '300.00',
+      reason: 'INSUFFICIENT_FUNDS',
+    }),
+    {
+      lines: [
+        {
+          ...line('b-1:out', 'transfer_out', 'failed', 'USDC', '300.00', '0.00', 'INSUFFICIENT_FUNDS'),
+          batchId: 'b-1',
+        },
+      ],
+      posted: [],
+      balances: [],
+    },
+  ],
+  BatchTransferCompleted: [
+    event('BatchTransferCompleted', {
+      batchId: 'b-2',
+      senderId: A,
+      recipientCount: 2,
+      totals: [
+        { currency: 'USDC', amount: '3.00' },
+        { currency: 'EURC', amount: '1.00' },
+      ],
+      feeCurrency: 'USDC',
+      fee: '0.25',
+      ledgerTransactionId: 'l-2',
+    }),
+    {
+      lines: [],
+      posted: [moved(-250_000n)],
+      balances: [usdc, { userId: A, currency: 'EURC' }],
+    },
+  ],
+  DepositInitiated: [
+    event('DepositInitiated', { ...deposit, provider: 'circle', method: 'bank' }),
+    {
+      lines: [line('d-1:deposit', 'deposit', 'processing', 'USDC', '50.00', '0.00')],
+      posted: [],
+      balances: [],
+    },
+  ],
+  DepositCompleted: [
+    event('DepositCompleted', {
+      ...deposit,
+      fee: '0.02',
+      credited: '49.98',
+      provider: 'circle',
+      method: 'bank',
+      ledgerTransactionId: 'l-3',
+      completedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    {
+      lines: [line('d-1:deposit', 'deposit', 'completed', 'USDC', '49.98', '0.02')],
+      posted: [moved(49_980_000n)],
+      balances: [usdc],
+    },
+  ],
+  DepositFailed: [
+    event('DepositFailed', { ...deposit, provider: null, reason: 'PROVIDER_UNAVAILABLE' }),
+    {
+      lines: [line('d-1:deposit', 'deposit', 'failed', 'USDC', '50.00', '0.00', 'PROVIDER_UNAVAILABLE')],
+      posted: [],
+      balances: [],
+    },
+  ],
+  WithdrawalRequested: [
+    event('WithdrawalRequested', { ...withdrawal, held: '21.00', destination: '…1234', speed: 'standard' }),
+    {
+      lines: [line('w-1:withdrawal', 'withdrawal', 'processing', 'USDC', '20.00', '0.00')],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  WithdrawalCompleted: [
+    event('WithdrawalCompleted', {
+      ...withdrawal,
+      fee: '1.00',
+      debited: '21.00',
+      provider: 'circle',
+      ledgerTransactionId: 'l-4',
+      completedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    {
+      lines: [line('w-1:withdrawal', 'withdrawal', 'completed', 'USDC', '20.00', '1.00')],
+      posted: [moved(-21_000_000n)],
+      balances: [usdc],
+    },
+  ],
+  WithdrawalFailed: [
+    event('WithdrawalFailed', {
+      ...withdrawal,
+      provider: 'tempo',
+      reason: 'PROVIDER_FAILED',
+      holdReleased: true,
+    }),
+    {
+      lines: [line('w-1:withdrawal', 'withdrawal', 'failed', 'USDC', '20.00', '0.00', 'PROVIDER_FAILED')],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  ExternalTransferRequested: [
+    event('ExternalTransferRequested', { ...external, held: '5.10' }),
+    { lines: [externalLine('processing', '0.00')], posted: [], balances: [usdc] },
+  ],
+  ExternalTransferCompleted: [
+    event('ExternalTransferCompleted', {
+      ...external,
+      fee: '0.0001',
+      debited: '5.0001',
+      provider: 'tempo',
+      providerTransactionId: '0xabc',
+      ledgerTransactionId: 'l-5',
+      completedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    { lines: [externalLine('completed', '0.0001')], posted: [moved(-5_000_100n)], balances: [usdc] },
+  ],
+  ExternalTransferFailed: [
+    event('ExternalTransferFailed', {
+      ...external,
+      provider: null,
+      reason: 'INSUFFICIENT_FUNDS',
+      holdReleased: false,
+    }),
+    { lines: [externalLine('failed', '0.00', 'INSUFFICIENT_FUNDS')], posted: [], balances: [] },
+  ],
+  SwapRequested: [
+    event('SwapRequested', { ...swap, fee: '0.03', rate: '0.92', amountOut: '9.1724', provider: 'tempo' }),
+    {
+      lines: [line('s-1:swap_out', 'swap_out', 'processing', 'USDC', '10.00', '0.03')],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  SwapCompleted: [
+    event('SwapCompleted', {
+      ...swap,
+      fee: '0.03',
+      rate: '0.92',
+      amountOut: '9.1724',
+      provider: 'tempo',
+      ledgerTransactionId: 'l-6',
+      completedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    {
+      lines: [
+        line('s-1:swap_out', 'swap_out', 'completed', 'USDC', '10.00', '0.03'),
+        line('s-1:swap_in', 'swap_in', 'completed', 'EURC', '9.1724', '0.00'),
+      ],
+      posted: [moved(-10_000_000n), moved(9_172_400n, 'EURC')],
+      balances: [usdc, { userId: A, currency: 'EURC' }],
+    },
+  ],
+  SwapFailed: [
+    event('SwapFailed', { ...swap, provider: 'tempo', reason: 'PROVIDER_FAILED', holdReleased: true }),
+    {
+      lines: [line('s-1:swap_out', 'swap_out', 'failed', 'USDC', '10.00', '0.00', 'PROVIDER_FAILED')],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+};
+
+describe('historyOf: what a user sees of each money movement event', () => {
+  it.each(Object.entries(TABLE))('%s', (_type, [input, expected]) => {
+    expect(historyOf(input)).toEqual(expected);
+  });
+
+  it('keeps the sender balance of a batch item for its batch event (touched once per currency)', () => {
+    const item = historyOf(event('FundsTransferred', { ...transfer, batchId: 'b-3', fee: '0.00' }));
+    expect(item.balances).toEqual([{ userId: B, currency: 'USDC' }]);
+  });
+
+  it('tells a failed outbound movement without a hold from one whose hold was released', () => {
+    const refused = historyOf(
+      event('WithdrawalFailed', {
+        ...withdrawal,
+        provider: null,
+        reason: 'LIMIT_EXCEEDED',
+        holdReleased: false,
+      }),
+    );
+    expect(refused.balances).toEqual([]);
+  });
+});
