@@ -2,7 +2,7 @@ import type { EventBus } from '@nestjs/cqrs';
 import { openTestDataSource, type TestDataSource } from '../testing';
 import { defineEvents } from './domain-events';
 import { EventConsumers, type EventConsumer } from './event-consumer';
-import { OutboxWriter, type PublishedEvent } from './outbox';
+import { OutboxWriter, type DomainEvent } from './outbox';
 
 /** Two events of this spec's own, in the catalogue like any context's. */
 interface RelayTestEvents {
@@ -21,7 +21,7 @@ import { OutboxRelay } from './outbox-relay';
 
 describe('outbox relay publishes in commit order, exactly once per consumer', () => {
   let db: TestDataSource;
-  const published: PublishedEvent[] = [];
+  const published: DomainEvent[] = [];
   const applied: string[] = [];
   let relay: OutboxRelay;
   let consumers: EventConsumers;
@@ -37,7 +37,7 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
       },
     };
     consumers.register(consumer);
-    const eventBus = { publish: (event: PublishedEvent) => published.push(event) } as unknown as EventBus;
+    const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
     relay = new OutboxRelay(db.dataSource, consumers, eventBus, false);
     const writer = new OutboxWriter();
     // 450 events in 9 transactions: more than two relay batches, sequences past 9, 99 and 199.
@@ -62,7 +62,11 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
 
   it('publishes every event once, in sequence order, and applies consumers only to theirs', async () => {
     expect(await relay.drain()).toBe(450);
-    expect(published.map((e) => e.payload.n)).toEqual(Array.from({ length: 450 }, (_, i) => i));
+    expect(
+      published.map((e) =>
+        e.type === 'RelayTestCounted' || e.type === 'RelayTestIgnored' ? e.payload.n : -1,
+      ),
+    ).toEqual(Array.from({ length: 450 }, (_, i) => i));
     expect(ascending(published.map((e) => e.sequence))).toBe(true);
     expect(applied).toHaveLength(360);
     expect(await relay.drain()).toBe(0);
