@@ -1,5 +1,6 @@
 import { DomainError } from '#monay/kernel';
 
+/** An account with that email exists already. */
 export class EmailTakenError extends DomainError {
   readonly code = 'EMAIL_TAKEN';
   readonly kind = 'conflict';
@@ -8,6 +9,7 @@ export class EmailTakenError extends DomainError {
   }
 }
 
+/** An account with that phone number exists already. */
 export class PhoneTakenError extends DomainError {
   readonly code = 'PHONE_TAKEN';
   readonly kind = 'conflict';
@@ -16,6 +18,7 @@ export class PhoneTakenError extends DomainError {
   }
 }
 
+/** The password is too short or too common. */
 export class WeakPasswordError extends DomainError {
   readonly code = 'WEAK_PASSWORD';
   readonly kind = 'invalid';
@@ -24,6 +27,7 @@ export class WeakPasswordError extends DomainError {
   }
 }
 
+/** The email and password do not match an account (the same answer for an unknown email). */
 export class InvalidCredentialsError extends DomainError {
   readonly code = 'INVALID_CREDENTIALS';
   readonly kind = 'unauthenticated';
@@ -32,6 +36,7 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
+/** The refresh token is unknown, expired or revoked: sign in again. */
 export class InvalidRefreshTokenError extends DomainError {
   readonly code = 'INVALID_REFRESH_TOKEN';
   readonly kind = 'unauthenticated';
@@ -40,6 +45,7 @@ export class InvalidRefreshTokenError extends DomainError {
   }
 }
 
+/** A refresh token was used twice: its whole family of sessions is revoked, as a stolen token would be. */
 export class RefreshTokenReusedError extends DomainError {
   readonly code = 'REFRESH_TOKEN_REUSED';
   readonly kind = 'unauthenticated';
@@ -48,6 +54,7 @@ export class RefreshTokenReusedError extends DomainError {
   }
 }
 
+/** The access token is malformed, signed with another key, revoked (`INVALID_TOKEN`) or past its expiry (`TOKEN_EXPIRED`). */
 export class InvalidTokenError extends DomainError {
   readonly code: 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
   readonly kind = 'unauthenticated';

@@ -37,6 +37,7 @@ export const CURRENCY_CODES: readonly CurrencyCode[] = Object.freeze([
 /** The stablecoins a wallet can hold. */
 export const STABLECOINS: readonly CurrencyCode[] = Object.freeze(['USDC', 'USDT', 'PYUSD', 'EURC']);
 
+/** The currency is not one the wallet holds (USDC, USDT, PYUSD, EURC; USD on bank rails). */
 export class UnsupportedCurrencyError extends DomainError {
   readonly code = 'UNSUPPORTED_CURRENCY';
   readonly kind: ErrorKind = 'invalid';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../kernel/domain-error';
 
+/** A money-moving request came without an `Idempotency-Key` header (or `idempotencyKey` body field). */
 export class IdempotencyKeyRequiredError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REQUIRED';
   readonly kind = 'invalid';
@@ -11,6 +12,7 @@ export class IdempotencyKeyRequiredError extends DomainError {
   }
 }
 
+/** The Idempotency-Key was used before with a different request body. */
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   readonly kind = 'unprocessable';
@@ -19,6 +21,7 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
+/** A request with the same Idempotency-Key is still in flight: retry after it finishes. */
 export class IdempotencyConflictError extends DomainError {
   readonly code = 'IDEMPOTENCY_CONFLICT';
   readonly kind = 'conflict';

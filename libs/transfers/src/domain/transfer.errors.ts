@@ -1,5 +1,6 @@
 import { DomainError } from '#monay/kernel';
 
+/** No Monay user has that email, phone, address or id (the same answer whatever the reason). */
 export class RecipientNotFoundError extends DomainError {
   readonly code = 'RECIPIENT_NOT_FOUND';
   readonly kind = 'not_found';
@@ -8,6 +9,7 @@ export class RecipientNotFoundError extends DomainError {
   }
 }
 
+/** A wallet cannot pay itself. */
 export class SelfTransferError extends DomainError {
   readonly code = 'SELF_TRANSFER';
   readonly kind = 'unprocessable';

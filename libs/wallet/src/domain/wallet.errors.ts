@@ -1,5 +1,6 @@
 import { DomainError } from '#monay/kernel';
 
+/** The operation needs a higher verification level than the account has. */
 export class KycVerificationRequiredError extends DomainError {
   readonly code = 'KYC_VERIFICATION_REQUIRED';
   readonly kind = 'forbidden';
@@ -12,6 +13,7 @@ export class KycVerificationRequiredError extends DomainError {
 
 export type LimitName = 'perTransaction' | 'daily' | 'monthly';
 
+/** The amount would take the user past a per-transaction, daily or monthly limit (details say which). */
 export class LimitExceededError extends DomainError {
   readonly code = 'LIMIT_EXCEEDED';
   readonly kind = 'unprocessable';
@@ -23,6 +25,7 @@ export class LimitExceededError extends DomainError {
   }
 }
 
+/** Too many transfers in the current hour for the user’s tier. */
 export class VelocityExceededError extends DomainError {
   readonly code = 'VELOCITY_EXCEEDED';
   readonly kind = 'unprocessable';
@@ -31,6 +34,7 @@ export class VelocityExceededError extends DomainError {
   }
 }
 
+/** A user may lower their limits, never raise them above their tier’s. */
 export class LimitAboveTierError extends DomainError {
   readonly code = 'LIMIT_ABOVE_TIER';
   readonly kind = 'unprocessable';
