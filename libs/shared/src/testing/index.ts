@@ -1,2 +1,3 @@
 export { createTestEnvironment, type TestEnvironment } from './test-environment';
 export { openTestDataSource, type TestDataSource } from './test-data-source';
+export { transactionsRace, itRacesOnPostgres, describeRacesOnPostgres } from './races';
