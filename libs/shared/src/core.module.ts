@@ -14,8 +14,10 @@ import { IdempotencyStore } from './messaging/idempotency';
 import { IdempotentExecutor } from './messaging/idempotent-executor';
 import { OutboxWriter } from './messaging/outbox';
 import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
+import { Metrics } from './observability/metrics';
 
 const SHARED_SERVICES = [
+  Metrics,
   UnitOfWork,
   OutboxWriter,
   OutboxRelay,
@@ -43,7 +45,7 @@ class UnhandledExceptionLogger implements OnModuleDestroy {
 
 /**
  * What every process needs: configuration, logs, database, Redis, jobs, the CQRS buses, the unit of work,
- * idempotency and the outbox with its relay.
+ * idempotency, the outbox with its relay, and the metrics registry (served by HttpPlatformModule's `/metrics`).
  */
 @Global()
 @Module({})

@@ -5,7 +5,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { DeadLetterController } from '../messaging/dead-letter.controller';
 import { HealthController } from '../observability/health.controller';
-import { Metrics, MetricsController, MetricsMiddleware } from '../observability/metrics';
+import { MetricsController, MetricsMiddleware } from '../observability/metrics';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { ClientErrorResponder } from './client-error';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -33,7 +33,6 @@ import { createValidationPipe } from './validation';
   ],
   controllers: [HealthController, MetricsController, DeadLetterController],
   providers: [
-    Metrics,
     ClientErrorResponder,
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DomainError } from '../kernel/domain-error';
 import { JobBackend } from './job-backend';
 import { DeadLetter, JobName, QueueName } from './job-names';
 import { JobQueue } from './job-queue';
+import { Metrics } from '../observability/metrics';
 
 export class DeadLetterNotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
@@ -28,7 +29,20 @@ export class DeadLetters {
   constructor(
     private readonly backend: JobBackend,
     private readonly jobs: JobQueue,
-  ) {}
+    @Optional() metrics?: Metrics,
+  ) {
+    metrics?.gauge(
+      'monay_dead_letter_jobs',
+      'Jobs that failed every attempt, waiting for an admin',
+      [],
+      async () => {
+        const counts = await this.backend
+          .queue(QueueName.DeadLetter)
+          .getJobCounts('waiting', 'delayed', 'prioritized');
+        return [{ value: Object.values(counts).reduce((sum, n) => sum + n, 0) }];
+      },
+    );
+  }
 
   async record(queue: string, job: Job, error: Error): Promise<void> {
     const letter: DeadLetter = {

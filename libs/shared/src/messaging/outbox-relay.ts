@@ -4,12 +4,14 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { consumes, EventConsumers, type EventConsumer } from './event-consumer';
 import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from './outbox';
+import { Metrics } from '../observability/metrics';
 
 const BATCH = 200;
 
@@ -39,7 +41,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly consumers: EventConsumers,
     private readonly eventBus: EventBus,
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
-  ) {}
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    metrics?.gauge(
+      'monay_outbox_unpublished_events',
+      'Outbox events committed and not yet published',
+      [],
+      async () => [{ value: await this.unpublished() }],
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
@@ -188,7 +198,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       ]);
       return batch;
     });
-    for (const event of events) this.eventBus.publish(event);
+    const now = Date.now();
+    for (const event of events) {
+      this.metrics?.outboxLag.observe(Math.max(0, now - event.occurredAt.getTime()) / 1000);
+      this.eventBus.publish(event);
+    }
     return events.length;
   }
 }

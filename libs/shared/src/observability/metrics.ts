@@ -2,9 +2,13 @@ import { Controller, Get, Header, Injectable, NestMiddleware } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Public } from '../http/public.decorator';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics of this process: request counts and latency by route, plus Node's defaults. */
+/**
+ * Prometheus metrics of this process (`GET /metrics`): request counts and latency by route, the outbox relay's lag,
+ * Node's defaults, and what the contexts register (`gauge`: a value read when Prometheus scrapes). The alert rules
+ * and the Grafana dashboard in deploy/monitoring use these names (docs/operations.md, Monitoring).
+ */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -22,8 +26,46 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** From an event's commit to its publication by a relay (consumers applied): what sockets and read models lag. */
+  readonly outboxLag = new Histogram({
+    name: 'monay_outbox_relay_lag_seconds',
+    help: 'Time from an outbox event being written to its publication by the relay',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * A gauge whose value `read` gives at scrape time (a count in the database, a breaker's state). `read` failing
+   * (the database is down) leaves the gauge without a sample for that scrape rather than failing the scrape.
+   */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => Promise<Array<{ labels?: Partial<Record<L, string>>; value: number }>>,
+  ): void {
+    if (this.registry.getSingleMetric(name)) return;
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const { labels, value } of await read()) {
+            if (labels) this.set(labels, value);
+            else this.set(value);
+          }
+        } catch {
+          // no sample this time
+        }
+      },
+    });
   }
 }
 
