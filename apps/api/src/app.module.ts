@@ -8,7 +8,7 @@ import { ProvidersModule } from '#monay/providers';
 import { RealtimeModule } from '#monay/realtime';
 import { TransfersModule } from '#monay/transfers';
 import { WalletModule } from '#monay/wallet';
-import { AppConfig, CoreModule, HttpPlatformModule } from '#monay/shared';
+import { AppConfig, CoreModule, DevToolsModule, HttpPlatformModule } from '#monay/shared';
 
 @Module({})
 export class AppModule {
@@ -18,6 +18,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, { processors: config.jobsInProcess, relay: true }),
         HttpPlatformModule,
+        DevToolsModule.forRoot(config),
         IdentityModule,
         LedgerModule,
         WalletModule,

@@ -15,9 +15,13 @@ import { IdempotentExecutor } from './messaging/idempotent-executor';
 import { OutboxWriter } from './messaging/outbox';
 import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
 import { Metrics } from './observability/metrics';
+import { Clock } from './time/clock';
+import { DueWork } from './time/due-work';
 
 const SHARED_SERVICES = [
   Metrics,
+  Clock,
+  DueWork,
   UnitOfWork,
   OutboxWriter,
   OutboxRelay,

@@ -73,3 +73,6 @@ export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
 export type { DeadLetter } from './messaging/job-names';
 export { PageQueryDto } from './http/page-query.dto';
 export { Metrics } from './observability/metrics';
+export { Clock, ClockNotAdjustableError } from './time/clock';
+export { DueWork, type DueWorkSweeper } from './time/due-work';
+export { DevToolsModule } from './dev/dev-tools.module';

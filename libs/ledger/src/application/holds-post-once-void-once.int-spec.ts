@@ -9,7 +9,7 @@ import {
   InsufficientFundsError,
   InvalidHoldAmountError,
 } from '../domain/ledger.errors';
-import type { JobQueue } from '#monay/shared';
+import type { Clock, DueWork, JobQueue } from '#monay/shared';
 import { HoldExpiryProcessor } from '../infrastructure/hold-expiry.processor';
 import { createLedgerService, deposit, openWallet, transfer, units } from '../testing';
 import type { LedgerService, PlaceHoldInput } from './ledger.service';
@@ -254,11 +254,28 @@ describe('holds are posted once or voided once', () => {
     const due = new Date(Date.now() - 60_000);
     for (let i = 0; i < 3; i++) await place(card, merchant, units(1n), { expiresAt: due });
     const jobs = { schedule: jest.fn().mockResolvedValue(undefined) } as unknown as JobQueue;
-    const processor = new HoldExpiryProcessor(db.dataSource, ledger, jobs);
+    const clock = { sync: () => Promise.resolve(), now: () => new Date() } as unknown as Clock;
+    const dueWork = { register: jest.fn() } as unknown as DueWork;
+    const processor = new HoldExpiryProcessor(db.dataSource, ledger, jobs, clock, dueWork);
 
     expect(await processor.expire({ limit: 2 })).toEqual({ expired: 2 });
     expect(await processor.expire({ limit: 2 })).toEqual({ expired: 1 });
     expect(await processor.expire({ limit: 2 })).toEqual({ expired: 0 });
     expect(await balance(card)).toMatchObject({ posted: 100_000_000n, pendingDebits: 0n });
+  });
+
+  it('expires everything due at a later time when the clock is advanced (due work)', async () => {
+    const { card, merchant } = await cardholderAndMerchant();
+    const inADay = new Date(Date.now() + 24 * 3_600_000);
+    for (let i = 0; i < 3; i++) await place(card, merchant, units(1n), { expiresAt: inADay });
+    const jobs = { schedule: jest.fn() } as unknown as JobQueue;
+    const clock = { sync: () => Promise.resolve(), now: () => new Date() } as unknown as Clock;
+    const dueWork = { register: jest.fn() } as unknown as DueWork;
+    const processor = new HoldExpiryProcessor(db.dataSource, ledger, jobs, clock, dueWork);
+
+    expect(await processor.sweep(new Date())).toBe(0);
+    // (also due by then: holds of the earlier tests of this file)
+    expect(await processor.sweep(new Date(inADay.getTime() + 1_000))).toBeGreaterThanOrEqual(3);
+    expect(await balance(card)).toMatchObject({ pendingDebits: 0n });
   });
 });
