@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { DomainError, type CurrencyCode, type Money } from '#monay/kernel';
+import { DomainError, Money, type CurrencyCode } from '#monay/kernel';
 import {
   AppConfig,
+  IdempotencyConflictError,
+  IdempotencyKeyReusedError,
   IdempotencyStore,
   OutboxRelay,
   OutboxWriter,
+  requestHash,
   UnitOfWork,
   type IdempotentRequest,
   type IdempotentResult,
@@ -14,8 +17,10 @@ import {
 } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import {
+  isReopenable,
   isSettled,
   MovementFailure,
+  movementIdOf,
   reportMismatch,
   type Movement,
   type MovementObservation,
@@ -31,7 +36,7 @@ import {
   type StablecoinProvider,
   type Urgency,
 } from '../../domain/stablecoin-provider.port';
-import { ProviderRouter } from '../routing/provider-router';
+import { ProviderRouter, RESUBMISSIONS_IN_REQUEST, type Resubmission } from '../routing/provider-router';
 import type { RoutePlan, RouteRequest, SkippedProvider } from '../routing/routing.types';
 import { MovementLedger } from './movement-ledger';
 import type { MovementPolicy } from './movement-policy';
@@ -72,6 +77,8 @@ export interface ApplyOptions {
   skipped?: SkippedProviderRecord[];
   /** Failure with nothing sent anywhere: forget the client's key so that a retry runs afresh. */
   releaseKey?: boolean;
+  /** Merged into the movement's metadata when it goes processing (e.g. when a provider timed out on it). */
+  metadata?: Record<string, unknown>;
   /** A webhook, recorded (deduplicated by its id) in the same transaction. */
   webhook?: { provider: ProviderName; webhookId: string; payload: unknown };
   /**
@@ -88,6 +95,12 @@ export interface DispatchResult {
   /** Set when no provider took it: who was skipped and why (the movement is failed PROVIDER_UNAVAILABLE). */
   unavailable: SkippedProvider[] | null;
 }
+
+/** How a dispatch records its routing and what it does when nobody takes the movement. */
+export type DispatchOptions = Pick<ApplyOptions, 'releaseKey' | 'inTransaction'> & {
+  /** Skips recorded before this dispatch, kept in front of its own (a movement re-routed by the poller). */
+  skippedBefore?: SkippedProviderRecord[];
+};
 
 /** Keep a hold this long after the poller would resolve a movement no provider has (a backstop, not a timer). */
 const HOLD_EXPIRY_MARGIN_MS = 24 * 3_600_000;
@@ -135,7 +148,10 @@ export class MovementEngine {
    */
   get routeBudgetMs(): number {
     const { callTimeoutMs, settleWaitMs } = this.config.providers;
-    return Math.max(this.adapters.size, 1) * 2 * callTimeoutMs + settleWaitMs + 1_000;
+    // Per provider: the call and the status query after its timeout, then each re-submission (its backoff,
+    // at most a call timeout, the call and another status query).
+    const perProvider = 2 * callTimeoutMs + RESUBMISSIONS_IN_REQUEST * 3 * callTimeoutMs;
+    return Math.max(this.adapters.size, 1) * perProvider + settleWaitMs + 1_000;
   }
 
   /** When a movement no provider has is given up as PROVIDER_STUCK (never before the route budget). */
@@ -152,6 +168,21 @@ export class MovementEngine {
     return this.router
       .all()
       .filter((adapter) => adapter.capabilities.currencies[operation]?.includes(currency) ?? false);
+  }
+
+  /** The route of a recorded movement, as its request asked for it (the routing inputs kept on it). */
+  routeRequestOfMovement(policy: MovementPolicy, movement: Movement): RouteRequest {
+    const routing = (movement.metadata.routing ?? {}) as NonNullable<StartMovement['routing']>;
+    return {
+      operation: policy.operation,
+      currency: movement.currency,
+      amount: Money.of(movement.amount, movement.currency),
+      urgency: movement.speed ?? 'standard',
+      ...(routing.preferred && { preferred: routing.preferred }),
+      ...(routing.smartRouting !== undefined && { smartRouting: routing.smartRouting }),
+      ...(routing.legs !== undefined && { legs: routing.legs }),
+      ...(routing.toCurrency && { toCurrency: routing.toCurrency }),
+    };
   }
 
   routeRequestOf(policy: MovementPolicy, start: StartMovement): RouteRequest {
@@ -220,7 +251,9 @@ export class MovementEngine {
       if (claim.outcome === 'replay') return { answered: { ...claim.response, replayed: true } };
 
       let movement = this.draft(policy, start);
-      await this.record(tx, movement);
+      const earlier = await this.movements.lock(tx, movement.id);
+      if (earlier) movement = await this.reopen(tx, earlier, movement);
+      else await this.record(tx, movement);
       await policy.prepare?.(tx, movement);
       if (policy.outbound) {
         const feeHeld =
@@ -243,9 +276,50 @@ export class MovementEngine {
   }
 
   /**
+   * The client's retry of a request whose movement failed PROVIDER_UNAVAILABLE (its key was released): the
+   * same movement, reopened — so the providers see the same idempotency key again, and one that received the
+   * earlier attempt late answers that one instead of paying twice. The same key with another request is
+   * refused (422 IDEMPOTENCY_KEY_REUSED), as it would have been before the key was released.
+   */
+  private async reopen(tx: EntityManager, earlier: Movement, fresh: Movement): Promise<Movement> {
+    if (
+      earlier.userId !== fresh.userId ||
+      earlier.kind !== fresh.kind ||
+      earlier.metadata.requestHash !== fresh.metadata.requestHash
+    ) {
+      throw new IdempotencyKeyReusedError();
+    }
+    // The key was claimed just now, so nothing else is working on this movement: it can only be one that
+    // its own request failed PROVIDER_UNAVAILABLE (the key released in that same transaction).
+    if (!isReopenable(earlier)) throw new IdempotencyConflictError();
+    const now = new Date();
+    const attempts = (typeof earlier.metadata.attempts === 'number' ? earlier.metadata.attempts : 1) + 1;
+    const earlierAttempts = Array.isArray(earlier.metadata.earlierAttempts)
+      ? (earlier.metadata.earlierAttempts as unknown[])
+      : [];
+    const metadata = {
+      ...fresh.metadata,
+      attempts,
+      reopenedAt: now.toISOString(),
+      earlierAttempts: [
+        ...earlierAttempts,
+        { failedAt: earlier.completedAt?.toISOString() ?? null, skipped: earlier.skipped },
+      ],
+    };
+    const reopened = await this.movements.reopen(
+      tx,
+      { ...fresh, metadata },
+      new Date(now.getTime() + this.routeBudgetMs),
+    );
+    if (!reopened) throw new IdempotencyConflictError();
+    return reopened;
+  }
+
+  /**
    * A new movement of the policy's kind, pending, as step 1 records it (nothing written yet). The client's key
-   * is kept on it so that its settlement completes the client's answer; a movement that is part of a larger
-   * request (`idempotency: null`) leaves the answer to that request.
+   * is kept on it so that its settlement completes the client's answer, and gives it its id
+   * ({@link movementIdOf}); a movement that is part of a larger request (`idempotency: null`) leaves the answer
+   * to that request and gets an id of its own.
    */
   draft(
     policy: MovementPolicy,
@@ -253,7 +327,7 @@ export class MovementEngine {
     now: Date = new Date(),
   ): Movement {
     return {
-      id: randomUUID(),
+      id: start.idempotency ? movementIdOf(start.userId, start.idempotency.key) : randomUUID(),
       userId: start.userId,
       kind: policy.kind,
       status: 'pending',
@@ -281,7 +355,13 @@ export class MovementEngine {
       createdAt: now,
       updatedAt: now,
       completedAt: null,
-      metadata: { ...start.metadata, ...(start.routing && { routing: start.routing }) },
+      metadata: {
+        ...start.metadata,
+        ...(start.routing && { routing: start.routing }),
+        ...(start.idempotency && {
+          requestHash: requestHash(start.idempotency.scope, start.idempotency.body),
+        }),
+      },
     };
   }
 
@@ -378,12 +458,13 @@ export class MovementEngine {
     policy: MovementPolicy,
     movement: Movement,
     route: RouteRequest,
-    options: Pick<ApplyOptions, 'releaseKey' | 'inTransaction'> = {},
+    options: DispatchOptions = {},
   ): Promise<DispatchResult> {
+    const { skippedBefore = [], ...settleOptions } = options;
     const outcome = await this.router.execute(route, movement.id, (provider) =>
       policy.call(provider, movement),
     );
-    const skipped = outcome.skipped.map(toSkippedRecord);
+    const skipped = [...skippedBefore, ...outcome.skipped.map(toSkippedRecord)];
     if (outcome.outcome === 'unavailable') {
       const result = await this.apply(
         policy,
@@ -394,16 +475,21 @@ export class MovementEngine {
           code: MovementFailure.PROVIDER_UNAVAILABLE,
           message: 'No provider can take this request right now; nothing was charged, try again later',
         },
-        { skipped, ...options },
+        { skipped, ...settleOptions },
       );
       return { result, unavailable: outcome.skipped };
     }
     if (outcome.outcome === 'ambiguous') {
+      // The provider timed out and has not answered for it since: it stays there (the poller asks, re-submits,
+      // and re-routes it only after the quarantine).
       const result = await this.apply(
         policy,
         movement.id,
         { kind: 'processing', provider: outcome.provider },
-        { skipped },
+        {
+          skipped,
+          metadata: { ambiguous: { provider: outcome.provider, since: new Date().toISOString() } },
+        },
       );
       return { result, unavailable: null };
     }
@@ -415,6 +501,49 @@ export class MovementEngine {
       skipped,
     });
     return { result, unavailable: null };
+  }
+
+  /**
+   * Sends a movement's request again to the provider it is recorded at, with the same idempotency key (the
+   * provider timed out on it and says it has no such transaction: its write may still be on its way).
+   */
+  resubmit(policy: MovementPolicy, movement: Movement): Promise<Resubmission> {
+    if (!movement.provider) throw new Error(`Movement ${movement.id} has no provider to re-submit to`);
+    return this.router.resubmit(movement.provider, policy.operation, (provider) =>
+      policy.call(provider, movement),
+    );
+  }
+
+  /**
+   * Re-routes a movement away from providers that may no longer have it: one that timed out on it and, past
+   * its quarantine, still says "not found" after our re-submissions, or that definitely refused it after a
+   * timeout (the poller's call). Like {@link dispatch}, with those providers excluded; the client's key gets
+   * the final answer (it was answered 202 already, so it is never released).
+   */
+  async failover(
+    policy: MovementPolicy,
+    movement: Movement,
+    exclude: Array<{ provider: ProviderName; detail: string }>,
+  ): Promise<DispatchResult> {
+    const earlier = Array.isArray(movement.metadata.excluded)
+      ? (movement.metadata.excluded as Array<{ provider: ProviderName; detail: string }>)
+      : [];
+    const excluded = [
+      ...earlier,
+      ...exclude.filter((entry) => !earlier.some((e) => e.provider === entry.provider)),
+    ];
+    this.logger.warn(
+      { movementId: movement.id, kind: movement.kind, excluded },
+      'Re-routing a movement away from a provider that never answered for it',
+    );
+    // Kept on the movement: a provider it is re-routed away from is never tried for it again.
+    await this.uow.run((tx) => this.movements.addMetadata(tx, movement.id, { excluded }));
+    return this.dispatch(
+      policy,
+      { ...movement, metadata: { ...movement.metadata, excluded } },
+      { ...this.routeRequestOfMovement(policy, movement), exclude: excluded },
+      { skippedBefore: movement.skipped },
+    );
   }
 
   /**
@@ -500,6 +629,7 @@ export class MovementEngine {
           providerStatus: observation.transaction?.providerStatus ?? null,
           skipped: options.skipped ?? current.skipped,
           nextPollAt: new Date(Date.now() + this.config.providers.pollIntervalMs),
+          ...(options.metadata && { metadata: options.metadata }),
         });
         if (!updated) throw new Error(`Movement ${movementId} settled while locked`);
         const transitioned = current.status === 'pending';

@@ -80,7 +80,11 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
     const found = await this.quotes.lockOwned(tx, movement.userId, terms.quoteId);
     if (!found) throw new SwapQuoteNotFoundError();
     const { quote, execution } = found;
-    if (quote.movementId && execution && !isFree(execution)) throw new QuoteAlreadyUsedError(quote.quoteId);
+    // This very movement used it before (a retry of its key reopened it after PROVIDER_UNAVAILABLE): still ours.
+    const ours = quote.movementId === movement.id;
+    if (quote.movementId && !ours && execution && !isFree(execution)) {
+      throw new QuoteAlreadyUsedError(quote.quoteId);
+    }
     const now = new Date();
     if (isQuoteExpired(quote, now)) throw new QuoteExpiredError(quote.quoteId, quote.expiresAt);
     await this.quotes.markUsed(tx, quote.quoteId, movement.id, now);

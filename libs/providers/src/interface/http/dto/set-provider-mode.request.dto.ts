@@ -53,7 +53,8 @@ export class SetProviderModeRequestDto {
   late?: boolean;
 
   @ApiPropertyOptional({
-    description: 'With `late`: how long after the caller’s timeout the write lands, in ms; default half the call timeout',
+    description:
+      'With `late`: how long after the caller’s timeout the write lands, in ms; default half the call timeout',
     minimum: 0,
     maximum: 600_000,
   })
