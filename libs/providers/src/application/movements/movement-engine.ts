@@ -102,9 +102,6 @@ export type DispatchOptions = Pick<ApplyOptions, 'releaseKey' | 'inTransaction'>
   skippedBefore?: SkippedProviderRecord[];
 };
 
-/** Keep a hold this long after the poller would resolve a movement no provider has (a backstop, not a timer). */
-const HOLD_EXPIRY_MARGIN_MS = 24 * 3_600_000;
-
 /**
  * Money in and out through providers, in three steps, never a provider call inside a database transaction:
  *
@@ -374,6 +371,11 @@ export class MovementEngine {
    * Holds amount + `feeHeld` on the wallet for a recorded outbound movement (limits consumed first unless the
    * caller already counted them), in a savepoint: a refusal (InsufficientFundsError, LimitExceededError …) is
    * thrown with nothing held. The movement with its hold.
+   *
+   * The hold has no expiry: it lives exactly as long as the movement is unsettled, and the movement's own
+   * settlement resolves it (posted when a provider completes it, voided when it fails — the poller fails a
+   * movement no provider has). An expiry could only ever fire while a provider still has the movement, which is
+   * when the funds must stay reserved: a provider completing later would find them spent.
    */
   async reserve(
     tx: EntityManager,
@@ -389,7 +391,6 @@ export class MovementEngine {
         currency: movement.currency,
         amount: movement.amount,
         feeHeld: input.feeHeld,
-        expiresAt: new Date(movement.createdAt.getTime() + this.stuckAfterMs + HOLD_EXPIRY_MARGIN_MS),
         ...(input.consumeLimits === false && { consumeLimits: false }),
       }),
     );

@@ -71,7 +71,6 @@ export class MovementLedger {
       currency: CurrencyCode;
       amount: bigint;
       feeHeld: bigint;
-      expiresAt: Date;
       consumeLimits?: boolean;
     },
   ): Promise<{ holdId: string; limitsConsumed: { usd: string; at: string } | null }> {
@@ -92,7 +91,7 @@ export class MovementLedger {
       amount: total.minor,
       kind: input.kind,
       reference: input.movementId,
-      expiresAt: input.expiresAt,
+      // No expiry: the movement's settlement posts or voids it (see MovementEngine.reserve).
     });
     return { holdId, limitsConsumed };
   }
@@ -101,8 +100,8 @@ export class MovementLedger {
    * Books outbound money a provider paid out: the hold is posted for amount + the actual fee (the rest goes
    * back to the wallet) and the provider's clearing account is credited from suspense.
    *
-   * Should the hold no longer be postable (it expired: a provider settled long after the expiry) or the actual
-   * fee exceed what was held, the difference is debited from the wallet if it has it; if not, suspense keeps
+   * Should the hold no longer be postable (a hold placed before holds of movements stopped expiring, voided by the
+   * expiry job while the provider had the movement) or the actual fee exceed what was held, the difference is debited from the wallet if it has it; if not, suspense keeps
    * it as a receivable (logged loudly) — the books always balance and the clearing account always mirrors
    * the provider.
    */
