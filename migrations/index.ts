@@ -12,6 +12,8 @@ import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
 import { SandboxLateWrites1763802000000 } from './1763802000000-sandbox-late-writes';
 import { MovementHoldsDoNotExpire1763802100000 } from './1763802100000-movement-holds-do-not-expire';
+import { DepositLimitUsage1763802200000 } from './1763802200000-deposit-limit-usage';
+import { ProviderMovementExceptions1763802300000 } from './1763802300000-provider-movement-exceptions';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -29,4 +31,6 @@ export const migrations = [
   ProviderReconciliation1763800900000,
   SandboxLateWrites1763802000000,
   MovementHoldsDoNotExpire1763802100000,
+  DepositLimitUsage1763802200000,
+  ProviderMovementExceptions1763802300000,
 ];

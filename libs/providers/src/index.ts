@@ -56,3 +56,11 @@ export {
   type ReconciliationDiscrepancyFoundPayload,
 } from './domain/reconciliation.events';
 export * from './domain/swap.events';
+export {
+  EXCEPTIONS_SUSPENSE,
+  MovementExceptionRaised,
+  MovementExceptionResolved,
+  type MovementExceptionRaisedPayload,
+  type MovementExceptionResolvedPayload,
+} from './domain/movement-exception';
+export type { MovementExceptionView } from './application/movements/movement-exception-view';

@@ -137,8 +137,15 @@ const schema = z
   });
 
 const usd = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/);
+const depositOverride = z.object({ perTransaction: usd, daily: usd, monthly: usd }).partial().strict();
 const tierOverride = z
-  .object({ perTransaction: usd, daily: usd, monthly: usd, maxPerHour: z.number().int().min(1) })
+  .object({
+    perTransaction: usd,
+    daily: usd,
+    monthly: usd,
+    maxPerHour: z.number().int().min(1),
+    deposit: depositOverride,
+  })
   .partial()
   .strict();
 const limitTiersSchema = z

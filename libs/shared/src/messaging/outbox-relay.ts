@@ -179,7 +179,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         )) as Array<{ consumer: string; event_id: string }>;
         const applies = new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
         for (const { consumer, event } of due) {
-          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`)) await consumer.apply(tx, event);
+          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`))
+            await consumer.apply(tx, event);
         }
       }
       await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [

@@ -13,6 +13,7 @@ import {
   UnitOfWork,
   type IdempotentRequest,
   type IdempotentResult,
+  type OutboxMessage,
   type StoredResponse,
 } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
@@ -26,6 +27,15 @@ import {
   type MovementObservation,
   type SkippedProviderRecord,
 } from '../../domain/movement';
+import {
+  MovementExceptionNotFoundError,
+  MovementExceptionRaised,
+  MovementExceptionResolved,
+  MovementExceptionResolvedError,
+  type MovementException,
+  type MovementExceptionRaisedPayload,
+  type MovementExceptionResolvedPayload,
+} from '../../domain/movement-exception';
 import { ProviderFailedError } from '../../domain/movement.errors';
 import { NoProviderAvailableError } from '../../domain/providers.errors';
 import {
@@ -39,7 +49,8 @@ import {
 import { ProviderRouter, RESUBMISSIONS_IN_REQUEST, type Resubmission } from '../routing/provider-router';
 import type { RoutePlan, RouteRequest, SkippedProvider } from '../routing/routing.types';
 import { MovementLedger } from './movement-ledger';
-import type { MovementPolicy } from './movement-policy';
+import type { Booking, MovementPolicy } from './movement-policy';
+import { MovementExceptionRepository } from '../../infrastructure/movements/movement-exception.repository';
 import { MovementRepository } from '../../infrastructure/movements/movement.repository';
 import {
   WebhookEventRepository,
@@ -126,6 +137,7 @@ export class MovementEngine {
     private readonly uow: UnitOfWork,
     private readonly keys: IdempotencyStore,
     private readonly movements: MovementRepository,
+    private readonly exceptions: MovementExceptionRepository,
     private readonly webhooks: WebhookEventRepository,
     private readonly router: ProviderRouter,
     private readonly wallets: WalletAccess,
@@ -252,20 +264,22 @@ export class MovementEngine {
       if (earlier) movement = await this.reopen(tx, earlier, movement);
       else await this.record(tx, movement);
       await policy.prepare?.(tx, movement);
-      if (policy.outbound) {
-        const feeHeld =
-          policy.heldFee?.(movement) ??
-          this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
-        try {
+      try {
+        if (policy.outbound) {
+          const feeHeld =
+            policy.heldFee?.(movement) ??
+            this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
           movement = await this.reserve(tx, policy, movement, { wallet, feeHeld });
-        } catch (error) {
-          if (!isRefusal(error)) throw error;
-          // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
-          const failed = await this.refuse(tx, policy, movement, error);
-          const response = policy.respond(failed);
-          await this.keys.complete(tx, request, response);
-          return { answered: { ...response, replayed: false } };
+        } else if (policy.countsAsDeposit) {
+          movement = await this.countDeposit(tx, movement, wallet);
         }
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
+        const failed = await this.refuse(tx, policy, movement, error);
+        const response = policy.respond(failed);
+        await this.keys.complete(tx, request, response);
+        return { answered: { ...response, replayed: false } };
       }
       await this.outbox.append(tx, policy.events(movement, 'requested', { holdReleased: false }));
       return { movement };
@@ -404,6 +418,18 @@ export class MovementEngine {
       feeHeld: input.feeHeld,
       metadata: { ...movement.metadata, limitsConsumed },
     };
+  }
+
+  /**
+   * Counts a recorded deposit against the tier's deposit limits, in a savepoint (a LimitExceededError is thrown
+   * with nothing counted); what was counted is kept on the movement, to give back should it fail.
+   */
+  private async countDeposit(tx: EntityManager, movement: Movement, wallet: Wallet): Promise<Movement> {
+    const limitsConsumed = await this.uow.savepoint(tx, (inner) =>
+      this.ledger.countDeposit(inner, { wallet, currency: movement.currency, amount: movement.amount }),
+    );
+    await this.movements.addMetadata(tx, movement.id, { limitsConsumed });
+    return { ...movement, metadata: { ...movement.metadata, limitsConsumed } };
   }
 
   /**
@@ -672,17 +698,38 @@ export class MovementEngine {
           expectedArrival: policy.expectedArrival?.(current, settledAt) ?? null,
         });
         if (!settled) throw new Error(`Movement ${movementId} settled while locked`);
-        const booking = await policy.book(tx, settled, transaction);
+        let booking: Booking;
+        let parked: MovementException | null = null;
+        try {
+          booking = await this.uow.savepoint(tx, (inner) => policy.book(inner, settled, transaction));
+        } catch (error) {
+          // The provider completed it, but it cannot be booked where it belongs (the wallet cannot take it):
+          // booked against suspense and shown to operators, never retried for ever.
+          if (!isUnbookable(error)) throw error;
+          parked = await this.park(tx, policy, settled, observation.provider, transaction, error);
+          booking = { ledgerTransactionId: parked.suspenseTransactionId };
+        }
         await this.movements.setLedgerTransaction(tx, movementId, booking.ledgerTransactionId);
         if (booking.metadata && Object.keys(booking.metadata).length > 0) {
           await this.movements.addMetadata(tx, movementId, booking.metadata);
         }
-        const completed: Movement = {
+        let completed: Movement = {
           ...settled,
           ledgerTransactionId: booking.ledgerTransactionId,
           metadata: { ...settled.metadata, ...booking.metadata },
         };
-        await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        if (parked) {
+          const review = await this.movements.markUnderReview(tx, movementId, {
+            exceptionId: parked.id,
+            code: parked.reasonCode,
+            message: parked.reason,
+          });
+          if (!review) throw new Error(`Movement ${movementId} vanished while locked`);
+          completed = review;
+          await this.outbox.append(tx, [exceptionRaisedEvent(parked)]);
+        } else {
+          await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        }
         await options.inTransaction?.(tx, completed);
         const response = policy.respond(completed);
         await this.answer(tx, completed, response);
@@ -713,6 +760,102 @@ export class MovementEngine {
       else await this.answer(tx, settled, response);
       return { movement: settled, response, changed: true };
     });
+  }
+
+  /**
+   * Books a completed movement's provider side against suspense and records the exception (in the settling
+   * transaction, after the refused booking's savepoint rolled back).
+   */
+  private async park(
+    tx: EntityManager,
+    policy: MovementPolicy,
+    movement: Movement,
+    provider: ProviderName,
+    transaction: ProviderTransaction,
+    error: unknown,
+  ): Promise<MovementException> {
+    const refusal = describeRefusal(error);
+    const suspenseTransactionId = await this.ledger.parkInSuspense(
+      tx,
+      movement,
+      provider,
+      policy.providerEffect(movement, transaction),
+    );
+    const exception: MovementException = {
+      id: randomUUID(),
+      movementId: movement.id,
+      userId: movement.userId,
+      kind: movement.kind,
+      provider,
+      currency: movement.currency,
+      amount: movement.amount,
+      reasonCode: refusal.code,
+      reason: refusal.message,
+      details: refusal.details,
+      suspenseTransactionId,
+      providerTransaction: transaction,
+      status: 'open',
+      resolution: null,
+      createdAt: new Date(),
+      resolvedAt: null,
+    };
+    await this.exceptions.insert(tx, exception);
+    this.logger.error(
+      { movementId: movement.id, exceptionId: exception.id, provider, code: refusal.code },
+      'A provider completed a movement that cannot be booked where it belongs: booked to suspense, for an operator',
+    );
+    return exception;
+  }
+
+  /**
+   * An operator's retry of an exception: in one transaction, the suspense booking is reversed and the movement
+   * booked as it should have been (`book`, from the provider's stored report); its completion events go out and
+   * its client's key gets the final answer. A booking still refused rolls everything back and is thrown (the
+   * exception stays open).
+   */
+  async rebook(
+    policy: MovementPolicy,
+    exceptionId: string,
+  ): Promise<{ exception: MovementException; movement: Movement }> {
+    const result = await this.uow.run(async (tx) => {
+      const exception = await this.exceptions.lock(tx, exceptionId);
+      if (!exception) throw new MovementExceptionNotFoundError();
+      if (exception.status !== 'open') throw new MovementExceptionResolvedError(exception.id);
+      const movement = await this.movements.lock(tx, exception.movementId);
+      if (!movement)
+        throw new Error(`Movement ${exception.movementId} of exception ${exception.id} is missing`);
+      const transaction = exception.providerTransaction;
+      const reversalId = await this.ledger.reverse(tx, exception.suspenseTransactionId, movement.id);
+      const booking = await policy.book(tx, movement, transaction);
+      const { net } = policy.settlementAmounts(movement, transaction);
+      const review = movement.metadata.exception as Record<string, unknown> | undefined;
+      const rebooked = await this.movements.finishReview(tx, movement.id, {
+        ledgerTransactionId: booking.ledgerTransactionId,
+        netAmount: net,
+        metadata: { ...booking.metadata, exception: { ...review, status: 'resolved' } },
+      });
+      if (!rebooked) throw new Error(`Movement ${movement.id} is not completed`);
+      const resolved = await this.exceptions.resolve(tx, exception.id, {
+        action: 'retry',
+        ledgerTransactionId: booking.ledgerTransactionId,
+        reversalTransactionId: reversalId,
+      });
+      if (!resolved) throw new MovementExceptionResolvedError(exception.id);
+      const payload: MovementExceptionResolvedPayload = {
+        exceptionId: exception.id,
+        movementId: movement.id,
+        resolution: 'booked',
+        ledgerTransactionId: booking.ledgerTransactionId,
+      };
+      await this.outbox.append(tx, [
+        ...policy.events(rebooked, 'completed', { holdReleased: false }),
+        { type: MovementExceptionResolved, aggregateId: exception.id, userIds: [], payload },
+      ]);
+      await this.answer(tx, rebooked, policy.respond(rebooked));
+      return { exception: resolved, movement: rebooked };
+    });
+    this.relay.nudge();
+    return result;
   }
 
   /** The client's key gets the movement's answer as it now stands (201, 202 or 422). */
@@ -751,6 +894,46 @@ export function observationOf(provider: ProviderName, transaction: ProviderTrans
     };
   }
   return { kind: 'processing', provider, transaction };
+}
+
+/**
+ * An error of a booking that settling again would only repeat: a domain refusal (BALANCE_LIMIT_EXCEEDED, an
+ * amount out of range …) or PostgreSQL's numeric_value_out_of_range. Not: the database being unavailable, a
+ * serialization failure (retried whole), or a bug.
+ */
+function isUnbookable(error: unknown): boolean {
+  if (error instanceof DomainError) return true;
+  return (error as { driverError?: { code?: unknown } } | null)?.driverError?.code === '22003';
+}
+
+function describeRefusal(error: unknown): {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+} {
+  if (error instanceof DomainError) {
+    return { code: error.code, message: error.message, details: error.details ?? {} };
+  }
+  return {
+    code: 'AMOUNT_OUT_OF_RANGE',
+    message: 'An amount of this movement is beyond what the ledger holds',
+    details: {},
+  };
+}
+
+function exceptionRaisedEvent(exception: MovementException): OutboxMessage {
+  const payload: MovementExceptionRaisedPayload = {
+    exceptionId: exception.id,
+    movementId: exception.movementId,
+    kind: exception.kind,
+    userId: exception.userId,
+    provider: exception.provider,
+    currency: exception.currency,
+    amount: Money.of(exception.amount, exception.currency).toDecimalString(),
+    reason: { code: exception.reasonCode, message: exception.reason },
+    suspenseTransactionId: exception.suspenseTransactionId,
+  };
+  return { type: MovementExceptionRaised, aggregateId: exception.id, userIds: [], payload };
 }
 
 /** A refusal of a movement's first step (funds, limits): recorded as its outcome, never a bug. */

@@ -6,7 +6,17 @@ import { UnitOfWork } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import type { Movement } from '../../domain/movement';
 import type { ProviderName } from '../../domain/stablecoin-provider.port';
-import type { Booking } from './movement-policy';
+import { EXCEPTIONS_SUSPENSE } from '../../domain/movement-exception';
+import type { Booking, ProviderEffect } from './movement-policy';
+
+/** What a movement's first step counted against the limits (its metadata `limitsConsumed`). */
+export interface LimitsConsumed {
+  /** USD minor units (cents), as a decimal string. */
+  usd: string;
+  at: string;
+  /** Absent: money out. */
+  scope?: 'deposit';
+}
 
 /** The suspense account outbound money waits in between the user's hold and the provider's clearing account. */
 export const OUTBOUND_SUSPENSE = 'provider-outbound';
@@ -54,6 +64,33 @@ export class MovementLedger {
       ],
     });
     return { ledgerTransactionId: transactionId };
+  }
+
+  /**
+   * Counts a deposit against the tier's deposit limits (the USD value of its amount), in the caller's
+   * transaction; refused with LimitExceededError. What was counted, to give back should it fail.
+   */
+  async countDeposit(
+    tx: EntityManager,
+    input: { wallet: Wallet; currency: CurrencyCode; amount: bigint },
+  ): Promise<LimitsConsumed> {
+    const usd = this.wallets.usdValue(Money.of(input.amount, input.currency));
+    const at = new Date();
+    await this.wallets.consumeLimits(tx, input.wallet, usd, at, 'deposit');
+    return { usd: usd.minor.toString(), at: at.toISOString(), scope: 'deposit' };
+  }
+
+  /** Gives back the limits a movement's first step counted (recorded on it as `limitsConsumed`). */
+  async releaseLimits(tx: EntityManager, movement: Movement): Promise<void> {
+    const limits = movement.metadata.limitsConsumed as LimitsConsumed | undefined;
+    if (!limits) return;
+    await this.wallets.releaseLimits(
+      tx,
+      movement.userId,
+      Money.of(BigInt(limits.usd), 'USD'),
+      new Date(limits.at),
+      limits.scope ?? 'send',
+    );
   }
 
   /**
@@ -170,21 +207,62 @@ export class MovementLedger {
   }
 
   /**
+   * Books what a provider did for a completed movement that could not be booked where it belongs: per currency,
+   * the provider's clearing account mirrors it (−effect) against suspense/movement-exceptions (+effect). The
+   * user's accounts are not touched (an outbound movement's hold stays reserved for the retry). The ledger
+   * transaction's id.
+   */
+  async parkInSuspense(
+    tx: EntityManager,
+    movement: Movement,
+    provider: ProviderName,
+    effects: ProviderEffect[],
+  ): Promise<string> {
+    const entries = [];
+    for (const { currency, amount } of effects) {
+      if (amount === 0n) continue;
+      const clearing = await this.ledger.systemAccount(tx, 'provider_clearing', currency, provider);
+      const suspense = await this.ledger.systemAccount(tx, 'suspense', currency, EXCEPTIONS_SUSPENSE);
+      entries.push(
+        { accountId: clearing.id, currency, amount: -amount },
+        { accountId: suspense.id, currency, amount },
+      );
+    }
+    const { transactionId } = await this.ledger.post(tx, {
+      kind: 'movement_exception',
+      reference: movement.id,
+      metadata: { provider, parked: true },
+      entries,
+    });
+    return transactionId;
+  }
+
+  /** Reverses a posted ledger transaction (its entries negated, in a transaction of kind `reversal`). */
+  async reverse(tx: EntityManager, transactionId: string, reference: string): Promise<string> {
+    const entries = await this.ledger.transactionEntries(tx, transactionId);
+    if (entries.length === 0)
+      throw new Error(`Ledger transaction ${transactionId} has no entries to reverse`);
+    const reversal = await this.ledger.post(tx, {
+      kind: 'reversal',
+      reference,
+      metadata: { reverses: transactionId },
+      entries: entries.map((entry) => ({
+        accountId: entry.accountId,
+        currency: entry.currency,
+        amount: -entry.amount,
+      })),
+    });
+    return reversal.transactionId;
+  }
+
+  /**
    * Voids an outbound movement's hold (the balance is restored exactly) and gives back the limits its first
    * step consumed (nothing left the wallet); whether its funds are back.
    */
   async releaseOutbound(tx: EntityManager, movement: Movement): Promise<boolean> {
     const holdId = movement.holdId;
     if (!holdId) return false;
-    const limits = movement.metadata.limitsConsumed as { usd: string; at: string } | undefined;
-    if (limits) {
-      await this.wallets.releaseLimits(
-        tx,
-        movement.userId,
-        Money.of(BigInt(limits.usd), 'USD'),
-        new Date(limits.at),
-      );
-    }
+    await this.releaseLimits(tx, movement);
     const hold = await this.ledger.getHold(tx, holdId);
     // An expired hold was released by the expiry job: the funds are back all the same.
     if (hold.status !== 'pending') return hold.status === 'expired';

@@ -22,6 +22,7 @@ import {
   type Booking,
   type MovementPolicy,
   type MovementTransition,
+  type ProviderEffect,
 } from '../movements/movement-policy';
 import { SwapLedger } from './swap-ledger';
 import { swapResponse } from './swap-view';
@@ -107,6 +108,17 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
 
   book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
     return this.swapLedger.book(tx, movement, swapTermsOf(movement.metadata), transaction);
+  }
+
+  /** The provider took what was sold and delivered what was bought. */
+  providerEffect(movement: Movement, transaction: ProviderTransaction): ProviderEffect[] {
+    const terms = swapTermsOf(movement.metadata);
+    return [
+      { currency: terms.from, amount: -terms.amountIn },
+      ...(transaction.swapOut
+        ? [{ currency: transaction.swapOut.currency, amount: transaction.swapOut.amount }]
+        : []),
+    ];
   }
 
   release(tx: EntityManager, movement: Movement): Promise<boolean> {

@@ -296,6 +296,43 @@ export class MovementRepository {
     return first(rows);
   }
 
+  /**
+   * A completed movement whose booking was refused and parked in suspense: nothing reached (or left) the wallet
+   * for it (`net_amount` NULL) until an operator resolves it; `review` is kept as `metadata.exception`.
+   */
+  async markUnderReview(
+    tx: EntityManager,
+    id: string,
+    review: { exceptionId: string; code: string; message: string },
+  ): Promise<Movement | null> {
+    const [rows] = (await tx.query(
+      `UPDATE provider_movements
+          SET net_amount = NULL, updated_at = now(),
+              metadata = metadata || jsonb_build_object('exception', $2::jsonb)
+        WHERE id = $1 AND status = 'completed'
+        RETURNING ${COLUMNS}`,
+      [id, JSON.stringify({ ...review, status: 'open' })],
+    )) as [MovementRow[], number];
+    return rows[0] ? toMovement(rows[0]) : null;
+  }
+
+  /** Its review over: booked where it belongs by `ledgerTransactionId`, for `netAmount`. */
+  async finishReview(
+    tx: EntityManager,
+    id: string,
+    change: { ledgerTransactionId: string; netAmount: bigint; metadata: Record<string, unknown> },
+  ): Promise<Movement | null> {
+    const [rows] = (await tx.query(
+      `UPDATE provider_movements
+          SET net_amount = $2, ledger_transaction_id = $3, updated_at = now(),
+              metadata = metadata || $4::jsonb
+        WHERE id = $1 AND status = 'completed'
+        RETURNING ${COLUMNS}`,
+      [id, change.netAmount.toString(), change.ledgerTransactionId, JSON.stringify(change.metadata)],
+    )) as [MovementRow[], number];
+    return rows[0] ? toMovement(rows[0]) : null;
+  }
+
   async setLedgerTransaction(tx: EntityManager, id: string, ledgerTransactionId: string): Promise<void> {
     await tx.query(`UPDATE provider_movements SET ledger_transaction_id = $2 WHERE id = $1`, [
       id,
