@@ -74,14 +74,16 @@ export function isSettled(movement: Pick<Movement, 'status'>): boolean {
 }
 
 /**
- * The id of the movement a client's request stands for: derived from the user and the client's Idempotency-Key
- * (SHA-256, written as an RFC 9562 version-8 UUID), so that every retry of the request is the same movement and
- * carries the same idempotency key to the providers.
+ * The id of the movement a client's request stands for: derived from the user, the route (the idempotency
+ * scope) and the client's Idempotency-Key (SHA-256, written as an RFC 9562 version-8 UUID), so that every retry
+ * of the request is the same movement and carries the same idempotency key to the providers.
  */
-export function movementIdOf(userId: string, clientKey: string): string {
+export function movementIdOf(userId: string, scope: string, clientKey: string): string {
   const hex = createHash('sha256')
     .update('monay:provider-movement\n')
     .update(userId)
+    .update('\n')
+    .update(scope)
     .update('\n')
     .update(clientKey)
     .digest('hex');

@@ -289,17 +289,13 @@ export class MovementEngine {
   /**
    * The client's retry of a request whose movement failed PROVIDER_UNAVAILABLE (its key was released): the
    * same movement, reopened — so the providers see the same idempotency key again, and one that received the
-   * earlier attempt late answers that one instead of paying twice. The same key with another request is
-   * refused (422 IDEMPOTENCY_KEY_REUSED), as it would have been before the key was released.
+   * earlier attempt late answers that one instead of paying twice. As before the key was released, the retry
+   * may change the request (a swap with a fresh quote): the earlier attempt moved nothing, and a provider that
+   * has the key for another request refuses it rather than pay it.
    */
   private async reopen(tx: EntityManager, earlier: Movement, fresh: Movement): Promise<Movement> {
-    if (
-      earlier.userId !== fresh.userId ||
-      earlier.kind !== fresh.kind ||
-      earlier.metadata.requestHash !== fresh.metadata.requestHash
-    ) {
-      throw new IdempotencyKeyReusedError();
-    }
+    // The id stands for (user, route, key): anything else is not this request's movement.
+    if (earlier.userId !== fresh.userId || earlier.kind !== fresh.kind) throw new IdempotencyKeyReusedError();
     // The key was claimed just now, so nothing else is working on this movement: it can only be one that
     // its own request failed PROVIDER_UNAVAILABLE (the key released in that same transaction).
     if (!isReopenable(earlier)) throw new IdempotencyConflictError();
@@ -338,7 +334,9 @@ export class MovementEngine {
     now: Date = new Date(),
   ): Movement {
     return {
-      id: start.idempotency ? movementIdOf(start.userId, start.idempotency.key) : randomUUID(),
+      id: start.idempotency
+        ? movementIdOf(start.userId, start.idempotency.scope, start.idempotency.key)
+        : randomUUID(),
       userId: start.userId,
       kind: policy.kind,
       status: 'pending',
