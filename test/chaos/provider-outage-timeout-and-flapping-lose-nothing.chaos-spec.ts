@@ -216,7 +216,7 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
           .join(' ');
       };
       recordSummary({
-        scenario: 'providers in outage, timeout, flapping and all down',
+        scenario: 'providers in outage, timeout, late writes, flapping and all down',
         seconds: secondsSince(started),
         figures: {
           ...Object.fromEntries(
