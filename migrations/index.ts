@@ -10,6 +10,10 @@ import { Providers1763800600000 } from './1763800600000-providers';
 import { ProviderMovements1763800700000 } from './1763800700000-provider-movements';
 import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
+import { SandboxLateWrites1763802050000 } from './1763802050000-sandbox-late-writes';
+import { MovementHoldsDoNotExpire1763802100000 } from './1763802100000-movement-holds-do-not-expire';
+import { DepositLimitUsage1763802200000 } from './1763802200000-deposit-limit-usage';
+import { ProviderMovementExceptions1763802300000 } from './1763802300000-provider-movement-exceptions';
 import { EventVersions1764900000000 } from './1764900000000-event-versions';
 import { SandboxClock1764900100000 } from './1764900100000-sandbox-clock';
 
@@ -27,6 +31,10 @@ export const migrations = [
   ProviderMovements1763800700000,
   Swaps1763800800000,
   ProviderReconciliation1763800900000,
+  SandboxLateWrites1763802050000,
+  MovementHoldsDoNotExpire1763802100000,
+  DepositLimitUsage1763802200000,
+  ProviderMovementExceptions1763802300000,
   EventVersions1764900000000,
   SandboxClock1764900100000,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Money } from '#monay/kernel';
 import {
+  ProviderTimeoutError,
   ProviderUnavailableError,
   SandboxControl,
   STABLECOIN_PROVIDERS,
@@ -8,6 +9,7 @@ import {
 } from '#monay/providers';
 import { auth, onboard, type Customer } from './support/money';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 describe('provider sandbox: admins switch modes at run time', () => {
   let t: TestApp;
@@ -56,6 +58,8 @@ describe('provider sandbox: admins switch modes at run time', () => {
         failureRate: 0,
         addedLatencyMs: 0,
         failAfterAcceptRate: 0,
+        late: false,
+        lateByMs: null,
         updatedAt: expect.any(String),
       },
     });
@@ -107,6 +111,32 @@ describe('provider sandbox: admins switch modes at run time', () => {
     await t.http().put('/api/admin/providers/circle/mode').set(admin).send({ mode: 'healthy' }).expect(200);
   });
 
+  it('puts a provider into timeout mode with a late write: the call times out, the status says nothing, then it is paid', async () => {
+    const set = await t
+      .http()
+      .put('/api/admin/providers/tempo/mode')
+      .set(admin)
+      .send({ mode: 'timeout', late: true, lateByMs: 300 })
+      .expect(200);
+    expect(set.body.provider).toMatchObject({ mode: 'timeout', late: true, lateByMs: 300 });
+    const key = randomUUID();
+    try {
+      await expect(
+        tempo().deposit({ idempotencyKey: key, amount: Money.parse('5.00', 'USDC'), method: 'bank' }),
+      ).rejects.toBeInstanceOf(ProviderTimeoutError);
+      expect(await tempo().getTransactionStatus(key)).toBeNull();
+    } finally {
+      await t.http().put('/api/admin/providers/tempo/mode').set(admin).send({ mode: 'healthy' }).expect(200);
+    }
+    const landed = await waitFor(
+      'the late write to land',
+      async () => (await tempo().getTransactionStatus(key)) ?? undefined,
+    );
+    expect(landed).toMatchObject({ idempotencyKey: key, amount: 5_000_000n });
+    // Back to healthy, a PUT without `late` means no late write.
+    expect((await t.app.get(SandboxControl).settingsOf('tempo')).late).toBe(false);
+  });
+
   it.each([
     ['no mode', {}],
     ['an unknown mode', { mode: 'broken' }],
@@ -117,6 +147,10 @@ describe('provider sandbox: admins switch modes at run time', () => {
     ['a negative latency', { mode: 'healthy', addedLatencyMs: -1 }],
     ['a fail-after-accept rate above 1', { mode: 'healthy', failAfterAcceptRate: 2 }],
     ['an unknown field', { mode: 'healthy', chaos: true }],
+    ['a late write outside timeout mode', { mode: 'healthy', late: true }],
+    ['a late delay outside timeout mode', { mode: 'degraded', lateByMs: 100 }],
+    ['late as a string', { mode: 'timeout', late: 'yes' }],
+    ['a negative late delay', { mode: 'timeout', late: true, lateByMs: -1 }],
   ])('refuses %s with 400 VALIDATION_FAILED and changes nothing', async (_label, body) => {
     const before = await t.http().get('/api/admin/providers').set(admin).expect(200);
     const response = await t.http().put('/api/admin/providers/monay/mode').set(admin).send(body).expect(400);

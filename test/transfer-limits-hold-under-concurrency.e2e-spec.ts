@@ -10,7 +10,14 @@ describe('limits hold under concurrency', () => {
   beforeAll(async () => {
     t = await startTestApp({
       LIMIT_TIERS: JSON.stringify({
-        '1': { perTransaction: '80.00', daily: '100.00', monthly: '1000.00', maxPerHour: 5 },
+        // Deposits follow the level's amounts unless told otherwise: the funding deposit below is not what is tested.
+        '1': {
+          perTransaction: '80.00',
+          daily: '100.00',
+          monthly: '1000.00',
+          maxPerHour: 5,
+          deposit: { perTransaction: '2000.00', daily: '2000.00', monthly: '2000.00' },
+        },
       }),
     });
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];

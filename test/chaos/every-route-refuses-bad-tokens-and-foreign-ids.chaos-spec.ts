@@ -37,6 +37,7 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'GET /api/consumer/swaps/{id}': { owned: 'swap' },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
+  'POST /api/admin/movement-exceptions/{id}/retry': { admin: 'movement exceptions are the operator’s' },
   'PUT /api/admin/providers/{name}/mode': { admin: 'a sandbox provider, by name' },
   'POST /api/webhooks/providers/{name}': {
     notAResource: 'a provider name; public, authenticated by its HMAC signature',

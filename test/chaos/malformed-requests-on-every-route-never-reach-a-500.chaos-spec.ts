@@ -50,6 +50,13 @@ const WEIRD_STRINGS = [
   'x'.repeat(10_000),
 ];
 // prettier-ignore
+/** Amounts at and past every bound: the per-movement maximum (1,000,000,000.00), the columns' 2^63 − 1 minor units. */
+const HUGE_AMOUNTS: unknown[] = [
+  '1000000000.00', '1000000000', 1000000000, '999999999.999999', '1000000000.000001', '1000000001',
+  '9000000000000', 9000000000000, '9223372036854.775807', '9223372036854.775808', '92233720368547758.07',
+  '18446744073709.551615',
+];
+// prettier-ignore
 const RAW_NUMBERS = [
   '1e400', '-1e400', '1e-400', '18446744073709551616', '99999999999999999999999', '-0', '1E5', '0.1e1',
   '123456789012345678901234567890.123456789',
@@ -286,14 +293,24 @@ describe('chaos: thousands of generated malformed requests across every route ne
     );
     realValues = {
       to: fc.constantFrom(bob.email, bob.userId, bob.address),
-      amount: fc.constantFrom('1.00', '0.01', '2.5', 3),
+      // Everyday amounts, and the largest there are: the per-movement maximum, just above it, the reported
+      // 9,000,000,000,000 and what the bigint columns hold — none may reach a 500, whatever the route.
+      amount: fc.oneof(
+        { arbitrary: fc.constantFrom('1.00', '0.01', '2.5', 3), weight: 3 },
+        { arbitrary: fc.constantFrom(...HUGE_AMOUNTS), weight: 2 },
+      ),
       email: fc.uuid().map((id) => `fuzz.${id}@example.com`),
       password: fc.constant('correct-horse-battery'),
       startAt: fc
         .integer({ min: 60_000, max: 30 * 86_400_000 })
         .map((ms) => new Date(Date.now() + ms).toISOString()),
       destination: fc.constant('GB33BUKB20201555555555'),
-      recipients: fc.constant([{ to: bob.email, amount: '1.00' }]),
+      recipients: fc.oneof(
+        fc.constant([{ to: bob.email, amount: '1.00' }]),
+        fc
+          .array(fc.constantFrom(...HUGE_AMOUNTS), { minLength: 1, maxLength: 3 })
+          .map((amounts) => amounts.map((amount) => ({ to: bob.email, amount }))),
+      ),
       quoteId: fc.uuid(),
     };
     routes = routesOf((await t.http().get('/api/docs-json').expect(200)).body);

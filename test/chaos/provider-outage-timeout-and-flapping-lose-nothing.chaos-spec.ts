@@ -43,10 +43,11 @@ if (unavailable)
 
 /**
  * Deposits and withdrawals through the sandbox providers while Tempo (first in priority) is in outage, in
- * timeout (it accepts the call but never answers: the router must ask before failing over) and flapping between
- * healthy and outage every 200 ms; then every provider down at once (503 PROVIDER_UNAVAILABLE, retried with the
- * same keys once they return). Every acknowledged movement exists once, balances and the ledger agree, each
- * provider's clearing account mirrors its omnibus balance, and no movement is paid twice at the providers.
+ * timeout (it accepts the call but never answers: the router must ask before failing over), in timeout with a
+ * late write (the write lands after the router's status query: the movement must stay Tempo's), and flapping
+ * between healthy and outage every 200 ms; then every provider down at once (503 PROVIDER_UNAVAILABLE, retried
+ * with the same keys once they return). Every acknowledged movement exists once, balances and the ledger agree,
+ * each provider's clearing account mirrors its omnibus balance, and no movement is paid twice at the providers.
  */
 describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing and pay nothing twice', () => {
   let system: ChaosSystem;
@@ -56,10 +57,10 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
   const phases: Array<{ phase: string; requests: MovementRequest[]; seconds: number }> = [];
   let stopped = false;
 
-  async function setMode(name: string, mode: Mode) {
+  async function setMode(name: string, mode: Mode, extra: { late?: boolean; lateByMs?: number } = {}) {
     const reply = await call(system.baseUrl, 'PUT', `/api/admin/providers/${name}/mode`, {
       token: admin.token,
-      body: { mode },
+      body: { mode, ...extra },
     });
     if (!reply.answered || reply.status !== 200) {
       throw new Error(
@@ -129,7 +130,7 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
   });
 
   it(
-    'moves money through Tempo in outage, in timeout and flapping, and through a total outage, exactly once',
+    'moves money through Tempo in outage, in timeout, late and flapping, and through a total outage, exactly once',
     async () => {
       const started = Date.now();
       const stopProgress = startProgress('providers', () => JSON.stringify(load.figures()));
@@ -143,6 +144,15 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
         'timeout',
         scaled(30),
         () => setMode('tempo', 'timeout'),
+        () => setMode('tempo', 'healthy'),
+      );
+      // Tempo's write lands after the call timed out AND after the router asked it for the transaction ("not
+      // found"): the movement must stay Tempo's (re-submitted there with the same key) and be paid there once,
+      // never also at Circle or Monay.
+      await runPhase(
+        'late',
+        scaled(20),
+        () => setMode('tempo', 'timeout', { late: true }),
         () => setMode('tempo', 'healthy'),
       );
 
@@ -206,7 +216,7 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
           .join(' ');
       };
       recordSummary({
-        scenario: 'providers in outage, timeout, flapping and all down',
+        scenario: 'providers in outage, timeout, late writes, flapping and all down',
         seconds: secondsSince(started),
         figures: {
           ...Object.fromEntries(

@@ -21,7 +21,13 @@ export async function setMode(
   admin: { Authorization: string },
   name: string,
   mode: 'healthy' | 'degraded' | 'outage' | 'timeout',
-  extra: { failureRate?: number; addedLatencyMs?: number; failAfterAcceptRate?: number } = {},
+  extra: {
+    failureRate?: number;
+    addedLatencyMs?: number;
+    failAfterAcceptRate?: number;
+    late?: boolean;
+    lateByMs?: number;
+  } = {},
 ): Promise<void> {
   await t
     .http()

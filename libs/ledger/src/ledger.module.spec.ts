@@ -1,7 +1,7 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { JobName, JobQueue } from '#monay/shared';
+import { Clock, DueWork, JobName, JobQueue } from '#monay/shared';
 import { LedgerService } from './application/ledger.service';
 import { HoldExpiryProcessor } from './infrastructure/hold-expiry.processor';
 import { LedgerModule } from './ledger.module';
@@ -14,8 +14,10 @@ describe('LedgerModule', () => {
     providers: [
       { provide: getDataSourceToken(), useValue: {} },
       { provide: JobQueue, useValue: { schedule } },
+      { provide: Clock, useValue: { now: () => new Date() } },
+      { provide: DueWork, useValue: { register: () => undefined } },
     ],
-    exports: [getDataSourceToken(), JobQueue],
+    exports: [getDataSourceToken(), JobQueue, Clock, DueWork],
   })
   class FakeCoreModule {}
 

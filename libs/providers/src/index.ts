@@ -50,3 +50,5 @@ export type {
   BalanceLineView,
   ProviderReportView,
 } from './domain/reconciliation';
+export { EXCEPTIONS_SUSPENSE } from './domain/movement-exception';
+export type { MovementExceptionView } from './application/movements/movement-exception-view';

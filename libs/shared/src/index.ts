@@ -6,9 +6,11 @@ export {
   IN_MEMORY,
   PROVIDER_NAMES,
   PROVIDER_MODES,
+  PROVIDER_START_MODES,
   ROUTED_OPERATIONS,
   type ProviderName,
   type ProviderMode,
+  type ProviderStartMode,
   type RoutedOperation,
 } from './config/app-config';
 export { CoreModule } from './core.module';

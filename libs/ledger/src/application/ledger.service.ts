@@ -12,10 +12,13 @@ import {
 } from '../domain/ledger-account';
 import {
   AccountNotFoundError,
+  BalanceLimitExceededError,
   CurrencyMismatchError,
   HoldNotFoundError,
   InsufficientFundsError,
   InvalidHoldAmountError,
+  LedgerAmountOutOfRangeError,
+  MAX_LEDGER_AMOUNT,
   UnbalancedTransactionError,
 } from '../domain/ledger.errors';
 import { LedgerRepository } from '../infrastructure/ledger.repository';
@@ -176,6 +179,7 @@ export class LedgerService {
   /** Reserves `amount` on the account at once (it counts against available balance), pending a post or void. */
   async placeHold(tx: EntityManager, input: PlaceHoldInput): Promise<{ holdId: string }> {
     if (input.amount <= 0n) throw new InvalidHoldAmountError(input.amount);
+    if (input.amount > MAX_LEDGER_AMOUNT) throw new LedgerAmountOutOfRangeError(input.currency);
     const accountId = canonicalId(input.accountId);
     const counterAccountId = canonicalId(input.counterAccountId);
     if (accountId === counterAccountId) {
@@ -362,7 +366,9 @@ export class LedgerService {
     const unique = [...new Set(ids)];
     const invalid = unique.find((id) => !UUID.test(id));
     if (invalid !== undefined) throw new AccountNotFoundError(invalid);
-    const known = tx.queryRunner?.isTransactionActive ? this.readInTransaction.get(tx.queryRunner) : undefined;
+    const known = tx.queryRunner?.isTransactionActive
+      ? this.readInTransaction.get(tx.queryRunner)
+      : undefined;
     const accounts = new Map<string, LedgerAccount>();
     for (const id of unique) {
       const account = this.settledAccounts.get(id) ?? known?.get(id);
@@ -399,7 +405,10 @@ export class LedgerService {
     await this.explainRefusals(tx, ordered, applied);
   }
 
-  /** Throws for the first change (in id order) its guard refused: funds, or cached balances out of step. */
+  /**
+   * Throws for the first change (in id order) its guard refused: a balance or a pending amount its column could
+   * not hold, funds, or cached balances out of step.
+   */
   private async explainRefusals(
     tx: EntityManager,
     ordered: BalanceChange[],
@@ -409,6 +418,15 @@ export class LedgerService {
       if (applied.has(account.id)) continue;
       const current = await this.repository.cachedBalance(tx, account.id);
       if (!current) throw new AccountNotFoundError(account.id);
+      const postedAfter = current.posted + posted;
+      const pendingAfter = current.pendingDebits + pending;
+      if (
+        postedAfter > MAX_LEDGER_AMOUNT ||
+        postedAfter < -MAX_LEDGER_AMOUNT ||
+        pendingAfter > MAX_LEDGER_AMOUNT
+      ) {
+        throw new BalanceLimitExceededError(account.currency);
+      }
       if (current.pendingDebits + pending >= 0n && posted - pending < 0n) {
         throw new InsufficientFundsError(
           account.id,

@@ -1,4 +1,4 @@
-import { UnbalancedTransactionError } from './ledger.errors';
+import { LedgerAmountOutOfRangeError, MAX_LEDGER_AMOUNT, UnbalancedTransactionError } from './ledger.errors';
 
 /** One leg of a transaction. Signed minor units: negative debits the account, positive credits it. */
 export interface EntryInput {
@@ -8,8 +8,8 @@ export interface EntryInput {
 }
 
 /**
- * Refuses a transaction unless it has entries, none of them zero, and they sum to zero in each currency
- * (double entry: money is only ever moved, never created or lost).
+ * Refuses a transaction unless it has entries, none of them zero or beyond what an entry holds, and they sum to
+ * zero in each currency (double entry: money is only ever moved, never created or lost).
  */
 export function assertBalanced(entries: readonly EntryInput[]): void {
   if (entries.length === 0) throw new UnbalancedTransactionError('a transaction needs entries');
@@ -19,6 +19,9 @@ export function assertBalanced(entries: readonly EntryInput[]): void {
       throw new UnbalancedTransactionError('amounts are bigint minor units', { index });
     }
     if (entry.amount === 0n) throw new UnbalancedTransactionError('an entry cannot be zero', { index });
+    if (entry.amount > MAX_LEDGER_AMOUNT || entry.amount < -MAX_LEDGER_AMOUNT) {
+      throw new LedgerAmountOutOfRangeError(entry.currency);
+    }
     totals.set(entry.currency, (totals.get(entry.currency) ?? 0n) + entry.amount);
   });
   for (const [currency, total] of totals) {

@@ -86,3 +86,27 @@ export class HoldAmountExceededError extends DomainError {
     });
   }
 }
+
+/** What a balance, hold or entry column holds: PostgreSQL bigint, in minor units. */
+export const MAX_LEDGER_AMOUNT = 2n ** 63n - 1n;
+
+/**
+ * The change would take an account's balance (or what it holds pending) past what its columns hold. Refused as
+ * an outcome of the request (422), never reached as a database error.
+ */
+export class BalanceLimitExceededError extends DomainError {
+  readonly code = 'BALANCE_LIMIT_EXCEEDED';
+  readonly kind = 'unprocessable';
+  constructor(currency: string) {
+    super(`This would take the ${currency} balance past what an account can hold`, { currency });
+  }
+}
+
+/** An entry or a hold of more minor units than the ledger's columns hold (|amount| ≤ 2^63 − 1). */
+export class LedgerAmountOutOfRangeError extends DomainError {
+  readonly code = 'AMOUNT_OUT_OF_RANGE';
+  readonly kind = 'invalid';
+  constructor(currency: string) {
+    super(`An amount of ${currency} beyond what the ledger holds`, { currency });
+  }
+}

@@ -46,6 +46,17 @@ interface EntryRow {
 }
 
 const ACCOUNT_COLUMNS = 'id, owner_id, currency, kind, qualifier, allow_negative, created_at';
+
+/**
+ * The guard of every cached-balance change `d` of account `a`: `pending_debits` stays non-negative, neither
+ * column leaves the range of bigint (checked in numeric, so the check itself never overflows: a change past it
+ * is refused, and explained as BALANCE_LIMIT_EXCEEDED, rather than failing the statement), and, unless the
+ * account may go negative, `posted - pending_debits` stays non-negative.
+ */
+const GUARD = `a.pending_debits::numeric + d.pending >= 0
+          AND a.pending_debits::numeric + d.pending <= 9223372036854775807
+          AND a.posted::numeric + d.posted BETWEEN -9223372036854775807 AND 9223372036854775807
+          AND (a.allow_negative OR a.posted::numeric + d.posted - (a.pending_debits::numeric + d.pending) >= 0)`;
 const HOLD_COLUMNS =
   'id, kind, status, reference, hold_account_id, hold_counter_account_id, hold_currency, hold_amount, ' +
   'posted_amount, expires_at, resolved_at, created_at';
@@ -162,9 +173,9 @@ export class LedgerRepository {
 
   /**
    * Changes accounts' cached balances in ONE guarded statement: the rows are first locked in id order
-   * (`ORDER BY id FOR UPDATE`, the lock order of every ledger write), then each changes only if its
-   * `pending_debits` stays non-negative and, unless the account may go negative, so does
-   * `posted - pending_debits` (checked against the row's latest version). Returns the ids that changed; an id missing from the answer
+   * (`ORDER BY id FOR UPDATE`, the lock order of every ledger write), then each changes only if it passes
+   * {@link GUARD}: `pending_debits` stays non-negative, both columns stay within bigint and, unless the account
+   * may go negative, so does `posted - pending_debits` (checked against the row's latest version). Returns the ids that changed; an id missing from the answer
    * was refused by its guard (the caller throws, and its transaction or savepoint undoes the others).
    */
   async applyBalanceChanges(
@@ -182,8 +193,7 @@ export class LedgerRepository {
           SET posted = a.posted + d.posted, pending_debits = a.pending_debits + d.pending
          FROM locked l JOIN d ON d.id = l.id
         WHERE a.id = l.id
-          AND a.pending_debits + d.pending >= 0
-          AND (a.allow_negative OR a.posted + d.posted - (a.pending_debits + d.pending) >= 0)
+          AND ${GUARD}
        RETURNING a.id`,
       [
         changes.map((c) => c.accountId),
@@ -259,8 +269,7 @@ export class LedgerRepository {
             SET posted = a.posted + d.posted, pending_debits = a.pending_debits + d.pending
            FROM locked l JOIN d ON d.id = l.id
           WHERE a.id = l.id
-            AND a.pending_debits + d.pending >= 0
-            AND (a.allow_negative OR a.posted + d.posted - (a.pending_debits + d.pending) >= 0)
+            AND ${GUARD}
          RETURNING a.id
        ), txn AS (
          INSERT INTO ledger_transactions (id, kind, status, reference, metadata)

@@ -1,13 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { CurrencyCode } from '#monay/kernel';
 import type { ProviderName, ProviderTransaction, Urgency } from './stablecoin-provider.port';
 
 /**
  * A money movement through a provider (money in or out of Monay), as `provider_movements` keeps it. Its `id`
- * is created once per client request and is OUR idempotency key at every provider we call for it.
+ * is OUR idempotency key at every provider we call for it. A movement a client asked for has the id its
+ * Idempotency-Key stands for ({@link movementIdOf}): however often the client retries, the providers see one
+ * key, so a provider that received an earlier attempt late answers that one instead of paying again.
  *
  * Lifecycle: pending (recorded, funds held for outbound money, no provider answer yet) → processing (a
  * provider has it, or may have it, and has not settled) → completed | failed. Settled is final: exactly one
- * of the request, a webhook or the poller settles a movement (a guarded UPDATE), and it is never reopened.
+ * of the request, a webhook or the poller settles a movement (a guarded UPDATE). The one exception is a
+ * movement failed PROVIDER_UNAVAILABLE by its own request (nothing went out anywhere, the client's key was
+ * released for a retry): the client's retry with that key reopens it (pending again, held again).
  */
 export const MOVEMENT_KINDS = ['deposit', 'withdrawal', 'external_transfer', 'batch', 'swap'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -66,6 +71,60 @@ export interface Movement {
 
 export function isSettled(movement: Pick<Movement, 'status'>): boolean {
   return movement.status === 'completed' || movement.status === 'failed';
+}
+
+/**
+ * The id of the movement a client's request stands for: derived from the user, the route (the idempotency
+ * scope) and the client's Idempotency-Key (SHA-256, written as an RFC 9562 version-8 UUID), so that every retry
+ * of the request is the same movement and carries the same idempotency key to the providers.
+ */
+export function movementIdOf(userId: string, scope: string, clientKey: string): string {
+  const hex = createHash('sha256')
+    .update('monay:provider-movement\n')
+    .update(userId)
+    .update('\n')
+    .update(scope)
+    .update('\n')
+    .update(clientKey)
+    .digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Whether a movement may be reopened by its client's retry: failed PROVIDER_UNAVAILABLE (every provider
+ * refused or was down before accepting: nothing went out, nothing was booked, the key was released).
+ */
+export function isReopenable(
+  movement: Pick<Movement, 'status' | 'failureCode' | 'ledgerTransactionId'>,
+): boolean {
+  return (
+    movement.status === 'failed' &&
+    movement.failureCode === MovementFailure.PROVIDER_UNAVAILABLE &&
+    movement.ledgerTransactionId === null
+  );
+}
+
+/**
+ * A movement a provider timed out on: the provider is recorded but has never answered for it (no transaction
+ * id). It belongs to that provider until the provider answers: `since` is when it timed out.
+ */
+export function ambiguityOf(
+  movement: Pick<Movement, 'status' | 'provider' | 'providerTransactionId' | 'metadata' | 'updatedAt'>,
+): { provider: ProviderName; since: Date } | null {
+  if (movement.status !== 'processing' || !movement.provider || movement.providerTransactionId) return null;
+  const recorded = movement.metadata.ambiguous as { provider?: string; since?: string } | undefined;
+  const since =
+    recorded?.provider === movement.provider && recorded.since
+      ? new Date(recorded.since)
+      : movement.updatedAt;
+  return { provider: movement.provider, since };
+}
+
+/** When the current attempt of a movement began: its creation, or the retry that reopened it. */
+export function attemptStartedAt(movement: Pick<Movement, 'createdAt' | 'metadata'>): Date {
+  const reopened = movement.metadata.reopenedAt;
+  return typeof reopened === 'string' ? new Date(reopened) : movement.createdAt;
 }
 
 /**

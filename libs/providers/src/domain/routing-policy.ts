@@ -26,6 +26,11 @@ export interface RoutingRequest {
   legs?: number;
   /** The user's smart-routing switch; absent means on. */
   smartRouting?: boolean;
+  /**
+   * Providers this movement must not go to any more: one that may have it (a timeout) and was given up on after
+   * its quarantine, or that definitely refused it after a timeout (reason `quarantined`, with why).
+   */
+  exclude?: ReadonlyArray<{ provider: ProviderName; detail: string }>;
 }
 
 export interface RoutingContext {
@@ -43,7 +48,12 @@ export interface RoutingContext {
 
 /** Why the policy left a provider out, before any call (stable, machine-readable). */
 export type PlanSkipReason =
-  'not_in_priority' | 'no_adapter' | 'unsupported_operation' | 'unsupported_currency' | 'breaker_open';
+  | 'not_in_priority'
+  | 'no_adapter'
+  | 'unsupported_operation'
+  | 'unsupported_currency'
+  | 'breaker_open'
+  | 'quarantined';
 
 export interface PlanSkip {
   provider: ProviderName;
@@ -64,7 +74,8 @@ export interface PolicyPlan {
  * entry with no adapter behind it), has `unsupported_operation` (no currency at all for the operation),
  * `unsupported_currency` (the currency, or a swap's `toCurrency`, is not among the operation's), or has its
  * breaker not closed (`breaker_open`): support is checked first so that `breaker_open` only names providers
- * that could otherwise have served the request.
+ * that could otherwise have served the request. Before all of these, a provider the request excludes is
+ * `quarantined` (a movement re-routed away from a provider that timed out on it).
  *
  * Order, strongest rule first:
  * 1. the user's preferred provider, when eligible, goes first (an explicit choice; applies with smart routing
@@ -85,6 +96,11 @@ export function planRoute(request: RoutingRequest, context: RoutingContext): Pol
     const provider = byName.get(name);
     if (!provider) {
       skipped.push({ provider: name, reason: 'no_adapter', detail: `no ${name} adapter is configured` });
+      continue;
+    }
+    const excluded = request.exclude?.find((entry) => entry.provider === name);
+    if (excluded) {
+      skipped.push({ provider: name, reason: 'quarantined', detail: excluded.detail });
       continue;
     }
     const exclusion = exclusionOf(provider, request, context.openBreakers);

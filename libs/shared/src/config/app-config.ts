@@ -19,11 +19,17 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 /** How a sandbox provider behaves: see libs/providers. */
 export const PROVIDER_MODES = ['healthy', 'degraded', 'outage', 'timeout'] as const;
 export type ProviderMode = (typeof PROVIDER_MODES)[number];
+/**
+ * What `PROVIDER_MODE_<NAME>` may say: a mode, or `timeout-late` (timeout mode whose write lands late: after the
+ * call timed out and after the caller asked for the transaction's status).
+ */
+export const PROVIDER_START_MODES = [...PROVIDER_MODES, 'timeout-late'] as const;
+export type ProviderStartMode = (typeof PROVIDER_START_MODES)[number];
 /** The operations whose provider priority can be configured on its own. */
 export const ROUTED_OPERATIONS = ['deposit', 'withdraw', 'transferOut', 'batchTransfer', 'swap'] as const;
 export type RoutedOperation = (typeof ROUTED_OPERATIONS)[number];
 
-const providerMode = z.enum(PROVIDER_MODES);
+const providerMode = z.enum(PROVIDER_START_MODES);
 const providerList = z
   .string()
   .transform((value) => value.split(',').map((name) => name.trim().toLowerCase()))
@@ -100,6 +106,7 @@ const schema = z
     PROVIDER_WEBHOOK_URL: url(['http:', 'https:']).optional(),
     PROVIDER_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
     PROVIDER_PENDING_RESOLVE_AFTER_MS: z.coerce.number().int().min(100).default(900_000),
+    PROVIDER_AMBIGUOUS_QUARANTINE_MS: z.coerce.number().int().min(100).default(900_000),
     PROVIDER_LARGE_AMOUNT_USD: z
       .string()
       .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a USD amount such as 10000.00')
@@ -130,8 +137,15 @@ const schema = z
   });
 
 const usd = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/);
+const depositOverride = z.object({ perTransaction: usd, daily: usd, monthly: usd }).partial().strict();
 const tierOverride = z
-  .object({ perTransaction: usd, daily: usd, monthly: usd, maxPerHour: z.number().int().min(1) })
+  .object({
+    perTransaction: usd,
+    daily: usd,
+    monthly: usd,
+    maxPerHour: z.number().int().min(1),
+    deposit: depositOverride,
+  })
   .partial()
   .strict();
 const limitTiersSchema = z
@@ -195,7 +209,7 @@ export class AppConfig {
     /** Priority per operation, first choice first (PROVIDER_PRIORITY, or PROVIDER_PRIORITY_<OPERATION>). */
     priority: Record<RoutedOperation, ProviderName[]>;
     /** The mode each sandbox adapter starts in (switchable at run time by an admin). */
-    modes: Record<ProviderName, ProviderMode>;
+    modes: Record<ProviderName, ProviderStartMode>;
     /** Multiplies every simulated sandbox latency (1 = realistic; tests use less). */
     latencyScale: number;
     /** A provider call not answered within this is an ambiguous timeout. */
@@ -211,6 +225,12 @@ export class AppConfig {
     pollIntervalMs: number;
     /** A provider transaction still pending after this is resolved (posted or voided) by the poller. */
     pendingResolveAfterMs: number;
+    /**
+     * A movement whose provider timed out belongs to that provider until it answers for it. Only once this long
+     * has passed since the timeout, with the provider still saying "not found" after our re-submissions (same
+     * idempotency key), may it be sent to another provider.
+     */
+    ambiguousQuarantineMs: number;
     /** From this USD value on, an amount goes to the provider with the lower fee for it. */
     largeAmountUsd: string;
     swapQuoteTtlMs: number;
@@ -299,6 +319,7 @@ export class AppConfig {
       webhookUrl: env.PROVIDER_WEBHOOK_URL,
       pollIntervalMs: env.PROVIDER_POLL_INTERVAL_MS,
       pendingResolveAfterMs: env.PROVIDER_PENDING_RESOLVE_AFTER_MS,
+      ambiguousQuarantineMs: env.PROVIDER_AMBIGUOUS_QUARANTINE_MS,
       largeAmountUsd: env.PROVIDER_LARGE_AMOUNT_USD,
       swapQuoteTtlMs: env.SWAP_QUOTE_TTL_MS,
     };

@@ -35,7 +35,12 @@ function amountProblem(args: ValidationArguments): string | null {
   else if (isCurrencyCode(sibling)) code = sibling;
   else return null; // the currency field's own validator reports an unknown currency
   try {
-    parseAmountInput(args.value, code, { field: args.property, allowZero: options.allowZero });
+    // The per-movement maximum is the handler's to refuse, with its own code (400 AMOUNT_TOO_LARGE).
+    parseAmountInput(args.value, code, {
+      field: args.property,
+      allowZero: options.allowZero,
+      perMovementMaximum: false,
+    });
     return null;
   } catch (error: unknown) {
     if (error instanceof InvalidAmountError) return error.problem;

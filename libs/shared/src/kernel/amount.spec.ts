@@ -1,6 +1,6 @@
 import { parseAmountInput } from './amount';
 import type { CurrencyCode } from './currency';
-import { InvalidAmountError } from './money';
+import { AmountTooLargeError, InvalidAmountError } from './money';
 
 function refusal(input: unknown, code: CurrencyCode = 'USDC', options = {}): InvalidAmountError {
   try {
@@ -106,6 +106,30 @@ describe('parseAmountInput', () => {
     });
   });
 
+  describe('refuses what one movement may not move', () => {
+    it.each<[unknown, CurrencyCode, string]>([
+      ['1000000000.000001', 'USDC', '1000000000.00 USDC'],
+      ['9000000000000', 'USDC', '1000000000.00 USDC'],
+      ['9223372036854.775807', 'USDT', '1000000000.00 USDT'],
+      ['1000000000.01', 'USD', '1000000000.00 USD'],
+      [9007199254740991, 'USD', '1000000000.00 USD'],
+    ])('%j %s: AMOUNT_TOO_LARGE naming the maximum', (input, code, maximum) => {
+      let thrown: unknown;
+      try {
+        parseAmountInput(input, code, { field: 'amount' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(AmountTooLargeError);
+      expect(thrown).toMatchObject({
+        code: 'AMOUNT_TOO_LARGE',
+        kind: 'invalid',
+        message: `amount must be at most ${maximum} per movement`,
+        details: { field: 'amount', maximum: maximum.split(' ')[0], currency: code },
+      });
+    });
+  });
+
   describe('accepts', () => {
     it.each<[unknown, CurrencyCode, bigint, string]>([
       ['12.50', 'USDC', 12_500_000n, '12.50'],
@@ -119,9 +143,8 @@ describe('parseAmountInput', () => {
       ['1000000', 'USDC', 1_000_000_000_000n, '1000000.00'],
       ['10.05', 'USD', 1_005n, '10.05'],
       ['123.456789', 'EURC', 123_456_789n, '123.456789'],
-      ['9223372036854.775807', 'USDC', 2n ** 63n - 1n, '9223372036854.775807'],
-      ['92233720368547758.07', 'USD', 2n ** 63n - 1n, '92233720368547758.07'],
-      [9007199254740991, 'USD', 900719925474099100n, '9007199254740991.00'],
+      ['1000000000', 'USDC', 1_000_000_000_000_000n, '1000000000.00'],
+      ['1000000000.00', 'USD', 100_000_000_000n, '1000000000.00'],
       [123456789.123456, 'USDC', 123_456_789_123_456n, '123456789.123456'],
     ])('%j %s', (input, code, minor, text) => {
       const money = parseAmountInput(input, code);
@@ -129,6 +152,17 @@ describe('parseAmountInput', () => {
       expect(money.currency.code).toBe(code);
       expect(money.toDecimalString()).toBe(text);
     });
+
+    it.each<[unknown, CurrencyCode, bigint]>([
+      ['9223372036854.775807', 'USDC', 2n ** 63n - 1n],
+      ['92233720368547758.07', 'USD', 2n ** 63n - 1n],
+      [9007199254740991, 'USD', 900719925474099100n],
+    ])(
+      '%j %s up to the bigint columns when the per-movement maximum does not apply',
+      (input, code, minor) => {
+        expect(parseAmountInput(input, code, { perMovementMaximum: false }).minor).toBe(minor);
+      },
+    );
 
     it('accepts zero only when allowed', () => {
       expect(parseAmountInput('0', 'USDC', { allowZero: true }).minor).toBe(0n);

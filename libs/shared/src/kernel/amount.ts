@@ -1,11 +1,17 @@
 import { type Currency, type CurrencyCode, currencyOf } from './currency';
-import { InvalidAmountError, Money } from './money';
+import { assertMovementAmount, InvalidAmountError, Money } from './money';
 
 export interface AmountInputOptions {
   /** The request field, named in errors (default "amount"). */
   readonly field?: string;
   /** Accept "0" (default: an amount must be greater than zero). */
   readonly allowZero?: boolean;
+  /**
+   * Refuse an amount above its currency's per-movement maximum with AmountTooLargeError (400 AMOUNT_TOO_LARGE,
+   * naming the maximum). Default true: every amount a request moves. False for amounts that move nothing
+   * (a limit a user sets) and for the DTO validator, which leaves that refusal to its own stable code.
+   */
+  readonly perMovementMaximum?: boolean;
 }
 
 /** Doubles keep any decimal of at most 15 significant digits exactly through JSON.parse and String(). */
@@ -41,7 +47,9 @@ function numberText(value: number, currency: Currency, field: string): string {
  * The one parser for amounts arriving in API requests (DESIGN.md, Money): a JSON string such as "12.50" or a
  * JSON number such as 12.5, in the strict grammar of Money.parse, positive (or zero when `allowZero`), with no
  * more decimals than the currency's scale and within Postgres bigint. Anything else throws InvalidAmountError,
- * which the HTTP filter answers 400 VALIDATION_FAILED naming the field and the reason.
+ * which the HTTP filter answers 400 VALIDATION_FAILED naming the field and the reason. Then, unless
+ * `perMovementMaximum: false`, an amount above its currency's per-movement maximum throws AmountTooLargeError
+ * (400 AMOUNT_TOO_LARGE).
  */
 export function parseAmountInput(
   input: unknown,
@@ -57,5 +65,5 @@ export function parseAmountInput(
   else throw new InvalidAmountError(field, NOT_AN_AMOUNT);
   const money = Money.parse(text, currency.code, { field, signed: false });
   if (money.isZero() && !options.allowZero) throw new InvalidAmountError(field, 'must be greater than zero');
-  return money;
+  return options.perMovementMaximum === false ? money : assertMovementAmount(money, field);
 }

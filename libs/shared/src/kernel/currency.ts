@@ -11,10 +11,25 @@ export interface Currency {
   readonly scale: number;
   readonly name: string;
   readonly kind: 'stablecoin' | 'fiat';
+  /**
+   * The most one money movement may move, in minor units (checked at the edge: 400 AMOUNT_TOO_LARGE). Far below
+   * what the ledger's bigint columns hold (2^63 − 1 minor units, 9,223,372,036,854.775807 of a stablecoin), so
+   * that no sum of a few movements — a balance, a hold plus its fee, a batch, a day's limit usage — nears it.
+   */
+  readonly maxPerMovement: bigint;
 }
 
+/** 1,000,000,000.00 of any currency: the per-movement maximum (see Currency.maxPerMovement). */
+const MAX_UNITS_PER_MOVEMENT = 1_000_000_000n;
+
 function define(code: CurrencyCode, scale: number, name: string, kind: Currency['kind']): Currency {
-  return Object.freeze({ code, scale, name, kind });
+  return Object.freeze({
+    code,
+    scale,
+    name,
+    kind,
+    maxPerMovement: MAX_UNITS_PER_MOVEMENT * 10n ** BigInt(scale),
+  });
 }
 
 const REGISTRY: Readonly<Record<CurrencyCode, Currency>> = Object.freeze({

@@ -49,6 +49,36 @@ export class AmountOutOfRangeError extends DomainError {
   }
 }
 
+/**
+ * An amount above what one money movement may move in its currency (Currency.maxPerMovement): refused at the
+ * edge, naming the maximum, before anything is recorded.
+ */
+export class AmountTooLargeError extends DomainError {
+  readonly code = 'AMOUNT_TOO_LARGE';
+  readonly kind: ErrorKind = 'invalid';
+
+  constructor(
+    readonly field: string,
+    readonly maximum: Money,
+    /** What is too large, when not the field itself (e.g. "the USDC total of recipients"). */
+    subject: string = field,
+  ) {
+    super(`${subject} must be at most ${maximum.toDecimalString()} ${maximum.code} per movement`, {
+      field,
+      maximum: maximum.toDecimalString(),
+      currency: maximum.code,
+    });
+  }
+}
+
+/** The money, or AmountTooLargeError when it is above its currency's per-movement maximum. */
+export function assertMovementAmount(money: Money, field = 'amount'): Money {
+  if (money.minor > money.currency.maxPerMovement) {
+    throw new AmountTooLargeError(field, Money.of(money.currency.maxPerMovement, money.code));
+  }
+  return money;
+}
+
 /** Java BigDecimal's names: `down` rounds toward zero, `up` away from zero. */
 export type Rounding = 'down' | 'up';
 

@@ -5,7 +5,12 @@ import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
 import { AppConfig, UnitOfWork } from '#monay/shared';
 import { LimitTiers, TierLimits } from '../domain/limit-tiers';
-import { LimitExceededError, LimitName, VelocityExceededError } from '../domain/wallet.errors';
+import {
+  LimitExceededError,
+  LimitName,
+  VelocityExceededError,
+  type LimitScope,
+} from '../domain/wallet.errors';
 import { newWalletAddress } from '../domain/wallet-address';
 import { WalletOrmEntity } from '../infrastructure/wallet.orm-entity';
 import { WalletRepository } from '../infrastructure/wallet.repository';
@@ -119,6 +124,7 @@ export class WalletAccess {
       daily: own(wallet.dailyLimit, tier.daily),
       monthly: own(wallet.monthlyLimit, tier.monthly),
       maxPerHour: tier.maxPerHour,
+      deposit: tier.deposit,
     };
   }
 
@@ -129,13 +135,17 @@ export class WalletAccess {
   /**
    * Counts `usd` (one transfer or a whole batch) against the per-transaction, daily and monthly limits and
    * one unit of hourly velocity, or throws without counting anything (the caller's transaction rolls back).
+   * `scope: 'deposit'`: a deposit, against the tier's deposit limits (per transaction, daily, monthly), on
+   * counters of its own.
    */
   async consumeLimits(
     tx: EntityManager,
     wallet: WalletOrmEntity,
     usd: Money,
     now = new Date(),
+    scope: LimitScope = 'send',
   ): Promise<void> {
+    if (scope === 'deposit') return this.consumeDepositLimits(tx, wallet, usd, now);
     const limits = this.limitsOf(wallet);
     const starts = periodStarts(now);
     if (usd.greaterThan(limits.perTransaction)) {
@@ -159,30 +169,81 @@ export class WalletAccess {
   }
 
   /**
-   * Gives back what {@link consumeLimits} counted at `consumedAt` (an outbound movement that failed without
-   * moving money): the daily, monthly and hourly usage of those periods, never below zero.
+   * Gives back what {@link consumeLimits} counted at `consumedAt` (a movement that failed without moving
+   * money): the daily, monthly and hourly usage of those periods (a deposit's own daily and monthly), never
+   * below zero.
    */
-  async releaseLimits(tx: EntityManager, userId: string, usd: Money, consumedAt: Date): Promise<void> {
+  async releaseLimits(
+    tx: EntityManager,
+    userId: string,
+    usd: Money,
+    consumedAt: Date,
+    scope: LimitScope = 'send',
+  ): Promise<void> {
     const wallet = await this.wallets.findByUserId(userId, tx);
     if (!wallet) return;
     const starts = periodStarts(consumedAt);
     await this.wallets.release(
       tx,
       wallet.id,
-      [
-        ['day', starts.day],
-        ['month', starts.month],
-        ['hour', starts.hour],
-      ],
+      scope === 'deposit'
+        ? [
+            ['deposit_day', starts.day],
+            ['deposit_month', starts.month],
+          ]
+        : [
+            ['day', starts.day],
+            ['month', starts.month],
+            ['hour', starts.hour],
+          ],
       usd.minor,
     );
   }
 
-  private exceeded(name: LimitName, limit: Money, used: Money, requested: Money): LimitExceededError {
-    return new LimitExceededError(name, {
-      limitUSD: limit.toDecimalString(),
-      usedUSD: used.toDecimalString(),
-      requestedUSD: requested.toDecimalString(),
-    });
+  /** Deposits: the tier's deposit limits, per transaction, per day and per month (no velocity). */
+  private async consumeDepositLimits(
+    tx: EntityManager,
+    wallet: WalletOrmEntity,
+    usd: Money,
+    now: Date,
+  ): Promise<void> {
+    const limits = this.limitsOf(wallet).deposit;
+    const starts = periodStarts(now);
+    if (usd.greaterThan(limits.perTransaction)) {
+      throw this.exceeded('perTransaction', limits.perTransaction, Money.zero('USD'), usd, 'deposit');
+    }
+    const checks: Array<[LimitName, 'deposit_day' | 'deposit_month', Date, Money]> = [
+      ['daily', 'deposit_day', starts.day, limits.daily],
+      ['monthly', 'deposit_month', starts.month, limits.monthly],
+    ];
+    const counted = await this.wallets.consumeAll(
+      tx,
+      wallet.id,
+      usd.minor,
+      checks.map(([, period, start, limit]) => ({ period, start, limitUsd: limit.minor })),
+    );
+    for (const [name, period, start, limit] of checks) {
+      if (counted.has(period)) continue;
+      const used = await this.wallets.usage(wallet.id, period, start, tx);
+      throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd, 'deposit');
+    }
+  }
+
+  private exceeded(
+    name: LimitName,
+    limit: Money,
+    used: Money,
+    requested: Money,
+    scope: LimitScope = 'send',
+  ): LimitExceededError {
+    return new LimitExceededError(
+      name,
+      {
+        limitUSD: limit.toDecimalString(),
+        usedUSD: used.toDecimalString(),
+        requestedUSD: requested.toDecimalString(),
+      },
+      scope,
+    );
   }
 }

@@ -13,13 +13,22 @@ export class KycVerificationRequiredError extends DomainError {
 
 export type LimitName = 'perTransaction' | 'daily' | 'monthly';
 
+/** What a limit counts: money sent out (the default) or deposits. */
+export type LimitScope = 'send' | 'deposit';
+
 /** The amount would take the user past a per-transaction, daily or monthly limit (details say which). */
 export class LimitExceededError extends DomainError {
   readonly code = 'LIMIT_EXCEEDED';
   readonly kind = 'unprocessable';
-  constructor(limit: LimitName, details: { limitUSD: string; usedUSD: string; requestedUSD: string }) {
-    super(`This would exceed your ${limit === 'perTransaction' ? 'per-transaction' : limit} limit`, {
+  constructor(
+    limit: LimitName,
+    details: { limitUSD: string; usedUSD: string; requestedUSD: string },
+    scope: LimitScope = 'send',
+  ) {
+    const name = limit === 'perTransaction' ? 'per-transaction' : limit;
+    super(`This would exceed your ${name}${scope === 'deposit' ? ' deposit' : ''} limit`, {
       limit,
+      ...(scope === 'deposit' && { scope }),
       ...details,
     });
   }

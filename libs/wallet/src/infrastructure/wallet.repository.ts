@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './wallet.orm-entity';
 
-export type UsagePeriod = 'hour' | 'day' | 'month';
+/** Money out: hour (velocity), day, month. Deposits, on counters of their own: deposit_day, deposit_month. */
+export type UsagePeriod = 'hour' | 'day' | 'month' | 'deposit_day' | 'deposit_month';
 
 export interface Usage {
   amountUsd: bigint;
@@ -125,7 +126,8 @@ export class WalletRepository {
    * branch is a guarded update, so two concurrent transfers can never both slip under a limit (the conflict
    * branch locks the row and checks the guard against its latest version). Rows are written, and locked, in
    * the order of `checks`. Returns the periods that were counted; a period missing from the answer refused
-   * (the caller then throws, and its transaction or savepoint undoes the periods that were counted).
+   * (the caller then throws, and its transaction or savepoint undoes the periods that were counted). The sum is
+   * compared in numeric, so a usage can never overflow its column: past the limit it is refused, not an error.
    */
   async consumeAll(
     tx: EntityManager,
@@ -143,7 +145,8 @@ export class WalletRepository {
        ON CONFLICT (wallet_id, period, period_start) DO UPDATE
           SET amount_usd = u.amount_usd + EXCLUDED.amount_usd, count = u.count + 1
         WHERE (($5::bigint[])[array_position($3::text[], u.period)] IS NULL
-               OR u.amount_usd + EXCLUDED.amount_usd <= ($5::bigint[])[array_position($3::text[], u.period)])
+               OR u.amount_usd::numeric + EXCLUDED.amount_usd
+                  <= ($5::bigint[])[array_position($3::text[], u.period)])
           AND (($6::int[])[array_position($3::text[], u.period)] IS NULL
                OR u.count + 1 <= ($6::int[])[array_position($3::text[], u.period)])
        RETURNING u.period`,

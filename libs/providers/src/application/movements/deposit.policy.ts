@@ -19,6 +19,7 @@ import {
   type Booking,
   type MovementPolicy,
   type MovementTransition,
+  type ProviderEffect,
 } from './movement-policy';
 import { depositResponse } from './movement-view';
 
@@ -30,6 +31,7 @@ export class DepositPolicy implements MovementPolicy, OnModuleInit {
   readonly kind = 'deposit' as const;
   readonly operation = 'deposit' as const;
   readonly outbound = false;
+  readonly countsAsDeposit = true;
 
   constructor(
     private readonly policies: MovementPolicies,
@@ -65,8 +67,15 @@ export class DepositPolicy implements MovementPolicy, OnModuleInit {
     return this.ledger.creditInbound(tx, movement, transaction.provider, transaction.fee);
   }
 
-  release(): Promise<boolean> {
-    return Promise.resolve(false);
+  /** The provider collected the amount into our omnibus balance and withheld its fee. */
+  providerEffect(movement: Movement, transaction: ProviderTransaction): ProviderEffect[] {
+    return [{ currency: movement.currency, amount: movement.amount - transaction.fee }];
+  }
+
+  /** Nothing was held; the deposit limits its first step counted are given back. */
+  async release(tx: EntityManager, movement: Movement): Promise<boolean> {
+    await this.ledger.releaseLimits(tx, movement);
+    return false;
   }
 
   events(movement: Movement, transition: MovementTransition): AnyOutboxMessage[] {

@@ -17,7 +17,7 @@ import {
 import { batchIdOf, legsOf, noteOf } from '../../domain/external-transfer';
 import type { Movement } from '../../domain/movement';
 import type { MovementTransition } from './movement-policy';
-import { httpStatusOf } from './movement-view';
+import { httpStatusOf, visibleStatusOf } from './movement-view';
 
 const TX_HASH = /^0x[0-9a-f]{64}$/i;
 
@@ -49,7 +49,7 @@ export function toExternalTransferView(movement: Movement) {
   return {
     id: movement.id,
     type: batch ? ('external_batch' as const) : ('external' as const),
-    status: movement.status,
+    ...visibleStatusOf(movement),
     from: { userId: movement.userId },
     to: batch ? null : { external: true as const, address: movement.destination ?? '' },
     ...(batch && {

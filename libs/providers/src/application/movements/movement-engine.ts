@@ -1,26 +1,41 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { DomainError, type CurrencyCode, type Money } from '#monay/kernel';
+import { DomainError, Money, type CurrencyCode } from '#monay/kernel';
 import {
   AppConfig,
+  IdempotencyConflictError,
+  IdempotencyKeyReusedError,
   IdempotencyStore,
   OutboxRelay,
   OutboxWriter,
+  requestHash,
   UnitOfWork,
   type IdempotentRequest,
   type IdempotentResult,
+  type OutboxMessage,
   type StoredResponse,
 } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import {
+  isReopenable,
   isSettled,
   MovementFailure,
+  movementIdOf,
   reportMismatch,
   type Movement,
   type MovementObservation,
   type SkippedProviderRecord,
 } from '../../domain/movement';
+import type {
+  MovementExceptionRaisedPayload,
+  MovementExceptionResolvedPayload,
+} from '../../domain/events/movement-exception.events';
+import {
+  MovementExceptionNotFoundError,
+  MovementExceptionResolvedError,
+  type MovementException,
+} from '../../domain/movement-exception';
 import { ProviderFailedError } from '../../domain/movement.errors';
 import { NoProviderAvailableError } from '../../domain/providers.errors';
 import {
@@ -31,10 +46,11 @@ import {
   type StablecoinProvider,
   type Urgency,
 } from '../../domain/stablecoin-provider.port';
-import { ProviderRouter } from '../routing/provider-router';
+import { ProviderRouter, RESUBMISSIONS_IN_REQUEST, type Resubmission } from '../routing/provider-router';
 import type { RoutePlan, RouteRequest, SkippedProvider } from '../routing/routing.types';
 import { MovementLedger } from './movement-ledger';
-import type { MovementPolicy } from './movement-policy';
+import type { Booking, MovementPolicy } from './movement-policy';
+import { MovementExceptionRepository } from '../../infrastructure/movements/movement-exception.repository';
 import { MovementRepository } from '../../infrastructure/movements/movement.repository';
 import {
   WebhookEventRepository,
@@ -72,6 +88,8 @@ export interface ApplyOptions {
   skipped?: SkippedProviderRecord[];
   /** Failure with nothing sent anywhere: forget the client's key so that a retry runs afresh. */
   releaseKey?: boolean;
+  /** Merged into the movement's metadata when it goes processing (e.g. when a provider timed out on it). */
+  metadata?: Record<string, unknown>;
   /** A webhook, recorded (deduplicated by its id) in the same transaction. */
   webhook?: { provider: ProviderName; webhookId: string; payload: unknown };
   /**
@@ -89,8 +107,11 @@ export interface DispatchResult {
   unavailable: SkippedProvider[] | null;
 }
 
-/** Keep a hold this long after the poller would resolve a movement no provider has (a backstop, not a timer). */
-const HOLD_EXPIRY_MARGIN_MS = 24 * 3_600_000;
+/** How a dispatch records its routing and what it does when nobody takes the movement. */
+export type DispatchOptions = Pick<ApplyOptions, 'releaseKey' | 'inTransaction'> & {
+  /** Skips recorded before this dispatch, kept in front of its own (a movement re-routed by the poller). */
+  skippedBefore?: SkippedProviderRecord[];
+};
 
 /**
  * Money in and out through providers, in three steps, never a provider call inside a database transaction:
@@ -116,6 +137,7 @@ export class MovementEngine {
     private readonly uow: UnitOfWork,
     private readonly keys: IdempotencyStore,
     private readonly movements: MovementRepository,
+    private readonly exceptions: MovementExceptionRepository,
     private readonly webhooks: WebhookEventRepository,
     private readonly router: ProviderRouter,
     private readonly wallets: WalletAccess,
@@ -135,7 +157,10 @@ export class MovementEngine {
    */
   get routeBudgetMs(): number {
     const { callTimeoutMs, settleWaitMs } = this.config.providers;
-    return Math.max(this.adapters.size, 1) * 2 * callTimeoutMs + settleWaitMs + 1_000;
+    // Per provider: the call and the status query after its timeout, then each re-submission (its backoff,
+    // at most a call timeout, the call and another status query).
+    const perProvider = 2 * callTimeoutMs + RESUBMISSIONS_IN_REQUEST * 3 * callTimeoutMs;
+    return Math.max(this.adapters.size, 1) * perProvider + settleWaitMs + 1_000;
   }
 
   /** When a movement no provider has is given up as PROVIDER_STUCK (never before the route budget). */
@@ -152,6 +177,21 @@ export class MovementEngine {
     return this.router
       .all()
       .filter((adapter) => adapter.capabilities.currencies[operation]?.includes(currency) ?? false);
+  }
+
+  /** The route of a recorded movement, as its request asked for it (the routing inputs kept on it). */
+  routeRequestOfMovement(policy: MovementPolicy, movement: Movement): RouteRequest {
+    const routing = (movement.metadata.routing ?? {}) as NonNullable<StartMovement['routing']>;
+    return {
+      operation: policy.operation,
+      currency: movement.currency,
+      amount: Money.of(movement.amount, movement.currency),
+      urgency: movement.speed ?? 'standard',
+      ...(routing.preferred && { preferred: routing.preferred }),
+      ...(routing.smartRouting !== undefined && { smartRouting: routing.smartRouting }),
+      ...(routing.legs !== undefined && { legs: routing.legs }),
+      ...(routing.toCurrency && { toCurrency: routing.toCurrency }),
+    };
   }
 
   routeRequestOf(policy: MovementPolicy, start: StartMovement): RouteRequest {
@@ -220,22 +260,26 @@ export class MovementEngine {
       if (claim.outcome === 'replay') return { answered: { ...claim.response, replayed: true } };
 
       let movement = this.draft(policy, start);
-      await this.record(tx, movement);
+      const earlier = await this.movements.lock(tx, movement.id);
+      if (earlier) movement = await this.reopen(tx, earlier, movement);
+      else await this.record(tx, movement);
       await policy.prepare?.(tx, movement);
-      if (policy.outbound) {
-        const feeHeld =
-          policy.heldFee?.(movement) ??
-          this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
-        try {
+      try {
+        if (policy.outbound) {
+          const feeHeld =
+            policy.heldFee?.(movement) ??
+            this.highestFee(policy.operation, start.amount, plan, start.routing?.legs);
           movement = await this.reserve(tx, policy, movement, { wallet, feeHeld });
-        } catch (error) {
-          if (!isRefusal(error)) throw error;
-          // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
-          const failed = await this.refuse(tx, policy, movement, error);
-          const response = policy.respond(failed);
-          await this.keys.complete(tx, request, response);
-          return { answered: { ...response, replayed: false } };
+        } else if (policy.countsAsDeposit) {
+          movement = await this.countDeposit(tx, movement, wallet);
         }
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        // A refusal of the movement itself (funds, limits): recorded, answered 422, replayed for the key.
+        const failed = await this.refuse(tx, policy, movement, error);
+        const response = policy.respond(failed);
+        await this.keys.complete(tx, request, response);
+        return { answered: { ...response, replayed: false } };
       }
       await this.outbox.append(tx, policy.events(movement, 'requested', { holdReleased: false }));
       return { movement };
@@ -243,9 +287,46 @@ export class MovementEngine {
   }
 
   /**
+   * The client's retry of a request whose movement failed PROVIDER_UNAVAILABLE (its key was released): the
+   * same movement, reopened — so the providers see the same idempotency key again, and one that received the
+   * earlier attempt late answers that one instead of paying twice. As before the key was released, the retry
+   * may change the request (a swap with a fresh quote): the earlier attempt moved nothing, and a provider that
+   * has the key for another request refuses it rather than pay it.
+   */
+  private async reopen(tx: EntityManager, earlier: Movement, fresh: Movement): Promise<Movement> {
+    // The id stands for (user, route, key): anything else is not this request's movement.
+    if (earlier.userId !== fresh.userId || earlier.kind !== fresh.kind) throw new IdempotencyKeyReusedError();
+    // The key was claimed just now, so nothing else is working on this movement: it can only be one that
+    // its own request failed PROVIDER_UNAVAILABLE (the key released in that same transaction).
+    if (!isReopenable(earlier)) throw new IdempotencyConflictError();
+    const now = new Date();
+    const attempts = (typeof earlier.metadata.attempts === 'number' ? earlier.metadata.attempts : 1) + 1;
+    const earlierAttempts = Array.isArray(earlier.metadata.earlierAttempts)
+      ? (earlier.metadata.earlierAttempts as unknown[])
+      : [];
+    const metadata = {
+      ...fresh.metadata,
+      attempts,
+      reopenedAt: now.toISOString(),
+      earlierAttempts: [
+        ...earlierAttempts,
+        { failedAt: earlier.completedAt?.toISOString() ?? null, skipped: earlier.skipped },
+      ],
+    };
+    const reopened = await this.movements.reopen(
+      tx,
+      { ...fresh, metadata },
+      new Date(now.getTime() + this.routeBudgetMs),
+    );
+    if (!reopened) throw new IdempotencyConflictError();
+    return reopened;
+  }
+
+  /**
    * A new movement of the policy's kind, pending, as step 1 records it (nothing written yet). The client's key
-   * is kept on it so that its settlement completes the client's answer; a movement that is part of a larger
-   * request (`idempotency: null`) leaves the answer to that request.
+   * is kept on it so that its settlement completes the client's answer, and gives it its id
+   * ({@link movementIdOf}); a movement that is part of a larger request (`idempotency: null`) leaves the answer
+   * to that request and gets an id of its own.
    */
   draft(
     policy: MovementPolicy,
@@ -253,7 +334,9 @@ export class MovementEngine {
     now: Date = new Date(),
   ): Movement {
     return {
-      id: randomUUID(),
+      id: start.idempotency
+        ? movementIdOf(start.userId, start.idempotency.scope, start.idempotency.key)
+        : randomUUID(),
       userId: start.userId,
       kind: policy.kind,
       status: 'pending',
@@ -281,7 +364,13 @@ export class MovementEngine {
       createdAt: now,
       updatedAt: now,
       completedAt: null,
-      metadata: { ...start.metadata, ...(start.routing && { routing: start.routing }) },
+      metadata: {
+        ...start.metadata,
+        ...(start.routing && { routing: start.routing }),
+        ...(start.idempotency && {
+          requestHash: requestHash(start.idempotency.scope, start.idempotency.body),
+        }),
+      },
     };
   }
 
@@ -294,6 +383,11 @@ export class MovementEngine {
    * Holds amount + `feeHeld` on the wallet for a recorded outbound movement (limits consumed first unless the
    * caller already counted them), in a savepoint: a refusal (InsufficientFundsError, LimitExceededError …) is
    * thrown with nothing held. The movement with its hold.
+   *
+   * The hold has no expiry: it lives exactly as long as the movement is unsettled, and the movement's own
+   * settlement resolves it (posted when a provider completes it, voided when it fails — the poller fails a
+   * movement no provider has). An expiry could only ever fire while a provider still has the movement, which is
+   * when the funds must stay reserved: a provider completing later would find them spent.
    */
   async reserve(
     tx: EntityManager,
@@ -309,7 +403,6 @@ export class MovementEngine {
         currency: movement.currency,
         amount: movement.amount,
         feeHeld: input.feeHeld,
-        expiresAt: new Date(movement.createdAt.getTime() + this.stuckAfterMs + HOLD_EXPIRY_MARGIN_MS),
         ...(input.consumeLimits === false && { consumeLimits: false }),
       }),
     );
@@ -323,6 +416,18 @@ export class MovementEngine {
       feeHeld: input.feeHeld,
       metadata: { ...movement.metadata, limitsConsumed },
     };
+  }
+
+  /**
+   * Counts a recorded deposit against the tier's deposit limits, in a savepoint (a LimitExceededError is thrown
+   * with nothing counted); what was counted is kept on the movement, to give back should it fail.
+   */
+  private async countDeposit(tx: EntityManager, movement: Movement, wallet: Wallet): Promise<Movement> {
+    const limitsConsumed = await this.uow.savepoint(tx, (inner) =>
+      this.ledger.countDeposit(inner, { wallet, currency: movement.currency, amount: movement.amount }),
+    );
+    await this.movements.addMetadata(tx, movement.id, { limitsConsumed });
+    return { ...movement, metadata: { ...movement.metadata, limitsConsumed } };
   }
 
   /**
@@ -378,12 +483,13 @@ export class MovementEngine {
     policy: MovementPolicy,
     movement: Movement,
     route: RouteRequest,
-    options: Pick<ApplyOptions, 'releaseKey' | 'inTransaction'> = {},
+    options: DispatchOptions = {},
   ): Promise<DispatchResult> {
+    const { skippedBefore = [], ...settleOptions } = options;
     const outcome = await this.router.execute(route, movement.id, (provider) =>
       policy.call(provider, movement),
     );
-    const skipped = outcome.skipped.map(toSkippedRecord);
+    const skipped = [...skippedBefore, ...outcome.skipped.map(toSkippedRecord)];
     if (outcome.outcome === 'unavailable') {
       const result = await this.apply(
         policy,
@@ -394,16 +500,21 @@ export class MovementEngine {
           code: MovementFailure.PROVIDER_UNAVAILABLE,
           message: 'No provider can take this request right now; nothing was charged, try again later',
         },
-        { skipped, ...options },
+        { skipped, ...settleOptions },
       );
       return { result, unavailable: outcome.skipped };
     }
     if (outcome.outcome === 'ambiguous') {
+      // The provider timed out and has not answered for it since: it stays there (the poller asks, re-submits,
+      // and re-routes it only after the quarantine).
       const result = await this.apply(
         policy,
         movement.id,
         { kind: 'processing', provider: outcome.provider },
-        { skipped },
+        {
+          skipped,
+          metadata: { ambiguous: { provider: outcome.provider, since: new Date().toISOString() } },
+        },
       );
       return { result, unavailable: null };
     }
@@ -415,6 +526,49 @@ export class MovementEngine {
       skipped,
     });
     return { result, unavailable: null };
+  }
+
+  /**
+   * Sends a movement's request again to the provider it is recorded at, with the same idempotency key (the
+   * provider timed out on it and says it has no such transaction: its write may still be on its way).
+   */
+  resubmit(policy: MovementPolicy, movement: Movement): Promise<Resubmission> {
+    if (!movement.provider) throw new Error(`Movement ${movement.id} has no provider to re-submit to`);
+    return this.router.resubmit(movement.provider, policy.operation, (provider) =>
+      policy.call(provider, movement),
+    );
+  }
+
+  /**
+   * Re-routes a movement away from providers that may no longer have it: one that timed out on it and, past
+   * its quarantine, still says "not found" after our re-submissions, or that definitely refused it after a
+   * timeout (the poller's call). Like {@link dispatch}, with those providers excluded; the client's key gets
+   * the final answer (it was answered 202 already, so it is never released).
+   */
+  async failover(
+    policy: MovementPolicy,
+    movement: Movement,
+    exclude: Array<{ provider: ProviderName; detail: string }>,
+  ): Promise<DispatchResult> {
+    const earlier = Array.isArray(movement.metadata.excluded)
+      ? (movement.metadata.excluded as Array<{ provider: ProviderName; detail: string }>)
+      : [];
+    const excluded = [
+      ...earlier,
+      ...exclude.filter((entry) => !earlier.some((e) => e.provider === entry.provider)),
+    ];
+    this.logger.warn(
+      { movementId: movement.id, kind: movement.kind, excluded },
+      'Re-routing a movement away from a provider that never answered for it',
+    );
+    // Kept on the movement: a provider it is re-routed away from is never tried for it again.
+    await this.uow.run((tx) => this.movements.addMetadata(tx, movement.id, { excluded }));
+    return this.dispatch(
+      policy,
+      { ...movement, metadata: { ...movement.metadata, excluded } },
+      { ...this.routeRequestOfMovement(policy, movement), exclude: excluded },
+      { skippedBefore: movement.skipped },
+    );
   }
 
   /**
@@ -500,6 +654,7 @@ export class MovementEngine {
           providerStatus: observation.transaction?.providerStatus ?? null,
           skipped: options.skipped ?? current.skipped,
           nextPollAt: new Date(Date.now() + this.config.providers.pollIntervalMs),
+          ...(options.metadata && { metadata: options.metadata }),
         });
         if (!updated) throw new Error(`Movement ${movementId} settled while locked`);
         const transitioned = current.status === 'pending';
@@ -541,17 +696,38 @@ export class MovementEngine {
           expectedArrival: policy.expectedArrival?.(current, settledAt) ?? null,
         });
         if (!settled) throw new Error(`Movement ${movementId} settled while locked`);
-        const booking = await policy.book(tx, settled, transaction);
+        let booking: Booking;
+        let parked: MovementException | null = null;
+        try {
+          booking = await this.uow.savepoint(tx, (inner) => policy.book(inner, settled, transaction));
+        } catch (error) {
+          // The provider completed it, but it cannot be booked where it belongs (the wallet cannot take it):
+          // booked against suspense and shown to operators, never retried for ever.
+          if (!isUnbookable(error)) throw error;
+          parked = await this.park(tx, policy, settled, observation.provider, transaction, error);
+          booking = { ledgerTransactionId: parked.suspenseTransactionId };
+        }
         await this.movements.setLedgerTransaction(tx, movementId, booking.ledgerTransactionId);
         if (booking.metadata && Object.keys(booking.metadata).length > 0) {
           await this.movements.addMetadata(tx, movementId, booking.metadata);
         }
-        const completed: Movement = {
+        let completed: Movement = {
           ...settled,
           ledgerTransactionId: booking.ledgerTransactionId,
           metadata: { ...settled.metadata, ...booking.metadata },
         };
-        await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        if (parked) {
+          const review = await this.movements.markUnderReview(tx, movementId, {
+            exceptionId: parked.id,
+            code: parked.reasonCode,
+            message: parked.reason,
+          });
+          if (!review) throw new Error(`Movement ${movementId} vanished while locked`);
+          completed = review;
+          await this.outbox.append(tx, [exceptionRaisedEvent(parked)]);
+        } else {
+          await this.outbox.append(tx, policy.events(completed, 'completed', { holdReleased: false }));
+        }
         await options.inTransaction?.(tx, completed);
         const response = policy.respond(completed);
         await this.answer(tx, completed, response);
@@ -582,6 +758,102 @@ export class MovementEngine {
       else await this.answer(tx, settled, response);
       return { movement: settled, response, changed: true };
     });
+  }
+
+  /**
+   * Books a completed movement's provider side against suspense and records the exception (in the settling
+   * transaction, after the refused booking's savepoint rolled back).
+   */
+  private async park(
+    tx: EntityManager,
+    policy: MovementPolicy,
+    movement: Movement,
+    provider: ProviderName,
+    transaction: ProviderTransaction,
+    error: unknown,
+  ): Promise<MovementException> {
+    const refusal = describeRefusal(error);
+    const suspenseTransactionId = await this.ledger.parkInSuspense(
+      tx,
+      movement,
+      provider,
+      policy.providerEffect(movement, transaction),
+    );
+    const exception: MovementException = {
+      id: randomUUID(),
+      movementId: movement.id,
+      userId: movement.userId,
+      kind: movement.kind,
+      provider,
+      currency: movement.currency,
+      amount: movement.amount,
+      reasonCode: refusal.code,
+      reason: refusal.message,
+      details: refusal.details,
+      suspenseTransactionId,
+      providerTransaction: transaction,
+      status: 'open',
+      resolution: null,
+      createdAt: new Date(),
+      resolvedAt: null,
+    };
+    await this.exceptions.insert(tx, exception);
+    this.logger.error(
+      { movementId: movement.id, exceptionId: exception.id, provider, code: refusal.code },
+      'A provider completed a movement that cannot be booked where it belongs: booked to suspense, for an operator',
+    );
+    return exception;
+  }
+
+  /**
+   * An operator's retry of an exception: in one transaction, the suspense booking is reversed and the movement
+   * booked as it should have been (`book`, from the provider's stored report); its completion events go out and
+   * its client's key gets the final answer. A booking still refused rolls everything back and is thrown (the
+   * exception stays open).
+   */
+  async rebook(
+    policy: MovementPolicy,
+    exceptionId: string,
+  ): Promise<{ exception: MovementException; movement: Movement }> {
+    const result = await this.uow.run(async (tx) => {
+      const exception = await this.exceptions.lock(tx, exceptionId);
+      if (!exception) throw new MovementExceptionNotFoundError();
+      if (exception.status !== 'open') throw new MovementExceptionResolvedError(exception.id);
+      const movement = await this.movements.lock(tx, exception.movementId);
+      if (!movement)
+        throw new Error(`Movement ${exception.movementId} of exception ${exception.id} is missing`);
+      const transaction = exception.providerTransaction;
+      const reversalId = await this.ledger.reverse(tx, exception.suspenseTransactionId, movement.id);
+      const booking = await policy.book(tx, movement, transaction);
+      const { net } = policy.settlementAmounts(movement, transaction);
+      const review = movement.metadata.exception as Record<string, unknown> | undefined;
+      const rebooked = await this.movements.finishReview(tx, movement.id, {
+        ledgerTransactionId: booking.ledgerTransactionId,
+        netAmount: net,
+        metadata: { ...booking.metadata, exception: { ...review, status: 'resolved' } },
+      });
+      if (!rebooked) throw new Error(`Movement ${movement.id} is not completed`);
+      const resolved = await this.exceptions.resolve(tx, exception.id, {
+        action: 'retry',
+        ledgerTransactionId: booking.ledgerTransactionId,
+        reversalTransactionId: reversalId,
+      });
+      if (!resolved) throw new MovementExceptionResolvedError(exception.id);
+      const payload: MovementExceptionResolvedPayload = {
+        exceptionId: exception.id,
+        movementId: movement.id,
+        resolution: 'booked',
+        ledgerTransactionId: booking.ledgerTransactionId,
+      };
+      await this.outbox.append(tx, [
+        ...policy.events(rebooked, 'completed', { holdReleased: false }),
+        { type: 'MovementExceptionResolved', aggregateId: exception.id, userIds: [], payload },
+      ]);
+      await this.answer(tx, rebooked, policy.respond(rebooked));
+      return { exception: resolved, movement: rebooked };
+    });
+    this.relay.nudge();
+    return result;
   }
 
   /** The client's key gets the movement's answer as it now stands (201, 202 or 422). */
@@ -620,6 +892,46 @@ export function observationOf(provider: ProviderName, transaction: ProviderTrans
     };
   }
   return { kind: 'processing', provider, transaction };
+}
+
+/**
+ * An error of a booking that settling again would only repeat: a domain refusal (BALANCE_LIMIT_EXCEEDED, an
+ * amount out of range …) or PostgreSQL's numeric_value_out_of_range. Not: the database being unavailable, a
+ * serialization failure (retried whole), or a bug.
+ */
+function isUnbookable(error: unknown): boolean {
+  if (error instanceof DomainError) return true;
+  return (error as { driverError?: { code?: unknown } } | null)?.driverError?.code === '22003';
+}
+
+function describeRefusal(error: unknown): {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+} {
+  if (error instanceof DomainError) {
+    return { code: error.code, message: error.message, details: error.details ?? {} };
+  }
+  return {
+    code: 'AMOUNT_OUT_OF_RANGE',
+    message: 'An amount of this movement is beyond what the ledger holds',
+    details: {},
+  };
+}
+
+function exceptionRaisedEvent(exception: MovementException): OutboxMessage<'MovementExceptionRaised'> {
+  const payload: MovementExceptionRaisedPayload = {
+    exceptionId: exception.id,
+    movementId: exception.movementId,
+    kind: exception.kind,
+    userId: exception.userId,
+    provider: exception.provider,
+    currency: exception.currency,
+    amount: Money.of(exception.amount, exception.currency).toDecimalString(),
+    reason: { code: exception.reasonCode, message: exception.reason },
+    suspenseTransactionId: exception.suspenseTransactionId,
+  };
+  return { type: 'MovementExceptionRaised', aggregateId: exception.id, userIds: [], payload };
 }
 
 /** A refusal of a movement's first step (funds, limits): recorded as its outcome, never a bug. */

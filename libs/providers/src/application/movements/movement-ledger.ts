@@ -6,7 +6,17 @@ import { UnitOfWork } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import type { Movement } from '../../domain/movement';
 import type { ProviderName } from '../../domain/stablecoin-provider.port';
-import type { Booking } from './movement-policy';
+import { EXCEPTIONS_SUSPENSE } from '../../domain/movement-exception';
+import type { Booking, ProviderEffect } from './movement-policy';
+
+/** What a movement's first step counted against the limits (its metadata `limitsConsumed`). */
+export interface LimitsConsumed {
+  /** USD minor units (cents), as a decimal string. */
+  usd: string;
+  at: string;
+  /** Absent: money out. */
+  scope?: 'deposit';
+}
 
 /** The suspense account outbound money waits in between the user's hold and the provider's clearing account. */
 export const OUTBOUND_SUSPENSE = 'provider-outbound';
@@ -57,6 +67,33 @@ export class MovementLedger {
   }
 
   /**
+   * Counts a deposit against the tier's deposit limits (the USD value of its amount), in the caller's
+   * transaction; refused with LimitExceededError. What was counted, to give back should it fail.
+   */
+  async countDeposit(
+    tx: EntityManager,
+    input: { wallet: Wallet; currency: CurrencyCode; amount: bigint },
+  ): Promise<LimitsConsumed> {
+    const usd = this.wallets.usdValue(Money.of(input.amount, input.currency));
+    const at = new Date();
+    await this.wallets.consumeLimits(tx, input.wallet, usd, at, 'deposit');
+    return { usd: usd.minor.toString(), at: at.toISOString(), scope: 'deposit' };
+  }
+
+  /** Gives back the limits a movement's first step counted (recorded on it as `limitsConsumed`). */
+  async releaseLimits(tx: EntityManager, movement: Movement): Promise<void> {
+    const limits = movement.metadata.limitsConsumed as LimitsConsumed | undefined;
+    if (!limits) return;
+    await this.wallets.releaseLimits(
+      tx,
+      movement.userId,
+      Money.of(BigInt(limits.usd), 'USD'),
+      new Date(limits.at),
+      limits.scope ?? 'send',
+    );
+  }
+
+  /**
    * Reserves outbound money: limits and velocity are consumed for the USD value of amount + fee, then a hold
    * of amount + fee is placed on the wallet (refused with InsufficientFundsError / LimitExceededError, which
    * the caller records as the movement's outcome). `consumeLimits: false`: the caller already counted this
@@ -71,7 +108,6 @@ export class MovementLedger {
       currency: CurrencyCode;
       amount: bigint;
       feeHeld: bigint;
-      expiresAt: Date;
       consumeLimits?: boolean;
     },
   ): Promise<{ holdId: string; limitsConsumed: { usd: string; at: string } | null }> {
@@ -92,7 +128,7 @@ export class MovementLedger {
       amount: total.minor,
       kind: input.kind,
       reference: input.movementId,
-      expiresAt: input.expiresAt,
+      // No expiry: the movement's settlement posts or voids it (see MovementEngine.reserve).
     });
     return { holdId, limitsConsumed };
   }
@@ -101,8 +137,8 @@ export class MovementLedger {
    * Books outbound money a provider paid out: the hold is posted for amount + the actual fee (the rest goes
    * back to the wallet) and the provider's clearing account is credited from suspense.
    *
-   * Should the hold no longer be postable (it expired: a provider settled long after the expiry) or the actual
-   * fee exceed what was held, the difference is debited from the wallet if it has it; if not, suspense keeps
+   * Should the hold no longer be postable (a hold placed before holds of movements stopped expiring, voided by the
+   * expiry job while the provider had the movement) or the actual fee exceed what was held, the difference is debited from the wallet if it has it; if not, suspense keeps
    * it as a receivable (logged loudly) — the books always balance and the clearing account always mirrors
    * the provider.
    */
@@ -171,21 +207,62 @@ export class MovementLedger {
   }
 
   /**
+   * Books what a provider did for a completed movement that could not be booked where it belongs: per currency,
+   * the provider's clearing account mirrors it (−effect) against suspense/movement-exceptions (+effect). The
+   * user's accounts are not touched (an outbound movement's hold stays reserved for the retry). The ledger
+   * transaction's id.
+   */
+  async parkInSuspense(
+    tx: EntityManager,
+    movement: Movement,
+    provider: ProviderName,
+    effects: ProviderEffect[],
+  ): Promise<string> {
+    const entries = [];
+    for (const { currency, amount } of effects) {
+      if (amount === 0n) continue;
+      const clearing = await this.ledger.systemAccount(tx, 'provider_clearing', currency, provider);
+      const suspense = await this.ledger.systemAccount(tx, 'suspense', currency, EXCEPTIONS_SUSPENSE);
+      entries.push(
+        { accountId: clearing.id, currency, amount: -amount },
+        { accountId: suspense.id, currency, amount },
+      );
+    }
+    const { transactionId } = await this.ledger.post(tx, {
+      kind: 'movement_exception',
+      reference: movement.id,
+      metadata: { provider, parked: true },
+      entries,
+    });
+    return transactionId;
+  }
+
+  /** Reverses a posted ledger transaction (its entries negated, in a transaction of kind `reversal`). */
+  async reverse(tx: EntityManager, transactionId: string, reference: string): Promise<string> {
+    const entries = await this.ledger.transactionEntries(tx, transactionId);
+    if (entries.length === 0)
+      throw new Error(`Ledger transaction ${transactionId} has no entries to reverse`);
+    const reversal = await this.ledger.post(tx, {
+      kind: 'reversal',
+      reference,
+      metadata: { reverses: transactionId },
+      entries: entries.map((entry) => ({
+        accountId: entry.accountId,
+        currency: entry.currency,
+        amount: -entry.amount,
+      })),
+    });
+    return reversal.transactionId;
+  }
+
+  /**
    * Voids an outbound movement's hold (the balance is restored exactly) and gives back the limits its first
    * step consumed (nothing left the wallet); whether its funds are back.
    */
   async releaseOutbound(tx: EntityManager, movement: Movement): Promise<boolean> {
     const holdId = movement.holdId;
     if (!holdId) return false;
-    const limits = movement.metadata.limitsConsumed as { usd: string; at: string } | undefined;
-    if (limits) {
-      await this.wallets.releaseLimits(
-        tx,
-        movement.userId,
-        Money.of(BigInt(limits.usd), 'USD'),
-        new Date(limits.at),
-      );
-    }
+    await this.releaseLimits(tx, movement);
     const hold = await this.ledger.getHold(tx, holdId);
     // An expired hold was released by the expiry job: the funds are back all the same.
     if (hold.status !== 'pending') return hold.status === 'expired';

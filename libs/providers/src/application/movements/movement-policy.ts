@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { CurrencyCode } from '#monay/kernel';
 import { type AnyOutboxMessage, type StoredResponse } from '#monay/shared';
 import type { Movement, MovementKind } from '../../domain/movement';
 import type {
@@ -16,6 +17,12 @@ export type MovementTransition =
   | 'processing'
   | 'completed'
   | 'failed';
+
+/** One currency's change to our omnibus balance at a provider (minor units; positive: money in). */
+export interface ProviderEffect {
+  currency: CurrencyCode;
+  amount: bigint;
+}
 
 /** How a completed movement was booked in the ledger. */
 export interface Booking {
@@ -39,6 +46,11 @@ export interface MovementPolicy {
   readonly operation: RoutedOperation;
   /** Outbound money: the first step consumes limits and holds amount + the highest candidate fee. */
   readonly outbound: boolean;
+  /**
+   * Money in that counts against the tier's deposit limits: the first step consumes them (a refusal is the
+   * movement's outcome, 422), and a failure gives them back.
+   */
+  readonly countsAsDeposit?: boolean;
 
   /**
    * The call to a provider the router chose. It MUST carry `movement.id` as the idempotency key. It may throw
@@ -65,6 +77,13 @@ export interface MovementPolicy {
 
   /** Books a completed movement in the ledger, in the settling transaction. */
   book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking>;
+
+  /**
+   * What a completed provider transaction did to our omnibus balances at the provider, per currency (signed minor
+   * units: money in is positive). When `book` is refused (the wallet cannot take it), this is booked against
+   * suspense instead, so that the clearing accounts keep mirroring the provider (MovementEngine.apply).
+   */
+  providerEffect(movement: Movement, transaction: ProviderTransaction): ProviderEffect[];
 
   /** When the money should arrive, recorded at settlement (withdrawals: bank rails take days). */
   expectedArrival?(movement: Movement, settledAt: Date): { earliest: Date | null; latest: Date | null };

@@ -1,16 +1,19 @@
 import type { AppConfig } from '#monay/shared';
 import type { Movement, MovementObservation } from '../../domain/movement';
+import { ProviderRefusedError } from '../../domain/providers.errors';
 import type {
   ProviderName,
   ProviderTransaction,
   StablecoinProvider,
 } from '../../domain/stablecoin-provider.port';
 import type { MovementRepository } from '../../infrastructure/movements/movement.repository';
+import type { Resubmission } from '../routing/provider-router';
 import type { ApplyResult, MovementEngine } from './movement-engine';
 import { MovementPoller } from './movement-poller';
 import { MovementPolicies, type MovementPolicy } from './movement-policy';
 
 const BOUND_MS = 10_000;
+const QUARANTINE_MS = 30_000;
 
 function movement(overrides: Partial<Movement> = {}): Movement {
   const createdAt = new Date(Date.now() - 1_000);
@@ -77,9 +80,15 @@ function provider(name: ProviderName, answer: ProviderTransaction | null | Error
   return adapter as typeof adapter & StablecoinProvider;
 }
 
-function setup(due: Movement[], adapters: Array<ReturnType<typeof provider>>) {
+function setup(
+  due: Movement[],
+  adapters: Array<ReturnType<typeof provider>>,
+  options: { resubmission?: Resubmission; quarantineMs?: number } = {},
+) {
   const applied: MovementObservation[] = [];
   const rescheduled: Array<{ id: string; seen?: unknown }> = [];
+  const resubmitted: string[] = [];
+  const failedOver: Array<{ id: string; exclude: Array<{ provider: string; detail: string }> }> = [];
   const repository = {
     claimDue: () => Promise.resolve(due),
     reschedule: (id: string, _at: Date, seen?: unknown) => {
@@ -102,13 +111,41 @@ function setup(due: Movement[], adapters: Array<ReturnType<typeof provider>>) {
             : 'processing';
       return Promise.resolve({ movement: movement({ status }), changed: true } as ApplyResult);
     },
+    resubmit: (_policy: MovementPolicy, moved: Movement) => {
+      resubmitted.push(`${moved.provider}:${moved.id}`);
+      return Promise.resolve(
+        options.resubmission ?? { kind: 'unanswered', error: new Error('timed out again') },
+      );
+    },
+    failover: (
+      _policy: MovementPolicy,
+      moved: Movement,
+      exclude: Array<{ provider: string; detail: string }>,
+    ) => {
+      failedOver.push({ id: moved.id, exclude });
+      return Promise.resolve({
+        result: { movement: movement({ status: 'completed', provider: 'monay' }), changed: true },
+        unavailable: null,
+      });
+    },
   } as unknown as MovementEngine;
   const policies = new MovementPolicies();
   policies.register({ kind: 'withdrawal', operation: 'withdraw', outbound: true } as MovementPolicy);
   const config = {
-    providers: { callTimeoutMs: 200, pollIntervalMs: 100, pendingResolveAfterMs: BOUND_MS },
+    providers: {
+      callTimeoutMs: 200,
+      pollIntervalMs: 100,
+      pendingResolveAfterMs: BOUND_MS,
+      ambiguousQuarantineMs: options.quarantineMs ?? QUARANTINE_MS,
+    },
   } as AppConfig;
-  return { poller: new MovementPoller(repository, engine, policies, config), applied, rescheduled };
+  return {
+    poller: new MovementPoller(repository, engine, policies, config),
+    applied,
+    rescheduled,
+    resubmitted,
+    failedOver,
+  };
 }
 
 describe('movement poller', () => {
@@ -184,6 +221,83 @@ describe('movement poller', () => {
     expect(await poller.pollOnce(10)).toEqual({ checked: 1, settled: 0, stuck: 0 });
     expect(applied).toEqual([]);
     expect(rescheduled).toHaveLength(1);
+  });
+
+  describe('a movement its provider timed out on (recorded there, no answer yet)', () => {
+    const timedOutAt = (msAgo: number) =>
+      movement({
+        provider: 'tempo',
+        metadata: { ambiguous: { provider: 'tempo', since: new Date(Date.now() - msAgo).toISOString() } },
+      });
+
+    it('re-submits it to that provider with the same key when it says "not found", and asks no one else', async () => {
+      const ambiguous = timedOutAt(1_000);
+      const tempo = provider('tempo', null);
+      const circle = provider('circle', transaction('circle', 'completed'));
+      const { poller, resubmitted, failedOver, rescheduled, applied } = setup([ambiguous], [tempo, circle]);
+      expect(await poller.pollOnce(10)).toEqual({ checked: 1, settled: 0, stuck: 0 });
+      expect(resubmitted).toEqual([`tempo:${ambiguous.id}`]);
+      expect(circle.asked).toEqual([]);
+      expect(failedOver).toEqual([]);
+      expect(applied).toEqual([]);
+      expect(rescheduled).toHaveLength(1);
+    });
+
+    it('follows the transaction the re-submission answers (made once, or the one it had)', async () => {
+      const { poller, applied } = setup([timedOutAt(1_000)], [provider('tempo', null)], {
+        resubmission: { kind: 'accepted', value: transaction('tempo', 'completed') },
+      });
+      expect(await poller.pollOnce(10)).toEqual({ checked: 1, settled: 1, stuck: 0 });
+      expect(applied).toEqual([expect.objectContaining({ kind: 'completed', provider: 'tempo' })]);
+    });
+
+    it('never re-routes it before the quarantine, however often "not found" (never failed STUCK either)', async () => {
+      const old = {
+        ...timedOutAt(QUARANTINE_MS - 2_000),
+        createdAt: new Date(Date.now() - 10 * BOUND_MS),
+      };
+      const { poller, failedOver, applied } = setup([old], [provider('tempo', null)]);
+      await poller.pollOnce(10);
+      expect(failedOver).toEqual([]);
+      expect(applied).toEqual([]);
+    });
+
+    it('re-routes it away from that provider once the quarantine is over with it still not found', async () => {
+      const ambiguous = timedOutAt(QUARANTINE_MS + 1);
+      const { poller, failedOver } = setup([ambiguous], [provider('tempo', null)]);
+      expect(await poller.pollOnce(10)).toEqual({ checked: 1, settled: 1, stuck: 0 });
+      expect(failedOver).toEqual([
+        {
+          id: ambiguous.id,
+          exclude: [{ provider: 'tempo', detail: expect.stringMatching(/still had no such transaction/) }],
+        },
+      ]);
+    });
+
+    it('re-routes it at once when the provider definitely refuses the same request', async () => {
+      const { poller, failedOver } = setup([timedOutAt(1_000)], [provider('tempo', null)], {
+        resubmission: {
+          kind: 'refused',
+          error: new ProviderRefusedError('tempo', 'the destination is closed'),
+        },
+      });
+      await poller.pollOnce(10);
+      expect(failedOver).toEqual([
+        expect.objectContaining({
+          exclude: [{ provider: 'tempo', detail: expect.stringMatching(/refused the same request/) }],
+        }),
+      ]);
+    });
+
+    it('does nothing but ask again while the provider cannot even answer the status query', async () => {
+      const { poller, resubmitted, failedOver } = setup(
+        [timedOutAt(QUARANTINE_MS * 2)],
+        [provider('tempo', new Error('status down'))],
+      );
+      await poller.pollOnce(10);
+      expect(resubmitted).toEqual([]);
+      expect(failedOver).toEqual([]);
+    });
   });
 
   it('leaves kinds it has no policy for to their owners', async () => {

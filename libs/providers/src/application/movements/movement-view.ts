@@ -1,17 +1,36 @@
 import { Money } from '#monay/kernel';
 import type { StoredResponse } from '#monay/shared';
 import { expectedArrival, maskDestination, type Movement } from '../../domain/movement';
+import { reviewOf } from '../../domain/movement-exception';
 
 const money = (minor: bigint | null, movement: Movement): string | null =>
   minor === null ? null : Money.of(minor, movement.currency).toDecimalString();
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
-/** The status a client sees: `pending` and `processing` both answer 202. */
+/**
+ * The status a client sees: `pending` and `processing` both answer 202, and so does a movement a provider
+ * completed that is under review (its booking refused, held in suspense for an operator).
+ */
 export function httpStatusOf(movement: Movement): number {
+  if (reviewOf(movement)) return 202;
   if (movement.status === 'completed') return 201;
   if (movement.status === 'failed') return 422;
   return 202;
+}
+
+/**
+ * The status a client sees in a view: the movement's own, or `under_review` while a completed movement's
+ * booking waits for an operator (with `review`: why).
+ */
+export function visibleStatusOf(movement: Movement) {
+  const review = reviewOf(movement);
+  return review
+    ? {
+        status: 'under_review' as const,
+        review: { code: review.code, message: review.message, exceptionId: review.exceptionId },
+      }
+    : { status: movement.status };
 }
 
 function failureOf(movement: Movement): { code: string; message: string } | undefined {
@@ -24,7 +43,7 @@ export function toDepositView(movement: Movement) {
   const failure = failureOf(movement);
   return {
     id: movement.id,
-    status: movement.status,
+    ...visibleStatusOf(movement),
     amount: Money.of(movement.amount, movement.currency).toDecimalString(),
     fee: money(movement.fee, movement),
     credited: money(movement.netAmount, movement),
@@ -52,7 +71,7 @@ export function toWithdrawalView(movement: Movement) {
         : expectedArrival(speed, movement.createdAt, movement.completedAt);
   return {
     id: movement.id,
-    status: movement.status,
+    ...visibleStatusOf(movement),
     amount: Money.of(movement.amount, movement.currency).toDecimalString(),
     fee: money(movement.fee, movement),
     /** What left the wallet: amount + fee, once settled. */
@@ -104,7 +123,7 @@ export function depositResponse(movement: Movement): StoredResponse {
       credited: view.credited,
       provider: view.provider,
       method: view.method,
-      status: status === 201 ? 'completed' : 'processing',
+      status: status === 201 ? 'completed' : view.status === 'under_review' ? 'under_review' : 'processing',
       settlementTimeMs: view.settlementTimeMs,
       deposit: view,
     },

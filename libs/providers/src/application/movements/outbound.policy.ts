@@ -13,6 +13,7 @@ import {
   type Booking,
   type MovementPolicy,
   type MovementTransition,
+  type ProviderEffect,
 } from './movement-policy';
 
 /**
@@ -54,6 +55,11 @@ export abstract class OutboundMovementPolicy implements MovementPolicy, OnModule
 
   book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
     return this.ledger.completeOutbound(tx, movement, transaction.provider, transaction.fee, this.ledgerKind);
+  }
+
+  /** The provider paid out amount + its fee from our omnibus balance. */
+  providerEffect(movement: Movement, transaction: ProviderTransaction): ProviderEffect[] {
+    return [{ currency: movement.currency, amount: -(movement.amount + transaction.fee) }];
   }
 
   release(tx: EntityManager, movement: Movement): Promise<boolean> {

@@ -35,6 +35,9 @@ import {
 } from '../../infrastructure/reconciliation/reconciliation.repository';
 import { ProviderCallGuard } from '../routing/provider-call-guard';
 
+/** What `stablecoin_balances.amount` (bigint) holds. */
+const MAX_SYNCED_BALANCE = 2n ** 63n - 1n;
+
 /** A difference must still be there after this many snapshots to be reported. */
 export const MAX_ATTEMPTS = 3;
 const RECHECK_DELAY_MS = 500;
@@ -310,7 +313,19 @@ export class ProviderReconciler {
       const report = await this.repository.finish(tx, reportId, outcome, findings, discrepancyCount);
       if (!report) return null;
       for (const check of result.checks) {
-        if (check.reachable) await this.repository.upsertBalances(tx, check.name, check.reported, syncedAt);
+        if (!check.reachable) continue;
+        // A balance its column cannot hold is reported (the report keeps decimal strings) but not synced.
+        const storable = check.reported.filter((line) => {
+          const fits = line.amount <= MAX_SYNCED_BALANCE && line.amount >= -MAX_SYNCED_BALANCE;
+          if (!fits) {
+            this.logger.error(
+              { provider: check.name, currency: line.currency, amount: line.amount.toString() },
+              'A provider reported a balance beyond what stablecoin_balances holds; not synced',
+            );
+          }
+          return fits;
+        });
+        await this.repository.upsertBalances(tx, check.name, storable, syncedAt);
       }
       if (discrepancyCount > 0) {
         const payload: ReconciliationDiscrepancyFoundPayload = {

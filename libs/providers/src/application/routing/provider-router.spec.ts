@@ -10,7 +10,7 @@ import type { ProviderTransaction } from '../../domain/stablecoin-provider.port'
 import { ProviderCallGuard } from './provider-call-guard';
 import { ProviderHealthMonitor } from './provider-health-monitor';
 import { ProviderHealthStats } from './provider-health-stats';
-import { ProviderRouter } from './provider-router';
+import { ProviderRouter, RESUBMISSIONS_IN_REQUEST } from './provider-router';
 import type { RouteRequest } from './routing.types';
 import { FakeProvider, never } from './testing/fake-provider';
 
@@ -162,18 +162,62 @@ describe('ProviderRouter', () => {
       },
     );
 
-    it('asks for the status with the same idempotency key', async () => {
+    it('asks for the status, re-submits and asks again, always with the same idempotency key', async () => {
       const w = world();
-      w.tempo.onCall = () => never();
-      const asked: string[] = [];
-      w.tempo.onStatus = async (key) => (asked.push(key), null);
+      const keys: string[] = [];
+      w.tempo.onCall = (key) => (keys.push(`call:${key}`), never());
+      w.tempo.onStatus = async (key) => (keys.push(`status:${key}`), null);
       await w.transferOut();
-      expect(asked).toEqual(['movement-1']);
+      expect(keys).toEqual(['call:movement-1', 'status:movement-1', 'call:movement-1', 'status:movement-1']);
     });
 
-    it('falls back after a timeout whose status says not found', async () => {
+    it('never falls back on "not found" after a timeout: it re-submits there, then stays there (ambiguous)', async () => {
       const w = world();
       w.tempo.onCall = () => never();
+      w.tempo.onStatus = async () => null;
+      const outcome = await w.transferOut();
+      expect(outcome).toMatchObject({ outcome: 'ambiguous', provider: 'tempo', skipped: [] });
+      expect([w.tempo.calls, w.circle.calls, w.monay.calls]).toEqual([1 + RESUBMISSIONS_IN_REQUEST, 0, 0]);
+    });
+
+    it('takes the transaction a re-submission with the same key answers (the provider made it once)', async () => {
+      const w = world();
+      w.tempo.onCall = () => never();
+      w.tempo.onStatus = async () => null;
+      let call = 0;
+      w.tempo.onCall = async (key, amount) => {
+        call += 1;
+        return call === 1 ? never() : w.tempo.transaction(key, amount);
+      };
+      const outcome = await w.transferOut();
+      expect(outcome).toMatchObject({
+        outcome: 'accepted',
+        provider: 'tempo',
+        value: { idempotencyKey: 'movement-1' },
+      });
+      expect(w.circle.calls).toBe(0);
+    });
+
+    it('finds a write that landed late, after the first status query', async () => {
+      const w = world();
+      w.tempo.onCall = () => never();
+      let asked = 0;
+      w.tempo.onStatus = async (key) => {
+        asked += 1;
+        return asked === 1 ? null : ({ ...w.tempo.transaction(key, REQUEST.amount) } as ProviderTransaction);
+      };
+      const outcome = await w.transferOut();
+      expect(outcome).toMatchObject({ outcome: 'accepted', provider: 'tempo' });
+      expect(w.circle.calls).toBe(0);
+    });
+
+    it('falls back only when the provider definitely refuses the same request after its timeout', async () => {
+      const w = world();
+      let call = 0;
+      w.tempo.onCall = () => {
+        call += 1;
+        return call === 1 ? never() : refused('tempo')();
+      };
       w.tempo.onStatus = async () => null;
       const outcome = await w.transferOut();
       expect(outcome).toMatchObject({
@@ -182,12 +226,23 @@ describe('ProviderRouter', () => {
         skipped: [
           {
             provider: 'tempo',
-            reason: 'timeout_not_accepted',
-            detail: `tempo did not answer within ${CALL_TIMEOUT_MS} ms`,
+            reason: 'refused_after_timeout',
+            detail: 'tempo refused the request: amount below the minimum',
           },
         ],
       });
-      expect(w.circle.calls).toBe(1);
+    });
+
+    it('re-submits around an open breaker (the provider may have it; only it can answer)', async () => {
+      const w = world({ PROVIDER_BREAKER_THRESHOLD: '1' });
+      let call = 0;
+      w.tempo.onCall = async (key, amount) => {
+        call += 1;
+        return call === 1 ? never() : w.tempo.transaction(key, amount);
+      };
+      const outcome = await w.transferOut();
+      expect(w.guard.breakerState('tempo')).toBe('open');
+      expect(outcome).toMatchObject({ outcome: 'accepted', provider: 'tempo' });
     });
 
     it.each([

@@ -17,12 +17,32 @@ import {
 import { ProviderCallGuard } from './provider-call-guard';
 import type { ProviderCall, RouteOutcome, RoutePlan, RouteRequest, SkippedProvider } from './routing.types';
 
+/** What a re-submission (same provider, same idempotency key) came to. */
+export type Resubmission =
+  /** The provider has the transaction (it made it now, or answered the one it already had). */
+  | { kind: 'accepted'; value: ProviderTransaction }
+  /** The provider refused the request on its merits: a definite answer, it does not have it. */
+  | { kind: 'refused'; error: ProviderRefusedError }
+  /** No answer again (timeout, unavailable): the provider may still have it. */
+  | { kind: 'unanswered'; error: Error };
+
+/** Re-submissions of a timed-out call inside the request; the poller goes on from there. */
+export const RESUBMISSIONS_IN_REQUEST = 1;
+
 /**
  * Chooses providers for a money movement and calls them in turn (DESIGN.md, Providers): the routing policy
  * (domain/routing-policy.ts) orders the candidates; each call goes through the provider's breaker with a
  * deadline (ProviderCallGuard). It falls back only when nothing can have been accepted (refused,
- * unavailable, breaker open); after a timeout it asks that same provider for the transaction by our
- * idempotency key before anything else, and stops (`ambiguous`) when the provider cannot say.
+ * unavailable, breaker open).
+ *
+ * A timeout is different: the provider may have the request, now or later (a request stuck on its way is paid
+ * when it lands). From then on the movement belongs to that provider until it answers for it: it is asked for
+ * the transaction by our idempotency key, and when it says "not found" — which, so soon after a timeout, is no
+ * answer — the same request is sent to it again with the same key (providers deduplicate by key: it makes the
+ * transaction once, or answers the one it has), after a short backoff. Only a definite refusal of that same
+ * request lets the router go on to the next provider; otherwise the outcome is `ambiguous`: kept at that
+ * provider, where the poller asks and re-submits until it answers (or, after `ambiguousQuarantineMs` of "not
+ * found", re-routes it).
  */
 @Injectable()
 export class ProviderRouter {
@@ -95,18 +115,25 @@ export class ProviderRouter {
         } else if (error instanceof ProviderUnavailableError) {
           skip({ provider: name, reason: 'unavailable', detail: error.message });
         } else if (error instanceof ProviderTimeoutError) {
-          const found = await this.findAfterTimeout(provider, idempotencyKey);
-          if (found === 'unknown') {
-            this.logger.warn(
-              { idempotencyKey, operation: request.operation, provider: name },
-              `Provider ${name} timed out and cannot say whether it accepted the call; not falling back`,
-            );
-            return { outcome: 'ambiguous', provider: name, skipped, elapsedMs: elapsed() };
+          const resolved = await this.resolveAfterTimeout(provider, request, idempotencyKey, call);
+          if (resolved.kind === 'accepted') {
+            return {
+              outcome: 'accepted',
+              provider: name,
+              value: resolved.value,
+              skipped,
+              elapsedMs: elapsed(),
+            };
           }
-          if (found) {
-            return { outcome: 'accepted', provider: name, value: found, skipped, elapsedMs: elapsed() };
+          if (resolved.kind === 'refused') {
+            skip({ provider: name, reason: 'refused_after_timeout', detail: resolved.error.message });
+            continue;
           }
-          skip({ provider: name, reason: 'timeout_not_accepted', detail: error.message });
+          this.logger.warn(
+            { idempotencyKey, operation: request.operation, provider: name, err: resolved.error },
+            `Provider ${name} timed out and has not answered for the call since; it stays there, not falling back`,
+          );
+          return { outcome: 'ambiguous', provider: name, skipped, elapsedMs: elapsed() };
         } else {
           throw error;
         }
@@ -115,7 +142,61 @@ export class ProviderRouter {
     return { outcome: 'unavailable', skipped, elapsedMs: elapsed() };
   }
 
-  /** The transaction, null when the provider says it never accepted it, or 'unknown' when it cannot say. */
+  /**
+   * Sends the same request to the same provider again, with the same idempotency key (the poller's way to
+   * settle a movement a provider timed out on). Around the breaker: the provider may have the movement, and
+   * only it can answer for it. Rethrows an error that is not a provider error (a bug).
+   */
+  async resubmit(
+    name: ProviderName,
+    operation: string,
+    call: ProviderCall<ProviderTransaction>,
+  ): Promise<Resubmission> {
+    const provider = this.providers.get(name);
+    if (!provider) return { kind: 'unanswered', error: new ProviderUnavailableError(name, 'no adapter') };
+    try {
+      const value = await this.guard.run({ provider: name, operation, breaker: false }, () => call(provider));
+      return { kind: 'accepted', value };
+    } catch (error) {
+      if (error instanceof ProviderRefusedError) return { kind: 'refused', error };
+      if (error instanceof ProviderTimeoutError || error instanceof ProviderUnavailableError) {
+        return { kind: 'unanswered', error };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After a timeout: the provider is asked for the transaction; if it has none (or cannot say), the request is
+   * re-submitted to it with the same key after a short backoff, {@link RESUBMISSIONS_IN_REQUEST} times, each
+   * followed by another status query (a late write of the first call may have landed meanwhile).
+   */
+  private async resolveAfterTimeout(
+    provider: StablecoinProvider,
+    request: RouteRequest,
+    idempotencyKey: string,
+    call: ProviderCall<ProviderTransaction>,
+  ): Promise<Resubmission> {
+    let last: Resubmission = {
+      kind: 'unanswered',
+      error: new ProviderTimeoutError(provider.name, this.config.providers.callTimeoutMs),
+    };
+    for (let attempt = 0; ; attempt += 1) {
+      const found = await this.findAfterTimeout(provider, idempotencyKey);
+      if (found !== 'unknown' && found !== null) return { kind: 'accepted', value: found };
+      if (attempt >= RESUBMISSIONS_IN_REQUEST) return last;
+      await sleep(this.resubmitBackoffMs(attempt));
+      last = await this.resubmit(provider.name, request.operation, call);
+      if (last.kind !== 'unanswered') return last;
+    }
+  }
+
+  /** 100 ms, 200 ms, 400 ms … never more than the call timeout. */
+  resubmitBackoffMs(attempt: number): number {
+    return Math.min(this.config.providers.callTimeoutMs, 100 * 2 ** attempt);
+  }
+
+  /** The transaction, null when the provider says it has none (yet), or 'unknown' when it cannot say. */
   private async findAfterTimeout(
     provider: StablecoinProvider,
     idempotencyKey: string,
@@ -132,4 +213,8 @@ export class ProviderRouter {
       return 'unknown';
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -24,12 +24,17 @@ export interface RouteRequest {
    * priority only (the preferred provider still goes first). See domain/routing-policy.ts.
    */
   smartRouting?: boolean;
+  /** Providers this movement may no longer go to (see domain/routing-policy.ts, `quarantined`). */
+  exclude?: ReadonlyArray<{ provider: ProviderName; detail: string }>;
 }
 
 /** A provider the router did not use, and why (recorded on the money movement). */
 export interface SkippedProvider {
   provider: ProviderName;
-  /** Stable, machine-readable: unsupported_currency, breaker_open, refused, unavailable, timeout_not_accepted, … */
+  /**
+   * Stable, machine-readable: unsupported_currency, breaker_open, refused, unavailable, refused_after_timeout
+   * (timed out, then definitely refused the same request under the same key), quarantined, …
+   */
   reason: string;
   detail?: string;
 }
@@ -43,8 +48,9 @@ export interface RoutePlan {
 /**
  * What came of routing a call:
  * - `accepted`: a provider accepted it (its transaction may still be pending there);
- * - `ambiguous`: a provider timed out and could not say whether it has the transaction: it must NOT be
- *   sent anywhere else; the caller keeps it pending and the poller asks that provider again later;
+ * - `ambiguous`: a provider timed out and has not answered for the transaction since (not found, or cannot
+ *   say, even after a re-submission with the same key): it must NOT be sent anywhere else; the caller keeps it
+ *   processing at that provider and the poller asks (and re-submits) again later;
  * - `unavailable`: every candidate refused or was down before accepting: nothing went out anywhere.
  */
 export type RouteOutcome<T> =

@@ -2,7 +2,7 @@ import { Money } from '#monay/kernel';
 import type { StoredResponse } from '#monay/shared';
 import type { Movement } from '../../domain/movement';
 import { swapTermsOf, type SwapQuote } from '../../domain/swap';
-import { httpStatusOf } from '../movements/movement-view';
+import { httpStatusOf, visibleStatusOf } from '../movements/movement-view';
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
@@ -29,7 +29,7 @@ export function toSwapView(movement: Movement) {
     : undefined;
   return {
     id: movement.id,
-    status: movement.status,
+    ...visibleStatusOf(movement),
     quoteId: terms.quoteId,
     from: terms.from,
     to: terms.to,

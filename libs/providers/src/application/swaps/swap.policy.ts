@@ -22,6 +22,7 @@ import {
   type Booking,
   type MovementPolicy,
   type MovementTransition,
+  type ProviderEffect,
 } from '../movements/movement-policy';
 import { SwapLedger } from './swap-ledger';
 import { swapResponse } from './swap-view';
@@ -80,7 +81,11 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
     const found = await this.quotes.lockOwned(tx, movement.userId, terms.quoteId);
     if (!found) throw new SwapQuoteNotFoundError();
     const { quote, execution } = found;
-    if (quote.movementId && execution && !isFree(execution)) throw new QuoteAlreadyUsedError(quote.quoteId);
+    // This very movement used it before (a retry of its key reopened it after PROVIDER_UNAVAILABLE): still ours.
+    const ours = quote.movementId === movement.id;
+    if (quote.movementId && !ours && execution && !isFree(execution)) {
+      throw new QuoteAlreadyUsedError(quote.quoteId);
+    }
     const now = new Date();
     if (isQuoteExpired(quote, now)) throw new QuoteExpiredError(quote.quoteId, quote.expiresAt);
     await this.quotes.markUsed(tx, quote.quoteId, movement.id, now);
@@ -103,6 +108,17 @@ export class SwapPolicy implements MovementPolicy, OnModuleInit {
 
   book(tx: EntityManager, movement: Movement, transaction: ProviderTransaction): Promise<Booking> {
     return this.swapLedger.book(tx, movement, swapTermsOf(movement.metadata), transaction);
+  }
+
+  /** The provider took what was sold and delivered what was bought. */
+  providerEffect(movement: Movement, transaction: ProviderTransaction): ProviderEffect[] {
+    const terms = swapTermsOf(movement.metadata);
+    return [
+      { currency: terms.from, amount: -terms.amountIn },
+      ...(transaction.swapOut
+        ? [{ currency: transaction.swapOut.currency, amount: transaction.swapOut.amount }]
+        : []),
+    ];
   }
 
   release(tx: EntityManager, movement: Movement): Promise<boolean> {

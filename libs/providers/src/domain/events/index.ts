@@ -12,11 +12,16 @@ import type {
   WithdrawalFailedPayload,
   WithdrawalRequestedPayload,
 } from './movement.events';
+import type {
+  MovementExceptionRaisedPayload,
+  MovementExceptionResolvedPayload,
+} from './movement-exception.events';
 import type { ReconciliationDiscrepancyFoundPayload } from './reconciliation.events';
 import type { SwapCompletedPayload, SwapFailedPayload, SwapRequestedPayload } from './swap.events';
 
 export * from './external-transfer.events';
 export * from './movement.events';
+export * from './movement-exception.events';
 export * from './reconciliation.events';
 export * from './swap.events';
 
@@ -39,6 +44,8 @@ export interface ProviderMovementEvents {
 /** Every event of the providers context (docs/architecture.md, "Events and the outbox"). */
 export interface ProviderEvents extends ProviderMovementEvents {
   ReconciliationDiscrepancyFound: ReconciliationDiscrepancyFoundPayload;
+  MovementExceptionRaised: MovementExceptionRaisedPayload;
+  MovementExceptionResolved: MovementExceptionResolvedPayload;
 }
 
 export const providerEvents = defineEvents<ProviderEvents>('providers', {
@@ -55,6 +62,8 @@ export const providerEvents = defineEvents<ProviderEvents>('providers', {
   SwapCompleted: { version: 1 },
   SwapFailed: { version: 1 },
   ReconciliationDiscrepancyFound: { version: 1 },
+  MovementExceptionRaised: { version: 1 },
+  MovementExceptionResolved: { version: 1 },
 });
 
 declare module '#monay/shared' {

@@ -146,6 +146,37 @@ export class MovementRepository {
     );
   }
 
+  /**
+   * Reopens a movement its own request failed PROVIDER_UNAVAILABLE (nothing went out, nothing booked), for the
+   * client's retry with the same key: pending again, with the retry's routing and nothing held yet (`fresh` is
+   * the retry's draft: same id). Keeps `created_at`. Null when the movement is not (or no longer) reopenable.
+   */
+  async reopen(tx: EntityManager, fresh: Movement, nextPollAt: Date): Promise<Movement | null> {
+    const rows = (await tx.query(
+      `UPDATE provider_movements
+          SET status = 'pending', currency = $2, amount = $3, fee = NULL, fee_held = NULL, net_amount = NULL,
+              provider = NULL, provider_transaction_id = NULL, provider_status = NULL, skipped = '[]'::jsonb,
+              settlement_time_ms = NULL, method = $4, destination = $5, speed = $6, hold_id = NULL,
+              ledger_transaction_id = NULL, failure_code = NULL, failure_message = NULL,
+              expected_arrival_earliest = NULL, expected_arrival_latest = NULL, next_poll_at = $7,
+              poll_attempts = 0, completed_at = NULL, updated_at = now(), metadata = $8::jsonb
+        WHERE id = $1 AND status = 'failed' AND failure_code = 'PROVIDER_UNAVAILABLE'
+          AND ledger_transaction_id IS NULL
+        RETURNING ${COLUMNS}`,
+      [
+        fresh.id,
+        fresh.currency,
+        fresh.amount.toString(),
+        fresh.method,
+        fresh.destination,
+        fresh.speed,
+        nextPollAt,
+        JSON.stringify(fresh.metadata),
+      ],
+    )) as [MovementRow[], number];
+    return first(rows);
+  }
+
   async setHold(tx: EntityManager, id: string, holdId: string, feeHeld: bigint): Promise<void> {
     await tx.query(
       `UPDATE provider_movements SET hold_id = $2, fee_held = $3, updated_at = now() WHERE id = $1`,
@@ -201,6 +232,8 @@ export class MovementRepository {
       providerStatus: string | null;
       skipped: SkippedProviderRecord[];
       nextPollAt: Date;
+      /** Merged into the movement's metadata. */
+      metadata?: Record<string, unknown>;
     },
   ): Promise<Movement | null> {
     const rows = (await tx.query(
@@ -208,7 +241,7 @@ export class MovementRepository {
           SET status = 'processing', provider = $2,
               provider_transaction_id = COALESCE($3, provider_transaction_id),
               provider_status = COALESCE($4, provider_status), skipped = $5::jsonb, next_poll_at = $6,
-              updated_at = now()
+              metadata = metadata || $7::jsonb, updated_at = now()
         WHERE id = $1 AND ${UNSETTLED_SQL}
         RETURNING ${COLUMNS}`,
       [
@@ -218,6 +251,7 @@ export class MovementRepository {
         change.providerStatus,
         JSON.stringify(change.skipped),
         change.nextPollAt,
+        JSON.stringify(change.metadata ?? {}),
       ],
     )) as [MovementRow[], number];
     return first(rows);
@@ -260,6 +294,43 @@ export class MovementRepository {
       ],
     )) as [MovementRow[], number];
     return first(rows);
+  }
+
+  /**
+   * A completed movement whose booking was refused and parked in suspense: nothing reached (or left) the wallet
+   * for it (`net_amount` NULL) until an operator resolves it; `review` is kept as `metadata.exception`.
+   */
+  async markUnderReview(
+    tx: EntityManager,
+    id: string,
+    review: { exceptionId: string; code: string; message: string },
+  ): Promise<Movement | null> {
+    const [rows] = (await tx.query(
+      `UPDATE provider_movements
+          SET net_amount = NULL, updated_at = now(),
+              metadata = metadata || jsonb_build_object('exception', $2::jsonb)
+        WHERE id = $1 AND status = 'completed'
+        RETURNING ${COLUMNS}`,
+      [id, JSON.stringify({ ...review, status: 'open' })],
+    )) as [MovementRow[], number];
+    return rows[0] ? toMovement(rows[0]) : null;
+  }
+
+  /** Its review over: booked where it belongs by `ledgerTransactionId`, for `netAmount`. */
+  async finishReview(
+    tx: EntityManager,
+    id: string,
+    change: { ledgerTransactionId: string; netAmount: bigint; metadata: Record<string, unknown> },
+  ): Promise<Movement | null> {
+    const [rows] = (await tx.query(
+      `UPDATE provider_movements
+          SET net_amount = $2, ledger_transaction_id = $3, updated_at = now(),
+              metadata = metadata || $4::jsonb
+        WHERE id = $1 AND status = 'completed'
+        RETURNING ${COLUMNS}`,
+      [id, change.netAmount.toString(), change.ledgerTransactionId, JSON.stringify(change.metadata)],
+    )) as [MovementRow[], number];
+    return rows[0] ? toMovement(rows[0]) : null;
   }
 
   async setLedgerTransaction(tx: EntityManager, id: string, ledgerTransactionId: string): Promise<void> {

@@ -1,8 +1,13 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
-import { SandboxProviderNotFoundError } from './sandbox.errors';
+import { SandboxLateNeedsTimeoutError, SandboxProviderNotFoundError } from './sandbox.errors';
 import { SandboxRepository } from './sandbox.repository';
-import { settingsOf, type SandboxSettings, type SandboxSettingsChange } from './sandbox-settings';
+import {
+  changeOfStartMode,
+  settingsOf,
+  type SandboxSettings,
+  type SandboxSettingsChange,
+} from './sandbox-settings';
 
 /** How long a process trusts its copy of the settings before reading the shared row again. */
 export const SETTINGS_CACHE_MS = 250;
@@ -31,8 +36,10 @@ export class SandboxControl implements OnApplicationBootstrap {
   async applyConfiguredModes(): Promise<void> {
     const now = new Date();
     for (const name of PROVIDER_NAMES) {
+      const configured = this.config.providers.modes[name];
       await this.repository.applyConfiguredMode(
-        settingsOf(name, { mode: this.config.providers.modes[name] }, now),
+        settingsOf(name, changeOfStartMode(configured), now),
+        configured,
       );
     }
     this.cache = undefined;
@@ -46,7 +53,7 @@ export class SandboxControl implements OnApplicationBootstrap {
     await this.applyConfiguredModes();
     return (
       (await this.current()).get(name) ??
-      settingsOf(name, { mode: this.config.providers.modes[name] }, new Date())
+      settingsOf(name, changeOfStartMode(this.config.providers.modes[name]), new Date())
     );
   }
 
@@ -58,11 +65,15 @@ export class SandboxControl implements OnApplicationBootstrap {
 
   /**
    * Switches a provider's mode. Omitted values take the mode's defaults (degraded: failure rate 0.3 and
-   * +400 ms; otherwise 0), so the settings after a change are exactly the ones it describes.
+   * +400 ms; otherwise 0), so the settings after a change are exactly the ones it describes. `late` (and
+   * `lateByMs`) only in timeout mode.
    */
   async set(name: string, change: SandboxSettingsChange): Promise<SandboxSettings> {
     const provider = PROVIDER_NAMES.find((candidate) => candidate === name);
     if (!provider) throw new SandboxProviderNotFoundError(name);
+    if ((change.late || change.lateByMs !== undefined) && change.mode !== 'timeout') {
+      throw new SandboxLateNeedsTimeoutError(change.mode);
+    }
     const settings = settingsOf(provider, change, new Date());
     await this.repository.saveSettings(settings, this.config.providers.modes[provider]);
     const all = await this.current();

@@ -186,6 +186,48 @@ describe('sandbox modes and webhooks', () => {
       expect(n).toBe(1);
     });
 
+    it('with a late write: the caller times out, a status query right after finds nothing, then it lands once', async () => {
+      await sandbox.control.set('tempo', { mode: 'timeout', late: true, lateByMs: 150 });
+      const timeoutMs = sandbox.config.providers.callTimeoutMs;
+      const key = randomUUID();
+      const send = () =>
+        sandbox.tempo.withdraw({
+          idempotencyKey: key,
+          amount: usdc('3.00'),
+          destination: 'acct',
+          speed: 'instant',
+        });
+      const { ms, result } = await elapsed(send);
+      expect(rejection(result)).toBeInstanceOf(ProviderTimeoutError);
+      expect(ms).toBeGreaterThanOrEqual(timeoutMs - 5);
+      // Not there yet: "not found" right after a timeout is not a definite answer.
+      expect(await sandbox.tempo.getTransactionStatus(key)).toBeNull();
+      // A re-submission with the same key (still late) and the first write both land: one transaction.
+      expect(rejection((await elapsed(send)).result)).toBeInstanceOf(ProviderTimeoutError);
+      const landed = await eventually(
+        'the late write to land',
+        async () => (await sandbox.tempo.getTransactionStatus(key)) ?? undefined,
+      );
+      expect(landed).toMatchObject({ idempotencyKey: key, amount: 3_000_000n, operation: 'withdraw' });
+      await new Promise((resolve) => setTimeout(resolve, timeoutMs + 300));
+      const [{ n }] = (await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM sandbox_provider_transactions WHERE provider = 'tempo' AND idempotency_key = $1`,
+        [key],
+      )) as Array<{ n: number }>;
+      expect(n).toBe(1);
+    });
+
+    it('starts in timeout mode with a late write when configured PROVIDER_MODE_<NAME>=timeout-late', async () => {
+      const other = await openSandbox(db.dataSource, { PROVIDER_MODE_MONAY: 'timeout-late' });
+      try {
+        expect(await other.control.settingsOf('monay')).toMatchObject({ mode: 'timeout', late: true });
+      } finally {
+        other.close();
+        // Back to this harness's configuration for the tests after.
+        await sandbox.control.applyConfiguredModes();
+      }
+    });
+
     it('times out health checks', async () => {
       await sandbox.control.set('monay', { mode: 'timeout' });
       const { ms, result } = await elapsed(() => sandbox.monay.health());

@@ -314,8 +314,10 @@ export abstract class SandboxProvider implements StablecoinProvider {
   /**
    * One call to the vendor in the provider's current mode. Outage fails fast. Timeout: a mutating call is
    * still handled (recorded, it will complete) but the answer never comes; reads answer; health times out.
-   * Otherwise the call takes its latency (plus any added latency) and, if mutating, may be refused before
-   * acceptance at the configured failure rate.
+   * Timeout with `late`: the mutating call is handled only `lateByMs` after the caller's timeout (the request
+   * was stuck on its way: a status query right after the timeout finds nothing, and then it is paid all the
+   * same). Otherwise the call takes its latency (plus any added latency) and, if mutating, may be refused
+   * before acceptance at the configured failure rate.
    */
   private async call<T>(kind: CallKind, work: (settings: SandboxSettings) => Promise<T>): Promise<T> {
     const started = Date.now();
@@ -325,7 +327,14 @@ export abstract class SandboxProvider implements StablecoinProvider {
     }
     if (settings.mode === 'timeout' && kind !== 'read') {
       const timeoutMs = this.runtime.config.providers.callTimeoutMs;
-      if (kind === 'mutating') await this.handle(kind, settings, work).catch(() => undefined);
+      if (kind === 'mutating' && settings.late) {
+        const lateBy = settings.lateByMs ?? Math.round(timeoutMs / 2);
+        this.runtime.later(started + timeoutMs + lateBy - Date.now(), `${this.name} late write`, () =>
+          this.handle(kind, settings, work),
+        );
+      } else if (kind === 'mutating') {
+        await this.handle(kind, settings, work).catch(() => undefined);
+      }
       await this.runtime.sleep(started + timeoutMs - Date.now());
       throw new ProviderTimeoutError(this.name, timeoutMs);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CurrencyCode } from '#monay/kernel';
-import type { ProviderMode, ProviderName, RoutedOperation } from '#monay/shared';
+import type { ProviderMode, ProviderName, ProviderStartMode, RoutedOperation } from '#monay/shared';
 import type { ProviderTransactionStatus } from '../../domain/stablecoin-provider.port';
 import type { SandboxSettings } from './sandbox-settings';
 
@@ -155,9 +155,11 @@ export class SandboxRepository {
       failure_rate: number;
       added_latency_ms: number;
       fail_after_accept_rate: number;
+      late: boolean;
+      late_by_ms: number | null;
       updated_at: Date;
     }>(
-      `SELECT provider, mode, failure_rate, added_latency_ms, fail_after_accept_rate, updated_at
+      `SELECT provider, mode, failure_rate, added_latency_ms, fail_after_accept_rate, late, late_by_ms, updated_at
          FROM sandbox_provider_settings ORDER BY provider`,
     );
     return rows.map((row) => ({
@@ -166,6 +168,8 @@ export class SandboxRepository {
       failureRate: row.failure_rate,
       addedLatencyMs: row.added_latency_ms,
       failAfterAcceptRate: row.fail_after_accept_rate,
+      late: row.late,
+      lateByMs: row.late_by_ms,
       updatedAt: row.updated_at,
     }));
   }
@@ -173,17 +177,20 @@ export class SandboxRepository {
   /**
    * Applies the configured start mode: inserts the provider's row if it has none, and replaces it when the
    * configured mode differs from the one last applied from configuration. A row an admin changed at run time
-   * under the same configuration is kept, so a restarting replica does not undo it.
+   * under the same configuration is kept, so a restarting replica does not undo it. `configured` is the
+   * start mode as configured (`timeout-late` is timeout mode with the late write).
    */
-  async applyConfiguredMode(settings: SandboxSettings): Promise<void> {
+  async applyConfiguredMode(settings: SandboxSettings, configured: ProviderStartMode): Promise<void> {
     await this.run(
       `INSERT INTO sandbox_provider_settings
-         (provider, mode, config_mode, failure_rate, added_latency_ms, fail_after_accept_rate, updated_at)
-       VALUES ($1, $2, $2, $3, $4, $5, $6)
+         (provider, mode, config_mode, failure_rate, added_latency_ms, fail_after_accept_rate, late, late_by_ms,
+          updated_at)
+       VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (provider) DO UPDATE
          SET mode = EXCLUDED.mode, config_mode = EXCLUDED.config_mode, failure_rate = EXCLUDED.failure_rate,
              added_latency_ms = EXCLUDED.added_latency_ms,
-             fail_after_accept_rate = EXCLUDED.fail_after_accept_rate, updated_at = EXCLUDED.updated_at
+             fail_after_accept_rate = EXCLUDED.fail_after_accept_rate, late = EXCLUDED.late,
+             late_by_ms = EXCLUDED.late_by_ms, updated_at = EXCLUDED.updated_at
          WHERE sandbox_provider_settings.config_mode IS DISTINCT FROM EXCLUDED.config_mode`,
       [
         settings.name,
@@ -191,27 +198,34 @@ export class SandboxRepository {
         settings.failureRate,
         settings.addedLatencyMs,
         settings.failAfterAcceptRate,
+        settings.late,
+        settings.lateByMs,
         settings.updatedAt,
+        configured,
       ],
     );
   }
 
   /** An admin's change at run time (the configured mode stays as it was). */
-  async saveSettings(settings: SandboxSettings, configuredMode: ProviderMode): Promise<void> {
+  async saveSettings(settings: SandboxSettings, configuredMode: ProviderStartMode): Promise<void> {
     await this.run(
       `INSERT INTO sandbox_provider_settings
-         (provider, mode, config_mode, failure_rate, added_latency_ms, fail_after_accept_rate, updated_at)
-       VALUES ($1, $2, $7, $3, $4, $5, $6)
+         (provider, mode, config_mode, failure_rate, added_latency_ms, fail_after_accept_rate, late, late_by_ms,
+          updated_at)
+       VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (provider) DO UPDATE
          SET mode = EXCLUDED.mode, failure_rate = EXCLUDED.failure_rate,
              added_latency_ms = EXCLUDED.added_latency_ms,
-             fail_after_accept_rate = EXCLUDED.fail_after_accept_rate, updated_at = EXCLUDED.updated_at`,
+             fail_after_accept_rate = EXCLUDED.fail_after_accept_rate, late = EXCLUDED.late,
+             late_by_ms = EXCLUDED.late_by_ms, updated_at = EXCLUDED.updated_at`,
       [
         settings.name,
         settings.mode,
         settings.failureRate,
         settings.addedLatencyMs,
         settings.failAfterAcceptRate,
+        settings.late,
+        settings.lateByMs,
         settings.updatedAt,
         configuredMode,
       ],

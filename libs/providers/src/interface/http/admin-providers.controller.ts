@@ -12,6 +12,8 @@ function toView(settings: SandboxSettings) {
     failureRate: settings.failureRate,
     addedLatencyMs: settings.addedLatencyMs,
     failAfterAcceptRate: settings.failAfterAcceptRate,
+    late: settings.late,
+    lateByMs: settings.lateByMs,
     updatedAt: settings.updatedAt.toISOString(),
   };
 }
@@ -33,7 +35,8 @@ export class AdminProvidersController {
   @Put(':name/mode')
   @ApiOperation({
     summary:
-      'Puts a sandbox provider in healthy, degraded, outage or timeout mode (omitted values take the mode defaults)',
+      'Puts a sandbox provider in healthy, degraded, outage or timeout mode (omitted values take the mode defaults); ' +
+      'in timeout mode, `late: true` makes the write land after the caller timed out and asked for its status',
   })
   async setMode(@Param('name') name: string, @Body() body: SetProviderModeRequestDto) {
     const settings = await this.control.set(name, {
@@ -41,6 +44,8 @@ export class AdminProvidersController {
       ...(body.failureRate !== undefined && { failureRate: body.failureRate }),
       ...(body.addedLatencyMs !== undefined && { addedLatencyMs: body.addedLatencyMs }),
       ...(body.failAfterAcceptRate !== undefined && { failAfterAcceptRate: body.failAfterAcceptRate }),
+      ...(body.late !== undefined && { late: body.late }),
+      ...(body.lateByMs !== undefined && { lateByMs: body.lateByMs }),
     });
     return { success: true, provider: toView(settings) };
   }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
-import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
+import { AmountTooLargeError, Money, parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
 import { SendBatchTransferCommand } from '../../application/commands/send-batch-transfer/send-batch-transfer.command';
 import { BatchTransferRequestDto, SendTransferRequestDto } from './dto/send-transfer.request.dto';
@@ -57,6 +57,21 @@ export class ConsumerTransferController {
         note: recipient.note ?? null,
       };
     });
+    // A batch moves its total per currency in one ledger transaction (and one provider batch): the total is
+    // held to the per-movement maximum as each leg is.
+    const totals = new Map<CurrencyCode, Money>();
+    for (const { amount } of recipients) {
+      const code = amount.currency.code;
+      const total = (totals.get(code) ?? Money.zero(code)).plus(amount);
+      if (total.minor > total.currency.maxPerMovement) {
+        throw new AmountTooLargeError(
+          'recipients',
+          Money.of(total.currency.maxPerMovement, code),
+          `the ${code} total of recipients`,
+        );
+      }
+      totals.set(code, total);
+    }
     const hashed = {
       ...payload,
       recipients: recipients.map((r) => ({

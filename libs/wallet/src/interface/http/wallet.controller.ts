@@ -37,9 +37,13 @@ export class WalletController {
   @Put('limits')
   async updateLimits(@CurrentUser() user: AuthUser, @Body() body: UpdateLimitsRequestDto) {
     const daily =
-      body.daily === undefined ? undefined : parseAmountInput(body.daily, 'USD', { field: 'daily' });
+      body.daily === undefined
+        ? undefined
+        : parseAmountInput(body.daily, 'USD', { field: 'daily', perMovementMaximum: false });
     const monthly =
-      body.monthly === undefined ? undefined : parseAmountInput(body.monthly, 'USD', { field: 'monthly' });
+      body.monthly === undefined
+        ? undefined
+        : parseAmountInput(body.monthly, 'USD', { field: 'monthly', perMovementMaximum: false });
     return {
       success: true,
       ...(await this.commands.execute(new UpdateLimitsCommand(user.userId, daily, monthly))),

@@ -57,7 +57,10 @@ export async function openSandbox(
     tempo: new TempoSandbox(runtime),
     circle: new CircleSandbox(runtime),
     monay: new MonaySandbox(runtime),
-    close: () => webhooks.close(),
+    close: () => {
+      runtime.close();
+      webhooks.close();
+    },
   };
 }
 

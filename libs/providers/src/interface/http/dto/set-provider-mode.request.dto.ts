@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { PROVIDER_MODES, type ProviderMode } from '#monay/shared';
 
 export class SetProviderModeRequestDto {
@@ -41,4 +41,26 @@ export class SetProviderModeRequestDto {
   @Min(0)
   @Max(1)
   failAfterAcceptRate?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Timeout mode only: the write of a timed-out call lands late, `lateByMs` after the caller timed out (after ' +
+      'its status query), and is paid all the same; default false',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  late?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'With `late`: how long after the caller’s timeout the write lands, in ms; default half the call timeout',
+    minimum: 0,
+    maximum: 600_000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  lateByMs?: number;
 }

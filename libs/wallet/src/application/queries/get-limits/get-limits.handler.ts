@@ -15,10 +15,12 @@ export class GetLimitsHandler implements IQueryHandler<GetLimitsQuery> {
     const wallet = await this.access.ensureWallet(userId);
     const limits = this.access.limitsOf(wallet);
     const starts = periodStarts(new Date());
-    const [day, month, hour] = await Promise.all([
+    const [day, month, hour, depositDay, depositMonth] = await Promise.all([
       this.wallets.usage(wallet.id, 'day', starts.day),
       this.wallets.usage(wallet.id, 'month', starts.month),
       this.wallets.usage(wallet.id, 'hour', starts.hour),
+      this.wallets.usage(wallet.id, 'deposit_day', starts.day),
+      this.wallets.usage(wallet.id, 'deposit_month', starts.month),
     ]);
     const window = (limit: Money, usedMinor: bigint) => {
       const used = Money.of(usedMinor, 'USD');
@@ -35,6 +37,11 @@ export class GetLimitsHandler implements IQueryHandler<GetLimitsQuery> {
       daily: window(limits.daily, day.amountUsd),
       monthly: window(limits.monthly, month.amountUsd),
       velocity: { maxPerHour: limits.maxPerHour, usedThisHour: hour.count },
+      deposits: {
+        perTransaction: limits.deposit.perTransaction.toDecimalString(),
+        daily: window(limits.deposit.daily, depositDay.amountUsd),
+        monthly: window(limits.deposit.monthly, depositMonth.amountUsd),
+      },
       currency: 'USD',
     };
   }

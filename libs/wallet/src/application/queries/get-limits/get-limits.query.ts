@@ -6,6 +6,12 @@ export interface LimitsReport {
   daily: { limit: string; used: string; remaining: string };
   monthly: { limit: string; used: string; remaining: string };
   velocity: { maxPerHour: number; usedThisHour: number };
+  /** Deposits, counted apart from what is sent. */
+  deposits: {
+    perTransaction: string;
+    daily: { limit: string; used: string; remaining: string };
+    monthly: { limit: string; used: string; remaining: string };
+  };
   currency: 'USD';
 }
 
