@@ -10,6 +10,7 @@ import { Providers1763800600000 } from './1763800600000-providers';
 import { ProviderMovements1763800700000 } from './1763800700000-provider-movements';
 import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
+import { EmailVerification1763802000000 } from './1763802000000-email-verification';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ProviderMovements1763800700000,
   Swaps1763800800000,
   ProviderReconciliation1763800900000,
+  EmailVerification1763802000000,
 ];

@@ -70,7 +70,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
   let checks = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_EMAILS: 'nobody@example.com', RECURRING_REMINDER_LEAD_MS: '0' });
+    t = await startTestApp({ RECURRING_REMINDER_LEAD_MS: '0' });
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
         logger: false,
@@ -109,6 +109,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .http()
         .post('/api/recurring/create')
         .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
         .send({
           to: carol.email,
           amount: '1.00',
@@ -124,6 +125,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .http()
         .post('/api/recurring/create')
         .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
         .send({
           to: carol.email,
           amount: '1.00',

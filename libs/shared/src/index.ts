@@ -16,6 +16,7 @@ export { HttpPlatformModule } from './http/http-platform.module';
 export { HttpExceptionFilter } from './http/http-exception.filter';
 export { errorEnvelope, type ErrorEnvelope, type ErrorBody } from './http/error-envelope';
 export { requestIdMiddleware } from './http/request-id';
+export { recordJsonNumberSource } from './http/json-number-source';
 export { outsideApiNotFound } from './http/outside-api.middleware';
 export { Public, IS_PUBLIC } from './http/public.decorator';
 export { AuthRateLimited } from './http/rate-limit';

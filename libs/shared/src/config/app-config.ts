@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -36,6 +37,31 @@ const providerList = z
   )
   .transform((names) => names as ProviderName[]);
 
+/** Express's names for address ranges (`trust proxy`): 127/8 and ::1; 169.254/16 and fe80::/10; 10/8, 172.16/12, 192.168/16 and fc00::/7. */
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, an address/prefix (CIDR) or one of Express's range keywords. */
+function isProxySpec(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const proxyList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine((entries) => entries.every(isProxySpec), {
+    message: 'must be a comma-separated list of IP addresses, CIDR ranges or loopback, linklocal, uniquelocal',
+  });
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -57,6 +83,8 @@ const schema = z
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
     CORS_ORIGINS: z.string().default('http://localhost:3000'),
+    TRUSTED_PROXIES: proxyList.default([]),
+    RECIPIENT_LOOKUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     THROTTLE_LIMIT: z.coerce.number().int().min(1).default(300),
     THROTTLE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -173,6 +201,13 @@ export class AppConfig {
     generatedSecretsFile: string | undefined;
   };
   readonly corsOrigins: string[];
+  /**
+   * The proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, Express's keywords). Empty: none,
+   * the client's address is the TCP peer's, so no client can choose the address its rate limits count under.
+   */
+  readonly trustedProxies: string[];
+  /** How many recipient lookups (p2p-transfer/validate, unknown recipients) a user may make per hour. */
+  readonly recipientLookupLimitPerHour: number;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly throttle: { limit: number; ttlSeconds: number; authLimit: number };
   readonly jobsInProcess: boolean;
@@ -250,6 +285,8 @@ export class AppConfig {
     this.corsOrigins = env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
+    this.trustedProxies = env.TRUSTED_PROXIES;
+    this.recipientLookupLimitPerHour = env.RECIPIENT_LOOKUP_LIMIT_PER_HOUR;
     this.logLevel = env.LOG_LEVEL;
     this.throttle = {
       limit: env.THROTTLE_LIMIT,

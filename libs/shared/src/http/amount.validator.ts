@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import {
   registerDecorator,
   type ValidationArguments,
@@ -8,6 +9,7 @@ import {
 import { parseAmountInput } from '../kernel/amount';
 import { CURRENCY_CODES, type CurrencyCode, isCurrencyCode, STABLECOINS } from '../kernel/currency';
 import { InvalidAmountError } from '../kernel/money';
+import { amountAsSent } from './json-number-source';
 
 export interface MoneyAmountOptions {
   /** The sibling property holding the currency code (default "currency"). */
@@ -60,9 +62,17 @@ export class IsMoneyAmountConstraint implements ValidatorConstraintInterface {
  * the currency in the sibling field (its scale decides how many decimals are allowed). The message names the
  * exact problem ("amount must have at most 2 decimal places for USD"). Turn the value into Money in the handler
  * with parseAmountInput; this decorator only guards the door.
+ *
+ * A JSON number is replaced by the text the client sent (json-number-source.ts) before it is checked, so
+ * `1.0000000000000001` is refused for its decimals and `1e2` for its exponent, exactly as the same strings are,
+ * instead of being read as the double JSON.parse rounded them to. The handler gets that text too.
  */
 export function IsMoneyAmount(options: MoneyAmountOptions = {}, validationOptions?: ValidationOptions) {
   return (object: object, propertyName: string): void => {
+    Transform(({ value, obj, key }) => amountAsSent(value, obj, key), { toClassOnly: true })(
+      object,
+      propertyName,
+    );
     registerDecorator({
       name: 'isMoneyAmount',
       target: object.constructor,

@@ -48,6 +48,25 @@ interface Mapped {
 }
 
 /**
+ * Every 429 says when to come back in `Retry-After` (seconds). A domain refusal carries it as
+ * `retryAfterSeconds`; the throttler sets `Retry-After-<throttler>` for its named throttlers (sign-in per address
+ * and per account), which is copied to the standard header so clients need not know the throttlers' names.
+ */
+function setRetryAfter(response: Response, exception: unknown): void {
+  if (exception instanceof DomainError && typeof exception.retryAfterSeconds === 'number') {
+    response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    return;
+  }
+  if (response.getHeader('Retry-After') !== undefined) return;
+  const named = response
+    .getHeaderNames()
+    .filter((name) => name.toLowerCase().startsWith('retry-after-'))
+    .map((name) => Number(response.getHeader(name)))
+    .filter((seconds) => Number.isFinite(seconds));
+  if (named.length > 0) response.setHeader('Retry-After', String(Math.max(1, ...named)));
+}
+
+/**
  * The one place errors become responses: `{success:false, error:{code, message, details?, requestId}}`.
  * Anything it does not recognise is a bug: logged with the request id, answered 500 without internals.
  */
@@ -65,6 +84,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId, path: request.url }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (mapped.status === 429) setRetryAfter(response, exception);
     response
       .status(mapped.status)
       .json(errorEnvelope(mapped.code, mapped.message, requestId, mapped.details));

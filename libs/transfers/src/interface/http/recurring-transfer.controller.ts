@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { assertIdempotencyKey, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
 import { CancelRecurringTransferCommand } from '../../application/commands/cancel-recurring-transfer/cancel-recurring-transfer.command';
 import { CreateRecurringTransferCommand } from '../../application/commands/create-recurring-transfer/create-recurring-transfer.command';
 import { UpdateRecurringTransferCommand } from '../../application/commands/update-recurring-transfer/update-recurring-transfer.command';
@@ -26,19 +26,20 @@ export class RecurringTransferController {
     private readonly queries: QueryBus,
   ) {}
 
-  /** Moves no money, so no Idempotency-Key is required; one given makes a retried request create it once. */
+  /**
+   * A schedule pays on every occurrence, so creating one is a money request: an Idempotency-Key is required
+   * (header, or `idempotencyKey` in the body as the seed routes accept), and the same key answers the first
+   * create again instead of making a second schedule that would pay a second time.
+   */
   @Post('create')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateRecurringTransferRequestDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const header = request.headers['idempotency-key'];
-    const { idempotencyKey, ...payload } = body;
-    const given = typeof header === 'string' ? header : idempotencyKey;
-    const key = given === undefined ? null : assertIdempotencyKey(given);
+    const { key, payload } = idempotencyKeyOf(request, body);
     const currency = (body.currency ?? 'USDC') as CurrencyCode;
     const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
     const command = new CreateRecurringTransferCommand(
