@@ -8,6 +8,7 @@ import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
 import { SendBatchTransferCommand } from '../../application/commands/send-batch-transfer/send-batch-transfer.command';
 import { BatchTransferRequestDto, SendTransferRequestDto } from './dto/send-transfer.request.dto';
 import { sendCommandOf } from './p2p-transfer.controller';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** The routes existing consumer clients call: the same transfer engine as /p2p-transfer. */
 @ApiTags('transfers')
@@ -18,6 +19,7 @@ export class ConsumerTransferController {
 
   @Post('transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   async transfer(
     @CurrentUser() user: AuthUser,
     @Body() body: SendTransferRequestDto,
@@ -30,6 +32,7 @@ export class ConsumerTransferController {
 
   @Post('batch-transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Pay up to 1,000 recipients at once',
     description:

@@ -9,6 +9,7 @@ import { SendP2pTransferCommand } from '../../application/commands/send-p2p-tran
 import { GetTransferStatusQuery } from '../../application/queries/get-transfer-status/get-transfer-status.query';
 import { ValidateTransferQuery } from '../../application/queries/validate-transfer/validate-transfer.query';
 import { SendTransferRequestDto, TransferLegDto } from './dto/send-transfer.request.dto';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** Builds the send command from a validated body; the consumer route uses it too. */
 export function sendCommandOf(user: AuthUser, request: Request, body: SendTransferRequestDto, scope: string) {
@@ -33,6 +34,15 @@ export class P2pTransferController {
 
   @Post('validate')
   @HttpCode(200)
+  @LimitsRecipientLookups('every')
+  @ApiOperation({
+    summary: 'What a send would do, moving nothing',
+    description:
+      'The recipient is shown as a masked form of what was typed ("d***@e***.com", "+1 *** *** 4567"), never ' +
+      'its user id or email; an unknown recipient answers 200 with the same shape (`valid: false`, ' +
+      '`checks.recipientFound: false`). Each call counts against RECIPIENT_LOOKUP_LIMIT_PER_HOUR (429 ' +
+      'RATE_LIMITED with Retry-After past it).',
+  })
   async validate(@CurrentUser() user: AuthUser, @Body() body: TransferLegDto) {
     const amount = parseAmountInput(body.amount, (body.currency ?? 'USDC') as CurrencyCode, {
       field: 'amount',
@@ -45,6 +55,7 @@ export class P2pTransferController {
 
   @Post('send')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Send money to a Monay user or to an external 0x address',
     description:

@@ -15,6 +15,7 @@ import {
   ListRecurringTransfersQueryDto,
   UpdateRecurringTransferRequestDto,
 } from './dto/recurring-transfer.request.dto';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** Schedules of P2P transfers; each occurrence pays through the same engine as /p2p-transfer/send. */
 @ApiTags('recurring transfers')
@@ -33,6 +34,7 @@ export class RecurringTransferController {
    */
   @Post('create')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateRecurringTransferRequestDto,

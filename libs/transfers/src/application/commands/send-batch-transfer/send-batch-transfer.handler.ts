@@ -363,7 +363,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     return {
       ledgerTransactionId,
       completedAt,
-      transfers: written.map(toTransferView),
+      transfers: written.map((transfer) => toTransferView(transfer, senderId)),
     };
   }
 
