@@ -11,6 +11,7 @@ import { ProviderMovements1763800700000 } from './1763800700000-provider-movemen
 import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
 import { EmailVerification1763802000000 } from './1763802000000-email-verification';
+import { LedgerSeals1763802100000 } from './1763802100000-ledger-seals';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Swaps1763800800000,
   ProviderReconciliation1763800900000,
   EmailVerification1763802000000,
+  LedgerSeals1763802100000,
 ];

@@ -72,8 +72,16 @@ describe('amount parsing rejects every bad form with 400, naming the field', () 
       .send(json);
 
   it.each<[string, string, string]>([
-    ['more decimals than a double keeps', '1.0000000000000001', 'amount must have at most 6 decimal places for USDC'],
-    ['more decimals than the currency has', '1.0000001', 'amount must have at most 6 decimal places for USDC'],
+    [
+      'more decimals than a double keeps',
+      '1.0000000000000001',
+      'amount must have at most 6 decimal places for USDC',
+    ],
+    [
+      'more decimals than the currency has',
+      '1.0000001',
+      'amount must have at most 6 decimal places for USDC',
+    ],
     ['an exponent', '1e2', 'amount must not use exponent notation'],
     ['an exponent that rounds to a plain integer', '1.5E1', 'amount must not use exponent notation'],
     ['negative zero', '-0', 'amount must not be negative'],

@@ -115,7 +115,12 @@ describe('recipient lookups: masked, alike for unknown recipients, limited per u
       .post('/api/recurring/create')
       .set(auth(carol))
       .set('Idempotency-Key', randomUUID())
-      .send({ to: 'ghost@example.com', amount: '1.00', frequency: 'weekly', startAt: new Date().toISOString() })
+      .send({
+        to: 'ghost@example.com',
+        amount: '1.00',
+        frequency: 'weekly',
+        startAt: new Date().toISOString(),
+      })
       .expect(429);
     expect(recurring.body.error.code).toBe('RATE_LIMITED');
 

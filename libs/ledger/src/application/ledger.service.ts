@@ -362,7 +362,9 @@ export class LedgerService {
     const unique = [...new Set(ids)];
     const invalid = unique.find((id) => !UUID.test(id));
     if (invalid !== undefined) throw new AccountNotFoundError(invalid);
-    const known = tx.queryRunner?.isTransactionActive ? this.readInTransaction.get(tx.queryRunner) : undefined;
+    const known = tx.queryRunner?.isTransactionActive
+      ? this.readInTransaction.get(tx.queryRunner)
+      : undefined;
     const accounts = new Map<string, LedgerAccount>();
     for (const id of unique) {
       const account = this.settledAccounts.get(id) ?? known?.get(id);

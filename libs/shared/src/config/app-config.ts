@@ -59,7 +59,8 @@ const proxyList = z
       .filter(Boolean),
   )
   .refine((entries) => entries.every(isProxySpec), {
-    message: 'must be a comma-separated list of IP addresses, CIDR ranges or loopback, linklocal, uniquelocal',
+    message:
+      'must be a comma-separated list of IP addresses, CIDR ranges or loopback, linklocal, uniquelocal',
   });
 
 const schema = z

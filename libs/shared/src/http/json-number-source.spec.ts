@@ -57,7 +57,9 @@ describe('JSON numbers in request bodies are read from the text the client sent'
   });
 
   it('applies to amounts nested in arrays of objects', async () => {
-    const { dto, messages } = await read('{"amount": "1.00", "legs": [{"amount": 2}, {"amount": 0.30000000000000004}]}');
+    const { dto, messages } = await read(
+      '{"amount": "1.00", "legs": [{"amount": 2}, {"amount": 0.30000000000000004}]}',
+    );
     expect(dto.legs?.map((leg) => leg.amount)).toEqual(['2', '0.30000000000000004']);
     expect(messages).toEqual(['amount must have at most 6 decimal places for USDC']);
   });

@@ -49,13 +49,15 @@ export class RecipientLookupLimit implements NestInterceptor {
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!mode || !user) return next.handle();
     if (mode === 'every') await this.count(user.userId);
-    return next.handle().pipe(
-      catchError((error: unknown) =>
-        mode === 'unknown' && isUnknownRecipient(error)
-          ? from(this.count(user.userId)).pipe(mergeMap(() => throwError(() => error)))
-          : throwError(() => error),
-      ),
-    );
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) =>
+          mode === 'unknown' && isUnknownRecipient(error)
+            ? from(this.count(user.userId)).pipe(mergeMap(() => throwError(() => error)))
+            : throwError(() => error),
+        ),
+      );
   }
 
   private async count(userId: string): Promise<void> {

@@ -57,7 +57,10 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
     const [recipient] = await this.recipients.resolveMany(senderId, [to]);
     if (!recipient.ok && !(recipient.error instanceof RecipientNotFoundError)) throw recipient.error;
     const fee = this.fees.p2p(amount.currency.code);
-    const checks = { recipientFound: recipient.ok, ...(await this.checks(senderId, amount, amount.plus(fee))) };
+    const checks = {
+      recipientFound: recipient.ok,
+      ...(await this.checks(senderId, amount, amount.plus(fee))),
+    };
     return {
       valid: Object.values(checks).every(Boolean),
       recipient: { displayName: maskRecipient(to) },
