@@ -5,10 +5,12 @@ import { Money, STABLECOINS, type CurrencyCode } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
 import { decodeCursor, encodeCursor, HistoryQueryDto } from './history-query.dto';
+import { ApiErrorResponses } from '#monay/shared';
 
 /** Read models: served from projection tables, never from the ledger or another context's tables. */
 @ApiTags('insights')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller()
 export class InsightsController {
   constructor(
@@ -16,6 +18,7 @@ export class InsightsController {
     private readonly wallets: WalletAccess,
   ) {}
 
+  @ApiErrorResponses()
   @Get('consumer/portfolio')
   async portfolio(@CurrentUser() user: AuthUser) {
     const totals = new Map(
@@ -36,6 +39,7 @@ export class InsightsController {
     return { success: true, totalUSD: totalUsd.toDecimalString(), breakdown, primaryProvider: 'monay' };
   }
 
+  @ApiErrorResponses(400)
   @Get('transactions')
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   registerDecorator,
@@ -24,6 +25,16 @@ export interface CurrencyCodeOptions {
   /** Refuse USD: only the stablecoins a wallet holds. */
   stablecoinOnly?: boolean;
 }
+
+/**
+ * How a money amount is declared in the OpenAPI document: a string in the decimal grammar. The schema's
+ * pattern is the grammar shared by every currency; the currency's own scale is in the description.
+ */
+export const MONEY_AMOUNT_PATTERN = '^(0|[1-9][0-9]*)(\\.[0-9]+)?$';
+export const MONEY_AMOUNT_SCHEMA_NOTE =
+  'A decimal string such as "12.50", with at most the currency\'s decimals (6 for the stablecoins, 2 for USD). ' +
+  'A JSON number is also accepted and read exactly as written (12.5 is "12.5"; 1e2 or more decimals than the ' +
+  'currency has are refused with 400).';
 
 /**
  * The problem with the amount in `args`, worded as parseAmountInput words it, or null when it is fine.
@@ -73,6 +84,15 @@ export function IsMoneyAmount(options: MoneyAmountOptions = {}, validationOption
       object,
       propertyName,
     );
+    // Declared a string in the OpenAPI document (not the `object` that `string | number` reflects to); a DTO's
+    // own @ApiProperty merges its description and example over this, keeping type, format and pattern.
+    ApiProperty({
+      type: 'string',
+      format: 'decimal',
+      pattern: MONEY_AMOUNT_PATTERN,
+      description: MONEY_AMOUNT_SCHEMA_NOTE,
+      example: '12.50',
+    })(object, propertyName);
     registerDecorator({
       name: 'isMoneyAmount',
       target: object.constructor,

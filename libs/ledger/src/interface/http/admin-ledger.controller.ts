@@ -1,16 +1,18 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '#monay/shared';
+import { Roles, ApiErrorResponses } from '#monay/shared';
 import { LedgerSealer } from '../../application/ledger-sealer';
 
 /** The journal's hash chain for operators: where it stands, and sealing now rather than at the next minute. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/ledger')
 export class AdminLedgerController {
   constructor(private readonly sealer: LedgerSealer) {}
 
+  @ApiErrorResponses()
   @Get('seal')
   @ApiOperation({
     summary: 'The latest sealed point of the journal',
@@ -23,6 +25,7 @@ export class AdminLedgerController {
     return { success: true, seal: await this.sealer.status() };
   }
 
+  @ApiErrorResponses()
   @Post('seal')
   @HttpCode(200)
   @ApiOperation({

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendBatchTransferCommand } from '../../application/commands/send-batch-transfer/send-batch-transfer.command';
 import { BatchTransferRequestDto, SendTransferRequestDto } from './dto/send-transfer.request.dto';
 import { sendCommandOf } from './p2p-transfer.controller';
@@ -13,10 +13,12 @@ import { LimitsRecipientLookups } from './recipient-lookup-limit';
 /** The routes existing consumer clients call: the same transfer engine as /p2p-transfer. */
 @ApiTags('transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('consumer')
 export class ConsumerTransferController {
   constructor(private readonly commands: CommandBus) {}
 
+  @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @LimitsRecipientLookups('unknown')
@@ -30,6 +32,7 @@ export class ConsumerTransferController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(400, 409, 422, 503)
   @Post('batch-transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @LimitsRecipientLookups('unknown')

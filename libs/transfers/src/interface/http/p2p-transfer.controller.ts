@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendP2pTransferCommand } from '../../application/commands/send-p2p-transfer/send-p2p-transfer.command';
 import { GetTransferStatusQuery } from '../../application/queries/get-transfer-status/get-transfer-status.query';
 import { ValidateTransferQuery } from '../../application/queries/validate-transfer/validate-transfer.query';
@@ -25,6 +25,7 @@ export function sendCommandOf(user: AuthUser, request: Request, body: SendTransf
 
 @ApiTags('transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('p2p-transfer')
 export class P2pTransferController {
   constructor(
@@ -32,6 +33,7 @@ export class P2pTransferController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses(400, 422)
   @Post('validate')
   @HttpCode(200)
   @LimitsRecipientLookups('every')
@@ -53,6 +55,7 @@ export class P2pTransferController {
     };
   }
 
+  @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('send')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @LimitsRecipientLookups('unknown')
@@ -76,6 +79,7 @@ export class P2pTransferController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(404)
   @Get('status/:id')
   async status(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, ...(await this.queries.execute(new GetTransferStatusQuery(user.userId, id))) };

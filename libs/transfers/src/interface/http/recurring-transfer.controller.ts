@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { CancelRecurringTransferCommand } from '../../application/commands/cancel-recurring-transfer/cancel-recurring-transfer.command';
 import { CreateRecurringTransferCommand } from '../../application/commands/create-recurring-transfer/create-recurring-transfer.command';
 import { UpdateRecurringTransferCommand } from '../../application/commands/update-recurring-transfer/update-recurring-transfer.command';
@@ -20,6 +20,7 @@ import { LimitsRecipientLookups } from './recipient-lookup-limit';
 /** Schedules of P2P transfers; each occurrence pays through the same engine as /p2p-transfer/send. */
 @ApiTags('recurring transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('recurring')
 export class RecurringTransferController {
   constructor(
@@ -32,6 +33,7 @@ export class RecurringTransferController {
    * (header, or `idempotencyKey` in the body as the seed routes accept), and the same key answers the first
    * create again instead of making a second schedule that would pay a second time.
    */
+  @ApiErrorResponses(400, 404, 409, 422)
   @Post('create')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @LimitsRecipientLookups('unknown')
@@ -62,6 +64,7 @@ export class RecurringTransferController {
     return sendIdempotent(request, response, await this.commands.execute(command));
   }
 
+  @ApiErrorResponses(400)
   @Get('list')
   async list(@CurrentUser() user: AuthUser, @Query() query: ListRecurringTransfersQueryDto) {
     const page = await this.queries.execute(
@@ -70,11 +73,13 @@ export class RecurringTransferController {
     return { success: true, ...page };
   }
 
+  @ApiErrorResponses(404)
   @Get(':id')
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, ...(await this.queries.execute(new GetRecurringTransferQuery(user.userId, id))) };
   }
 
+  @ApiErrorResponses(400, 404, 409)
   @Put(':id')
   async update(
     @CurrentUser() user: AuthUser,
@@ -97,6 +102,7 @@ export class RecurringTransferController {
     return { success: true, recurring };
   }
 
+  @ApiErrorResponses(404)
   @Delete(':id')
   @HttpCode(200)
   async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string) {
