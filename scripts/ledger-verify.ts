@@ -23,7 +23,10 @@ async function main(): Promise<number> {
     url = config.database.url;
     where = `PostgreSQL ${redact(url)}`;
   } else {
-    embedded = await PgliteWireServer.start({ dataDir: config.database.dataDir });
+    embedded = await PgliteWireServer.start({
+      dataDir: config.database.dataDir,
+      password: config.database.password,
+    });
     url = embedded.connectionString();
     where = `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   }

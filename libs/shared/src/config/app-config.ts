@@ -186,6 +186,8 @@ export class AppConfig {
     | {
         mode: 'embedded';
         dataDir: string | undefined;
+        /** The embedded wire server's password (kept with the development secrets; per process in memory). */
+        password: string;
         poolSize: number;
         acquireTimeoutMs: number;
         migrateOnStart: true;
@@ -252,7 +254,11 @@ export class AppConfig {
     swapQuoteTtlMs: number;
   };
 
-  constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
+  constructor(
+    env: Env,
+    secrets: { access: string; refresh: string; file: string | undefined },
+    embeddedPassword = '',
+  ) {
     this.env = env.NODE_ENV;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -269,6 +275,7 @@ export class AppConfig {
       : {
           mode: 'embedded',
           dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
+          password: embeddedPassword,
           // PGlite is one session: a few connections are enough to queue on it.
           poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
           acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
@@ -364,37 +371,46 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
   }
   const env = parsed.data;
+  // The embedded database's password: generated once into DATA_DIR/secrets.json (0600) with the development
+  // secrets, or per process when DATA_DIR=:memory:. Not needed with DATABASE_URL.
+  const embeddedPassword = env.DATABASE_URL ? '' : developmentSecret(env, 'embeddedDatabasePassword').value;
   if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET) {
-    return new AppConfig(env, {
-      access: env.JWT_ACCESS_SECRET,
-      refresh: env.REFRESH_TOKEN_SECRET,
-      file: undefined,
-    });
+    return new AppConfig(
+      env,
+      { access: env.JWT_ACCESS_SECRET, refresh: env.REFRESH_TOKEN_SECRET, file: undefined },
+      embeddedPassword,
+    );
   }
-  return new AppConfig(env, developmentSecrets(env));
+  return new AppConfig(env, developmentSecrets(env), embeddedPassword);
+}
+
+type SecretName = 'jwtAccessSecret' | 'refreshTokenSecret' | 'embeddedDatabasePassword';
+
+/**
+ * A development secret: `configured` if given, else the one stored in DATA_DIR/secrets.json (0600), else a new
+ * random one, stored there (other secrets in the file are kept). With DATA_DIR=:memory: nothing is stored.
+ */
+function developmentSecret(
+  env: Env,
+  name: SecretName,
+  configured?: string,
+): { value: string; file: string | undefined } {
+  const generate = () => randomBytes(32).toString('base64url');
+  if (env.DATA_DIR === IN_MEMORY) return { value: configured ?? generate(), file: undefined };
+  const file = join(resolve(env.DATA_DIR), 'secrets.json');
+  const stored = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Partial<
+    Record<SecretName, string>
+  >;
+  const value = configured ?? stored[name] ?? generate();
+  if (stored[name] !== value) {
+    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...stored, [name]: value }, null, 2), { mode: 0o600 });
+  }
+  return { value, file };
 }
 
 function developmentSecrets(env: Env): { access: string; refresh: string; file: string | undefined } {
-  const generate = () => randomBytes(32).toString('base64url');
-  if (env.DATA_DIR === IN_MEMORY) {
-    return {
-      access: env.JWT_ACCESS_SECRET ?? generate(),
-      refresh: env.REFRESH_TOKEN_SECRET ?? generate(),
-      file: undefined,
-    };
-  }
-  const file = join(resolve(env.DATA_DIR), 'secrets.json');
-  let stored: { jwtAccessSecret?: string; refreshTokenSecret?: string } = {};
-  if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-  }
-  const access = env.JWT_ACCESS_SECRET ?? stored.jwtAccessSecret ?? generate();
-  const refresh = env.REFRESH_TOKEN_SECRET ?? stored.refreshTokenSecret ?? generate();
-  if (stored.jwtAccessSecret !== access || stored.refreshTokenSecret !== refresh) {
-    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
-    writeFileSync(file, JSON.stringify({ jwtAccessSecret: access, refreshTokenSecret: refresh }, null, 2), {
-      mode: 0o600,
-    });
-  }
-  return { access, refresh, file };
+  const access = developmentSecret(env, 'jwtAccessSecret', env.JWT_ACCESS_SECRET);
+  const refresh = developmentSecret(env, 'refreshTokenSecret', env.REFRESH_TOKEN_SECRET);
+  return { access: access.value, refresh: refresh.value, file: access.file };
 }
