@@ -12,6 +12,7 @@ import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
 import { EmailVerification1763802000000 } from './1763802000000-email-verification';
 import { LedgerSeals1763802100000 } from './1763802100000-ledger-seals';
+import { ActivityCounterpartyDisplay1763802200000 } from './1763802200000-activity-counterparty-display';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ProviderReconciliation1763800900000,
   EmailVerification1763802000000,
   LedgerSeals1763802100000,
+  ActivityCounterpartyDisplay1763802200000,
 ];

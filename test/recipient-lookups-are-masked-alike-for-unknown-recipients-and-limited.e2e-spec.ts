@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { OutboxRelay } from '#monay/shared';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
 
@@ -96,6 +97,14 @@ describe('recipient lookups: masked, alike for unknown recipients, limited per u
       .set(auth(alice))
       .expect(200);
     expect(revealsBob(status.body)).toBe(false);
+    // Nor the sender's history line of it.
+    await t.app.get(OutboxRelay).drain();
+    const history = await t.http().get('/api/transactions?type=transfer_out').set(auth(alice)).expect(200);
+    const line = (history.body.transactions as Array<{ id: string }>).find(
+      (x) => x.id === sent.body.transfer.id,
+    );
+    expect(line).toMatchObject({ counterparty: { displayName: `+1 *** *** ${bobPhone.slice(-4)}` } });
+    expect(revealsBob(history.body)).toBe(false);
   });
 
   it('past the hourly budget lookups answer 429 RATE_LIMITED with Retry-After; real payments still go', async () => {

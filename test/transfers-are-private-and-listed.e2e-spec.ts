@@ -122,7 +122,8 @@ describe('transfers: validation, status, privacy, history', () => {
       type: 'transfer_out',
       status: 'completed',
       fee: '0.00',
-      counterparty: { userId: bob.userId },
+      // The recipient as the sender typed it, masked; never the recipient's user id.
+      counterparty: { displayName: `${bob.email[0]}***@e***.com` },
     });
     const second = await t
       .http()

@@ -31,6 +31,7 @@ import {
 import { EventConsumers, type PublishedEvent } from '#monay/shared';
 import {
   FundsTransferred,
+  maskRecipient,
   TransferFailed,
   type FundsTransferredPayload,
   type TransferFailedPayload,
@@ -114,6 +115,8 @@ export class ActivityProjection extends Projection {
           userId: p.senderId,
           type: 'transfer_out',
           counterpartyUserId: p.recipientId,
+          // The sender sees the recipient as they typed it, masked; never the recipient's user id.
+          counterpartyDisplay: maskRecipient(p.recipientRef ?? ''),
           fee: minor(p.fee, p.currency),
         },
         {

@@ -70,7 +70,7 @@ export class InsightsController {
           amount: Money.of(row.amount, currency).toDecimalString(),
           fee: Money.of(row.fee, currency).toDecimalString(),
           currency,
-          counterparty: row.counterpartyUserId ? { userId: row.counterpartyUserId } : null,
+          counterparty: counterpartyOf(row),
           batchId: row.batchId,
           note: row.note,
           ...(row.failureCode && { failureCode: row.failureCode }),
@@ -80,4 +80,18 @@ export class InsightsController {
       nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null,
     };
   }
+}
+
+/**
+ * Money received shows who sent it; money sent shows the recipient as the sender typed it, masked, never the
+ * recipient's user id (a line projected before that existed shows "***").
+ */
+function counterpartyOf(row: {
+  type: string;
+  counterpartyUserId: string | null;
+  counterpartyDisplay?: string | null;
+}): { userId: string } | { displayName: string } | null {
+  if (row.type === 'transfer_out' && row.counterpartyUserId)
+    return { displayName: row.counterpartyDisplay ?? '***' };
+  return row.counterpartyUserId ? { userId: row.counterpartyUserId } : null;
 }

@@ -9,6 +9,8 @@ export interface ActivityRow {
   referenceId: string;
   batchId: string | null;
   counterpartyUserId: string | null;
+  /** Shown instead of the counterparty's id (a sender's outgoing transfer: the masked recipient they typed). */
+  counterpartyDisplay?: string | null;
   currency: string;
   amount: bigint;
   fee: bigint;
@@ -25,6 +27,7 @@ interface StoredActivity {
   reference_id: string;
   batch_id: string | null;
   counterparty_user_id: string | null;
+  counterparty_display: string | null;
   currency: string;
   amount: string;
   fee: string;
@@ -64,8 +67,8 @@ export class InsightsRepository {
   async addActivity(tx: EntityManager, rows: ActivityRow[]): Promise<void> {
     for (const row of rows) {
       await tx.query(
-        `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at, counterparty_display)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING`,
         [
           row.id,
           row.userId,
@@ -80,6 +83,7 @@ export class InsightsRepository {
           row.failureCode,
           row.note,
           row.occurredAt,
+          row.counterpartyDisplay ?? null,
         ],
       );
     }
@@ -135,7 +139,7 @@ export class InsightsRepository {
     }
     values.push(filter.limit);
     const rows = (await this.dataSource.query(
-      `SELECT id, type, reference_id, batch_id, counterparty_user_id, currency, amount::text AS amount, fee::text AS fee,
+      `SELECT id, type, reference_id, batch_id, counterparty_user_id, counterparty_display, currency, amount::text AS amount, fee::text AS fee,
               status, failure_code, note, occurred_at
          FROM activity WHERE ${conditions.join(' AND ')}
         ORDER BY occurred_at DESC, id DESC LIMIT $${values.length}`,
@@ -147,6 +151,7 @@ export class InsightsRepository {
       referenceId: row.reference_id,
       batchId: row.batch_id,
       counterpartyUserId: row.counterparty_user_id,
+      counterpartyDisplay: row.counterparty_display,
       currency: row.currency,
       amount: BigInt(row.amount),
       fee: BigInt(row.fee),

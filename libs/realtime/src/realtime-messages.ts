@@ -32,6 +32,7 @@ import type { PublishedEvent } from '#monay/shared';
 import {
   BatchTransferCompleted,
   FundsTransferred,
+  maskRecipient,
   TransferFailed,
   type BatchTransferCompletedPayload,
   type FundsTransferredPayload,
@@ -134,7 +135,8 @@ export function realtimeMessagesFor(
             amount: p.amount,
             fee: p.fee,
             currency: p.currency,
-            counterparty: { userId: p.recipientId },
+            // The sender sees the recipient as they typed it, masked; never the recipient's user id.
+            counterparty: { displayName: maskRecipient(p.recipientRef ?? '') },
             batchId: p.batchId,
           }),
         );

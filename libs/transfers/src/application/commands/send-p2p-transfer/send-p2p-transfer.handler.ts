@@ -111,6 +111,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
             batchId: null,
             senderId: command.senderId,
             recipientId: recipient.userId,
+            recipientRef: recipient.ref,
             currency: amount.currency.code,
             amount: amount.toDecimalString(),
             fee: fee.toDecimalString(),
