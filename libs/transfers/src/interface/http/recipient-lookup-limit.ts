@@ -5,6 +5,7 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
+  Optional,
   SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
@@ -39,7 +40,9 @@ type LookupMode = 'every' | 'unknown';
 @Injectable()
 export class RecipientLookupLimit implements NestInterceptor {
   constructor(
-    @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
+    // Optional: Nest also instantiates route interceptors in processes without HTTP (apps/worker), where the
+    // throttler's storage does not exist; no request ever reaches the interceptor there.
+    @Optional() @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage | null,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
   ) {}
@@ -47,7 +50,7 @@ export class RecipientLookupLimit implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const mode = this.reflector.get<LookupMode | undefined>(LOOKUP_MODE, context.getHandler());
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
-    if (!mode || !user) return next.handle();
+    if (!mode || !user || !this.storage) return next.handle();
     if (mode === 'every') await this.count(user.userId);
     return next
       .handle()
@@ -61,6 +64,7 @@ export class RecipientLookupLimit implements NestInterceptor {
   }
 
   private async count(userId: string): Promise<void> {
+    if (!this.storage) return;
     const limit = this.config.recipientLookupLimitPerHour;
     const record = await this.storage.increment(
       `recipient-lookup:${userId}`,
