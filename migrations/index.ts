@@ -10,9 +10,12 @@ import { Providers1763800600000 } from './1763800600000-providers';
 import { ProviderMovements1763800700000 } from './1763800700000-provider-movements';
 import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
+import { EmailVerification1763802000000 } from './1763802000000-email-verification';
 import { SandboxLateWrites1763802050000 } from './1763802050000-sandbox-late-writes';
 import { MovementHoldsDoNotExpire1763802100000 } from './1763802100000-movement-holds-do-not-expire';
+import { LedgerSeals1763802150000 } from './1763802150000-ledger-seals';
 import { DepositLimitUsage1763802200000 } from './1763802200000-deposit-limit-usage';
+import { ActivityCounterpartyDisplay1763802250000 } from './1763802250000-activity-counterparty-display';
 import { ProviderMovementExceptions1763802300000 } from './1763802300000-provider-movement-exceptions';
 import { EventVersions1764900000000 } from './1764900000000-event-versions';
 import { SandboxClock1764900100000 } from './1764900100000-sandbox-clock';
@@ -31,9 +34,12 @@ export const migrations = [
   ProviderMovements1763800700000,
   Swaps1763800800000,
   ProviderReconciliation1763800900000,
+  EmailVerification1763802000000,
   SandboxLateWrites1763802050000,
   MovementHoldsDoNotExpire1763802100000,
+  LedgerSeals1763802150000,
   DepositLimitUsage1763802200000,
+  ActivityCounterpartyDisplay1763802250000,
   ProviderMovementExceptions1763802300000,
   EventVersions1764900000000,
   SandboxClock1764900100000,

@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { LEDGER_INVARIANTS, verifyLedger, type LedgerReport } from '#monay/ledger';
+import {
+  LEDGER_INVARIANTS,
+  verifyLedger,
+  verifyLedgerSeals,
+  type LedgerReport,
+  type SealReport,
+} from '#monay/ledger';
 import { dataSourceOptions, loadConfigOrExit, PgliteWireServer } from '#monay/shared';
 
 /**
- * `npm run ledger:verify`: checks every ledger invariant on DATABASE_URL, or on the embedded database in
- * DATA_DIR, prints a report and exits 1 on any breach (2 if the check could not run).
+ * `npm run ledger:verify`: checks every ledger invariant and recomputes the journal's hash chain (ledger_seals)
+ * on DATABASE_URL, or on the embedded database in DATA_DIR, prints a report and exits 1 on any breach or broken
+ * link (2 if the check could not run).
  */
 async function main(): Promise<number> {
   const config = loadConfigOrExit();
@@ -16,7 +23,10 @@ async function main(): Promise<number> {
     url = config.database.url;
     where = `PostgreSQL ${redact(url)}`;
   } else {
-    embedded = await PgliteWireServer.start({ dataDir: config.database.dataDir });
+    embedded = await PgliteWireServer.start({
+      dataDir: config.database.dataDir,
+      password: config.database.password,
+    });
     url = embedded.connectionString();
     where = `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   }
@@ -28,12 +38,13 @@ async function main(): Promise<number> {
       return 2;
     }
     // One snapshot for every check, read-only: the check never blocks or changes money movement.
-    const report = await dataSource.transaction('REPEATABLE READ', async (tx) => {
+    const [report, seals] = await dataSource.transaction('REPEATABLE READ', async (tx) => {
       await tx.query('SET TRANSACTION READ ONLY');
-      return verifyLedger(tx);
+      return [await verifyLedger(tx), await verifyLedgerSeals(tx)] as const;
     });
     console.log(format(report, where));
-    return report.ok ? 0 : 1;
+    console.log(formatSeals(seals));
+    return report.ok && seals.ok ? 0 : 1;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.close();
@@ -62,6 +73,22 @@ function format(report: LedgerReport, where: string): string {
       : `ledger:verify: ${new Set(report.breaches.map((b) => b.invariant)).size} invariant(s) breached`,
   );
   return lines.join('\n');
+}
+
+function formatSeals(report: SealReport): string {
+  const chain = `  ${report.blocks} sealed blocks, ${report.transactions} transactions, sealed through entry ${report.sealedThrough}`;
+  if (report.ok)
+    return ['', 'Journal hash chain (ledger_seals)', chain, 'ledger:verify: the hash chain is intact'].join(
+      '\n',
+    );
+  const broken = report.broken;
+  return [
+    '',
+    'Journal hash chain (ledger_seals)',
+    `  intact through block ${report.blocks}`,
+    `  BROKEN  block ${broken?.block}${broken?.transactionId ? `, transaction ${broken.transactionId}` : ''}: ${broken?.reason}`,
+    `ledger:verify: the hash chain is broken at block ${broken?.block}`,
+  ].join('\n');
 }
 
 function redact(url: string): string {

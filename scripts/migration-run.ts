@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   if (config.database.mode === 'postgres') {
     url = config.database.url;
   } else {
-    embedded = await PgliteWireServer.start({ dataDir: config.database.dataDir });
+    embedded = await PgliteWireServer.start({
+      dataDir: config.database.dataDir,
+      password: config.database.password,
+    });
     url = embedded.connectionString();
   }
   const dataSource = new DataSource(dataSourceOptions(url, 1));

@@ -6,6 +6,7 @@ import { GrantRoleCommand } from '#monay/identity';
 import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { auth, deposit, onboard, type Customer } from './support/money';
+import { registerAdmin } from './support/admin';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -16,17 +17,14 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
   let customer: Customer;
 
   beforeAll(async () => {
-    const adminUser = newUser('admin');
-    t = await startTestApp({ ADMIN_EMAILS: `someone@example.com, ${adminUser.email.toUpperCase()}` });
+    t = await startTestApp();
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
         logger: false,
       });
       await worker.init();
     }
-    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-    expect(registered.body.user.roles).toEqual(['admin']);
-    admin = { token: registered.body.accessToken };
+    admin = await registerAdmin(t);
     customer = await onboard(t, 'customer');
   });
   afterAll(async () => {

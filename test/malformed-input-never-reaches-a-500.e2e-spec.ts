@@ -8,7 +8,7 @@ describe('malformed input never reaches a 500', () => {
   let alice: Customer;
 
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_EMAILS: 'nobody@example.com' });
+    t = await startTestApp();
     alice = await onboard(t, 'alice');
   });
   afterAll(() => t.close());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Job } from 'bullmq';
@@ -49,7 +50,13 @@ describe('notifications: a reminder before a recurring transfer, a success after
   });
 
   async function create(customer: Customer, body: Record<string, unknown>) {
-    const response = await t.http().post('/api/recurring/create').set(auth(customer)).send(body).expect(201);
+    const response = await t
+      .http()
+      .post('/api/recurring/create')
+      .set(auth(customer))
+      .set('Idempotency-Key', randomUUID())
+      .send(body)
+      .expect(201);
     return response.body.recurring as { id: string; startAt: string };
   }
 

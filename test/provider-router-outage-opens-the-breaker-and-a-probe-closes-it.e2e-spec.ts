@@ -7,7 +7,8 @@ import {
   type StablecoinProvider,
 } from '#monay/providers';
 import { auth, onboard, type Customer } from './support/money';
-import { newUser, startTestApp, type TestApp } from './support/test-app';
+import { adminHeader, registerAdmin } from './support/admin';
+import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
 const THRESHOLD = 3;
@@ -18,11 +19,9 @@ describe('provider router: an outage opens the breaker, a probe after recovery c
   let customer: Customer;
 
   beforeAll(async () => {
-    const adminUser = newUser('provider-admin');
     // Probes every 200 ms, half-open after 300 ms (test environment); three failures open a breaker.
-    t = await startTestApp({ ADMIN_EMAILS: adminUser.email, PROVIDER_BREAKER_THRESHOLD: String(THRESHOLD) });
-    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-    admin = { Authorization: `Bearer ${registered.body.accessToken}` };
+    t = await startTestApp({ PROVIDER_BREAKER_THRESHOLD: String(THRESHOLD) });
+    admin = adminHeader(await registerAdmin(t, 'provider-admin'));
     customer = await onboard(t, 'provider-health');
   });
   afterAll(() => t.close());

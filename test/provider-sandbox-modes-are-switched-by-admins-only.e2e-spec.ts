@@ -8,7 +8,8 @@ import {
   type StablecoinProvider,
 } from '#monay/providers';
 import { auth, onboard, type Customer } from './support/money';
-import { newUser, startTestApp, type TestApp } from './support/test-app';
+import { adminHeader, registerAdmin } from './support/admin';
+import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
 describe('provider sandbox: admins switch modes at run time', () => {
@@ -17,10 +18,8 @@ describe('provider sandbox: admins switch modes at run time', () => {
   let customer: Customer;
 
   beforeAll(async () => {
-    const adminUser = newUser('admin');
-    t = await startTestApp({ ADMIN_EMAILS: adminUser.email, PROVIDER_MODE_MONAY: 'degraded' });
-    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-    admin = { Authorization: `Bearer ${registered.body.accessToken}` };
+    t = await startTestApp({ PROVIDER_MODE_MONAY: 'degraded' });
+    admin = adminHeader(await registerAdmin(t));
     customer = await onboard(t, 'customer');
   });
   afterAll(() => t.close());

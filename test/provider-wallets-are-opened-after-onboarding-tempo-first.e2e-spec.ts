@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { auth, onboard } from './support/money';
+import { adminHeader, registerAdmin } from './support/admin';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -20,8 +21,7 @@ describe('provider wallets: every onboarded user gets Tempo (primary) and Circle
   let admin: { Authorization: string };
 
   beforeAll(async () => {
-    const adminUser = newUser('admin');
-    t = await startTestApp({ ADMIN_EMAILS: adminUser.email });
+    t = await startTestApp();
     // With Redis the processors live in apps/worker: start its module as a second process would.
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
@@ -29,8 +29,7 @@ describe('provider wallets: every onboarded user gets Tempo (primary) and Circle
       });
       await worker.init();
     }
-    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-    admin = { Authorization: `Bearer ${registered.body.accessToken}` };
+    admin = adminHeader(await registerAdmin(t));
   });
   afterAll(async () => {
     await worker?.close();

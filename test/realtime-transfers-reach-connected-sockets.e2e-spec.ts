@@ -90,7 +90,8 @@ describe('realtime: money moved through HTTP reaches the connected sockets of th
           amount: '7.25',
           fee: '0.00',
           currency: 'USDC',
-          counterparty: { userId: bob.userId },
+          // The sender sees the address they typed, masked, never the recipient's id.
+          counterparty: { displayName: `monay:****${bob.address.slice(-4)}` },
           batchId: null,
         },
       },

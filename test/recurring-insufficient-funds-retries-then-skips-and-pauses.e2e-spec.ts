@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Job } from 'bullmq';
@@ -65,7 +66,13 @@ describe('recurring transfers refused for funds: retried with backoff, then skip
   const jobIdOf = (id: string, occurrenceAt: string) => `recurring:${id}:${new Date(occurrenceAt).getTime()}`;
 
   async function create(customer: Customer, body: Record<string, unknown>) {
-    const response = await t.http().post('/api/recurring/create').set(auth(customer)).send(body).expect(201);
+    const response = await t
+      .http()
+      .post('/api/recurring/create')
+      .set(auth(customer))
+      .set('Idempotency-Key', randomUUID())
+      .send(body)
+      .expect(201);
     return response.body.recurring as { id: string; startAt: string; nextRunAt: string | null };
   }
 

@@ -24,12 +24,13 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
 
   const later = () => new Date(Date.now() + 3 * DAY_MS).toISOString();
 
-  it('creates a schedule (no Idempotency-Key needed) and answers with its terms and first run', async () => {
+  it('creates a schedule and answers with its terms and first run', async () => {
     const day = dateIn(40);
     const response = await t
       .http()
       .post('/api/recurring/create')
       .set(auth(alice))
+      .set('Idempotency-Key', randomUUID())
       .send({
         to: bob.email,
         amount: '25.5',
@@ -105,6 +106,7 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
       .http()
       .post('/api/recurring/create')
       .set(auth(alice))
+      .set('Idempotency-Key', randomUUID())
       .send({ ...valid(), ...change })
       .expect(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
@@ -116,6 +118,7 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
       .http()
       .post('/api/recurring/create')
       .set(auth(alice))
+      .set('Idempotency-Key', randomUUID())
       .send({ ...valid(), to: 'ghost@example.com' })
       .expect(404);
     expect(unknown.body.error.code).toBe('RECIPIENT_NOT_FOUND');
@@ -123,6 +126,7 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
       .http()
       .post('/api/recurring/create')
       .set(auth(alice))
+      .set('Idempotency-Key', randomUUID())
       .send({ ...valid(), to: alice.address })
       .expect(422);
     expect(self.body.error.code).toBe('SELF_TRANSFER');
@@ -203,6 +207,7 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
         .http()
         .post('/api/recurring/create')
         .set(auth(bob))
+        .set('Idempotency-Key', randomUUID())
         .send({ to: alice.email, amount, frequency: 'biweekly', startAt: later() })
         .expect(201);
       created.push(response.body.recurring.id);
@@ -222,7 +227,37 @@ describe('recurring transfers: terms, validation, privacy, listing', () => {
     await t.http().get('/api/recurring/list?limit=500').set(auth(bob)).expect(400);
   });
 
-  it('creates once per Idempotency-Key when the client sends one', async () => {
+  it('refuses a create without an Idempotency-Key (a schedule pays on every occurrence) and creates nothing', async () => {
+    const payer = await onboard(t, 'keyless');
+    const body = { to: bob.email, amount: '4.00', frequency: 'weekly', startAt: later() };
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const refused = await t.http().post('/api/recurring/create').set(auth(payer)).send(body).expect(400);
+      expect(refused.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    }
+    const none = await t.http().get('/api/recurring/list').set(auth(payer)).expect(200);
+    expect(none.body.recurring).toEqual([]);
+
+    // The body's idempotencyKey is accepted as on the other money routes, and a retry replays the first answer.
+    const key = randomUUID();
+    const first = await t
+      .http()
+      .post('/api/recurring/create')
+      .set(auth(payer))
+      .send({ ...body, idempotencyKey: key })
+      .expect(201);
+    const retried = await t
+      .http()
+      .post('/api/recurring/create')
+      .set(auth(payer))
+      .send({ ...body, idempotencyKey: key })
+      .expect(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body).toEqual(first.body);
+    const one = await t.http().get('/api/recurring/list').set(auth(payer)).expect(200);
+    expect(one.body.recurring.map((r: { id: string }) => r.id)).toEqual([first.body.recurring.id]);
+  });
+
+  it('creates once per Idempotency-Key', async () => {
     const key = randomUUID();
     const body = { to: bob.email, amount: '4.00', frequency: 'weekly', startAt: later() };
     const first = await t

@@ -50,6 +50,13 @@ describe('concurrent debits never overdraw', () => {
       .set('Idempotency-Key', randomUUID())
       .send({ to: bob.address, amount: '5.00' })
       .expect(422);
+    // What the client learns: the currency and what was available as a decimal string, never the ledger's
+    // internal account id or minor units.
+    expect(response.body.error).toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+      details: { currency: 'USDC', available: '0.00' },
+    });
+    expect(Object.keys(response.body.error.details).sort()).toEqual(['available', 'currency']);
     const status = await t
       .http()
       .get(`/api/p2p-transfer/status/${response.body.transfer.id}`)

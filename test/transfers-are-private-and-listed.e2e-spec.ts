@@ -26,11 +26,14 @@ describe('transfers: validation, status, privacy, history', () => {
     expect(sent.body.transfer).toMatchObject({
       status: 'completed',
       from: { userId: alice.userId },
-      to: { userId: bob.userId },
+      // The sender sees what they typed and its masked form, not the recipient's user id.
+      to: { ref: bob.address, displayName: `monay:****${bob.address.slice(-4)}` },
+      recipient: { displayName: `monay:****${bob.address.slice(-4)}` },
       amount: '7.25',
       currency: 'USDC',
       fee: '0.00',
     });
+    expect(JSON.stringify(sent.body)).not.toContain(bob.userId);
   });
   afterAll(() => t.close());
 
@@ -44,10 +47,12 @@ describe('transfers: validation, status, privacy, history', () => {
     expect(response.body).toMatchObject({
       success: true,
       valid: false,
-      recipient: { id: bob.userId },
+      recipient: { displayName: `${bob.email[0]}***@e***.com` },
       fee: '0.00',
-      checks: { sufficientFunds: false, withinLimits: true, velocityOk: true },
+      checks: { recipientFound: true, sufficientFunds: false, withinLimits: true, velocityOk: true },
     });
+    expect(JSON.stringify(response.body)).not.toContain(bob.userId);
+    expect(JSON.stringify(response.body)).not.toContain(bob.email.split('@')[0]);
   });
 
   it.each([
@@ -88,6 +93,12 @@ describe('transfers: validation, status, privacy, history', () => {
         'processing',
         'completed',
       ]);
+      // The recipient sees their own id; the sender only what they typed.
+      expect(response.body.transfer.to).toEqual(
+        viewer === bob
+          ? { userId: bob.userId, ref: bob.address }
+          : { ref: bob.address, displayName: `monay:****${bob.address.slice(-4)}` },
+      );
     }
     const other = await t.http().get(`/api/p2p-transfer/status/${transferId}`).set(auth(eve)).expect(404);
     expect(other.body.error.code).toBe('NOT_FOUND');
@@ -111,7 +122,8 @@ describe('transfers: validation, status, privacy, history', () => {
       type: 'transfer_out',
       status: 'completed',
       fee: '0.00',
-      counterparty: { userId: bob.userId },
+      // The recipient as the sender typed it, masked; never the recipient's user id.
+      counterparty: { displayName: `${bob.email[0]}***@e***.com` },
     });
     const second = await t
       .http()

@@ -51,6 +51,15 @@ export async function onboard(baseUrl: string, email: string): Promise<SeededUse
   return { id: body.user.id, email, address: body.wallet.address, token: body.accessToken };
 }
 
+/** A fresh access token for a user seeded by {@link onboard} (after a role was granted, say). */
+export async function logIn(baseUrl: string, email: string): Promise<string> {
+  const response = await postJson(baseUrl, '/api/auth/login', { email, password: PASSWORD });
+  if (response.status !== 200) {
+    throw new Error(`login ${email} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+  return (response.body as { accessToken: string }).accessToken;
+}
+
 /** Deposits `amount` (a decimal string) of USDC through POST /api/consumer/deposit, with an Idempotency-Key. */
 export async function deposit(baseUrl: string, user: SeededUser, amount: string): Promise<void> {
   const response = await postJson(

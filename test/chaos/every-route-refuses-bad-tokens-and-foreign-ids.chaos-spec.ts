@@ -71,7 +71,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
   let checks = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_EMAILS: 'nobody@example.com', RECURRING_REMINDER_LEAD_MS: '0' });
+    t = await startTestApp({ RECURRING_REMINDER_LEAD_MS: '0' });
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
         logger: false,
@@ -110,6 +110,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .http()
         .post('/api/recurring/create')
         .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
         .send({
           to: carol.email,
           amount: '1.00',
@@ -125,6 +126,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .http()
         .post('/api/recurring/create')
         .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
         .send({
           to: carol.email,
           amount: '1.00',

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onboard, type SeededUser } from '../../scripts/bench/seed';
+import { logIn, onboard, type SeededUser } from '../../scripts/bench/seed';
 import { sleep } from '../../scripts/bench/stats';
 import { ChaosSystem, ROOT } from './support/chaos-system';
 import { call } from './support/http';
@@ -99,8 +99,10 @@ describeOrSkip('chaos: providers in outage, timeout and flapping lose nothing an
   }
 
   beforeAll(async () => {
-    system = await ChaosSystem.start({ name: 'providers', redis: true, env: { ADMIN_EMAILS: ADMIN_EMAIL } });
+    system = await ChaosSystem.start({ name: 'providers', redis: true });
     admin = await onboard(system.baseUrl, ADMIN_EMAIL);
+    await system.grantAdmin(ADMIN_EMAIL);
+    admin = { ...admin, token: await logIn(system.baseUrl, ADMIN_EMAIL) };
     // The route answers (not 404) once the API serves the providers context.
     const deadline = Date.now() + 15_000;
     for (;;) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sleep } from '../../scripts/bench/stats';
 import { audit, type ExpectedMovement } from './support/audit';
 import { ChaosSystem } from './support/chaos-system';
@@ -47,6 +48,8 @@ describeOrSkip('chaos: Redis stopped mid-load: transfers go on, jobs run once wh
   async function createSchedule(payer: ChaosUser, payee: ChaosUser, startAt: Date): Promise<Reply> {
     return call(system.baseUrl, 'POST', '/api/recurring/create', {
       token: payer.token,
+      // A schedule pays on every occurrence: its create needs a key like every money request.
+      headers: { 'Idempotency-Key': randomUUID() },
       body: {
         to: payee.id,
         amount: usdc(RECURRING_AMOUNT_MINOR),

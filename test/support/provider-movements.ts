@@ -4,16 +4,15 @@ import type { CurrencyCode } from '#monay/kernel';
 import { LedgerService } from '#monay/ledger';
 import { STABLECOIN_PROVIDERS, type StablecoinProvider } from '#monay/providers';
 import { auth, type Customer } from './money';
-import { newUser, startTestApp, type TestApp } from './test-app';
+import { adminHeader, registerAdmin } from './admin';
+import { startTestApp, type TestApp } from './test-app';
 
 /** A test app with an admin who can switch the sandbox providers' modes. */
 export async function startProviderTestApp(
   overrides: NodeJS.ProcessEnv = {},
 ): Promise<{ t: TestApp; admin: { Authorization: string } }> {
-  const adminUser = newUser('provider-admin');
-  const t = await startTestApp({ ADMIN_EMAILS: adminUser.email, ...overrides });
-  const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-  return { t, admin: { Authorization: `Bearer ${registered.body.accessToken}` } };
+  const t = await startTestApp(overrides);
+  return { t, admin: adminHeader(await registerAdmin(t, 'provider-admin')) };
 }
 
 export async function setMode(

@@ -1,24 +1,17 @@
-import { CommandBus } from '@nestjs/cqrs';
-import { GrantRoleCommand } from '#monay/identity';
 import type { ProviderName, ReconciliationReportView } from '#monay/providers';
-import { newUser, type TestApp } from './test-app';
+import { adminHeader, registerAdmin } from './admin';
+import type { TestApp } from './test-app';
 
 const admins = new WeakMap<TestApp, Promise<{ Authorization: string }>>();
 
 /**
  * An admin of this app, made once per app: a new user granted the role (as `npm run user:grant-admin` does),
- * then logged in so that the access token carries it. Works whatever ADMIN_EMAILS the app started with.
+ * then logged in so that the access token carries it.
  */
 export function asAdmin(t: TestApp): Promise<{ Authorization: string }> {
   let admin = admins.get(t);
   if (!admin) {
-    admin = (async () => {
-      const user = newUser('reconciliation-admin');
-      await t.http().post('/api/auth/register').send(user).expect(201);
-      await t.app.get(CommandBus).execute(new GrantRoleCommand(user.email, 'admin'));
-      const login = await t.http().post('/api/auth/login').send(user).expect(200);
-      return { Authorization: `Bearer ${login.body.accessToken as string}` };
-    })();
+    admin = registerAdmin(t, 'reconciliation-admin').then(adminHeader);
     admins.set(t, admin);
   }
   return admin;

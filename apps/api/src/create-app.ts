@@ -8,6 +8,7 @@ import {
   DatabaseEndpoint,
   JobBackend,
   outsideApiNotFound,
+  recordJsonNumberSource,
   requestIdMiddleware,
 } from '#monay/shared';
 import { RealtimeIoAdapter } from '#monay/realtime';
@@ -25,7 +26,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(PinoLogger));
   app.use(requestIdMiddleware);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from the proxies named in TRUSTED_PROXIES (default: none). Trusting any
+  // private address let a client inside the network pick its own address, and so its rate-limit bucket.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.disable('x-powered-by');
   app.use(helmet());
   app.enableCors({
@@ -33,7 +36,12 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'],
   });
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // The reviver keeps each JSON number's source text, so amounts are read as sent (json-number-source.ts).
+  app.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    reviver: recordJsonNumberSource,
+  });
   app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Socket.IO on /ws: CORS as above, and the Redis adapter across API processes when REDIS_URL is set.

@@ -31,6 +31,7 @@ export class ActivityProjection extends Projection<MoneyMovementEventName> {
       referenceId: line.referenceId,
       batchId: line.batchId,
       counterpartyUserId: line.counterpartyUserId,
+      counterpartyDisplay: line.counterpartyDisplay,
       currency: line.currency,
       amount: minor(line.amount, line.currency),
       fee: minor(line.fee, line.currency),

@@ -1,5 +1,6 @@
 import { Money, type CurrencyCode } from '#monay/kernel';
 import type { DomainEvent, MoneyMovementEventName } from '#monay/shared';
+import { maskRecipient } from '#monay/transfers';
 
 /**
  * What a user sees of money movements, written once (docs/architecture.md, "One history line"): the activity
@@ -24,6 +25,11 @@ export interface HistoryLine {
   batchId: string | null;
   /** The other Monay user, for transfers between wallets. */
   counterpartyUserId: string | null;
+  /**
+   * Shown instead of the counterparty's id: on a sender's outgoing transfer, the recipient as the sender typed it,
+   * masked (a sender never learns the recipient's user id). Null where the counterparty may be named by id.
+   */
+  counterpartyDisplay: string | null;
   currency: string;
   amount: string;
   fee: string;
@@ -141,6 +147,8 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
             userId: p.senderId,
             type: 'transfer_out',
             counterpartyUserId: p.recipientId,
+            // Absent from events written before it existed: those show '***'.
+            counterpartyDisplay: maskRecipient(p.recipientRef ?? ''),
             fee: p.fee,
           },
           {
@@ -149,6 +157,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
             userId: p.recipientId,
             type: 'transfer_in',
             counterpartyUserId: p.senderId,
+            counterpartyDisplay: null,
             fee: zero(p.currency),
           },
         ],
@@ -174,6 +183,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
             referenceId: reference,
             batchId: p.batchId,
             counterpartyUserId: null,
+            counterpartyDisplay: null,
             currency: p.currency,
             amount: p.amount,
             fee: zero(p.currency),
@@ -267,6 +277,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         referenceId: p.transferId,
         batchId: p.batchId,
         counterpartyUserId: null,
+        counterpartyDisplay: null,
         currency: p.currency,
         amount: p.amount,
         fee: zero(p.currency),
@@ -350,6 +361,7 @@ function own(
     referenceId,
     batchId: null,
     counterpartyUserId: null,
+    counterpartyDisplay: null,
     currency,
     amount,
     fee: fee ?? zero(currency),

@@ -5,10 +5,12 @@ import { Money, STABLECOINS, type CurrencyCode } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
 import { decodeCursor, encodeCursor, HistoryQueryDto } from './history-query.dto';
+import { ApiErrorResponses } from '#monay/shared';
 
 /** Read models: served from projection tables, never from the ledger or another context's tables. */
 @ApiTags('insights')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller()
 export class InsightsController {
   constructor(
@@ -16,6 +18,7 @@ export class InsightsController {
     private readonly wallets: WalletAccess,
   ) {}
 
+  @ApiErrorResponses()
   @Get('consumer/portfolio')
   async portfolio(@CurrentUser() user: AuthUser) {
     const totals = new Map(
@@ -36,6 +39,7 @@ export class InsightsController {
     return { success: true, totalUSD: totalUsd.toDecimalString(), breakdown, primaryProvider: 'monay' };
   }
 
+  @ApiErrorResponses(400)
   @Get('transactions')
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
@@ -66,7 +70,7 @@ export class InsightsController {
           amount: Money.of(row.amount, currency).toDecimalString(),
           fee: Money.of(row.fee, currency).toDecimalString(),
           currency,
-          counterparty: row.counterpartyUserId ? { userId: row.counterpartyUserId } : null,
+          counterparty: counterpartyOf(row),
           batchId: row.batchId,
           note: row.note,
           ...(row.failureCode && { failureCode: row.failureCode }),
@@ -76,4 +80,18 @@ export class InsightsController {
       nextCursor: rows.length > limit && last ? encodeCursor(last.occurredAt, last.id) : null,
     };
   }
+}
+
+/**
+ * Money received shows who sent it; money sent shows the recipient as the sender typed it, masked, never the
+ * recipient's user id (a line projected before that existed shows "***").
+ */
+function counterpartyOf(row: {
+  type: string;
+  counterpartyUserId: string | null;
+  counterpartyDisplay?: string | null;
+}): { userId: string } | { displayName: string } | null {
+  if (row.type === 'transfer_out' && row.counterpartyUserId)
+    return { displayName: row.counterpartyDisplay ?? '***' };
+  return row.counterpartyUserId ? { userId: row.counterpartyUserId } : null;
 }

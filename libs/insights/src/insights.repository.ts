@@ -10,6 +10,8 @@ export interface ActivityRow {
   referenceId: string;
   batchId: string | null;
   counterpartyUserId: string | null;
+  /** Shown instead of the counterparty's id (a sender's outgoing transfer: the masked recipient they typed). */
+  counterpartyDisplay?: string | null;
   currency: string;
   amount: bigint;
   fee: bigint;
@@ -26,6 +28,7 @@ interface StoredActivity {
   reference_id: string;
   batch_id: string | null;
   counterparty_user_id: string | null;
+  counterparty_display: string | null;
   currency: string;
   amount: string;
   fee: string;
@@ -85,12 +88,13 @@ export class InsightsRepository {
         row.failureCode,
         row.note,
         row.occurredAt,
+        row.counterpartyDisplay ?? null,
       );
-      const base = values.length - 13;
-      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      const base = values.length - 14;
+      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await tx.query(
-      `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at)
+      `INSERT INTO activity (id, user_id, type, reference_id, batch_id, counterparty_user_id, currency, amount, fee, status, failure_code, note, occurred_at, counterparty_display)
        VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, fee = EXCLUDED.fee, status = EXCLUDED.status,
          failure_code = EXCLUDED.failure_code
@@ -120,7 +124,7 @@ export class InsightsRepository {
     }
     values.push(filter.limit);
     const rows = (await this.dataSource.query(
-      `SELECT id, type, reference_id, batch_id, counterparty_user_id, currency, amount::text AS amount, fee::text AS fee,
+      `SELECT id, type, reference_id, batch_id, counterparty_user_id, counterparty_display, currency, amount::text AS amount, fee::text AS fee,
               status, failure_code, note, occurred_at
          FROM activity WHERE ${conditions.join(' AND ')}
         ORDER BY occurred_at DESC, id DESC LIMIT $${values.length}`,
@@ -132,6 +136,7 @@ export class InsightsRepository {
       referenceId: row.reference_id,
       batchId: row.batch_id,
       counterpartyUserId: row.counterparty_user_id,
+      counterpartyDisplay: row.counterparty_display,
       currency: row.currency,
       amount: BigInt(row.amount),
       fee: BigInt(row.fee),

@@ -15,5 +15,7 @@ export {
   type LedgerTransactionKind,
 } from './domain/ledger-account';
 export type { EntryInput, LedgerEntry } from './domain/journal';
+export { LedgerSealer, type SealRun, type SealStatus, type SealOptions } from './application/ledger-sealer';
+export { verifyLedgerSeals, type SealReport, type BrokenLink } from './application/verify-ledger-seals';
 export type { Hold, TransactionStatus } from './domain/hold';
 export * from './domain/ledger.errors';

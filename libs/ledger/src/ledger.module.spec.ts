@@ -31,19 +31,20 @@ describe('LedgerModule', () => {
     return app;
   }
 
-  it('exports LedgerService and schedules hold expiry every minute on bootstrap', async () => {
+  it('exports LedgerService and schedules hold expiry and journal sealing every minute on bootstrap', async () => {
     schedule.mockResolvedValue(undefined);
     const app = await boot();
     expect(app.get(LedgerService)).toBeInstanceOf(LedgerService);
     expect(app.get(HoldExpiryProcessor)).toBeInstanceOf(HoldExpiryProcessor);
     expect(schedule).toHaveBeenCalledWith(JobName.ExpireHolds, '* * * * *', { limit: 500 });
+    expect(schedule).toHaveBeenCalledWith(JobName.SealLedger, '* * * * *', { maxBlocks: 50 });
     await app.close();
   });
 
   it('starts even when the queue refuses the schedule', async () => {
     schedule.mockRejectedValue(new Error('queue down'));
     const app = await boot();
-    expect(schedule).toHaveBeenCalledTimes(1);
+    expect(schedule).toHaveBeenCalledTimes(2);
     await app.close();
   });
 });

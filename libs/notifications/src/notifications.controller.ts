@@ -4,6 +4,7 @@ import { CurrentUser, type AuthUser } from '#monay/identity';
 import { decodeCursor, encodeCursor, NotificationsQueryDto } from './notifications-query.request.dto';
 import { NotificationNotFoundError } from './notifications.errors';
 import { NotificationsRepository, type NotificationRecord } from './notifications.repository';
+import { ApiErrorResponses } from '#monay/shared';
 
 function view(n: NotificationRecord) {
   return {
@@ -21,10 +22,12 @@ function view(n: NotificationRecord) {
 /** The caller's in-app notifications (light context, flat: the controller reads the repository directly). */
 @ApiTags('notifications')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsRepository) {}
 
+  @ApiErrorResponses(400)
   @Get()
   async list(@CurrentUser() user: AuthUser, @Query() query: NotificationsQueryDto) {
     const limit = query.limit ?? 20;
@@ -44,6 +47,7 @@ export class NotificationsController {
   }
 
   /** Idempotent: reading twice keeps the first read time. */
+  @ApiErrorResponses(404)
   @Post(':id/read')
   @HttpCode(200)
   async read(@CurrentUser() user: AuthUser, @Param('id') id: string) {

@@ -6,11 +6,13 @@ import { RealtimeEventRepository } from './realtime-event.repository';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { UnknownEventCursorError } from './realtime.errors';
+import { ApiErrorResponses } from '#monay/shared';
 
 const DEFAULT_LIMIT = 50;
 
 @ApiTags('realtime')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('realtime')
 export class MissedEventsController {
   constructor(
@@ -18,6 +20,7 @@ export class MissedEventsController {
     private readonly messages: RealtimeMessageBuilder,
   ) {}
 
+  @ApiErrorResponses(400)
   @Get('missed')
   @ApiOperation({
     summary: 'The socket events a client missed',

@@ -47,7 +47,8 @@ export interface TransactionUpdated {
   amount: string;
   fee: string;
   currency: string;
-  counterparty: { userId: string } | null;
+  /** The sender of money received (`userId`), or the recipient of money sent as the sender typed it, masked. */
+  counterparty: { userId: string } | { displayName: string } | null;
   batchId: string | null;
   /** Why it failed, when `status` is `failed`. */
   failureCode?: string;

@@ -35,6 +35,7 @@ const transfer = (overrides: Partial<FundsTransferredPayload> = {}): FundsTransf
   batchId: null,
   senderId: ALICE,
   recipientId: BOB,
+  recipientRef: 'bob@example.com',
   currency: 'USDC',
   amount: '7.25',
   fee: '0.10',
@@ -99,7 +100,8 @@ describe('realtimeMessagesFor', () => {
           amount: '7.25',
           fee: '0.10',
           currency: 'USDC',
-          counterparty: { userId: BOB },
+          // What the sender typed, masked; never the recipient's id.
+          counterparty: { displayName: 'b***@e***.com' },
           batchId: null,
         },
       },

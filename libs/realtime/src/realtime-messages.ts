@@ -87,7 +87,13 @@ function transactionUpdated(eventId: string, line: HistoryLine): TransactionUpda
     amount: line.amount,
     fee: line.fee,
     currency: line.currency,
-    counterparty: line.counterpartyUserId === null ? null : { userId: line.counterpartyUserId },
+    // A sender sees the recipient as they typed it, masked; never the recipient's user id.
+    counterparty:
+      line.counterpartyDisplay !== null
+        ? { displayName: line.counterpartyDisplay }
+        : line.counterpartyUserId === null
+          ? null
+          : { userId: line.counterpartyUserId },
     batchId: line.batchId,
     ...(line.failureCode !== null && { failureCode: line.failureCode }),
   };

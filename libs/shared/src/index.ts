@@ -17,7 +17,9 @@ export { CoreModule } from './core.module';
 export { HttpPlatformModule } from './http/http-platform.module';
 export { HttpExceptionFilter } from './http/http-exception.filter';
 export { errorEnvelope, type ErrorEnvelope, type ErrorBody } from './http/error-envelope';
+export { ApiErrorResponses, ErrorEnvelopeDto, ErrorBodyDto } from './http/api-error-responses';
 export { requestIdMiddleware } from './http/request-id';
+export { recordJsonNumberSource } from './http/json-number-source';
 export { outsideApiNotFound } from './http/outside-api.middleware';
 export { Public, IS_PUBLIC } from './http/public.decorator';
 export { AuthRateLimited } from './http/rate-limit';
@@ -68,7 +70,12 @@ export {
 } from './messaging/idempotency';
 export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
-export { IsMoneyAmount, IsCurrencyCode } from './http/amount.validator';
+export {
+  IsMoneyAmount,
+  IsCurrencyCode,
+  MONEY_AMOUNT_PATTERN,
+  MONEY_AMOUNT_SCHEMA_NOTE,
+} from './http/amount.validator';
 export { MoneyAmountDto } from './http/money-amount.dto';
 export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';

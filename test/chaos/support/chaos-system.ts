@@ -189,6 +189,27 @@ export class ChaosSystem {
     clearTimeout(timer);
   }
 
+  /**
+   * `npm run user:grant-admin -- <email>` against this system's database, as an operator does (ADMIN_EMAILS
+   * grants nothing to an unverified email). Tokens issued afterwards carry the role.
+   */
+  async grantAdmin(email: string): Promise<void> {
+    const base: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of Object.keys(base)) if (name.startsWith('NODE_') || name in this.env) delete base[name];
+    delete base.DATABASE_URL;
+    delete base.REDIS_URL;
+    const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/user-grant-admin.js'), email], {
+      cwd: ROOT,
+      env: { ...base, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`user:grant-admin ${email} exited ${code}:\n${output}`);
+  }
+
   /** The last lines of every log of this system, for a failure message. */
   logs(lines = 25): string {
     const parts: string[] = [];

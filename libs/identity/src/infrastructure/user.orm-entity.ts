@@ -17,6 +17,10 @@ export class UserOrmEntity {
   @Column('text', { array: true, default: () => "'{}'" })
   roles!: string[];
 
+  /** When the user proved they own `email`; null until then (roles from ADMIN_EMAILS need it). */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @Column('text', { default: 'active' })
   status!: 'active' | 'disabled';
 

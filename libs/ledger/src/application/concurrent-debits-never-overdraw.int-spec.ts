@@ -31,11 +31,9 @@ describe('concurrent debits never overdraw a wallet', () => {
     expect(succeeded).toHaveLength(100);
     expect(refused).toHaveLength(100);
     for (const reason of refused) expect(reason).toBeInstanceOf(InsufficientFundsError);
-    expect((refused[0] as InsufficientFundsError).details).toEqual({
-      accountId: payer.id,
-      currency: 'USDC',
-      available: '0',
-    });
+    // What a client sees: the currency and a decimal amount, never the ledger account id or minor units.
+    expect((refused[0] as InsufficientFundsError).details).toEqual({ currency: 'USDC', available: '0.00' });
+    expect((refused[0] as InsufficientFundsError).accountId).toBe(payer.id);
 
     const payerBalance = await ledger.balanceOf(dataSource.manager, payer.id);
     expect(payerBalance.posted).toBe(0n);

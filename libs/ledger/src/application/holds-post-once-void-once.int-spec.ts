@@ -172,7 +172,7 @@ describe('holds are posted once or voided once', () => {
     await expect(post(holdId, 10_000_001n)).rejects.toBeInstanceOf(HoldAmountExceededError);
     await expect(post(holdId, 10_000_001n)).rejects.toMatchObject({
       code: 'HOLD_AMOUNT_EXCEEDED',
-      details: { held: '10000000', requested: '10000001' },
+      details: { currency: 'USDC', held: '10.00', requested: '10.000001' },
     });
     await expect(post(holdId, 0n)).rejects.toBeInstanceOf(InvalidHoldAmountError);
     expect(await ledger.getHold(db.dataSource.manager, holdId)).toMatchObject({ status: 'pending' });

@@ -101,8 +101,10 @@ describe('the ledger is append-only and its invariants are checked', () => {
       }),
     );
     await expect(attempt).rejects.toBeInstanceOf(InsufficientFundsError);
+    // The client sees the currency and a decimal amount; the account id stays on the error, out of `details`.
     await expect(attempt).rejects.toMatchObject({
-      details: { accountId: bob.id, currency: 'USDC', available: '1000000' },
+      accountId: bob.id,
+      details: { currency: 'USDC', available: '1.00' },
     });
 
     expect((await ledger.balanceOf(db.dataSource.manager, alice.id)).posted).toBe(10_000_000n);

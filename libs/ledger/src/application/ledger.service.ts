@@ -178,7 +178,7 @@ export class LedgerService {
 
   /** Reserves `amount` on the account at once (it counts against available balance), pending a post or void. */
   async placeHold(tx: EntityManager, input: PlaceHoldInput): Promise<{ holdId: string }> {
-    if (input.amount <= 0n) throw new InvalidHoldAmountError(input.amount);
+    if (input.amount <= 0n) throw new InvalidHoldAmountError(input.amount, input.currency);
     if (input.amount > MAX_LEDGER_AMOUNT) throw new LedgerAmountOutOfRangeError(input.currency);
     const accountId = canonicalId(input.accountId);
     const counterAccountId = canonicalId(input.counterAccountId);

@@ -6,6 +6,7 @@ const hold = (status: TransactionStatus = 'pending', expiresAt: Date | null = nu
   id: 'h1',
   status,
   amount: 30_000_000n,
+  currency: 'USDC',
   expiresAt,
 });
 
@@ -20,6 +21,12 @@ describe('settleHold', () => {
 
   it('refuses more than the held amount', () => {
     expect(() => settleHold(hold(), 30_000_001n, now)).toThrow(HoldAmountExceededError);
+    // Details reach clients: decimal strings of the currency, never the hold's id or minor units.
+    expect(catchError(() => settleHold(hold(), 30_000_001n, now)).details).toEqual({
+      currency: 'USDC',
+      held: '30.00',
+      requested: '30.000001',
+    });
   });
 
   it('refuses zero or a negative amount', () => {
@@ -34,7 +41,7 @@ describe('settleHold', () => {
   it('refuses a pending hold already past its expiry, as expired', () => {
     const pastDue = hold('pending', new Date(now.getTime() - 1));
     expect(() => settleHold(pastDue, undefined, now)).toThrow(
-      expect.objectContaining({ code: 'HOLD_NOT_PENDING', details: { holdId: 'h1', status: 'expired' } }),
+      expect.objectContaining({ code: 'HOLD_NOT_PENDING', details: { status: 'expired' }, holdId: 'h1' }),
     );
     expect(settleHold(hold('pending', new Date(now.getTime() + 1)), undefined, now).post).toBe(30_000_000n);
   });
@@ -48,3 +55,12 @@ describe('assertVoidable', () => {
     }
   });
 });
+
+function catchError(run: () => unknown): Error & { details?: unknown } {
+  try {
+    run();
+  } catch (error) {
+    return error as Error & { details?: unknown };
+  }
+  throw new Error('expected an error');
+}

@@ -21,7 +21,7 @@ export interface Hold {
   createdAt: Date;
 }
 
-type HoldState = Pick<Hold, 'id' | 'status' | 'amount' | 'expiresAt'>;
+type HoldState = Pick<Hold, 'id' | 'status' | 'amount' | 'currency' | 'expiresAt'>;
 
 function assertPending(hold: HoldState, now: Date): void {
   if (hold.status !== 'pending') throw new HoldNotPendingError(hold.id, hold.status);
@@ -39,8 +39,8 @@ export function settleHold(
 ): { post: bigint; release: bigint } {
   assertPending(hold, now);
   const post = requested ?? hold.amount;
-  if (post <= 0n) throw new InvalidHoldAmountError(post);
-  if (post > hold.amount) throw new HoldAmountExceededError(hold.id, hold.amount, post);
+  if (post <= 0n) throw new InvalidHoldAmountError(post, hold.currency);
+  if (post > hold.amount) throw new HoldAmountExceededError(hold.id, hold.amount, post, hold.currency);
   return { post, release: hold.amount - post };
 }
 

@@ -1,17 +1,33 @@
-import { DomainError } from '#monay/kernel';
+import { DomainError, Money, type CurrencyCode } from '#monay/kernel';
 
-// Amounts in `details` are minor units as decimal strings: details are serialised to JSON, which has no bigint.
+// `details` reach API clients (the error envelope, stored idempotent answers, failed transfers): they carry
+// amounts as decimal strings of their currency and never an internal ledger account or hold id. Those ids stay
+// on the error object itself, for logs and the code that catches it.
 
 /** The debit would take an account that may not go negative below zero (counting pending holds). */
 export class InsufficientFundsError extends DomainError {
   readonly code = 'INSUFFICIENT_FUNDS';
   readonly kind = 'unprocessable';
-  constructor(accountId: string, currency: string, available?: bigint) {
+  constructor(
+    /** The ledger account refused: for logs, never in `details`. */
+    readonly accountId: string,
+    currency: string,
+    /** What was available, in minor units of `currency`. */
+    available?: bigint,
+  ) {
     super(`Insufficient funds in ${currency}`, {
-      accountId,
       currency,
-      ...(available === undefined ? {} : { available: available.toString() }),
+      ...(available === undefined ? {} : { available: decimal(available, currency) }),
     });
+  }
+}
+
+/** Minor units as the currency's decimal string ("12.50"); the raw number for a code the kernel does not know. */
+function decimal(minor: bigint, currency: string): string {
+  try {
+    return Money.of(minor, currency as CurrencyCode).toDecimalString();
+  } catch {
+    return minor.toString();
   }
 }
 
@@ -30,8 +46,8 @@ export class UnbalancedTransactionError extends DomainError {
 export class AccountNotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
   readonly kind = 'not_found';
-  constructor(accountId: string) {
-    super('Ledger account not found', { accountId });
+  constructor(readonly accountId: string) {
+    super('Ledger account not found');
   }
 }
 
@@ -39,29 +55,29 @@ export class AccountNotFoundError extends DomainError {
 export class CurrencyMismatchError extends DomainError {
   readonly code = 'CURRENCY_MISMATCH';
   readonly kind = 'invalid';
-  constructor(accountId: string, accountCurrency: string, currency: string) {
-    super(`Ledger account holds ${accountCurrency}, not ${currency}`, {
-      accountId,
-      accountCurrency,
-      currency,
-    });
+  constructor(
+    readonly accountId: string,
+    accountCurrency: string,
+    currency: string,
+  ) {
+    super(`Ledger account holds ${accountCurrency}, not ${currency}`, { accountCurrency, currency });
   }
 }
 
-/** A hold (or the part of it to post) must be a positive number of minor units. */
+/** A hold (or the part of it to post) must be a positive amount. */
 export class InvalidHoldAmountError extends DomainError {
   readonly code = 'INVALID_AMOUNT';
   readonly kind = 'invalid';
-  constructor(amount: bigint) {
-    super('A hold amount must be positive', { amount: amount.toString() });
+  constructor(amount: bigint, currency: string) {
+    super('A hold amount must be positive', { amount: decimal(amount, currency), currency });
   }
 }
 
 export class HoldNotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
   readonly kind = 'not_found';
-  constructor(holdId: string) {
-    super('Hold not found', { holdId });
+  constructor(readonly holdId: string) {
+    super('Hold not found');
   }
 }
 
@@ -69,8 +85,11 @@ export class HoldNotFoundError extends DomainError {
 export class HoldNotPendingError extends DomainError {
   readonly code = 'HOLD_NOT_PENDING';
   readonly kind = 'conflict';
-  constructor(holdId: string, status: string) {
-    super(`Hold is ${status}, not pending`, { holdId, status });
+  constructor(
+    readonly holdId: string,
+    status: string,
+  ) {
+    super(`Hold is ${status}, not pending`, { status });
   }
 }
 
@@ -78,11 +97,16 @@ export class HoldNotPendingError extends DomainError {
 export class HoldAmountExceededError extends DomainError {
   readonly code = 'HOLD_AMOUNT_EXCEEDED';
   readonly kind = 'unprocessable';
-  constructor(holdId: string, held: bigint, requested: bigint) {
+  constructor(
+    readonly holdId: string,
+    held: bigint,
+    requested: bigint,
+    currency: string,
+  ) {
     super('Cannot post more than the held amount', {
-      holdId,
-      held: held.toString(),
-      requested: requested.toString(),
+      currency,
+      held: decimal(held, currency),
+      requested: decimal(requested, currency),
     });
   }
 }

@@ -4,6 +4,15 @@ import type { Hold, TransactionStatus } from '../domain/hold';
 import type { EntryInput, LedgerEntry } from '../domain/journal';
 import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } from '../domain/ledger-account';
 
+/**
+ * Every INSERT into ledger_entries filters on this: PostgreSQL evaluates the filter before the `id` default
+ * (nextval), so the writing transaction has its xid before it takes an entry id. The journal sealer relies on
+ * it (application/ledger-sealer.ts): a transaction holding an entry id it has not committed yet is then always
+ * in the sealer's snapshot's list of transactions in progress. Without it, the first row of an INSERT takes its
+ * id a moment before its transaction gets an xid.
+ */
+const XID_BEFORE_ENTRY_ID = 'pg_current_xact_id() IS NOT NULL';
+
 interface AccountRow {
   id: string;
   owner_id: string | null;
@@ -233,7 +242,8 @@ export class LedgerRepository {
        )
        INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
        SELECT $1::uuid, e.account_id, e.currency, e.amount
-         FROM unnest($5::uuid[], $6::text[], $7::bigint[]) AS e(account_id, currency, amount)`,
+         FROM unnest($5::uuid[], $6::text[], $7::bigint[]) AS e(account_id, currency, amount)
+        WHERE ${XID_BEFORE_ENTRY_ID}`,
       [
         transaction.id,
         transaction.kind,
@@ -279,7 +289,7 @@ export class LedgerRepository {
          INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
          SELECT $4::uuid, e.account_id, e.currency, e.amount
            FROM unnest($8::uuid[], $9::text[], $10::bigint[]) AS e(account_id, currency, amount)
-          WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[])
+          WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[]) AND ${XID_BEFORE_ENTRY_ID}
        )
        SELECT id FROM changed`,
       [
@@ -359,7 +369,8 @@ export class LedgerRepository {
     await tx.query(
       `INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
        SELECT $1::uuid, e.account_id, e.currency, e.amount
-         FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS e(account_id, currency, amount)`,
+         FROM unnest($2::uuid[], $3::text[], $4::bigint[]) AS e(account_id, currency, amount)
+        WHERE ${XID_BEFORE_ENTRY_ID}`,
       [transactionId, ...entryArrays(entries)],
     );
   }

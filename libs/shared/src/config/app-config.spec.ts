@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
+function embeddedPassword(config: ReturnType<typeof loadConfig>): string {
+  if (config.database.mode !== 'embedded') throw new Error('not embedded');
+  return config.database.password;
+}
+
 describe('configuration', () => {
   let dataDir: string;
 
@@ -30,8 +35,29 @@ describe('configuration', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       jwtAccessSecret: first.auth.accessSecret,
       refreshTokenSecret: first.auth.refreshSecret,
+      embeddedDatabasePassword: embeddedPassword(first),
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps the embedded database password with the development secrets, also when the JWT secrets are set', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const password = embeddedPassword(first);
+    expect(password.length).toBeGreaterThanOrEqual(32);
+    const configured = loadConfig({
+      DATA_DIR: dataDir,
+      JWT_ACCESS_SECRET: 'a'.repeat(32),
+      REFRESH_TOKEN_SECRET: 'b'.repeat(32),
+    });
+    expect(embeddedPassword(configured)).toBe(password);
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    // In memory: one per process start, stored nowhere.
+    const inMemory = [loadConfig({ DATA_DIR: ':memory:' }), loadConfig({ DATA_DIR: ':memory:' })];
+    expect(embeddedPassword(inMemory[0])).not.toBe(embeddedPassword(inMemory[1]));
+    // PostgreSQL has its own credentials in DATABASE_URL.
+    expect(
+      loadConfig({ DATA_DIR: dataDir, DATABASE_URL: 'postgres://app@db/monay' }).database,
+    ).not.toHaveProperty('password');
   });
 
   it('uses PostgreSQL and Redis when their URLs are given', () => {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -42,6 +43,32 @@ const providerList = z
   )
   .transform((names) => names as ProviderName[]);
 
+/** Express's names for address ranges (`trust proxy`): 127/8 and ::1; 169.254/16 and fe80::/10; 10/8, 172.16/12, 192.168/16 and fc00::/7. */
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, an address/prefix (CIDR) or one of Express's range keywords. */
+function isProxySpec(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const proxyList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine((entries) => entries.every(isProxySpec), {
+    message:
+      'must be a comma-separated list of IP addresses, CIDR ranges or loopback, linklocal, uniquelocal',
+  });
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -63,6 +90,8 @@ const schema = z
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
     CORS_ORIGINS: z.string().default('http://localhost:3000'),
+    TRUSTED_PROXIES: proxyList.default([]),
+    RECIPIENT_LOOKUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     THROTTLE_LIMIT: z.coerce.number().int().min(1).default(300),
     THROTTLE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -171,6 +200,8 @@ export class AppConfig {
     | {
         mode: 'embedded';
         dataDir: string | undefined;
+        /** The embedded wire server's password (kept with the development secrets; per process in memory). */
+        password: string;
         poolSize: number;
         acquireTimeoutMs: number;
         migrateOnStart: true;
@@ -187,6 +218,13 @@ export class AppConfig {
     generatedSecretsFile: string | undefined;
   };
   readonly corsOrigins: string[];
+  /**
+   * The proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, Express's keywords). Empty: none,
+   * the client's address is the TCP peer's, so no client can choose the address its rate limits count under.
+   */
+  readonly trustedProxies: string[];
+  /** How many recipient lookups (p2p-transfer/validate, unknown recipients) a user may make per hour. */
+  readonly recipientLookupLimitPerHour: number;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly throttle: { limit: number; ttlSeconds: number; authLimit: number };
   readonly jobsInProcess: boolean;
@@ -236,7 +274,11 @@ export class AppConfig {
     swapQuoteTtlMs: number;
   };
 
-  constructor(env: Env, secrets: { access: string; refresh: string; file: string | undefined }) {
+  constructor(
+    env: Env,
+    secrets: { access: string; refresh: string; file: string | undefined },
+    embeddedPassword = '',
+  ) {
     this.env = env.NODE_ENV;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -253,6 +295,7 @@ export class AppConfig {
       : {
           mode: 'embedded',
           dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
+          password: embeddedPassword,
           // PGlite is one session: a few connections are enough to queue on it.
           poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
           acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
@@ -270,6 +313,8 @@ export class AppConfig {
     this.corsOrigins = env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
+    this.trustedProxies = env.TRUSTED_PROXIES;
+    this.recipientLookupLimitPerHour = env.RECIPIENT_LOOKUP_LIMIT_PER_HOUR;
     this.logLevel = env.LOG_LEVEL;
     this.throttle = {
       limit: env.THROTTLE_LIMIT,
@@ -347,37 +392,46 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
   }
   const env = parsed.data;
+  // The embedded database's password: generated once into DATA_DIR/secrets.json (0600) with the development
+  // secrets, or per process when DATA_DIR=:memory:. Not needed with DATABASE_URL.
+  const embeddedPassword = env.DATABASE_URL ? '' : developmentSecret(env, 'embeddedDatabasePassword').value;
   if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET) {
-    return new AppConfig(env, {
-      access: env.JWT_ACCESS_SECRET,
-      refresh: env.REFRESH_TOKEN_SECRET,
-      file: undefined,
-    });
+    return new AppConfig(
+      env,
+      { access: env.JWT_ACCESS_SECRET, refresh: env.REFRESH_TOKEN_SECRET, file: undefined },
+      embeddedPassword,
+    );
   }
-  return new AppConfig(env, developmentSecrets(env));
+  return new AppConfig(env, developmentSecrets(env), embeddedPassword);
+}
+
+type SecretName = 'jwtAccessSecret' | 'refreshTokenSecret' | 'embeddedDatabasePassword';
+
+/**
+ * A development secret: `configured` if given, else the one stored in DATA_DIR/secrets.json (0600), else a new
+ * random one, stored there (other secrets in the file are kept). With DATA_DIR=:memory: nothing is stored.
+ */
+function developmentSecret(
+  env: Env,
+  name: SecretName,
+  configured?: string,
+): { value: string; file: string | undefined } {
+  const generate = () => randomBytes(32).toString('base64url');
+  if (env.DATA_DIR === IN_MEMORY) return { value: configured ?? generate(), file: undefined };
+  const file = join(resolve(env.DATA_DIR), 'secrets.json');
+  const stored = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Partial<
+    Record<SecretName, string>
+  >;
+  const value = configured ?? stored[name] ?? generate();
+  if (stored[name] !== value) {
+    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...stored, [name]: value }, null, 2), { mode: 0o600 });
+  }
+  return { value, file };
 }
 
 function developmentSecrets(env: Env): { access: string; refresh: string; file: string | undefined } {
-  const generate = () => randomBytes(32).toString('base64url');
-  if (env.DATA_DIR === IN_MEMORY) {
-    return {
-      access: env.JWT_ACCESS_SECRET ?? generate(),
-      refresh: env.REFRESH_TOKEN_SECRET ?? generate(),
-      file: undefined,
-    };
-  }
-  const file = join(resolve(env.DATA_DIR), 'secrets.json');
-  let stored: { jwtAccessSecret?: string; refreshTokenSecret?: string } = {};
-  if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-  }
-  const access = env.JWT_ACCESS_SECRET ?? stored.jwtAccessSecret ?? generate();
-  const refresh = env.REFRESH_TOKEN_SECRET ?? stored.refreshTokenSecret ?? generate();
-  if (stored.jwtAccessSecret !== access || stored.refreshTokenSecret !== refresh) {
-    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
-    writeFileSync(file, JSON.stringify({ jwtAccessSecret: access, refreshTokenSecret: refresh }, null, 2), {
-      mode: 0o600,
-    });
-  }
-  return { access, refresh, file };
+  const access = developmentSecret(env, 'jwtAccessSecret', env.JWT_ACCESS_SECRET);
+  const refresh = developmentSecret(env, 'refreshTokenSecret', env.REFRESH_TOKEN_SECRET);
+  return { access: access.value, refresh: refresh.value, file: access.file };
 }

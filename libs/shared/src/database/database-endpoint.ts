@@ -27,7 +27,10 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
       const { url } = config.database;
       return new DatabaseEndpoint(url, 'postgres', undefined, redactUrl(url), moduleRef);
     }
-    const server = await PgliteWireServer.start({ dataDir: config.database.dataDir });
+    const server = await PgliteWireServer.start({
+      dataDir: config.database.dataDir,
+      password: config.database.password,
+    });
     const location = config.database.dataDir ?? 'memory (DATA_DIR=:memory:)';
     return new DatabaseEndpoint(server.connectionString(), 'embedded', server, location, moduleRef);
   }
@@ -35,7 +38,7 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
   describe(): string {
     return this.mode === 'postgres'
       ? `PostgreSQL at ${this.location}`
-      : `embedded PGlite, data in ${this.location}, served on ${this.url}`;
+      : `embedded PGlite, data in ${this.location}, served on ${redactUrl(this.url)}`;
   }
 
   /**

@@ -1,9 +1,18 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, ErrorKind } from '../kernel/domain-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { errorEnvelope } from './error-envelope';
+import { allowedMethods } from './method-not-allowed';
 import { requestIdOf } from './request-id';
 
 const statusOfKind: Record<ErrorKind, number> = {
@@ -48,6 +57,35 @@ interface Mapped {
 }
 
 /**
+ * Whether the request reached a route handler. Express sets `request.route` to the last route that matched;
+ * Nest's module middleware is mounted as wildcard routes (`/api{/*splat}`), which are not endpoints.
+ */
+function reachedAnEndpoint(request: Request): boolean {
+  const path: unknown = (request.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' && !path.includes('*');
+}
+
+/**
+ * Every 429 says when to come back in `Retry-After` (seconds). A domain refusal carries it as
+ * `retryAfterSeconds`; the throttler sets `Retry-After-<throttler>` for its named throttlers (sign-in per address
+ * and per account), which is copied to the standard header so clients need not know the throttlers' names.
+ */
+function setRetryAfter(response: Response, exception: unknown): void {
+  if (typeof response.setHeader !== 'function') return;
+  if (exception instanceof DomainError && typeof exception.retryAfterSeconds === 'number') {
+    response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    return;
+  }
+  if (response.getHeader('Retry-After') !== undefined) return;
+  const named = response
+    .getHeaderNames()
+    .filter((name) => name.toLowerCase().startsWith('retry-after-'))
+    .map((name) => Number(response.getHeader(name)))
+    .filter((seconds) => Number.isFinite(seconds));
+  if (named.length > 0) response.setHeader('Retry-After', String(Math.max(1, ...named)));
+}
+
+/**
  * The one place errors become responses: `{success:false, error:{code, message, details?, requestId}}`.
  * Anything it does not recognise is a bug: logged with the request id, answered 500 without internals.
  */
@@ -60,14 +98,32 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const requestId = requestIdOf(request);
-    const mapped = this.map(exception);
+    const mapped = this.methodNotAllowed(exception, request, response) ?? this.map(exception);
     if (mapped.status >= 500 && mapped.code === ErrorCode.INTERNAL_ERROR) {
       this.logger.error({ err: exception, requestId, path: request.url }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (mapped.status === 429) setRetryAfter(response, exception);
     response
       .status(mapped.status)
       .json(errorEnvelope(mapped.code, mapped.message, requestId, mapped.details));
+  }
+
+  /**
+   * No route matched, but the path exists under other methods (DELETE on a path that has only GET): 405 with
+   * `Allow` listing them, rather than a 404 that says the path does not exist. Only for the router's own
+   * not-found (no endpoint matched), never for a handler's answer.
+   */
+  private methodNotAllowed(exception: unknown, request: Request, response: Response): Mapped | null {
+    if (!(exception instanceof NotFoundException) || reachedAnEndpoint(request)) return null;
+    const allowed = allowedMethods(request);
+    if (allowed.length === 0 || allowed.includes(request.method)) return null;
+    response.setHeader('Allow', allowed.join(', '));
+    return {
+      status: HttpStatus.METHOD_NOT_ALLOWED,
+      code: ErrorCode.METHOD_NOT_ALLOWED,
+      message: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`,
+    };
   }
 
   private map(exception: unknown): Mapped {

@@ -16,6 +16,8 @@ export type ErrorKind =
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   abstract readonly kind: ErrorKind;
+  /** A `rate_limited` refusal: when the caller may try again (the HTTP layer sends it as Retry-After). */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     message: string,

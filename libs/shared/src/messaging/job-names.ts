@@ -15,6 +15,7 @@ export enum JobName {
   PurgeExpiredSessions = 'identity.purge-expired-sessions',
   ExpireHolds = 'ledger.expire-holds',
   ReconcileLedger = 'ledger.reconcile',
+  SealLedger = 'ledger.seal',
   RunRecurringTransfer = 'transfers.run-recurring-transfer',
   RetryRecurringTransfer = 'transfers.retry-recurring-transfer',
   RemindRecurringTransfer = 'transfers.remind-recurring-transfer',
@@ -29,6 +30,8 @@ export interface JobPayloads {
   [JobName.ExpireHolds]: { limit: number };
   /** Checks every ledger invariant and that the read models agree with the ledger. */
   [JobName.ReconcileLedger]: Record<string, never>;
+  /** Appends hash-chained blocks sealing the committed journal (at most `maxBlocks` blocks per run). */
+  [JobName.SealLedger]: { maxBlocks: number };
   /** One occurrence of a recurring transfer schedule. */
   [JobName.RunRecurringTransfer]: { scheduleId: string };
   /** Attempt `attempt` (2, 3 …) of an occurrence whose earlier attempt was refused for funds or limits. */
@@ -47,6 +50,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
   [JobName.ExpireHolds]: QueueName.Ledger,
   [JobName.ReconcileLedger]: QueueName.Ledger,
+  [JobName.SealLedger]: QueueName.Ledger,
   [JobName.RunRecurringTransfer]: QueueName.RecurringTransfers,
   [JobName.RetryRecurringTransfer]: QueueName.RecurringTransfers,
   [JobName.RemindRecurringTransfer]: QueueName.RecurringTransfers,

@@ -8,6 +8,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../http/public.decorator';
 import { InjectRedis, type RedisClient } from '../redis/redis.module';
+import { ApiErrorResponses } from '../http/api-error-responses';
 
 /** Liveness (the process answers) and readiness (database, and Redis when configured). */
 @ApiTags('health')
@@ -21,11 +22,13 @@ export class HealthController {
     @InjectRedis() private readonly redis: RedisClient,
   ) {}
 
+  @ApiErrorResponses()
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  @ApiErrorResponses(503)
   @Get()
   @HealthCheck()
   async ready() {

@@ -3,9 +3,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import { FindUsersQuery, type UserDirectoryEntry } from '#monay/identity';
 import type { DomainError } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
-import { classifyRecipient } from '../domain/recipient-ref';
+import { classifyRecipient, maskRecipient } from '../domain/recipient-ref';
 import { RecipientNotFoundError, SelfTransferError } from '../domain/transfer.errors';
 
+/**
+ * `displayName` is what the sender may be shown: the masked form of what they typed (maskRecipient), never
+ * data of the recipient's account. `userId` is for booking only; it must not reach the sender.
+ */
 export type Resolution =
   { ok: true; userId: string; displayName: string; ref: string } | { ok: false; error: DomainError };
 
@@ -53,7 +57,7 @@ export class RecipientResolver {
       else if (ref.kind === 'address') user = byId.get(walletsByAddress.get(ref.value) ?? '');
       if (!user) return { ok: false, error: new RecipientNotFoundError(tos[index]) };
       if (user.id === senderId) return { ok: false, error: new SelfTransferError() };
-      return { ok: true, userId: user.id, displayName: user.displayName, ref: tos[index] };
+      return { ok: true, userId: user.id, displayName: maskRecipient(tos[index]), ref: tos[index] };
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Money, type CurrencyCode } from '#monay/kernel';
+import { maskRecipient } from '../domain/recipient-ref';
 import type { StatusChange } from '../domain/transfer';
 import type { TransferRecord } from '../infrastructure/transfer.repository';
 
@@ -6,7 +7,11 @@ export interface TransferView {
   id: string;
   status: string;
   from: { userId: string };
-  to: { userId: string; ref: string };
+  /**
+   * The sender sees what they typed (`ref`) and its masked form, never the recipient's internal id; the
+   * recipient sees their own id.
+   */
+  to: { ref: string; displayName: string } | { userId: string; ref: string };
   amount: string;
   currency: string;
   fee: string;
@@ -17,13 +22,17 @@ export interface TransferView {
   failure?: { code: string; message: string };
 }
 
-export function toTransferView(transfer: TransferRecord): TransferView {
+/** A transfer as `viewerId` (its sender or its recipient) may see it. */
+export function toTransferView(transfer: TransferRecord, viewerId: string): TransferView {
   const currency = transfer.currency as CurrencyCode;
+  const recipientView = viewerId === transfer.recipientUserId;
   return {
     id: transfer.id,
     status: transfer.status,
     from: { userId: transfer.senderUserId },
-    to: { userId: transfer.recipientUserId, ref: transfer.recipientRef },
+    to: recipientView
+      ? { userId: transfer.recipientUserId, ref: transfer.recipientRef }
+      : { ref: transfer.recipientRef, displayName: maskRecipient(transfer.recipientRef) },
     amount: Money.of(transfer.amount, currency).toDecimalString(),
     currency,
     fee: Money.of(transfer.fee, currency).toDecimalString(),

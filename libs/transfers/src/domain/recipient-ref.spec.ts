@@ -1,4 +1,4 @@
-import { classifyRecipient } from './recipient-ref';
+import { classifyRecipient, maskRecipient } from './recipient-ref';
 
 describe('classifyRecipient', () => {
   const address = '0x' + 'aB'.repeat(20);
@@ -30,5 +30,25 @@ describe('classifyRecipient', () => {
     expect(classifyRecipient('monay:0xabc').kind).toBe('address');
     expect(classifyRecipient('+1 555 0100 200').kind).toBe('phone');
     expect(classifyRecipient('2f1c7a9e-4b7d-4c1e-9a55-0b9f2c1d3e4f').kind).toBe('userId');
+  });
+});
+
+describe('maskRecipient', () => {
+  it.each([
+    ['dana.p@example.com', 'd***@e***.com'],
+    ['  Dana.P@Example.COM ', 'd***@e***.com'],
+    ['x@mail.example.co.uk', 'x***@m***.uk'],
+    ['+1 (555) 123-4567', '+1 *** *** 4567'],
+    ['+44 7911 123456', '+44 *** *** 3456'],
+    ['555 123 4567', '*** *** 4567'],
+    ['0b6c1f8e-2d3a-4c5b-9e7f-1a2b3c4dd4f2', 'user ****d4f2'],
+    ['monay:8f3kq2x9', 'monay:****q2x9'],
+    ['hello', '***'],
+  ])('shows %s as %s', (typed, shown) => {
+    expect(maskRecipient(typed)).toBe(shown);
+  });
+
+  it('never contains the local part of an email beyond its first character', () => {
+    expect(maskRecipient('secret.name@example.com')).not.toContain('secret');
   });
 });

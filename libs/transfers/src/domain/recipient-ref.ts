@@ -30,3 +30,43 @@ export function classifyRecipient(to: string): RecipientRef {
   if (/^\+?[0-9 ().-]{7,20}$/.test(value)) return { kind: 'phone', value };
   return { kind: 'unknown', value };
 }
+
+/**
+ * How a recipient is shown to the sender: a masked form of what the sender typed, never anything read from the
+ * recipient's account (not their email's local part when the sender typed a phone, not their user id). It
+ * depends on the typed value alone, so it is the same whether or not such a user exists: a lookup answer
+ * does not reveal more than the sender already knew.
+ *   "dana.p@example.com" → "d***@e***.com"   "+1 (555) 123-4567" → "+1 *** *** 4567"
+ *   a user id → "user ****d4f2"              "monay:8f3k…x9" → "monay:****x9…" (its last 4 characters)
+ */
+export function maskRecipient(to: string): string {
+  const ref = classifyRecipient(to);
+  switch (ref.kind) {
+    case 'email': {
+      const at = ref.value.lastIndexOf('@');
+      const local = ref.value.slice(0, at);
+      const domain = ref.value.slice(at + 1);
+      const dot = domain.lastIndexOf('.');
+      const [host, tld] = dot > 0 ? [domain.slice(0, dot), domain.slice(dot)] : [domain, ''];
+      return `${initial(local)}***@${initial(host)}***${tld}`;
+    }
+    case 'phone': {
+      const digits = ref.value.replace(/\D/g, '');
+      // E.164 numbers of 11+ digits lead with a country code; show it, as a card shows its network.
+      const country = digits.length > 10 ? digits.slice(0, digits.length - 10) : '';
+      return `${country ? `+${country} ` : ''}*** *** ${digits.slice(-4)}`;
+    }
+    case 'userId':
+      return `user ****${ref.value.slice(-4)}`;
+    case 'address':
+      return `monay:****${ref.value.slice(-4)}`;
+    case 'external':
+      return ref.value;
+    default:
+      return '***';
+  }
+}
+
+function initial(text: string): string {
+  return [...text][0] ?? '';
+}

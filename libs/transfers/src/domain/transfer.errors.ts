@@ -40,3 +40,14 @@ export class InvalidTransferTransitionError extends Error {
     super(`A transfer cannot go from ${from} to ${to}`);
   }
 }
+
+/** The user looked up too many recipients this hour (RECIPIENT_LOOKUP_LIMIT_PER_HOUR): 429 with Retry-After. */
+export class RecipientLookupLimitError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  readonly kind = 'rate_limited';
+  override readonly retryAfterSeconds: number;
+  constructor(limitPerHour: number, retryAfterSeconds: number) {
+    super(`At most ${limitPerHour} recipient lookups an hour; try again later`, { limitPerHour });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

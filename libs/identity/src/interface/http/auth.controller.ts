@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthRateLimited, Public } from '#monay/shared';
+import { AuthRateLimited, Public, ApiErrorResponses } from '#monay/shared';
 import { LogInCommand } from '../../application/commands/log-in/log-in.command';
 import { LogOutCommand } from '../../application/commands/log-out/log-out.command';
 import { RefreshSessionCommand } from '../../application/commands/refresh-session/refresh-session.command';
@@ -30,6 +30,7 @@ export class AuthController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorResponses(400, 409)
   @Post('register')
   @ApiCreatedResponse({ type: SessionResponseDto })
   async register(@Body() body: RegisterRequestDto, @Req() request: Request): Promise<SessionResponseDto> {
@@ -41,6 +42,7 @@ export class AuthController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorResponses(400, 401)
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponseDto })
@@ -53,6 +55,7 @@ export class AuthController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorResponses(400, 401)
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairResponseDto })
@@ -61,6 +64,7 @@ export class AuthController {
     return { success: true, ...tokens };
   }
 
+  @ApiErrorResponses(401)
   @Post('logout')
   @HttpCode(200)
   @ApiBearerAuth()
@@ -69,6 +73,7 @@ export class AuthController {
     return { success: true };
   }
 
+  @ApiErrorResponses(401)
   @Get('me')
   @ApiBearerAuth()
   @ApiOkResponse({ type: ProfileResponseDto })

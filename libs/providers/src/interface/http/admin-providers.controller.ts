@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '#monay/shared';
+import { Roles, ApiErrorResponses } from '#monay/shared';
 import { SandboxControl } from '../../infrastructure/sandbox/sandbox-control';
 import type { SandboxSettings } from '../../infrastructure/sandbox/sandbox-settings';
 import { SetProviderModeRequestDto } from './dto/set-provider-mode.request.dto';
@@ -22,16 +22,19 @@ function toView(settings: SandboxSettings) {
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/providers')
 export class AdminProvidersController {
   constructor(private readonly control: SandboxControl) {}
 
+  @ApiErrorResponses()
   @Get()
   @ApiOperation({ summary: "Every sandbox provider's mode, failure rates and added latency" })
   async list() {
     return { success: true, providers: (await this.control.list()).map(toView) };
   }
 
+  @ApiErrorResponses(400, 404)
   @Put(':name/mode')
   @ApiOperation({
     summary:

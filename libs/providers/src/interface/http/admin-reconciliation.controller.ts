@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import { Roles } from '#monay/shared';
+import { Roles, ApiErrorResponses } from '#monay/shared';
 import { ProviderReconciler } from '../../application/reconciliation/provider-reconciler';
 
 /** How long `?wait=true` waits for the run before answering 202 (it goes on and finishes its report). */
@@ -22,10 +22,12 @@ export class RunReconciliationQueryDto {
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/reconciliation')
 export class AdminReconciliationController {
   constructor(private readonly reconciler: ProviderReconciler) {}
 
+  @ApiErrorResponses(400)
   @Post('run')
   @HttpCode(202)
   @ApiOperation({
@@ -46,12 +48,14 @@ export class AdminReconciliationController {
     return { success: true, reportId, status: 'running' };
   }
 
+  @ApiErrorResponses(404)
   @Get('latest')
   @ApiOperation({ summary: 'The latest finished reconciliation report (404 if none has finished yet)' })
   async latest() {
     return { success: true, report: await this.reconciler.latest() };
   }
 
+  @ApiErrorResponses(404)
   @Get(':id')
   @ApiOperation({ summary: 'One reconciliation report, running or finished' })
   async get(@Param('id') id: string) {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { RequestDepositCommand } from '../../application/movements/commands/request-deposit/request-deposit.command';
 import { toDepositView } from '../../application/movements/movement-view';
 import { GetMovementQuery } from '../../application/movements/queries/get-movement/get-movement.query';
@@ -13,6 +13,7 @@ import { DepositRequestDto } from './dto/deposit.request.dto';
 /** Money in through the stablecoin providers. */
 @ApiTags('consumer')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('consumer')
 export class ConsumerMoneyController {
   constructor(
@@ -20,6 +21,7 @@ export class ConsumerMoneyController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses(400, 409, 422, 503)
   @Post('deposit')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiOperation({
@@ -48,6 +50,7 @@ export class ConsumerMoneyController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(404)
   @Get('deposits/:id')
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     const movement = await this.queries.execute(new GetMovementQuery(user.userId, 'deposit', id));

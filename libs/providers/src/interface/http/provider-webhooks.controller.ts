@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req, type RawBodyRequest } 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '#monay/shared';
+import { Public, ApiErrorResponses } from '#monay/shared';
 import { HandleProviderWebhookCommand } from '../../application/movements/commands/handle-provider-webhook/handle-provider-webhook.command';
 
 /** Providers tell us a transaction changed. Signed (HMAC-SHA256 over the raw body), no user token. */
@@ -12,6 +12,7 @@ export class ProviderWebhooksController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
+  @ApiErrorResponses(400, 401, 404)
   @Post(':name')
   @HttpCode(200)
   @ApiHeader({ name: 'Webhook-Id', required: true, description: 'The notification id (deduplicated)' })

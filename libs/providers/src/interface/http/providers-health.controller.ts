@@ -2,13 +2,16 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProviderHealthMonitor } from '../../application/routing/provider-health-monitor';
 import { ProvidersHealthResponseDto } from './dto/providers-health.response.dto';
+import { ApiErrorResponses } from '#monay/shared';
 
 @ApiTags('providers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('providers')
 export class ProvidersHealthController {
   constructor(private readonly monitor: ProviderHealthMonitor) {}
 
+  @ApiErrorResponses()
   @Get('health')
   @ApiOperation({
     summary: 'Stablecoin provider health as this server sees it',

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import {
   ExecuteSwapCommand,
   type SwapOrder,
@@ -19,6 +19,7 @@ import { SwapQuoteRequestDto } from './dto/swap-quote.request.dto';
 /** Swaps between stablecoins: quote, execute at the quoted rate, look one up. */
 @ApiTags('consumer')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('consumer')
 export class SwapController {
   constructor(
@@ -26,6 +27,7 @@ export class SwapController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses(400, 422, 503)
   @Get('swap/quote')
   @ApiOperation({
     summary: 'Quote a swap between two stablecoins',
@@ -41,6 +43,7 @@ export class SwapController {
     return { success: true, quote: toQuoteView(quote) };
   }
 
+  @ApiErrorResponses(400, 409, 422, 503)
   @Post('swap')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiOperation({
@@ -76,6 +79,7 @@ export class SwapController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(404)
   @Get('swaps/:id')
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     const movement = await this.queries.execute(new GetSwapQuery(user.userId, id));

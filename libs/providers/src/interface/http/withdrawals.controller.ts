@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { RequestWithdrawalCommand } from '../../application/movements/commands/request-withdrawal/request-withdrawal.command';
 import { toWithdrawalView } from '../../application/movements/movement-view';
 import { GetMovementQuery } from '../../application/movements/queries/get-movement/get-movement.query';
@@ -13,6 +13,7 @@ import { WithdrawRequestDto } from './dto/withdraw.request.dto';
 /** Money out to a bank account or card through the stablecoin providers. */
 @ApiTags('consumer')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('consumer')
 export class WithdrawalsController {
   constructor(
@@ -20,6 +21,7 @@ export class WithdrawalsController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses(400, 409, 422, 503)
   @Post('withdraw')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiOperation({
@@ -52,6 +54,7 @@ export class WithdrawalsController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(404)
   @Get('withdrawals/:id')
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     const movement = await this.queries.execute(new GetMovementQuery(user.userId, 'withdrawal', id));

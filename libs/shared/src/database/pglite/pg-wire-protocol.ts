@@ -143,6 +143,11 @@ function encodeField(part: Buffer | string | number): Buffer {
 }
 
 export const authenticationOk = (): Buffer => message('R', 0);
+/** AuthenticationSASL: the mechanisms offered, each NUL-terminated, then an empty name. */
+export const authenticationSasl = (...mechanisms: string[]): Buffer =>
+  message('R', 10, ...mechanisms, Buffer.alloc(1));
+export const authenticationSaslContinue = (data: string): Buffer => message('R', 11, Buffer.from(data));
+export const authenticationSaslFinal = (data: string): Buffer => message('R', 12, Buffer.from(data));
 export const parameterStatus = (name: string, value: string): Buffer => message('S', name, value);
 export const backendKeyData = (pid: number, secret: number): Buffer => message('K', pid, secret);
 export const readyForQuery = (status: TransactionStatus): Buffer =>

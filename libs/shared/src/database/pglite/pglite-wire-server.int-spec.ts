@@ -1,3 +1,4 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,7 @@ describe('PgliteWireServer', () => {
 
   beforeAll(async () => {
     server = await PgliteWireServer.start({ logger: quietLogger });
+    RawConnection.password = decodeURIComponent(new URL(server.connectionString()).password);
   });
 
   afterEach(async () => {
@@ -301,6 +303,58 @@ describe('PgliteWireServer', () => {
     }
   });
 
+  it('asks every connection for its password (SCRAM-SHA-256): none or a wrong one is refused', async () => {
+    const url = new URL(server.connectionString());
+    expect(url.password.length).toBeGreaterThanOrEqual(24);
+    const withPassword = (password: string | undefined) => {
+      const client = new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', password });
+      client.on('error', () => undefined);
+      return client;
+    };
+    await expect(withPassword(undefined).connect()).rejects.toThrow(/password/i);
+    await expect(withPassword('').connect()).rejects.toThrow(/password/i);
+    await expect(withPassword('not-the-password').connect()).rejects.toThrow(
+      /password authentication failed for user "postgres"/,
+    );
+    const right = withPassword(decodeURIComponent(url.password));
+    await right.connect();
+    expect((await right.query<{ ok: number }>('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    await right.end();
+  });
+
+  it('runs nothing for a client that skips authentication', async () => {
+    const raw = await RawConnection.open(server.port, { authenticate: false });
+    raw.socket.write(frame('Q', Buffer.from('CREATE TABLE unauthenticated (v int)\0')));
+    await raw.closed;
+    expect(raw.types()).toEqual(['R', 'E']); // AuthenticationSASL, then the FATAL refusal: no 'Z', no result
+    expect(raw.lastError()).toMatch(/password authentication .* required/);
+    expect(await query('SELECT count(*) FROM pg_tables WHERE tablename = $1', ['unauthenticated'])).toEqual([
+      { count: '0' },
+    ]);
+  });
+
+  it('uses the password it is given', async () => {
+    const own = await PgliteWireServer.start({
+      logger: quietLogger,
+      password: 'given password/with:odd@chars',
+    });
+    try {
+      const client = new Client({ connectionString: own.connectionString() });
+      await client.connect();
+      await client.end();
+      const wrong = new Client({
+        host: own.host,
+        port: own.port,
+        user: 'postgres',
+        password: 'given password',
+      });
+      wrong.on('error', () => undefined);
+      await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses SSL with a clear error instead of hanging', async () => {
     const client = new Client({ connectionString: server.connectionString(), ssl: true });
     await expect(client.connect()).rejects.toThrow('The server does not support SSL connections');
@@ -390,7 +444,11 @@ class RawConnection {
     this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
   }
 
-  static async open(port: number): Promise<RawConnection> {
+  /** Connects and, unless told not to, authenticates with `password` (SCRAM-SHA-256, as node-postgres does). */
+  static async open(
+    port: number,
+    options: { authenticate?: boolean; password?: string } = {},
+  ): Promise<RawConnection> {
     const socket = connect(port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     const raw = new RawConnection(socket);
@@ -399,9 +457,35 @@ class RawConnection {
     startup.writeInt32BE(8 + params.length, 0);
     startup.writeInt32BE(196608, 4);
     socket.write(Buffer.concat([startup, params]));
+    await raw.waitFor('R');
+    if (options.authenticate === false) return raw;
+    await raw.scram(options.password ?? RawConnection.password);
     await raw.waitFor('Z');
     raw.messages.length = 0;
     return raw;
+  }
+
+  /** The password of the server the raw connections of this file go to. */
+  static password = '';
+
+  private async scram(password: string): Promise<void> {
+    const clientNonce = randomBytes(18).toString('base64');
+    const clientFirstBare = `n=*,r=${clientNonce}`;
+    const initial = Buffer.from(`n,,${clientFirstBare}`);
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(initial.length);
+    this.socket.write(frame('p', Buffer.concat([Buffer.from('SCRAM-SHA-256\0'), length, initial])));
+    await this.waitFor('R', 2);
+    const serverFirst = this.messages[1].body.subarray(4).toString();
+    const attrs = Object.fromEntries(serverFirst.split(',').map((kv) => [kv[0], kv.slice(2)]));
+    const salted = pbkdf2Sync(password, Buffer.from(attrs.s, 'base64'), Number(attrs.i), 32, 'sha256');
+    const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+    const storedKey = createHash('sha256').update(clientKey).digest();
+    const withoutProof = `c=biws,r=${attrs.r}`;
+    const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
+    const signature = createHmac('sha256', storedKey).update(authMessage).digest();
+    const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i])).toString('base64');
+    this.socket.write(frame('p', Buffer.from(`${withoutProof},p=${proof}`)));
   }
 
   async waitFor(type: string, count = 1): Promise<void> {

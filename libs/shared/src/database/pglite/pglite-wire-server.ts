@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 
@@ -15,6 +15,9 @@ import {
   type Frame,
   type TransactionStatus,
   authenticationOk,
+  authenticationSasl,
+  authenticationSaslContinue,
+  authenticationSaslFinal,
   backendFrames,
   backendKeyData,
   closeStatement,
@@ -27,6 +30,7 @@ import {
   simpleQuery,
   sync,
 } from './pg-wire-protocol';
+import { SCRAM_MECHANISM, ScramVerifier, type ScramExchange } from './scram';
 
 export interface PgliteWireServerLogger {
   log(msg: string): void;
@@ -46,6 +50,12 @@ export interface PgliteWireServerOptions {
    * transaction stalls every other connection, so a stuck client becomes an error instead of a hang.
    */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * The password every client must prove it knows (SCRAM-SHA-256, as PostgreSQL asks it) before a single
+   * statement runs: the port is on loopback, but any local user could otherwise read and change the ledger.
+   * Default: a random one for this server alone (in-memory test databases), given out by connectionString().
+   */
+  password?: string;
 }
 
 type ListenOp = { kind: 'listen' | 'unlisten'; channel: string } | { kind: 'unlisten-all' };
@@ -71,6 +81,9 @@ interface Connection {
   longNames: number;
   /** `search_path` asked for at startup (`options=-c search_path=…`), set on the session while it owns it. */
   searchPath: string | null;
+  /** Until the password is proven nothing is queued: the SCRAM exchange in progress, and the startup parameters. */
+  authenticated: boolean;
+  auth: { exchange: ScramExchange | null; params: Map<string, string> } | null;
 }
 
 interface Outcome {
@@ -137,6 +150,8 @@ export class PgliteWireServer {
     readonly port: number,
     private readonly startupParameters: ReadonlyMap<string, string>,
     private readonly logger: PgliteWireServerLogger | undefined,
+    private readonly password: string,
+    private readonly verifier: ScramVerifier,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
@@ -179,13 +194,16 @@ export class PgliteWireServer {
       `PGlite ${parameters.get('server_version')} (${options.dataDir ?? 'in memory'}) serving postgres://${host}:${port} ` +
         `after ${Date.now() - started} ms`,
     );
-    const wire = new PgliteWireServer(db, server, host, port, parameters, options.logger);
+    const password = options.password ?? randomBytes(24).toString('base64url');
+    const verifier = ScramVerifier.fromPassword(password);
+    const wire = new PgliteWireServer(db, server, host, port, parameters, options.logger, password, verifier);
     wire.idleTimeoutMs = options.idleInTransactionTimeoutMs ?? 60_000;
     return wire;
   }
 
+  /** Where to connect, password included (keep it out of logs). */
   connectionString(): string {
-    return `postgres://postgres@${this.host}:${this.port}/postgres`;
+    return `postgres://postgres:${encodeURIComponent(this.password)}@${this.host}:${this.port}/postgres`;
   }
 
   /** Stops accepting, drops every client (rolling back the owner's transaction) and closes PGlite, flushing it. */
@@ -226,6 +244,8 @@ export class PgliteWireServer {
       channels: new Set(),
       pendingListenOps: [],
       searchPath: null,
+      authenticated: false,
+      auth: null,
       extended: 'idle',
       longNames: 0,
     };
@@ -328,23 +348,69 @@ export class PgliteWireServer {
         `connection ${conn.id}: startup parameters ${ignored.join(', ')} ignored (shared session)`,
       );
     }
-    out.push(authenticationOk());
+    // The password first: nothing reaches the session before the client has proven it (authenticate()).
+    out.push(authenticationSasl(SCRAM_MECHANISM));
+    conn.auth = { exchange: null, params };
+    conn.started = true;
+    conn.socket.write(Buffer.concat(out));
+  }
+
+  /**
+   * The SCRAM-SHA-256 exchange, as PostgreSQL runs it: SASLInitialResponse (client-first) → SASLContinue
+   * (server-first) → SASLResponse (client-final, with the proof) → SASLFinal, then the usual start-up answer.
+   * Anything else before it succeeds, a wrong proof included, closes the connection with a FATAL error.
+   */
+  private authenticate(conn: Connection, frame: Frame): void {
+    const auth = conn.auth;
+    if (frame.type === 'X' || !auth) {
+      this.terminate(conn);
+      return;
+    }
+    const refuse = () =>
+      this.fail(
+        conn,
+        '28P01',
+        `password authentication failed for user "${auth.params.get('user') ?? 'postgres'}"`,
+      );
+    if (frame.type !== 'p') {
+      this.fail(conn, '28000', 'password authentication (SCRAM-SHA-256) is required before anything else');
+      return;
+    }
+    const fields = new FieldReader(frame.bytes, 5);
+    if (!auth.exchange) {
+      const mechanism = fields.cstring();
+      const length = fields.int32();
+      const data = length < 0 ? '' : fields.remaining.subarray(0, length).toString('utf8');
+      const started = mechanism === SCRAM_MECHANISM ? this.verifier.begin(data) : null;
+      if (!started) return refuse();
+      auth.exchange = started.exchange;
+      conn.socket.write(authenticationSaslContinue(started.serverFirst));
+      return;
+    }
+    const serverFinal = this.verifier.finish(auth.exchange, fields.remaining.toString('utf8'));
+    if (!serverFinal) return refuse();
+    conn.auth = null;
+    conn.authenticated = true;
+    const out = [authenticationSaslFinal(serverFinal), authenticationOk()];
     for (const [name, value] of this.startupParameters) out.push(parameterStatus(name, value));
-    out.push(parameterStatus('application_name', params.get('application_name') ?? ''));
+    out.push(parameterStatus('application_name', auth.params.get('application_name') ?? ''));
     out.push(backendKeyData(conn.id, randomInt(1, 2 ** 31 - 1)));
     out.push(readyForQuery('I'));
-    conn.started = true;
     conn.socket.write(Buffer.concat(out));
   }
 
   /** Rewrites what must not leak into the shared session and queues the message for the session. */
   private queueMessage(conn: Connection, frame: Frame): void {
+    if (!conn.authenticated) {
+      this.authenticate(conn, frame);
+      return;
+    }
     if (frame.type === 'X') {
       if (conn.pending.length === 0 && this.owner !== conn) this.terminate(conn);
       else conn.pending.push(null);
       return;
     }
-    if (frame.type === 'p') return; // trust authentication: a password is never asked for
+    if (frame.type === 'p') return; // a stray password message after authentication: nothing to do
     if (!FORWARDED_MESSAGE_TYPES.has(frame.type)) {
       throw new ProtocolError(`invalid frontend message type ${frame.bytes[0]}`);
     }

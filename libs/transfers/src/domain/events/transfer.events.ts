@@ -6,6 +6,11 @@ export interface FundsTransferredPayload extends Record<string, unknown> {
   batchId: string | null;
   senderId: string;
   recipientId: string;
+  /**
+   * What the sender typed for the recipient (email, phone, user id or address). The sender is shown its masked
+   * form (maskRecipient), never `recipientId`. Absent from events written before it existed.
+   */
+  recipientRef?: string;
   currency: string;
   amount: string;
   fee: string;

@@ -4,20 +4,24 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { AmountTooLargeError, Money, parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendBatchTransferCommand } from '../../application/commands/send-batch-transfer/send-batch-transfer.command';
 import { BatchTransferRequestDto, SendTransferRequestDto } from './dto/send-transfer.request.dto';
 import { sendCommandOf } from './p2p-transfer.controller';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** The routes existing consumer clients call: the same transfer engine as /p2p-transfer. */
 @ApiTags('transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('consumer')
 export class ConsumerTransferController {
   constructor(private readonly commands: CommandBus) {}
 
+  @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   async transfer(
     @CurrentUser() user: AuthUser,
     @Body() body: SendTransferRequestDto,
@@ -28,8 +32,10 @@ export class ConsumerTransferController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(400, 409, 422, 503)
   @Post('batch-transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Pay up to 1,000 recipients at once',
     description:

@@ -4,11 +4,12 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { idempotencyKeyOf, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendP2pTransferCommand } from '../../application/commands/send-p2p-transfer/send-p2p-transfer.command';
 import { GetTransferStatusQuery } from '../../application/queries/get-transfer-status/get-transfer-status.query';
 import { ValidateTransferQuery } from '../../application/queries/validate-transfer/validate-transfer.query';
 import { SendTransferRequestDto, TransferLegDto } from './dto/send-transfer.request.dto';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** Builds the send command from a validated body; the consumer route uses it too. */
 export function sendCommandOf(user: AuthUser, request: Request, body: SendTransferRequestDto, scope: string) {
@@ -24,6 +25,7 @@ export function sendCommandOf(user: AuthUser, request: Request, body: SendTransf
 
 @ApiTags('transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('p2p-transfer')
 export class P2pTransferController {
   constructor(
@@ -31,8 +33,18 @@ export class P2pTransferController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses(400, 422)
   @Post('validate')
   @HttpCode(200)
+  @LimitsRecipientLookups('every')
+  @ApiOperation({
+    summary: 'What a send would do, moving nothing',
+    description:
+      'The recipient is shown as a masked form of what was typed ("d***@e***.com", "+1 *** *** 4567"), never ' +
+      'its user id or email; an unknown recipient answers 200 with the same shape (`valid: false`, ' +
+      '`checks.recipientFound: false`). Each call counts against RECIPIENT_LOOKUP_LIMIT_PER_HOUR (429 ' +
+      'RATE_LIMITED with Retry-After past it).',
+  })
   async validate(@CurrentUser() user: AuthUser, @Body() body: TransferLegDto) {
     const amount = parseAmountInput(body.amount, (body.currency ?? 'USDC') as CurrencyCode, {
       field: 'amount',
@@ -43,8 +55,10 @@ export class P2pTransferController {
     };
   }
 
+  @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('send')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Send money to a Monay user or to an external 0x address',
     description:
@@ -65,6 +79,7 @@ export class P2pTransferController {
     return sendIdempotent(request, response, result);
   }
 
+  @ApiErrorResponses(404)
   @Get('status/:id')
   async status(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, ...(await this.queries.execute(new GetTransferStatusQuery(user.userId, id))) };

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
-import { assertIdempotencyKey, sendIdempotent } from '#monay/shared';
+import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { CancelRecurringTransferCommand } from '../../application/commands/cancel-recurring-transfer/cancel-recurring-transfer.command';
 import { CreateRecurringTransferCommand } from '../../application/commands/create-recurring-transfer/create-recurring-transfer.command';
 import { UpdateRecurringTransferCommand } from '../../application/commands/update-recurring-transfer/update-recurring-transfer.command';
@@ -15,10 +15,12 @@ import {
   ListRecurringTransfersQueryDto,
   UpdateRecurringTransferRequestDto,
 } from './dto/recurring-transfer.request.dto';
+import { LimitsRecipientLookups } from './recipient-lookup-limit';
 
 /** Schedules of P2P transfers; each occurrence pays through the same engine as /p2p-transfer/send. */
 @ApiTags('recurring transfers')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('recurring')
 export class RecurringTransferController {
   constructor(
@@ -26,19 +28,22 @@ export class RecurringTransferController {
     private readonly queries: QueryBus,
   ) {}
 
-  /** Moves no money, so no Idempotency-Key is required; one given makes a retried request create it once. */
+  /**
+   * A schedule pays on every occurrence, so creating one is a money request: an Idempotency-Key is required
+   * (header, or `idempotencyKey` in the body as the seed routes accept), and the same key answers the first
+   * create again instead of making a second schedule that would pay a second time.
+   */
+  @ApiErrorResponses(400, 404, 409, 422)
   @Post('create')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @LimitsRecipientLookups('unknown')
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateRecurringTransferRequestDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const header = request.headers['idempotency-key'];
-    const { idempotencyKey, ...payload } = body;
-    const given = typeof header === 'string' ? header : idempotencyKey;
-    const key = given === undefined ? null : assertIdempotencyKey(given);
+    const { key, payload } = idempotencyKeyOf(request, body);
     const currency = (body.currency ?? 'USDC') as CurrencyCode;
     const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
     const command = new CreateRecurringTransferCommand(
@@ -59,6 +64,7 @@ export class RecurringTransferController {
     return sendIdempotent(request, response, await this.commands.execute(command));
   }
 
+  @ApiErrorResponses(400)
   @Get('list')
   async list(@CurrentUser() user: AuthUser, @Query() query: ListRecurringTransfersQueryDto) {
     const page = await this.queries.execute(
@@ -67,11 +73,13 @@ export class RecurringTransferController {
     return { success: true, ...page };
   }
 
+  @ApiErrorResponses(404)
   @Get(':id')
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, ...(await this.queries.execute(new GetRecurringTransferQuery(user.userId, id))) };
   }
 
+  @ApiErrorResponses(400, 404, 409)
   @Put(':id')
   async update(
     @CurrentUser() user: AuthUser,
@@ -94,6 +102,7 @@ export class RecurringTransferController {
     return { success: true, recurring };
   }
 
+  @ApiErrorResponses(404)
   @Delete(':id')
   @HttpCode(200)
   async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string) {

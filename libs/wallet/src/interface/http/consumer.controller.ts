@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
-import { AuthRateLimited, Public } from '#monay/shared';
+import { AuthRateLimited, Public, ApiErrorResponses } from '#monay/shared';
 import { OnboardConsumerCommand } from '../../application/commands/onboard-consumer/onboard-consumer.command';
 import { UpdatePreferencesCommand } from '../../application/commands/update-preferences/update-preferences.command';
 import { GetPreferencesQuery } from '../../application/queries/get-preferences/get-preferences.query';
@@ -20,6 +20,7 @@ export class ConsumerController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorResponses(400, 403, 409)
   @Post('onboard')
   async onboard(@Body() body: OnboardRequestDto, @Req() request: Request) {
     const result = await this.commands.execute(
@@ -32,6 +33,7 @@ export class ConsumerController {
     return { success: true, user, wallet, limits, ...tokens };
   }
 
+  @ApiErrorResponses(401)
   @Get('preferences')
   @ApiBearerAuth()
   async preferences(@CurrentUser() user: AuthUser) {
@@ -41,6 +43,7 @@ export class ConsumerController {
     };
   }
 
+  @ApiErrorResponses(400, 401)
   @Put('preferences')
   @HttpCode(200)
   @ApiBearerAuth()

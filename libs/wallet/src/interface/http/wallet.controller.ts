@@ -7,9 +7,11 @@ import { UpdateLimitsCommand } from '../../application/commands/update-limits/up
 import { GetBalanceQuery } from '../../application/queries/get-balance/get-balance.query';
 import { GetLimitsQuery } from '../../application/queries/get-limits/get-limits.query';
 import { UpdateLimitsRequestDto } from './dto/update-limits.request.dto';
+import { ApiErrorResponses } from '#monay/shared';
 
 @ApiTags('wallet')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('wallet')
 export class WalletController {
   constructor(
@@ -17,23 +19,27 @@ export class WalletController {
     private readonly queries: QueryBus,
   ) {}
 
+  @ApiErrorResponses()
   @Get('balance')
   async balance(@CurrentUser() user: AuthUser) {
     return { success: true, ...(await this.queries.execute(new GetBalanceQuery(user.userId))) };
   }
 
   /** Existing clients POST here; same answer. */
+  @ApiErrorResponses()
   @Post('balance')
   @HttpCode(200)
   balanceByPost(@CurrentUser() user: AuthUser) {
     return this.balance(user);
   }
 
+  @ApiErrorResponses()
   @Get('limits')
   async limits(@CurrentUser() user: AuthUser) {
     return { success: true, ...(await this.queries.execute(new GetLimitsQuery(user.userId))) };
   }
 
+  @ApiErrorResponses(400, 422)
   @Put('limits')
   async updateLimits(@CurrentUser() user: AuthUser, @Body() body: UpdateLimitsRequestDto) {
     const daily =

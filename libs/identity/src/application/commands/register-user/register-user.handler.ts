@@ -28,6 +28,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
       phone: phone ? normalizePhone(phone) : null,
       passwordHash: await this.hasher.hash(password),
       roles: [],
+      emailVerifiedAt: null,
       status: 'active' as const,
       createdAt: now,
       updatedAt: now,

@@ -3,11 +3,6 @@ import { normalizeEmail, normalizePhone } from '../../../domain/credentials';
 import { UserRepository } from '../../../infrastructure/user.repository';
 import { FindUsersQuery, UserDirectoryEntry } from './find-users.query';
 
-/** A display name that does not give away the whole email: "alice.s…@example.com" → "alice.s". */
-function displayNameOf(email: string): string {
-  return email.split('@')[0];
-}
-
 @QueryHandler(FindUsersQuery)
 export class FindUsersHandler implements IQueryHandler<FindUsersQuery> {
   constructor(private readonly users: UserRepository) {}
@@ -25,7 +20,6 @@ export class FindUsersHandler implements IQueryHandler<FindUsersQuery> {
         id: user.id,
         email: user.email,
         phone: user.phone,
-        displayName: displayNameOf(user.email),
       }));
   }
 }

@@ -4,7 +4,6 @@ export interface UserDirectoryEntry {
   id: string;
   email: string;
   phone: string | null;
-  displayName: string;
 }
 
 /** Looks users up by id, email or phone in one round trip (recipient resolution, batches of 1,000). */

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { IsCurrencyCode, IsMoneyAmount } from '#monay/shared';
+import { IsCurrencyCode, IsMoneyAmount, MONEY_AMOUNT_SCHEMA_NOTE } from '#monay/shared';
 
 /** `POST /api/consumer/swap`: `{quoteId}`, or `{from, to, amount}` to quote and execute at once. */
 export class ExecuteSwapRequestDto {
@@ -19,7 +19,10 @@ export class ExecuteSwapRequestDto {
   @IsCurrencyCode({ stablecoinOnly: true })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'What to sell, a decimal string in `from`', example: '100.00' })
+  @ApiPropertyOptional({
+    description: `What to sell, in \`from\`. ${MONEY_AMOUNT_SCHEMA_NOTE}`,
+    example: '100.00',
+  })
   @ValidateIf((body: ExecuteSwapRequestDto) => body.quoteId === undefined)
   @IsMoneyAmount({ currencyField: 'from' })
   amount?: string | number;

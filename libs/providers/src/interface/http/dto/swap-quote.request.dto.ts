@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsCurrencyCode, IsMoneyAmount } from '#monay/shared';
+import { IsCurrencyCode, IsMoneyAmount, MONEY_AMOUNT_PATTERN } from '#monay/shared';
 
 /** `GET /api/consumer/swap/quote?from&to&amount`: sell `amount` of `from` for `to`. */
 export class SwapQuoteRequestDto {
@@ -12,7 +12,10 @@ export class SwapQuoteRequestDto {
   to!: string;
 
   @ApiProperty({
-    description: 'What to sell, a decimal string in `from` (the fee is inside it)',
+    description: 'What to sell, a decimal string in `from` (the fee is inside it), such as "100.00"',
+    type: 'string',
+    format: 'decimal',
+    pattern: MONEY_AMOUNT_PATTERN,
     example: '100.00',
   })
   @IsMoneyAmount({ currencyField: 'from' })

@@ -11,11 +11,14 @@ export interface RecurringTermsRequest {
   timezone: string;
 }
 
-/** Sets up a schedule; moves no money. With an Idempotency-Key a retried request creates it once. */
+/**
+ * Sets up a schedule. Creating it moves no money yet, but every schedule pays on each occurrence, so a create
+ * is a money request: it needs an Idempotency-Key, and a retried request creates (and pays) one schedule.
+ */
 export class CreateRecurringTransferCommand extends Command<IdempotentResult> {
   constructor(
     readonly userId: string,
-    readonly idempotencyKey: string | null,
+    readonly idempotencyKey: string,
     readonly to: string,
     readonly amount: Money,
     readonly terms: RecurringTermsRequest,

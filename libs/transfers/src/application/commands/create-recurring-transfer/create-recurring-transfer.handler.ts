@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { IdempotentExecutor, UnitOfWork, type IdempotentResult, type StoredResponse } from '#monay/shared';
+import { IdempotentExecutor, type IdempotentResult, type StoredResponse } from '#monay/shared';
 import { plan, scheduleTerms } from '../../../domain/recurring-transfer';
 import {
   RecurringTransferRecord,
@@ -26,7 +26,6 @@ export class CreateRecurringTransferHandler implements ICommandHandler<CreateRec
     private readonly schedules: RecurringTransferRepository,
     private readonly scheduler: RecurringTransferScheduler,
     private readonly executor: IdempotentExecutor,
-    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(command: CreateRecurringTransferCommand): Promise<IdempotentResult> {
@@ -66,17 +65,15 @@ export class CreateRecurringTransferHandler implements ICommandHandler<CreateRec
       return { status: 201, body: { success: true, recurring: toRecurringTransferView(schedule) } };
     };
 
-    const result: IdempotentResult = command.idempotencyKey
-      ? await this.executor.execute(
-          {
-            userId: command.userId,
-            key: command.idempotencyKey,
-            scope: 'recurring-transfer.create',
-            body: command.request,
-          },
-          work,
-        )
-      : { ...(await this.uow.run(work)), replayed: false };
+    const result: IdempotentResult = await this.executor.execute(
+      {
+        userId: command.userId,
+        key: command.idempotencyKey,
+        scope: 'recurring-transfer.create',
+        body: command.request,
+      },
+      work,
+    );
 
     const id = (result.body.recurring as { id?: string } | undefined)?.id;
     if (result.status === 201 && id) await this.declareNextRun(id);

@@ -330,6 +330,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
         batchId,
         senderId,
         recipientId: item.recipientUserId,
+        recipientRef: item.recipientRef,
         currency: item.currency,
         amount: sources[index].amount.toDecimalString(),
         fee: Money.zero(item.currency as CurrencyCode).toDecimalString(),
@@ -363,7 +364,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     return {
       ledgerTransactionId,
       completedAt,
-      transfers: written.map(toTransferView),
+      transfers: written.map((transfer) => toTransferView(transfer, senderId)),
     };
   }
 

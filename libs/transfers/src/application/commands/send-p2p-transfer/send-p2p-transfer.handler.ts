@@ -111,6 +111,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
             batchId: null,
             senderId: command.senderId,
             recipientId: recipient.userId,
+            recipientRef: recipient.ref,
             currency: amount.currency.code,
             amount: amount.toDecimalString(),
             fee: fee.toDecimalString(),
@@ -130,7 +131,10 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
             status: 201,
             body: {
               success: true,
-              transfer: { ...toTransferView(transfer), recipient: { displayName: recipient.displayName } },
+              transfer: {
+                ...toTransferView(transfer, command.senderId),
+                recipient: { displayName: recipient.displayName },
+              },
             },
           };
         } catch (error) {
@@ -160,7 +164,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
             body: {
               success: false,
               error: errorBody(error),
-              transfer: toTransferView(transfer),
+              transfer: toTransferView(transfer, command.senderId),
               history: toHistoryView(lifecycle.history),
             },
           };

@@ -22,7 +22,9 @@ export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatus
   async execute({ userId, transferId }: GetTransferStatusQuery) {
     if (!UUID.test(transferId)) throw new TransferNotFoundError();
     const found = await this.transfers.findForParticipant(transferId, userId);
-    if (found) return { transfer: toTransferView(found.transfer), history: toHistoryView(found.history) };
+    if (found) {
+      return { transfer: toTransferView(found.transfer, userId), history: toHistoryView(found.history) };
+    }
     const external = await this.queries.execute(new GetExternalTransferQuery(userId, transferId));
     if (!external) throw new TransferNotFoundError();
     return external;

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsCurrencyCode, IsMoneyAmount, MoneyAmountDto, PageQueryDto } from '#monay/shared';
+import {
+  IsCurrencyCode,
+  IsMoneyAmount,
+  MONEY_AMOUNT_SCHEMA_NOTE,
+  MoneyAmountDto,
+  PageQueryDto,
+} from '#monay/shared';
 import { FREQUENCIES, type Frequency } from '../../../domain/recurrence';
 import { MAX_OCCURRENCES_LIMIT } from '../../../domain/recurring-transfer';
 
@@ -26,20 +32,24 @@ export class CreateRecurringTransferRequestDto extends MoneyAmountDto {
   @MaxLength(40)
   startAt!: string;
 
-  @ApiPropertyOptional({ description: `No occurrence after this. ${INSTANT_HELP}`, nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: `No occurrence after this. ${INSTANT_HELP}`,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   endAt?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_OCCURRENCES_LIMIT, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_OCCURRENCES_LIMIT, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_OCCURRENCES_LIMIT)
   maxOccurrences?: number | null;
 
-  @ApiPropertyOptional({ maxLength: 280, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 280, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(280)
@@ -60,7 +70,10 @@ export class CreateRecurringTransferRequestDto extends MoneyAmountDto {
 
 /** Every field optional; `null` clears endAt, maxOccurrences and note. */
 export class UpdateRecurringTransferRequestDto {
-  @ApiPropertyOptional({ description: 'Decimal string (or JSON number) in the currency', example: '12.50' })
+  @ApiPropertyOptional({
+    description: `The amount in the currency. ${MONEY_AMOUNT_SCHEMA_NOTE}`,
+    example: '12.50',
+  })
   @IsOptional()
   @IsMoneyAmount({ currencyField: 'currency', defaultCurrency: 'USDC' })
   amount?: string | number;
@@ -81,13 +94,13 @@ export class UpdateRecurringTransferRequestDto {
   @MaxLength(40)
   startAt?: string;
 
-  @ApiPropertyOptional({ description: INSTANT_HELP, nullable: true })
+  @ApiPropertyOptional({ type: String, description: INSTANT_HELP, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   endAt?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_OCCURRENCES_LIMIT, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_OCCURRENCES_LIMIT, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -100,7 +113,7 @@ export class UpdateRecurringTransferRequestDto {
   @MaxLength(64)
   timezone?: string;
 
-  @ApiPropertyOptional({ maxLength: 280, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 280, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(280)

@@ -1,14 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { IsMoneyAmount } from '#monay/shared';
+import { IsMoneyAmount, MONEY_AMOUNT_SCHEMA_NOTE } from '#monay/shared';
 
 export class UpdateLimitsRequestDto {
-  @ApiPropertyOptional({ description: 'Daily limit in USD', example: '500.00' })
+  @ApiPropertyOptional({ description: `Daily limit in USD. ${MONEY_AMOUNT_SCHEMA_NOTE}`, example: '500.00' })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   daily?: string | number;
 
-  @ApiPropertyOptional({ description: 'Monthly limit in USD', example: '5000.00' })
+  @ApiPropertyOptional({
+    description: `Monthly limit in USD. ${MONEY_AMOUNT_SCHEMA_NOTE}`,
+    example: '5000.00',
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   monthly?: string | number;

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { verifyLedgerSeals } from '#monay/ledger';
+import { adminHeader, registerAdmin } from './support/admin';
+import { auth, deposit, onboard, type Customer } from './support/money';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('ledger seal: admins see the sealed point of the journal and can seal now', () => {
+  let t: TestApp;
+  let admin: { Authorization: string };
+  let alice: Customer;
+  let bob: Customer;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = adminHeader(await registerAdmin(t));
+    [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
+    await deposit(t, alice, '10.00');
+  });
+  afterAll(() => t.close());
+
+  const send = (amount: string) =>
+    t
+      .http()
+      .post('/api/p2p-transfer/send')
+      .set(auth(alice))
+      .set('Idempotency-Key', randomUUID())
+      .send({ to: bob.email, amount })
+      .expect(201);
+
+  it('keeps the routes for admins', async () => {
+    await t.http().get('/api/admin/ledger/seal').expect(401);
+    const refused = await t.http().get('/api/admin/ledger/seal').set(auth(alice)).expect(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    await t.http().post('/api/admin/ledger/seal').set(auth(alice)).expect(403);
+  });
+
+  it('seals what was committed, shows the sealed point, and seals nothing new when run again', async () => {
+    await send('1.00');
+    const sent = await send('2.00');
+    const run = await t.http().post('/api/admin/ledger/seal').set(admin).expect(200);
+    expect(run.body.run.transactions).toBeGreaterThanOrEqual(3); // the deposit and both transfers
+    expect(run.body.run.deferred).toBe(false);
+    const [{ id: lastLedgerTransaction }] = (await t.app
+      .get(DataSource)
+      .query(`SELECT ledger_transaction_id AS id FROM transfers WHERE id = $1`, [
+        sent.body.transfer.id,
+      ])) as Array<{
+      id: string;
+    }>;
+    const shown = await t.http().get('/api/admin/ledger/seal').set(admin).expect(200);
+    expect(shown.body.seal).toEqual({
+      block: run.body.run.latestBlock,
+      lastTransactionId: lastLedgerTransaction,
+      sealedThrough: run.body.run.sealedThrough,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      sealedAt: expect.any(String),
+      unsealed: 0,
+    });
+
+    const again = await t.http().post('/api/admin/ledger/seal').set(admin).expect(200);
+    expect(again.body.run).toMatchObject({ blocks: 0, transactions: 0, latestBlock: shown.body.seal.block });
+
+    await send('0.50');
+    expect((await t.http().get('/api/admin/ledger/seal').set(admin).expect(200)).body.seal.unsealed).toBe(1);
+    expect(await verifyLedgerSeals(t.app.get(DataSource).manager)).toMatchObject({ ok: true });
+  });
+});
