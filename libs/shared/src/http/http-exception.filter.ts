@@ -181,8 +181,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       codeOfStatus[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED);
     const message = status === 404 ? 'Resource not found' : exception.message;
     // Terminus answers 503 with which component is down; keep that for the caller.
-    const details =
-      typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
+    const details = typeof body === 'object' && body !== null && 'details' in body ? body.details : undefined;
     return { status, code, message, details };
   }
 }
