@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiErrorResponses } from '../http/api-error-responses';
 import { Roles } from '../http/roles.decorator';
 import { Clock } from './clock';
 import { DueWork } from './due-work';
@@ -41,6 +42,7 @@ class ClockResponseDto {
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/sandbox/clock')
 export class SandboxClockController {
   constructor(
@@ -55,6 +57,7 @@ export class SandboxClockController {
   }
 
   @Post('advance')
+  @ApiErrorResponses(400)
   @HttpCode(200)
   async advance(@Body() body: AdvanceClockRequestDto) {
     const ms = (((body.days ?? 0) * 24 + (body.hours ?? 0)) * 60 + (body.minutes ?? 0)) * 60_000;

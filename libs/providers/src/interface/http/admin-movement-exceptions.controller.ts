@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto, Roles } from '#monay/shared';
+import { ApiErrorResponses, PageQueryDto, Roles } from '#monay/shared';
 import { RetryMovementExceptionCommand } from '../../application/movements/commands/retry-movement-exception/retry-movement-exception.command';
 import { ListMovementExceptionsQuery } from '../../application/movements/queries/list-movement-exceptions/list-movement-exceptions.query';
 
@@ -20,6 +20,7 @@ export class ListMovementExceptionsQueryDto extends PageQueryDto {
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/movement-exceptions')
 export class AdminMovementExceptionsController {
   constructor(
@@ -28,6 +29,7 @@ export class AdminMovementExceptionsController {
   ) {}
 
   @Get()
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary:
       'Movement exceptions, newest first (default: the open ones): the movement, its provider, amount and fee, ' +
@@ -42,6 +44,7 @@ export class AdminMovementExceptionsController {
   }
 
   @Post(':id/retry')
+  @ApiErrorResponses(404, 409, 422)
   @HttpCode(200)
   @ApiOperation({
     summary:
