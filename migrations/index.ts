@@ -11,6 +11,8 @@ import { ProviderMovements1763800700000 } from './1763800700000-provider-movemen
 import { Swaps1763800800000 } from './1763800800000-swaps';
 import { ProviderReconciliation1763800900000 } from './1763800900000-provider-reconciliation';
 import { EventVersions1764900000000 } from './1764900000000-event-versions';
+import { PreferencesTimezone1765000000000 } from './1765000000000-preferences-timezone';
+import { Analytics1765000100000 } from './1765000100000-analytics';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -27,4 +29,6 @@ export const migrations = [
   Swaps1763800800000,
   ProviderReconciliation1763800900000,
   EventVersions1764900000000,
+  PreferencesTimezone1765000000000,
+  Analytics1765000100000,
 ];

@@ -67,6 +67,7 @@ export {
 export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export { IsMoneyAmount, IsCurrencyCode } from './http/amount.validator';
+export { IsTimeZone } from './http/time-zone.validator';
 export { MoneyAmountDto } from './http/money-amount.dto';
 export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';

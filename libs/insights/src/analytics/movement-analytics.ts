@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { localDate } from '#monay/kernel';
+import type { FeeCharge, HistoryLine, MovementView } from '../history';
+import { minor } from '../history';
+import {
+  AnalyticsRepository,
+  type AnalyticsFact,
+  type NewFact,
+  type PayeePayment,
+  type Recategorised,
+} from './analytics.repository';
+import { classify, classifyFee, type Classification } from './classifier';
+import { ReferencePriceBook, utcDay } from './reference-prices';
+import { contributionsOf, mergeDeltas, negated, usdCents, type RollupDelta } from './rollup';
+
+const REBUCKET_BATCH = 5_000;
+const ROLLUP_CHUNK = 5_000;
+
+/**
+ * The write side of analytics, inside the caller's transaction: a movement's lines become classified, USD-valued
+ * facts and daily rollup rows (the projection); a recategorisation moves amounts between rollup rows exactly; a
+ * time zone change re-buckets a user's days. Every writer locks the user's analytics row first.
+ */
+@Injectable()
+export class MovementAnalytics {
+  constructor(
+    private readonly repository: AnalyticsRepository,
+    private readonly prices: ReferencePriceBook,
+  ) {}
+
+  /** What one money movement event adds: its lines (and fees charged outside them), at `occurredAt`. */
+  async record(tx: EntityManager, view: MovementView, occurredAt: Date): Promise<void> {
+    const items: Array<{ line: HistoryLine | FeeCharge; classification: Classification }> = [
+      ...view.lines.map((line) => ({ line, classification: classify(line) })),
+      ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(charge) })),
+    ];
+    if (items.length === 0) return;
+    const zones = await this.repository.lockUsers(
+      tx,
+      items.map((item) => item.line.userId),
+      'share',
+    );
+    const idOf = (line: HistoryLine | FeeCharge) => ('lineId' in line ? line.lineId : line.chargeId);
+    const stored = await this.repository.factsByLine(
+      tx,
+      items.map((item) => idOf(item.line)),
+    );
+    const pending = items.filter((item) => {
+      const status = stored.get(idOf(item.line))?.status;
+      return status !== 'completed' && status !== 'failed';
+    });
+    if (pending.length === 0) return;
+
+    // A movement keeps the time (and day) it first appeared at: its later states are valued at that day's price.
+    const timeOf = (item: (typeof pending)[number]) => stored.get(idOf(item.line))?.occurredAt ?? occurredAt;
+    const prices = await this.prices.pricesFor(
+      tx,
+      pending.map((item) => ({ currency: item.line.currency, day: utcDay(timeOf(item)) })),
+    );
+    const facts: NewFact[] = pending.map((item) => {
+      const { line, classification: c } = item;
+      const time = timeOf(item);
+      const price = prices.get(`${line.currency}:${utcDay(time)}`) as string;
+      const amount = minor(line.amount, line.currency);
+      const isLine = 'lineId' in line;
+      const fee = isLine ? minor(line.fee, line.currency) : 0n;
+      return {
+        lineId: idOf(line),
+        userId: line.userId,
+        referenceId: line.referenceId,
+        batchId: line.batchId,
+        type: isLine ? line.type : 'fee',
+        kind: isLine ? line.hints.kind : 'fee',
+        direction: c.direction,
+        status: isLine ? line.status : 'completed',
+        occurredAt: time,
+        localDay: stored.get(idOf(line))?.localDay ?? localDate(time, zones.get(line.userId) ?? 'UTC'),
+        currency: line.currency,
+        amount,
+        fee,
+        feeMode: isLine ? line.feeMode : 'on_top',
+        usdRate: price,
+        usdAmount: usdCents(amount, line.currency, price),
+        usdFee: usdCents(fee, line.currency, price),
+        counterparty: c.counterparty,
+        merchant: c.merchant,
+        note: isLine ? line.note : null,
+        excluded: c.excluded,
+        autoCategory: c.category,
+        autoSubCategory: c.subCategory,
+        autoConfidence: c.confidence,
+      };
+    });
+    const changed = await this.repository.upsertFacts(tx, facts);
+    const completed = changed.filter((fact) => fact.status === 'completed');
+    await this.addToRollups(tx, mergeDeltas(completed.flatMap(contributionsOf)));
+    await this.repository.addPayeePayments(tx, completed.flatMap(payeePayment));
+  }
+
+  /** Moves recategorised movements' amounts from their old rollup rows to their new ones. */
+  async moveCategories(tx: EntityManager, changes: readonly Recategorised[]): Promise<void> {
+    const deltas: RollupDelta[] = [];
+    for (const change of changes) {
+      deltas.push(...negated(contributionsOf({ ...change, ...change.previous })), ...contributionsOf(change));
+    }
+    await this.addToRollups(tx, mergeDeltas(deltas));
+  }
+
+  /**
+   * The user's days are now counted in `timezone`: every movement's local day is read again and the user's daily
+   * rollup rebuilt from their movements (a rare event; batches keep memory flat however long the history).
+   */
+  async changeTimeZone(tx: EntityManager, userId: string, timezone: string): Promise<void> {
+    await this.repository.lockUsers(tx, [userId], 'update');
+    await this.repository.setTimeZone(tx, userId, timezone);
+    await this.repository.clearDaily(tx, userId);
+    const deltas: RollupDelta[] = [];
+    const moved: Array<{ lineId: string; localDay: string }> = [];
+    let after: AnalyticsFact | null = null;
+    for (;;) {
+      const page: AnalyticsFact[] = await this.repository.factsPage(tx, userId, null, after, REBUCKET_BATCH);
+      for (const fact of page) {
+        const localDay = localDate(fact.occurredAt, timezone);
+        if (localDay !== fact.localDay) moved.push({ lineId: fact.lineId, localDay });
+        deltas.push(...contributionsOf({ ...fact, localDay }));
+      }
+      if (page.length < REBUCKET_BATCH) break;
+      after = page[page.length - 1];
+    }
+    // The walk is ordered by the stored days: they are rewritten once it is over.
+    for (let i = 0; i < moved.length; i += REBUCKET_BATCH) {
+      await this.repository.setLocalDays(tx, moved.slice(i, i + REBUCKET_BATCH));
+    }
+    await this.addToRollups(tx, mergeDeltas(deltas));
+  }
+
+  private async addToRollups(tx: EntityManager, deltas: RollupDelta[]): Promise<void> {
+    for (let i = 0; i < deltas.length; i += ROLLUP_CHUNK) {
+      await this.repository.addToDaily(tx, deltas.slice(i, i + ROLLUP_CHUNK));
+    }
+  }
+}
+
+/** A payment to a payee, for recurring-payment detection: money out (not between own assets) to someone known. */
+function payeePayment(fact: AnalyticsFact): PayeePayment[] {
+  if (fact.direction !== 'out' || fact.excluded || fact.kind === 'fee') return [];
+  const payee = fact.merchant
+    ? { payeeKind: 'merchant' as const, payee: fact.merchant }
+    : fact.counterparty
+      ? { payeeKind: 'counterparty' as const, payee: fact.counterparty }
+      : null;
+  if (!payee) return [];
+  return [
+    { userId: fact.userId, ...payee, currency: fact.currency, amount: fact.amount, at: fact.occurredAt },
+  ];
+}
