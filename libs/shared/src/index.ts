@@ -53,7 +53,7 @@ export {
   type MoneyMovementEvents,
 } from './messaging/domain-events';
 export { OutboxRelay } from './messaging/outbox-relay';
-export { consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
+export { applyInOrder, consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {
   IdempotencyStore,
   IdempotencyKeyRequiredError,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventConsumers, type DomainEvent, type MoneyMovementEventName } from '#monay/shared';
-import { historyOf, MONEY_MOVEMENT_EVENT_TYPES } from '../history';
+import { historyOf, MONEY_MOVEMENT_EVENT_TYPES, type MovementView } from '../history';
 import { Projection } from '../projection';
 import { MovementAnalytics } from './movement-analytics';
 
@@ -29,11 +29,23 @@ export class AnalyticsProjection extends Projection<AnalyticsEventName> {
     super(consumers);
   }
 
-  async apply(tx: EntityManager, event: DomainEvent<AnalyticsEventName>): Promise<void> {
-    if (event.type === 'TimeZoneChanged') {
-      await this.analytics.changeTimeZone(tx, event.payload.userId, event.payload.timezone);
-      return;
+  apply(tx: EntityManager, event: DomainEvent<AnalyticsEventName>): Promise<void> {
+    return this.applyAll(tx, [event]);
+  }
+
+  /** A batch in journal order: movements written together, a time zone change in its place between them. */
+  async applyAll(tx: EntityManager, events: ReadonlyArray<DomainEvent<AnalyticsEventName>>): Promise<void> {
+    await this.analytics.serialise(tx);
+    let movements: Array<{ view: MovementView; occurredAt: Date }> = [];
+    for (const event of events) {
+      if (event.type === 'TimeZoneChanged') {
+        await this.analytics.recordAll(tx, movements);
+        movements = [];
+        await this.analytics.changeTimeZone(tx, event.payload.userId, event.payload.timezone);
+      } else {
+        movements.push({ view: historyOf(event), occurredAt: new Date(event.occurredAt) });
+      }
     }
-    await this.analytics.record(tx, historyOf(event), new Date(event.occurredAt));
+    await this.analytics.recordAll(tx, movements);
   }
 }

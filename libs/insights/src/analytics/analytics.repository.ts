@@ -291,6 +291,9 @@ export interface RollupQuery {
   categories?: string[];
 }
 
+/** The advisory lock key of the analytics projection ("analytic" in ASCII). */
+const ANALYTICS_LOCK = 0x616e616c79746963n.toString();
+
 const PERIOD_SQL: Record<Granularity, string> = {
   day: `to_char(day, 'YYYY-MM-DD')`,
   week: `to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD')`,
@@ -307,6 +310,11 @@ export class AnalyticsRepository {
   }
 
   // ---- users: time zone and the per-user lock ----------------------------------------------------------
+
+  /** The projection's batches one at a time across relays: a transaction-scoped advisory lock (key: "analytics"). */
+  async serialise(tx: EntityManager): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(${ANALYTICS_LOCK})`);
+  }
 
   /**
    * The users' time zones, each user's row locked until the transaction ends (`share`: writers of movements;
@@ -765,19 +773,38 @@ export class AnalyticsRepository {
 
   // ---- payees (recurring payments) ---------------------------------------------------------------------
 
-  /** Counts payments per payee and amount, keeping the latest twelve times of each. */
+  /** Counts payments per payee and amount, keeping the latest twelve times of each (one statement). */
   async addPayeePayments(tx: EntityManager, payments: readonly PayeePayment[]): Promise<void> {
+    if (payments.length === 0) return;
+    const merged = new Map<string, PayeePayment & { times: Date[] }>();
     for (const p of payments) {
-      await tx.query(
-        `INSERT INTO analytics_payees AS p (user_id, payee_kind, payee, currency, amount, occurrences, last_at, recent)
-         VALUES ($1, $2, $3, $4, $5, 1, $6, ARRAY[$6::timestamptz])
-         ON CONFLICT (user_id, payee_kind, payee, currency, amount) DO UPDATE
-            SET occurrences = p.occurrences + 1,
-                last_at = GREATEST(p.last_at, EXCLUDED.last_at),
-                recent = ARRAY(SELECT t FROM unnest(p.recent || EXCLUDED.recent) AS t ORDER BY t DESC LIMIT 12)`,
-        [p.userId, p.payeeKind, p.payee, p.currency, p.amount.toString(), p.at],
-      );
+      const key = [p.userId, p.payeeKind, p.payee, p.currency, p.amount].join('\u0000');
+      const existing = merged.get(key);
+      if (existing) existing.times.push(p.at);
+      else merged.set(key, { ...p, times: [p.at] });
     }
+    const rows = [...merged.values()];
+    await tx.query(
+      `INSERT INTO analytics_payees AS p (user_id, payee_kind, payee, currency, amount, occurrences, last_at, recent)
+       SELECT x.user_id, x.payee_kind, x.payee, x.currency, x.amount, x.occurrences, x.last_at,
+              ARRAY(SELECT t FROM unnest(x.recent::timestamptz[]) AS t ORDER BY t DESC LIMIT 12)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::timestamptz[],
+                     $8::text[]) AS x(user_id, payee_kind, payee, currency, amount, occurrences, last_at, recent)
+       ON CONFLICT (user_id, payee_kind, payee, currency, amount) DO UPDATE
+          SET occurrences = p.occurrences + EXCLUDED.occurrences,
+              last_at = GREATEST(p.last_at, EXCLUDED.last_at),
+              recent = ARRAY(SELECT t FROM unnest(p.recent || EXCLUDED.recent) AS t ORDER BY t DESC LIMIT 12)`,
+      [
+        rows.map((r) => r.userId),
+        rows.map((r) => r.payeeKind),
+        rows.map((r) => r.payee),
+        rows.map((r) => r.currency),
+        rows.map((r) => r.amount.toString()),
+        rows.map((r) => r.times.length),
+        rows.map((r) => new Date(Math.max(...r.times.map((t) => t.getTime())))),
+        rows.map((r) => `{${r.times.map((t) => `"${t.toISOString()}"`).join(',')}}`),
+      ],
+    );
   }
 
   // ---- rules and corrections (user data) ---------------------------------------------------------------

@@ -15,6 +15,14 @@ import { ReferencePriceBook, utcDay } from './reference-prices';
 import { contributionsOf, mergeDeltas, negated, usdCents, type RollupDelta } from './rollup';
 
 const REBUCKET_BATCH = 5_000;
+
+interface Item {
+  line: HistoryLine | FeeCharge;
+  classification: Classification;
+  occurredAt: Date;
+}
+
+const idOf = (line: HistoryLine | FeeCharge) => ('lineId' in line ? line.lineId : line.chargeId);
 const ROLLUP_CHUNK = 5_000;
 
 /**
@@ -29,23 +37,46 @@ export class MovementAnalytics {
     private readonly prices: ReferencePriceBook,
   ) {}
 
-  /** What one money movement event adds: its lines (and fees charged outside them), at `occurredAt`. */
-  async record(tx: EntityManager, view: MovementView, occurredAt: Date): Promise<void> {
-    const items: Array<{ line: HistoryLine | FeeCharge; classification: Classification }> = [
-      ...view.lines.map((line) => ({ line, classification: classify(line) })),
-      ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(charge) })),
-    ];
+  /**
+   * Serialises the projection's batches across relays (a transaction-scoped advisory lock, released at commit):
+   * two batches touching the same users' rollup rows in different orders would otherwise deadlock.
+   */
+  serialise(tx: EntityManager): Promise<void> {
+    return this.repository.serialise(tx);
+  }
+
+  /**
+   * What money movement events add, in journal order: their lines (and fees charged outside them), each at its
+   * event's time. A batch is written in a few statements; a line that appears more than once in it (requested,
+   * then completed) is written once per appearance, in order.
+   */
+  async recordAll(
+    tx: EntityManager,
+    movements: ReadonlyArray<{ view: MovementView; occurredAt: Date }>,
+  ): Promise<void> {
+    const items: Item[] = movements.flatMap(({ view, occurredAt }) => [
+      ...view.lines.map((line) => ({ line, classification: classify(line), occurredAt })),
+      ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(charge), occurredAt })),
+    ]);
     if (items.length === 0) return;
     const zones = await this.repository.lockUsers(
       tx,
       items.map((item) => item.line.userId),
       'share',
     );
-    const idOf = (line: HistoryLine | FeeCharge) => ('lineId' in line ? line.lineId : line.chargeId);
-    const stored = await this.repository.factsByLine(
-      tx,
-      items.map((item) => idOf(item.line)),
-    );
+    const waves: Item[][] = [];
+    const seen = new Map<string, number>();
+    for (const item of items) {
+      const appearance = seen.get(idOf(item.line)) ?? 0;
+      seen.set(idOf(item.line), appearance + 1);
+      (waves[appearance] ??= []).push(item);
+    }
+    for (const wave of waves) await this.recordWave(tx, wave, zones);
+  }
+
+  /** Lines with distinct ids: stored, valued, classified, and those that completed added to the rollups. */
+  private async recordWave(tx: EntityManager, items: Item[], zones: Map<string, string>): Promise<void> {
+    const stored = await this.repository.factsByLine(tx, items.map((item) => idOf(item.line)));
     const pending = items.filter((item) => {
       const status = stored.get(idOf(item.line))?.status;
       return status !== 'completed' && status !== 'failed';
@@ -53,7 +84,7 @@ export class MovementAnalytics {
     if (pending.length === 0) return;
 
     // A movement keeps the time (and day) it first appeared at: its later states are valued at that day's price.
-    const timeOf = (item: (typeof pending)[number]) => stored.get(idOf(item.line))?.occurredAt ?? occurredAt;
+    const timeOf = (item: Item) => stored.get(idOf(item.line))?.occurredAt ?? item.occurredAt;
     const prices = await this.prices.pricesFor(
       tx,
       pending.map((item) => ({ currency: item.line.currency, day: utcDay(timeOf(item)) })),
