@@ -43,12 +43,17 @@ export class AdminReferencePricesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Recorded prices of [from, to] (UTC days; default this month), optionally one currency' })
+  @ApiOperation({
+    summary: 'Recorded prices of [from, to] (UTC days; default this month), optionally one currency',
+  })
   async list(@Query() query: ReferencePricesQueryDto) {
     const to = query.to ?? utcDay(new Date());
     const from = query.from ?? startOfMonth(to);
     if (from > to || daysBetween(from, to) > 3660) {
-      throw new InvalidDateRangeError('from must not be after to, and the range at most 10 years', { from, to });
+      throw new InvalidDateRangeError('from must not be after to, and the range at most 10 years', {
+        from,
+        to,
+      });
     }
     return { success: true, prices: (await this.prices.list(query.currency ?? null, from, to)).map(view) };
   }

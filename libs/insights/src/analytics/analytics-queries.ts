@@ -114,7 +114,11 @@ export class AnalyticsQueries {
     const by: RollupDimension[] = dimension === 'currency' ? ['currency'] : [dimension, 'currency'];
     const ranges = previousRanges(from, to, COMPARISON_PERIODS);
     const [current, previous] = await Promise.all([
-      this.repository.sums(userId, { buckets: { granularity: query.granularity, from, to }, direction: 'out', by }),
+      this.repository.sums(userId, {
+        buckets: { granularity: query.granularity, from, to },
+        direction: 'out',
+        by,
+      }),
       this.repository.sums(userId, { buckets: { ranges }, direction: 'out', by: [dimension] }),
     ]);
     const keyOf = (sum: RollupSum) => sum.dims[dimension] ?? '';
@@ -146,9 +150,10 @@ export class AnalyticsQueries {
       ...labels(key),
       amount: usd(amount),
       count: groupCount,
-      ...(query.groupBy === 'currency' && native !== undefined && {
-        currencyAmount: Money.of(native, key as CurrencyCode).toDecimalString(),
-      }),
+      ...(query.groupBy === 'currency' &&
+        native !== undefined && {
+          currencyAmount: Money.of(native, key as CurrencyCode).toDecimalString(),
+        }),
     });
     const merge = (sums: RollupSum[]) => {
       const merged = new Map<string, { usd: bigint; count: number; native: bigint }>();
@@ -179,7 +184,8 @@ export class AnalyticsQueries {
       previous.filter((s) => s.bucket === String(index)).reduce((acc, s) => acc + s.usd, 0n),
     );
     const previousByGroup = new Map<string, bigint>();
-    for (const sum of previous) previousByGroup.set(keyOf(sum), (previousByGroup.get(keyOf(sum)) ?? 0n) + sum.usd);
+    for (const sum of previous)
+      previousByGroup.set(keyOf(sum), (previousByGroup.get(keyOf(sum)) ?? 0n) + sum.usd);
     const periods = BigInt(ranges.length);
     return {
       success: true,
@@ -195,7 +201,10 @@ export class AnalyticsQueries {
         count,
         groups: [...groupTotals.entries()]
           .sort(([, a], [, b]) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1))
-          .map(([key, g]) => ({ ...groupView(key, g.usd, g.count, g.native), share: fraction(g.usd, total) })),
+          .map(([key, g]) => ({
+            ...groupView(key, g.usd, g.count, g.native),
+            share: fraction(g.usd, total),
+          })),
         byCurrency: [...currencyTotals.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([currency, c]) => ({
@@ -208,8 +217,19 @@ export class AnalyticsQueries {
       comparison: {
         periods: ranges.length,
         ranges: ranges.map((range, index) => ({ ...range, total: usd(previousTotals[index]) })),
-        average: usd(divideRounded(previousTotals.reduce((a, b) => a + b, 0n), periods)),
-        change: usd(total - divideRounded(previousTotals.reduce((a, b) => a + b, 0n), periods)),
+        average: usd(
+          divideRounded(
+            previousTotals.reduce((a, b) => a + b, 0n),
+            periods,
+          ),
+        ),
+        change: usd(
+          total -
+            divideRounded(
+              previousTotals.reduce((a, b) => a + b, 0n),
+              periods,
+            ),
+        ),
         groups: [...previousByGroup.entries()]
           .sort(([, a], [, b]) => (a === b ? 0 : a > b ? -1 : 1))
           .map(([key, sum]) => ({ ...labels(key), average: usd(divideRounded(sum, periods)) })),
@@ -231,7 +251,8 @@ export class AnalyticsQueries {
       const category = sum.dims.category ?? '';
       byCategory.set(category, [...(byCategory.get(category) ?? []), sum]);
     }
-    const descending = (a: { usd: bigint }, b: { usd: bigint }) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1);
+    const descending = (a: { usd: bigint }, b: { usd: bigint }) =>
+      a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1;
     const categories = [...byCategory.entries()]
       .map(([category, subs]) => ({
         category,
@@ -286,23 +307,26 @@ export class AnalyticsQueries {
       sums
         .filter((s) => s.bucket === month && s.dims.direction === 'out' && match(s))
         .reduce((acc, s) => acc + s.usd, 0n);
-    const categories = [...new Set(sums.filter((s) => s.dims.direction === 'out').map((s) => s.dims.category ?? ''))];
-    const moved = baseline.length === 0
-      ? []
-      : categories
-          .map((category) => {
-            const isCategory = (s: RollupSum) => s.dims.category === category;
-            const now = spendingOf(current, isCategory);
-            const typical = median(baseline.map((month) => spendingOf(month, isCategory)));
-            return { category, now, typical, change: now - typical };
-          })
-          .filter((c) => c.change !== 0n)
-          .sort((a, b) => {
-            const x = a.change < 0n ? -a.change : a.change;
-            const y = b.change < 0n ? -b.change : b.change;
-            return x === y ? a.category.localeCompare(b.category) : x > y ? -1 : 1;
-          })
-          .slice(0, MOVERS);
+    const categories = [
+      ...new Set(sums.filter((s) => s.dims.direction === 'out').map((s) => s.dims.category ?? '')),
+    ];
+    const moved =
+      baseline.length === 0
+        ? []
+        : categories
+            .map((category) => {
+              const isCategory = (s: RollupSum) => s.dims.category === category;
+              const now = spendingOf(current, isCategory);
+              const typical = median(baseline.map((month) => spendingOf(month, isCategory)));
+              return { category, now, typical, change: now - typical };
+            })
+            .filter((c) => c.change !== 0n)
+            .sort((a, b) => {
+              const x = a.change < 0n ? -a.change : a.change;
+              const y = b.change < 0n ? -b.change : b.change;
+              return x === y ? a.category.localeCompare(b.category) : x > y ? -1 : 1;
+            })
+            .slice(0, MOVERS);
     const driverSums = moved.length
       ? await this.repository.sums(userId, {
           buckets: window,
@@ -312,19 +336,28 @@ export class AnalyticsQueries {
         })
       : [];
     const payeeOf = (s: RollupSum) =>
-      s.dims.merchant ? `merchant:${s.dims.merchant}` : s.dims.counterparty ? `counterparty:${s.dims.counterparty}` : 'other:';
+      s.dims.merchant
+        ? `merchant:${s.dims.merchant}`
+        : s.dims.counterparty
+          ? `counterparty:${s.dims.counterparty}`
+          : 'other:';
     const counterpartyLabels = await this.labels(
       'counterparty',
       driverSums.map((s) => (s.dims.merchant ? '' : (s.dims.counterparty ?? ''))),
     );
-    const merchantLabels = await this.labels('merchant', driverSums.map((s) => s.dims.merchant ?? ''));
+    const merchantLabels = await this.labels(
+      'merchant',
+      driverSums.map((s) => s.dims.merchant ?? ''),
+    );
     const movers = moved.map((m) => {
       const inCategory = driverSums.filter((s) => s.dims.category === m.category);
       const payees = [...new Set(inCategory.map(payeeOf))];
       const drivers = payees
         .map((payee) => {
           const of = (month: string) =>
-            inCategory.filter((s) => s.bucket === month && payeeOf(s) === payee).reduce((acc, s) => acc + s.usd, 0n);
+            inCategory
+              .filter((s) => s.bucket === month && payeeOf(s) === payee)
+              .reduce((acc, s) => acc + s.usd, 0n);
           const now = of(current);
           const typical = median(baseline.map(of));
           return { payee, now, typical, change: now - typical };
@@ -337,7 +370,10 @@ export class AnalyticsQueries {
         })
         .slice(0, DRIVERS)
         .map((d) => {
-          const [kind, key] = [d.payee.slice(0, d.payee.indexOf(':')), d.payee.slice(d.payee.indexOf(':') + 1)];
+          const [kind, key] = [
+            d.payee.slice(0, d.payee.indexOf(':')),
+            d.payee.slice(d.payee.indexOf(':') + 1),
+          ];
           const label =
             kind === 'merchant'
               ? merchantLabels(key)
@@ -418,7 +454,13 @@ export class AnalyticsQueries {
     };
     const period = (range: { from: string; to: string }, index: number) => {
       const f = flowOf(index);
-      return { ...range, spending: usd(f.spending), income: usd(f.income), net: usd(f.income - f.spending), count: f.count };
+      return {
+        ...range,
+        spending: usd(f.spending),
+        income: usd(f.income),
+        net: usd(f.income - f.spending),
+        count: f.count,
+      };
     };
     const spendingNow = flowOf(0).spending;
     const spendingBefore = flowOf(2).spending;
@@ -434,9 +476,14 @@ export class AnalyticsQueries {
         t.count += s.count;
         totals.set(k, t);
       }
-      return [...totals.entries()].sort(([, a], [, b]) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1)).slice(0, TOP);
+      return [...totals.entries()]
+        .sort(([, a], [, b]) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1))
+        .slice(0, TOP);
     };
-    const merchantLabels = await this.labels('merchant', top.map((s) => s.dims.merchant ?? ''));
+    const merchantLabels = await this.labels(
+      'merchant',
+      top.map((s) => s.dims.merchant ?? ''),
+    );
 
     const now = new Date();
     const recurring = repeated
@@ -525,14 +572,16 @@ export class AnalyticsQueries {
         cents += Money.of(minor, currency as CurrencyCode).convert(price, 'USD', 'down').result.minor;
       }
       trend.push({ day, totalUSD: usd(cents) });
-      for (const [currency, net] of netOn.get(day) ?? []) balances.set(currency, (balances.get(currency) ?? 0n) - net);
+      for (const [currency, net] of netOn.get(day) ?? [])
+        balances.set(currency, (balances.get(currency) ?? 0n) - net);
     }
     return trend.reverse();
   }
 
   /** How groups of a kind are named: categories by the taxonomy, merchants by the directory, users by name. */
   async labels(groupBy: GroupBy, keys: string[]): Promise<(key: string) => GroupLabel> {
-    if (groupBy === 'category') return (key) => ({ key: key || null, label: key ? labelOf(key) : 'Uncategorised' });
+    if (groupBy === 'category')
+      return (key) => ({ key: key || null, label: key ? labelOf(key) : 'Uncategorised' });
     if (groupBy === 'currency') return (key) => ({ key: key || null, label: key });
     if (groupBy === 'merchant') {
       return (key) => ({

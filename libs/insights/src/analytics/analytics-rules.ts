@@ -5,7 +5,12 @@ import { FindUsersQuery } from '#monay/identity';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
-import { AnalyticsRepository, type AnalyticsFact, type Recategorised, type StoredRule } from './analytics.repository';
+import {
+  AnalyticsRepository,
+  type AnalyticsFact,
+  type Recategorised,
+  type StoredRule,
+} from './analytics.repository';
 import {
   CategoryNotApplicableError,
   CounterpartyNotFoundError,
@@ -86,7 +91,8 @@ export class AnalyticsRules {
     const stored = await this.normalise(userId, match);
     const result = await this.uow.run(async (tx) => {
       await this.repository.lockUsers(tx, [userId], 'update');
-      if ((await this.repository.countLiveRules(tx, userId)) >= MAX_RULES) throw new RuleLimitReachedError(MAX_RULES);
+      if ((await this.repository.countLiveRules(tx, userId)) >= MAX_RULES)
+        throw new RuleLimitReachedError(MAX_RULES);
       const rule = await this.repository.insertRule(tx, {
         id: randomUUID(),
         userId,
@@ -95,7 +101,10 @@ export class AnalyticsRules {
         subCategory: category.subCategory,
       });
       // From now on it categorises new movements; any recorded at or after its creation is brought under it.
-      const changes = await this.repository.recategorise(tx, userId, { matching: rule, since: rule.createdAt });
+      const changes = await this.repository.recategorise(tx, userId, {
+        matching: rule,
+        since: rule.createdAt,
+      });
       await this.analytics.moveCategories(tx, changes);
       return rule;
     });
@@ -143,7 +152,13 @@ export class AnalyticsRules {
       const changes = await this.repository.recategorise(tx, userId, { matching: rule });
       await this.analytics.moveCategories(tx, changes);
       const moved = changes.filter((c) => c.status === 'completed').reduce((acc, c) => acc + c.usdAmount, 0n);
-      return { success: true, rule: ruleView(rule), changed: changes.length, amount: usd(moved), currency: 'USD' };
+      return {
+        success: true,
+        rule: ruleView(rule),
+        changed: changes.length,
+        amount: usd(moved),
+        currency: 'USD',
+      };
     });
   }
 
@@ -199,12 +214,18 @@ export class AnalyticsRules {
       match,
       category: category.subCategory,
       pastMatches,
-      create: { method: 'POST', path: '/api/analytics/rules', body: { match, category: category.subCategory } },
+      create: {
+        method: 'POST',
+        path: '/api/analytics/rules',
+        body: { match, category: category.subCategory },
+      },
     };
   }
 
   private async liveRule(userId: string, ruleId: string): Promise<StoredRule> {
-    const rule = UUID.test(ruleId) ? await this.repository.rule(this.repository.reader, userId, ruleId) : null;
+    const rule = UUID.test(ruleId)
+      ? await this.repository.rule(this.repository.reader, userId, ruleId)
+      : null;
     if (!rule || rule.deletedAt) throw new RuleNotFoundError();
     return rule;
   }
@@ -212,7 +233,10 @@ export class AnalyticsRules {
   private category(input: string): CategoryPair {
     const category = categoryFromInput(input);
     if (!category) {
-      throw new InvalidAnalyticsInputError('category', 'category must be a primary or detailed category code');
+      throw new InvalidAnalyticsInputError(
+        'category',
+        'category must be a primary or detailed category code',
+      );
     }
     return category;
   }
@@ -232,7 +256,10 @@ export class AnalyticsRules {
     const counterparty = clean(match.counterparty);
     const note = clean(match.noteContains);
     if (!merchant && !counterparty && !note) {
-      throw new InvalidAnalyticsInputError('match', 'match must name a merchant, a counterparty or noteContains');
+      throw new InvalidAnalyticsInputError(
+        'match',
+        'match must name a merchant, a counterparty or noteContains',
+      );
     }
     let matchMerchant: string | null = null;
     if (merchant) {

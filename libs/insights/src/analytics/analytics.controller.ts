@@ -80,7 +80,9 @@ export class AnalyticsController {
   }
 
   @Delete('rules/:id')
-  @ApiOperation({ summary: 'Deletes a rule: what it categorised goes back to the next rule or the classifier' })
+  @ApiOperation({
+    summary: 'Deletes a rule: what it categorised goes back to the next rule or the classifier',
+  })
   deleteRule(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.rules.remove(user.userId, id);
   }
@@ -94,7 +96,9 @@ export class AnalyticsController {
 
   @Post('rules/:id/apply')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Applies the rule to past movements too (rollups adjusted exactly); again: no change' })
+  @ApiOperation({
+    summary: 'Applies the rule to past movements too (rollups adjusted exactly); again: no change',
+  })
   applyRule(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.rules.apply(user.userId, id);
   }

@@ -76,7 +76,10 @@ export class MovementAnalytics {
 
   /** Lines with distinct ids: stored, valued, classified, and those that completed added to the rollups. */
   private async recordWave(tx: EntityManager, items: Item[], zones: Map<string, string>): Promise<void> {
-    const stored = await this.repository.factsByLine(tx, items.map((item) => idOf(item.line)));
+    const stored = await this.repository.factsByLine(
+      tx,
+      items.map((item) => idOf(item.line)),
+    );
     const pending = items.filter((item) => {
       const status = stored.get(idOf(item.line))?.status;
       return status !== 'completed' && status !== 'failed';

@@ -56,7 +56,11 @@ export class TransactionExport {
     private readonly queries: QueryBus,
   ) {}
 
-  async *rows(userId: string, range: { from: string; to: string }, timezone: string): AsyncGenerator<ExportRow> {
+  async *rows(
+    userId: string,
+    range: { from: string; to: string },
+    timezone: string,
+  ): AsyncGenerator<ExportRow> {
     let after: AnalyticsFact | null = null;
     for (;;) {
       const page: AnalyticsFact[] = await this.repository.factsPage(
@@ -67,7 +71,9 @@ export class TransactionExport {
         EXPORT_BATCH,
       );
       if (page.length === 0) return;
-      const ids = [...new Set(page.map((f) => f.counterparty).filter((c): c is string => !!c && UUID.test(c)))];
+      const ids = [
+        ...new Set(page.map((f) => f.counterparty).filter((c): c is string => !!c && UUID.test(c))),
+      ];
       const users = ids.length ? await this.queries.execute(new FindUsersQuery({ ids })) : [];
       const names = new Map(users.map((user) => [user.id, user.displayName]));
       for (const fact of page) yield this.row(fact, timezone, names);

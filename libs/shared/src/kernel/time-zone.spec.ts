@@ -21,9 +21,15 @@ describe('time zones', () => {
   });
 
   it('writes a local date-time with the offset of its moment', () => {
-    expect(zonedDateTime(new Date('2026-01-15T15:00:00Z'), 'America/New_York')).toBe('2026-01-15T10:00:00-05:00');
-    expect(zonedDateTime(new Date('2026-07-15T15:00:00Z'), 'America/New_York')).toBe('2026-07-15T11:00:00-04:00');
-    expect(zonedDateTime(new Date('2026-01-15T15:00:00.999Z'), 'Asia/Kolkata')).toBe('2026-01-15T20:30:00+05:30');
+    expect(zonedDateTime(new Date('2026-01-15T15:00:00Z'), 'America/New_York')).toBe(
+      '2026-01-15T10:00:00-05:00',
+    );
+    expect(zonedDateTime(new Date('2026-07-15T15:00:00Z'), 'America/New_York')).toBe(
+      '2026-07-15T11:00:00-04:00',
+    );
+    expect(zonedDateTime(new Date('2026-01-15T15:00:00.999Z'), 'Asia/Kolkata')).toBe(
+      '2026-01-15T20:30:00+05:30',
+    );
     expect(zonedDateTime(new Date('2026-01-15T15:00:00Z'), 'UTC')).toBe('2026-01-15T15:00:00Z');
   });
 });

@@ -101,10 +101,9 @@ export class WalletRepository {
 
   /** The user's time zone, its row locked until the caller's transaction ends (a change is serialised). */
   async lockTimeZone(tx: EntityManager, userId: string): Promise<string | null> {
-    const rows = (await tx.query(
-      `SELECT timezone FROM consumer_preferences WHERE user_id = $1 FOR UPDATE`,
-      [userId],
-    )) as Array<{ timezone: string }>;
+    const rows = (await tx.query(`SELECT timezone FROM consumer_preferences WHERE user_id = $1 FOR UPDATE`, [
+      userId,
+    ])) as Array<{ timezone: string }>;
     return rows[0]?.timezone ?? null;
   }
 

@@ -63,7 +63,12 @@ export class SpendingQueryDto extends DateRangeQueryDto {
 }
 
 export class TrendsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 24, default: 6, description: 'Months, the current one included' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 24,
+    default: 6,
+    description: 'Months, the current one included',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -82,7 +87,11 @@ export class ExportQueryDto extends DateRangeQueryDto {
 }
 
 export class RuleMatchDto {
-  @ApiPropertyOptional({ description: "A merchant's name, or a raw descriptor", example: 'Amazon', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: "A merchant's name, or a raw descriptor",
+    example: 'Amazon',
+    maxLength: 100,
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -125,7 +134,11 @@ export class CreateRuleRequestDto {
 }
 
 export class CorrectCategoryRequestDto {
-  @ApiProperty({ description: `${CATEGORY_HELP}; null removes your correction`, nullable: true, type: String })
+  @ApiProperty({
+    description: `${CATEGORY_HELP}; null removes your correction`,
+    nullable: true,
+    type: String,
+  })
   @ValidateIf((_object: unknown, value: unknown) => value !== null)
   @IsString()
   @IsIn(CATEGORY_INPUTS)
