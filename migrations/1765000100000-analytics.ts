@@ -2,9 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Spending analytics (libs/insights/src/analytics). Projection state, rebuilt from the journal by
- * `npm run projections:rebuild`: analytics_users, analytics_movements, analytics_daily, analytics_payees. User
- * data, kept across rebuilds and applied by them: analytics_rules, analytics_corrections. Reference data, fixed
- * once written: reference_prices.
+ * `npm run projections:rebuild`: analytics_users, analytics_movements, analytics_daily, analytics_monthly,
+ * analytics_payees. User data, kept across rebuilds and applied by them: analytics_rules, analytics_corrections.
+ * Reference data, fixed once written: reference_prices.
  */
 export class Analytics1765000100000 implements MigrationInterface {
   name = 'Analytics1765000100000';
@@ -92,6 +92,23 @@ export class Analytics1765000100000 implements MigrationInterface {
         usd_amount bigint NOT NULL,
         count integer NOT NULL,
         PRIMARY KEY (user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency)
+      )`);
+
+    // The same, per month and without merchant and counterparty: long ranges are answered from whole months
+    // here and only their partial first and last months from the dailies.
+    await queryRunner.query(`
+      CREATE TABLE analytics_monthly (
+        user_id uuid NOT NULL,
+        month date NOT NULL CHECK (extract(day FROM month) = 1),
+        direction text NOT NULL CHECK (direction IN ('in', 'out')),
+        excluded boolean NOT NULL,
+        category text NOT NULL,
+        sub_category text NOT NULL,
+        currency text NOT NULL,
+        amount bigint NOT NULL,
+        usd_amount bigint NOT NULL,
+        count integer NOT NULL,
+        PRIMARY KEY (user_id, month, direction, excluded, category, sub_category, currency)
       )`);
 
     // Payments to the same payee of the same amount, with their latest times: recurring payments are found

@@ -42,6 +42,10 @@ const MOVERS = 3;
 const DRIVERS = 3;
 const TOP = 5;
 const BALANCE_DAYS = 30;
+/** Merchants or counterparties listed per period and in the totals; the rest are summed as OTHERS. */
+const PERIOD_GROUPS = 10;
+const TOTAL_GROUPS = 50;
+export const OTHERS = '(others)';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -143,11 +147,32 @@ export class AnalyticsQueries {
       byCurrency.usd += sum.usd;
       byCurrency.count += sum.count;
       currencyTotals.set(currency, byCurrency);
-      byPeriod.set(sum.bucket, [...(byPeriod.get(sum.bucket) ?? []), sum]);
+      const inPeriod = byPeriod.get(sum.bucket);
+      if (inPeriod) inPeriod.push(sum);
+      else byPeriod.set(sum.bucket, [sum]);
     }
 
+    // Merchants and counterparties are many: a period lists its largest ones and sums the rest as "Others".
+    const capped = query.groupBy === 'merchant' || query.groupBy === 'counterparty';
+    const cap = <T extends { usd: bigint; count: number; native: bigint }>(
+      entries: Array<[string, T]>,
+      max: number,
+    ) => {
+      if (!capped || entries.length <= max) return entries;
+      const rest = entries
+        .slice(max)
+        .reduce(
+          (acc, [, g]) => ({
+            usd: acc.usd + g.usd,
+            count: acc.count + g.count,
+            native: acc.native + g.native,
+          }),
+          { usd: 0n, count: 0, native: 0n },
+        );
+      return [...entries.slice(0, max), [OTHERS, rest] as [string, typeof rest]];
+    };
     const groupView = (key: string, amount: bigint, groupCount: number, native?: bigint) => ({
-      ...labels(key),
+      ...(key === OTHERS ? { key: OTHERS, label: 'Others' } : labels(key)),
       amount: usd(amount),
       count: groupCount,
       ...(query.groupBy === 'currency' &&
@@ -176,7 +201,7 @@ export class AnalyticsQueries {
         to: period.to,
         total: usd(periodTotal),
         count: sums.reduce((acc, s) => acc + s.count, 0),
-        groups: merge(sums).map(([key, g]) => groupView(key, g.usd, g.count, g.native)),
+        groups: cap(merge(sums), PERIOD_GROUPS).map(([key, g]) => groupView(key, g.usd, g.count, g.native)),
       };
     });
 
@@ -199,12 +224,13 @@ export class AnalyticsQueries {
       totals: {
         total: usd(total),
         count,
-        groups: [...groupTotals.entries()]
-          .sort(([, a], [, b]) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1))
-          .map(([key, g]) => ({
-            ...groupView(key, g.usd, g.count, g.native),
-            share: fraction(g.usd, total),
-          })),
+        groups: cap(
+          [...groupTotals.entries()].sort(([, a], [, b]) => (a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1)),
+          TOTAL_GROUPS,
+        ).map(([key, g]) => ({
+          ...groupView(key, g.usd, g.count, g.native),
+          share: fraction(g.usd, total),
+        })),
         byCurrency: [...currencyTotals.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([currency, c]) => ({
@@ -249,7 +275,9 @@ export class AnalyticsQueries {
     const byCategory = new Map<string, RollupSum[]>();
     for (const sum of sums) {
       const category = sum.dims.category ?? '';
-      byCategory.set(category, [...(byCategory.get(category) ?? []), sum]);
+      const subs = byCategory.get(category);
+      if (subs) subs.push(sum);
+      else byCategory.set(category, [sum]);
     }
     const descending = (a: { usd: bigint }, b: { usd: bigint }) =>
       a.usd === b.usd ? 0 : a.usd > b.usd ? -1 : 1;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FeeMode } from '../history';
 import type { Direction } from './classifier';
-import type { Granularity, RollupDelta, RollupFact } from './rollup';
+import { monthSegments, type Granularity, type RollupDelta, type RollupFact } from './rollup';
 
 /** One movement as analytics keeps it (a row of analytics_movements). */
 export interface AnalyticsFact extends RollupFact {
@@ -293,6 +293,15 @@ export interface RollupQuery {
 
 /** The advisory lock key of the analytics projection ("analytic" in ASCII). */
 const ANALYTICS_LOCK = 0x616e616c79746963n.toString();
+
+/** The dimensions the monthly rollup has (it has no merchant and no counterparty). */
+const MONTHLY_DIMENSIONS = new Set<RollupDimension>([
+  'direction',
+  'excluded',
+  'category',
+  'sub_category',
+  'currency',
+]);
 
 const PERIOD_SQL: Record<Granularity, string> = {
   day: `to_char(day, 'YYYY-MM-DD')`,
@@ -630,32 +639,56 @@ export class AnalyticsRepository {
       values.push(value);
       return `$${values.length}`;
     };
-    const dims = query.by.map((dim) => (dim === 'excluded' ? `excluded::text AS excluded` : dim));
     const filters: string[] = [];
     if (query.direction) filters.push(`direction = ${param(query.direction)}`);
     const excluded = query.excluded === undefined ? false : query.excluded;
     if (excluded !== null) filters.push(excluded ? 'excluded' : 'NOT excluded');
     if (query.categories) filters.push(`category = ANY(${param(query.categories)}::text[])`);
-    const select = (bucket: string, from: string, to: string) =>
-      `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')},
-              sum(usd_amount)::text AS usd, sum(amount)::text AS amount, sum(count)::int AS count
-         FROM analytics_daily
-        WHERE user_id = $1 AND day BETWEEN ${from}::date AND ${to}::date${filters.map((f) => ` AND ${f}`).join('')}
-        GROUP BY 1${query.by.map((_, i) => `, ${i + 2}`).join('')}`;
-    let sql: string;
+    const dims = query.by.map((dim) => (dim === 'excluded' ? `excluded::text AS excluded` : dim));
+    // Whole months come from the monthly rollup when the dimensions asked are all in it.
+    const monthly = query.by.every((dim) => MONTHLY_DIMENSIONS.has(dim));
+    const select = (table: 'daily' | 'monthly', bucket: string, from: string, to: string) =>
+      `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, usd_amount, amount, count
+         FROM analytics_${table}
+        WHERE user_id = $1 AND ${table === 'daily' ? 'day' : 'month'} BETWEEN ${from}::date AND ${to}::date${filters
+          .map((f) => ` AND ${f}`)
+          .join('')}`;
+    const parts: string[] = [];
+    const add = (
+      bucketOf: (table: 'daily' | 'monthly') => string,
+      from: string,
+      to: string,
+      byMonth: boolean,
+    ) => {
+      if (!monthly || !byMonth) {
+        parts.push(select('daily', bucketOf('daily'), param(from), param(to)));
+        return;
+      }
+      for (const segment of monthSegments(from, to)) {
+        const table = segment.source === 'days' ? 'daily' : 'monthly';
+        parts.push(select(table, bucketOf(table), param(segment.from), param(segment.to)));
+      }
+    };
     if ('granularity' in query.buckets) {
       const { granularity, from, to } = query.buckets;
-      sql = select(PERIOD_SQL[granularity], param(from), param(to));
+      add(
+        (table) => (table === 'monthly' ? `to_char(month, 'YYYY-MM-DD')` : PERIOD_SQL[granularity]),
+        from,
+        to,
+        granularity === 'month',
+      );
     } else {
-      const ranges = query.buckets.ranges;
-      if (ranges.length === 0) return [];
-      sql = ranges
-        .map((range, index) => select(`'${index}'`, param(range.from), param(range.to)))
-        .join('\n UNION ALL\n');
+      query.buckets.ranges.forEach((range, index) => add(() => `'${index}'`, range.from, range.to, true));
     }
-    const rows = (await this.dataSource.query(sql, values)) as Array<
-      Record<string, string> & { bucket: string; usd: string; amount: string; count: number }
-    >;
+    if (parts.length === 0) return [];
+    const groups = ['bucket', ...query.by];
+    const rows = (await this.dataSource.query(
+      `SELECT ${groups.join(', ')}, sum(usd_amount)::text AS usd, sum(amount)::text AS amount,
+              sum(count)::int AS count
+         FROM (${parts.join('\n UNION ALL\n')}) AS r
+        GROUP BY ${groups.join(', ')}`,
+      values,
+    )) as Array<Record<string, string> & { bucket: string; usd: string; amount: string; count: number }>;
     return rows.map((row) => ({
       bucket: row.bucket,
       dims: Object.fromEntries(query.by.map((dim) => [dim, row[dim]])),
@@ -767,8 +800,50 @@ export class AnalyticsRepository {
     );
   }
 
-  async clearDaily(tx: EntityManager, userId: string): Promise<void> {
+  /** Adds merged monthly changes ({@link monthlyOf}) to the monthly rollup; empty rows are removed. */
+  async addToMonthly(tx: EntityManager, deltas: readonly RollupDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const key = [
+      deltas.map((d) => d.userId),
+      deltas.map((d) => d.day),
+      deltas.map((d) => d.direction),
+      deltas.map((d) => d.excluded),
+      deltas.map((d) => d.category),
+      deltas.map((d) => d.subCategory),
+      deltas.map((d) => d.currency),
+    ];
+    await tx.query(
+      `INSERT INTO analytics_monthly AS m (user_id, month, direction, excluded, category, sub_category, currency,
+              amount, usd_amount, count)
+       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+                            $8::bigint[], $9::bigint[], $10::int[])
+       ON CONFLICT (user_id, month, direction, excluded, category, sub_category, currency)
+       DO UPDATE SET amount = m.amount + EXCLUDED.amount, usd_amount = m.usd_amount + EXCLUDED.usd_amount,
+                     count = m.count + EXCLUDED.count`,
+      [
+        ...key,
+        deltas.map((d) => d.amount.toString()),
+        deltas.map((d) => d.usdAmount.toString()),
+        deltas.map((d) => d.count),
+      ],
+    );
+    if (deltas.some((d) => d.count < 0)) {
+      await tx.query(
+        `DELETE FROM analytics_monthly m
+          USING unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[])
+                AS k(user_id, month, direction, excluded, category, sub_category, currency)
+          WHERE (m.user_id, m.month, m.direction, m.excluded, m.category, m.sub_category, m.currency)
+              = (k.user_id, k.month, k.direction, k.excluded, k.category, k.sub_category, k.currency)
+            AND m.count = 0`,
+        key,
+      );
+    }
+  }
+
+  /** Empties the user's rollups (daily and monthly), for a re-bucketing. */
+  async clearRollups(tx: EntityManager, userId: string): Promise<void> {
     await tx.query(`DELETE FROM analytics_daily WHERE user_id = $1`, [userId]);
+    await tx.query(`DELETE FROM analytics_monthly WHERE user_id = $1`, [userId]);
   }
 
   // ---- payees (recurring payments) ---------------------------------------------------------------------
@@ -899,6 +974,7 @@ export class AnalyticsRepository {
   /** Empties analytics' projection state (not the rules, corrections or prices), for a rebuild. */
   async reset(tx: EntityManager): Promise<void> {
     await tx.query(`DELETE FROM analytics_daily`);
+    await tx.query(`DELETE FROM analytics_monthly`);
     await tx.query(`DELETE FROM analytics_payees`);
     await tx.query(`DELETE FROM analytics_movements`);
     await tx.query(`DELETE FROM analytics_users`);

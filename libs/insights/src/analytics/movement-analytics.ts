@@ -12,7 +12,7 @@ import {
 } from './analytics.repository';
 import { classify, classifyFee, type Classification } from './classifier';
 import { ReferencePriceBook, utcDay } from './reference-prices';
-import { contributionsOf, mergeDeltas, negated, usdCents, type RollupDelta } from './rollup';
+import { contributionsOf, mergeDeltas, monthlyOf, negated, usdCents, type RollupDelta } from './rollup';
 
 const REBUCKET_BATCH = 5_000;
 
@@ -148,7 +148,7 @@ export class MovementAnalytics {
   async changeTimeZone(tx: EntityManager, userId: string, timezone: string): Promise<void> {
     await this.repository.lockUsers(tx, [userId], 'update');
     await this.repository.setTimeZone(tx, userId, timezone);
-    await this.repository.clearDaily(tx, userId);
+    await this.repository.clearRollups(tx, userId);
     const deltas: RollupDelta[] = [];
     const moved: Array<{ lineId: string; localDay: string }> = [];
     let after: AnalyticsFact | null = null;
@@ -169,9 +169,14 @@ export class MovementAnalytics {
     await this.addToRollups(tx, mergeDeltas(deltas));
   }
 
+  /** Merged changes into the daily rollup, and the same per month into the monthly one. */
   private async addToRollups(tx: EntityManager, deltas: RollupDelta[]): Promise<void> {
     for (let i = 0; i < deltas.length; i += ROLLUP_CHUNK) {
       await this.repository.addToDaily(tx, deltas.slice(i, i + ROLLUP_CHUNK));
+    }
+    const monthly = monthlyOf(deltas);
+    for (let i = 0; i < monthly.length; i += ROLLUP_CHUNK) {
+      await this.repository.addToMonthly(tx, monthly.slice(i, i + ROLLUP_CHUNK));
     }
   }
 }

@@ -5,6 +5,8 @@ import {
   isCalendarDay,
   median,
   mergeDeltas,
+  monthlyOf,
+  monthSegments,
   negated,
   netOf,
   periodsOf,
@@ -133,6 +135,36 @@ describe('rollup maths: calendar views derived from days', () => {
       '2027-01-02',
     ]);
     expect(addMonths('2026-01-31', 1)).toBe('2026-02-01');
+  });
+
+  it('answers whole months from the monthly rollup, partial first and last months from the days', () => {
+    expect(monthSegments('2026-01-15', '2026-04-10')).toEqual([
+      { source: 'days', from: '2026-01-15', to: '2026-01-31' },
+      { source: 'months', from: '2026-02-01', to: '2026-03-01' },
+      { source: 'days', from: '2026-04-01', to: '2026-04-10' },
+    ]);
+    expect(monthSegments('2026-01-01', '2026-12-31')).toEqual([
+      { source: 'months', from: '2026-01-01', to: '2026-12-01' },
+    ]);
+    expect(monthSegments('2026-02-01', '2026-02-28')).toEqual([
+      { source: 'months', from: '2026-02-01', to: '2026-02-01' },
+    ]);
+    expect(monthSegments('2026-02-03', '2026-02-20')).toEqual([
+      { source: 'days', from: '2026-02-03', to: '2026-02-20' },
+    ]);
+    expect(monthSegments('2026-01-31', '2026-02-01')).toEqual([
+      { source: 'days', from: '2026-01-31', to: '2026-01-31' },
+      { source: 'days', from: '2026-02-01', to: '2026-02-01' },
+    ]);
+    const monthly = monthlyOf([
+      ...contributionsOf(fact({ localDay: '2026-01-03', merchant: 'Amazon' })),
+      ...contributionsOf(fact({ localDay: '2026-01-30', counterparty: 'carol' })),
+      ...contributionsOf(fact({ localDay: '2026-02-01' })),
+    ]);
+    expect(monthly.map((d) => [d.day, d.merchant, d.counterparty, d.amount, d.count])).toEqual([
+      ['2026-01-01', '', '', 20_000_000n, 2],
+      ['2026-02-01', '', '', 10_000_000n, 1],
+    ]);
   });
 
   it('compares whole months with as many calendar months before, other ranges with as many days', () => {

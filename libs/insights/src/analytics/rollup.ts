@@ -140,6 +140,14 @@ export function usdCents(minor: bigint, currency: string, price: string): bigint
   return Money.of(minor, currency as CurrencyCode).convert(price, 'USD', 'down').result.minor;
 }
 
+/**
+ * The same changes as the monthly rollup sees them: per month (the 1st names it), without merchant and
+ * counterparty.
+ */
+export function monthlyOf(deltas: readonly RollupDelta[]): RollupDelta[] {
+  return mergeDeltas(deltas.map((d) => ({ ...d, day: startOfMonth(d.day), merchant: '', counterparty: '' })));
+}
+
 // ---- Calendar maths on local days ("YYYY-MM-DD") ----------------------------------------------------------
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -220,6 +228,34 @@ export function periodsOf(from: string, to: string, granularity: Granularity): P
     key = next;
   }
   return periods;
+}
+
+/**
+ * [from, to] cut into the days of its partial first and last months and the run of whole months between them
+ * (given by their first days): what the dailies and the monthly rollup each answer.
+ */
+export function monthSegments(
+  from: string,
+  to: string,
+): Array<{ source: 'days' | 'months'; from: string; to: string }> {
+  const fromMonth = startOfMonth(from);
+  const toMonth = startOfMonth(to);
+  const wholeTail = to === endOfMonth(to);
+  if (fromMonth === toMonth) {
+    return from === fromMonth && wholeTail
+      ? [{ source: 'months', from: fromMonth, to: fromMonth }]
+      : [{ source: 'days', from, to }];
+  }
+  const segments: Array<{ source: 'days' | 'months'; from: string; to: string }> = [];
+  let firstWhole = fromMonth;
+  if (from !== fromMonth) {
+    segments.push({ source: 'days', from, to: endOfMonth(from) });
+    firstWhole = addMonths(from, 1);
+  }
+  const lastWhole = wholeTail ? toMonth : addMonths(toMonth, -1);
+  if (firstWhole <= lastWhole) segments.push({ source: 'months', from: firstWhole, to: lastWhole });
+  if (!wholeTail) segments.push({ source: 'days', from: toMonth, to });
+  return segments;
 }
 
 /** Whether [from, to] is made of whole calendar months. */
