@@ -431,6 +431,8 @@ describe('analytics: rollups exact across currencies, time zones and month ends;
     const cases: Array<[string, string]> = [
       ['/api/analytics/spending?from=2026-02-30', 'VALIDATION_FAILED'],
       ['/api/analytics/spending?from=yesterday', 'VALIDATION_FAILED'],
+      ['/api/analytics/spending?from=9999-12-31&to=9999-12-31', 'VALIDATION_FAILED'],
+      ['/api/analytics/categories?from=0001-01-01&to=0001-01-02', 'VALIDATION_FAILED'],
       ['/api/analytics/spending?granularity=year', 'VALIDATION_FAILED'],
       ['/api/analytics/spending?groupBy=mood', 'VALIDATION_FAILED'],
       ['/api/analytics/spending?currency=USDC', 'VALIDATION_FAILED'],

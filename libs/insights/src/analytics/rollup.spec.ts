@@ -193,5 +193,7 @@ describe('rollup maths: calendar views derived from days', () => {
   it('accepts calendar days only', () => {
     expect(['2026-02-28', '2024-02-29'].every(isCalendarDay)).toBe(true);
     expect(['2026-02-29', '2026-13-01', '2026-1-01', '20260101', '', null].some(isCalendarDay)).toBe(false);
+    // Years JavaScript dates would misread (0001 → 1901) or push past four digits are refused.
+    expect(['0001-01-01', '1969-12-31', '3000-01-01', '9999-12-31'].some(isCalendarDay)).toBe(false);
   });
 });

@@ -165,9 +165,13 @@ function fromUtc(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Whether `value` is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
+/** The days analytics speaks of: wide enough for any wallet's history, narrow enough for plain date arithmetic. */
+export const FIRST_DAY = '1970-01-01';
+export const LAST_DAY = '2999-12-31';
+
+/** Whether `value` is a real calendar day written YYYY-MM-DD (2026-02-30 is not), from 1970 to 2999. */
 export function isCalendarDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DAY.test(value)) return false;
+  if (typeof value !== 'string' || !ISO_DAY.test(value) || value < FIRST_DAY || value > LAST_DAY) return false;
   const date = toUtc(value);
   return !Number.isNaN(date.getTime()) && fromUtc(date) === value;
 }

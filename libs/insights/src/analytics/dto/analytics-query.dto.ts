@@ -27,7 +27,10 @@ function IsCalendarDay(options?: ValidationOptions): PropertyDecorator {
       name: 'isCalendarDay',
       target: object.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a calendar day written YYYY-MM-DD`, ...options },
+      options: {
+        message: `${String(propertyName)} must be a calendar day written YYYY-MM-DD, from 1970 to 2999`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => isCalendarDay(value) },
     });
   };
