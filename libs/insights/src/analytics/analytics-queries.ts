@@ -159,16 +159,14 @@ export class AnalyticsQueries {
       max: number,
     ) => {
       if (!capped || entries.length <= max) return entries;
-      const rest = entries
-        .slice(max)
-        .reduce(
-          (acc, [, g]) => ({
-            usd: acc.usd + g.usd,
-            count: acc.count + g.count,
-            native: acc.native + g.native,
-          }),
-          { usd: 0n, count: 0, native: 0n },
-        );
+      const rest = entries.slice(max).reduce(
+        (acc, [, g]) => ({
+          usd: acc.usd + g.usd,
+          count: acc.count + g.count,
+          native: acc.native + g.native,
+        }),
+        { usd: 0n, count: 0, native: 0n },
+      );
       return [...entries.slice(0, max), [OTHERS, rest] as [string, typeof rest]];
     };
     const groupView = (key: string, amount: bigint, groupCount: number, native?: bigint) => ({
@@ -256,9 +254,21 @@ export class AnalyticsQueries {
               periods,
             ),
         ),
-        groups: [...previousByGroup.entries()]
-          .sort(([, a], [, b]) => (a === b ? 0 : a > b ? -1 : 1))
-          .map(([key, sum]) => ({ ...labels(key), average: usd(divideRounded(sum, periods)) })),
+        groups: cap(
+          [...previousByGroup.entries()]
+            .sort(([, a], [, b]) => (a === b ? 0 : a > b ? -1 : 1))
+            .map(
+              ([key, sum]) =>
+                [key, { usd: sum, count: 0, native: 0n }] as [
+                  string,
+                  { usd: bigint; count: number; native: bigint },
+                ],
+            ),
+          TOTAL_GROUPS,
+        ).map(([key, g]) => ({
+          ...(key === OTHERS ? { key: OTHERS, label: 'Others' } : labels(key)),
+          average: usd(divideRounded(g.usd, periods)),
+        })),
       },
     };
   }
