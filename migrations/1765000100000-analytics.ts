@@ -94,8 +94,8 @@ export class Analytics1765000100000 implements MigrationInterface {
         PRIMARY KEY (user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency)
       )`);
 
-    // The same, per month and without merchant and counterparty: long ranges are answered from whole months
-    // here and only their partial first and last months from the dailies.
+    // The same per month: long ranges are answered from their whole months here (a month holds far fewer rows than
+    // its days) and only from the days of their partial first and last months.
     await queryRunner.query(`
       CREATE TABLE analytics_monthly (
         user_id uuid NOT NULL,
@@ -104,11 +104,13 @@ export class Analytics1765000100000 implements MigrationInterface {
         excluded boolean NOT NULL,
         category text NOT NULL,
         sub_category text NOT NULL,
+        merchant text NOT NULL,
+        counterparty text NOT NULL,
         currency text NOT NULL,
         amount bigint NOT NULL,
         usd_amount bigint NOT NULL,
         count integer NOT NULL,
-        PRIMARY KEY (user_id, month, direction, excluded, category, sub_category, currency)
+        PRIMARY KEY (user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency)
       )`);
 
     // Payments to the same payee of the same amount, with their latest times: recurring payments are found

@@ -285,9 +285,10 @@ export async function analyticsState(t: TestApp): Promise<Record<string, unknown
         ORDER BY user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency`,
     ),
     monthly: await dump(
-      `SELECT user_id, month::text, direction, excluded, category, sub_category, currency, amount::text,
-              usd_amount::text, count
-         FROM analytics_monthly ORDER BY user_id, month, direction, excluded, category, sub_category, currency`,
+      `SELECT user_id, month::text, direction, excluded, category, sub_category, merchant, counterparty, currency,
+              amount::text, usd_amount::text, count
+         FROM analytics_monthly
+        ORDER BY user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency`,
     ),
     payees: await dump(
       `SELECT user_id, payee_kind, payee, currency, amount::text, occurrences, last_at, recent

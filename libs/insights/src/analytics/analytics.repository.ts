@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FeeMode } from '../history';
 import type { Direction } from './classifier';
-import { monthSegments, type Granularity, type RollupDelta, type RollupFact } from './rollup';
+import { daysBetween, monthSegments, type Granularity, type RollupDelta, type RollupFact } from './rollup';
 
 /** One movement as analytics keeps it (a row of analytics_movements). */
 export interface AnalyticsFact extends RollupFact {
@@ -294,19 +294,13 @@ export interface RollupQuery {
 /** The advisory lock key of the analytics projection ("analytic" in ASCII). */
 const ANALYTICS_LOCK = 0x616e616c79746963n.toString();
 
-/** The dimensions the monthly rollup has (it has no merchant and no counterparty). */
-const MONTHLY_DIMENSIONS = new Set<RollupDimension>([
-  'direction',
-  'excluded',
-  'category',
-  'sub_category',
-  'currency',
-]);
+const RANGE_EPOCH = '1970-01-01';
 
+/** The period a day falls in, as a date (formatted once per group, after grouping). */
 const PERIOD_SQL: Record<Granularity, string> = {
-  day: `to_char(day, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD')`,
-  month: `to_char(date_trunc('month', day::timestamp), 'YYYY-MM-DD')`,
+  day: `day`,
+  week: `date_trunc('week', day::timestamp)::date`,
+  month: `date_trunc('month', day::timestamp)::date`,
 };
 
 /** Analytics' tables (libs/insights/src/analytics): SQL only here. */
@@ -645,8 +639,6 @@ export class AnalyticsRepository {
     if (excluded !== null) filters.push(excluded ? 'excluded' : 'NOT excluded');
     if (query.categories) filters.push(`category = ANY(${param(query.categories)}::text[])`);
     const dims = query.by.map((dim) => (dim === 'excluded' ? `excluded::text AS excluded` : dim));
-    // Whole months come from the monthly rollup when the dimensions asked are all in it.
-    const monthly = query.by.every((dim) => MONTHLY_DIMENSIONS.has(dim));
     const select = (table: 'daily' | 'monthly', bucket: string, from: string, to: string) =>
       `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, usd_amount, amount, count
          FROM analytics_${table}
@@ -660,7 +652,7 @@ export class AnalyticsRepository {
       to: string,
       byMonth: boolean,
     ) => {
-      if (!monthly || !byMonth) {
+      if (!byMonth) {
         parts.push(select('daily', bucketOf('daily'), param(from), param(to)));
         return;
       }
@@ -672,25 +664,30 @@ export class AnalyticsRepository {
     if ('granularity' in query.buckets) {
       const { granularity, from, to } = query.buckets;
       add(
-        (table) => (table === 'monthly' ? `to_char(month, 'YYYY-MM-DD')` : PERIOD_SQL[granularity]),
+        (table) => (table === 'monthly' ? `month` : PERIOD_SQL[granularity]),
         from,
         to,
         granularity === 'month',
       );
     } else {
-      query.buckets.ranges.forEach((range, index) => add(() => `'${index}'`, range.from, range.to, true));
+      query.buckets.ranges.forEach((range, index) =>
+        add(() => `('${RANGE_EPOCH}'::date + ${index})`, range.from, range.to, true),
+      );
     }
     if (parts.length === 0) return [];
     const groups = ['bucket', ...query.by];
     const rows = (await this.dataSource.query(
-      `SELECT ${groups.join(', ')}, sum(usd_amount)::text AS usd, sum(amount)::text AS amount,
-              sum(count)::int AS count
+      `SELECT to_char(bucket, 'YYYY-MM-DD') AS bucket${query.by.map((dim) => `, ${dim}`).join('')},
+              sum(usd_amount)::text AS usd, sum(amount)::text AS amount, sum(count)::int AS count
          FROM (${parts.join('\n UNION ALL\n')}) AS r
         GROUP BY ${groups.join(', ')}`,
       values,
     )) as Array<Record<string, string> & { bucket: string; usd: string; amount: string; count: number }>;
+    // A range's bucket is its index, carried through SQL as the date `index` days after RANGE_EPOCH (so that
+    // the bucket column is a date in every part of the union).
+    const ranges = !('granularity' in query.buckets);
     return rows.map((row) => ({
-      bucket: row.bucket,
+      bucket: ranges ? String(daysBetween(RANGE_EPOCH, row.bucket)) : row.bucket,
       dims: Object.fromEntries(query.by.map((dim) => [dim, row[dim]])),
       usd: BigInt(row.usd),
       amount: BigInt(row.amount),
@@ -810,14 +807,16 @@ export class AnalyticsRepository {
       deltas.map((d) => d.excluded),
       deltas.map((d) => d.category),
       deltas.map((d) => d.subCategory),
+      deltas.map((d) => d.merchant),
+      deltas.map((d) => d.counterparty),
       deltas.map((d) => d.currency),
     ];
     await tx.query(
-      `INSERT INTO analytics_monthly AS m (user_id, month, direction, excluded, category, sub_category, currency,
-              amount, usd_amount, count)
+      `INSERT INTO analytics_monthly AS m (user_id, month, direction, excluded, category, sub_category, merchant,
+              counterparty, currency, amount, usd_amount, count)
        SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-                            $8::bigint[], $9::bigint[], $10::int[])
-       ON CONFLICT (user_id, month, direction, excluded, category, sub_category, currency)
+                            $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::int[])
+       ON CONFLICT (user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency)
        DO UPDATE SET amount = m.amount + EXCLUDED.amount, usd_amount = m.usd_amount + EXCLUDED.usd_amount,
                      count = m.count + EXCLUDED.count`,
       [
@@ -830,10 +829,13 @@ export class AnalyticsRepository {
     if (deltas.some((d) => d.count < 0)) {
       await tx.query(
         `DELETE FROM analytics_monthly m
-          USING unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[])
-                AS k(user_id, month, direction, excluded, category, sub_category, currency)
-          WHERE (m.user_id, m.month, m.direction, m.excluded, m.category, m.sub_category, m.currency)
-              = (k.user_id, k.month, k.direction, k.excluded, k.category, k.sub_category, k.currency)
+          USING unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[])
+                AS k(user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency)
+          WHERE (m.user_id, m.month, m.direction, m.excluded, m.category, m.sub_category, m.merchant, m.counterparty,
+                 m.currency)
+              = (k.user_id, k.month, k.direction, k.excluded, k.category, k.sub_category, k.merchant, k.counterparty,
+                 k.currency)
             AND m.count = 0`,
         key,
       );

@@ -158,12 +158,14 @@ describe('rollup maths: calendar views derived from days', () => {
     ]);
     const monthly = monthlyOf([
       ...contributionsOf(fact({ localDay: '2026-01-03', merchant: 'Amazon' })),
-      ...contributionsOf(fact({ localDay: '2026-01-30', counterparty: 'carol' })),
+      ...contributionsOf(fact({ localDay: '2026-01-30', merchant: 'Amazon' })),
+      ...contributionsOf(fact({ localDay: '2026-01-30' })),
       ...contributionsOf(fact({ localDay: '2026-02-01' })),
     ]);
     expect(monthly.map((d) => [d.day, d.merchant, d.counterparty, d.amount, d.count])).toEqual([
-      ['2026-01-01', '', '', 20_000_000n, 2],
-      ['2026-02-01', '', '', 10_000_000n, 1],
+      ['2026-01-01', 'Amazon', 'bob', 20_000_000n, 2],
+      ['2026-01-01', '', 'bob', 10_000_000n, 1],
+      ['2026-02-01', '', 'bob', 10_000_000n, 1],
     ]);
   });
 

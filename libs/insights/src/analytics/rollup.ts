@@ -140,12 +140,9 @@ export function usdCents(minor: bigint, currency: string, price: string): bigint
   return Money.of(minor, currency as CurrencyCode).convert(price, 'USD', 'down').result.minor;
 }
 
-/**
- * The same changes as the monthly rollup sees them: per month (the 1st names it), without merchant and
- * counterparty.
- */
+/** The same changes as the monthly rollup sees them: per month (the 1st names it). */
 export function monthlyOf(deltas: readonly RollupDelta[]): RollupDelta[] {
-  return mergeDeltas(deltas.map((d) => ({ ...d, day: startOfMonth(d.day), merchant: '', counterparty: '' })));
+  return mergeDeltas(deltas.map((d) => ({ ...d, day: startOfMonth(d.day) })));
 }
 
 // ---- Calendar maths on local days ("YYYY-MM-DD") ----------------------------------------------------------
@@ -171,7 +168,8 @@ export const LAST_DAY = '2999-12-31';
 
 /** Whether `value` is a real calendar day written YYYY-MM-DD (2026-02-30 is not), from 1970 to 2999. */
 export function isCalendarDay(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DAY.test(value) || value < FIRST_DAY || value > LAST_DAY) return false;
+  if (typeof value !== 'string' || !ISO_DAY.test(value) || value < FIRST_DAY || value > LAST_DAY)
+    return false;
   const date = toUtc(value);
   return !Number.isNaN(date.getTime()) && fromUtc(date) === value;
 }
