@@ -88,7 +88,7 @@ export class AnalyticsRules {
 
   async create(userId: string, match: RuleMatchInput, categoryInput: string) {
     const category = this.category(categoryInput);
-    const stored = await this.normalise(userId, match);
+    const stored = await this.normalise(match);
     const result = await this.uow.run(async (tx) => {
       await this.repository.lockUsers(tx, [userId], 'update');
       if ((await this.repository.countLiveRules(tx, userId)) >= MAX_RULES)
@@ -248,7 +248,6 @@ export class AnalyticsRules {
    * note text. All lower-cased: they are compared without case.
    */
   private async normalise(
-    userId: string,
     match: RuleMatchInput,
   ): Promise<Pick<StoredRule, 'matchMerchant' | 'matchCounterparty' | 'matchNote'>> {
     const clean = (text: string | undefined) => text?.trim().replace(/\s+/g, ' ') || undefined;
@@ -268,13 +267,12 @@ export class AnalyticsRules {
     }
     return {
       matchMerchant,
-      matchCounterparty: counterparty ? await this.counterparty(userId, counterparty) : null,
+      matchCounterparty: counterparty ? await this.counterparty(counterparty) : null,
       matchNote: note ? note.toLowerCase() : null,
     };
   }
 
-  private async counterparty(userId: string, input: string): Promise<string> {
-    void userId;
+  private async counterparty(input: string): Promise<string> {
     if (EXTERNAL_ADDRESS.test(input)) return input.toLowerCase();
     if (UUID.test(input)) return input.toLowerCase();
     if (input.startsWith('…')) return input;

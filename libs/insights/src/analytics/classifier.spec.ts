@@ -114,14 +114,7 @@ describe('classifier: one case per kind of movement', () => {
       'in',
       true,
     ]);
-    const fee = classifyFee({
-      chargeId: 'b:fee',
-      userId: ME,
-      referenceId: 'b',
-      batchId: 'b',
-      currency: 'USDC',
-      amount: '0.25',
-    });
+    const fee = classifyFee();
     expect([fee.category, fee.subCategory, fee.direction, fee.excluded]).toEqual([
       'BANK_FEES',
       'BANK_FEES_OTHER_BANK_FEES',

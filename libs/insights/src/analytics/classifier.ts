@@ -1,4 +1,4 @@
-import type { FeeCharge, HistoryLine, HistoryLineType, MovementHints } from '../history';
+import type { HistoryLine, HistoryLineType, MovementHints } from '../history';
 import { categoryOfMcc, BILLER_TYPE_CATEGORIES, type BillerType } from './mcc-categories';
 import { MERCHANTS, type MerchantDirectory, type MerchantMatch } from './merchant-directory';
 import { categoryOfNote } from './note-keywords';
@@ -122,9 +122,8 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
   }
 }
 
-/** A fee charged outside any line (a batch's fee). */
-export function classifyFee(charge: FeeCharge): Classification {
-  void charge;
+/** A fee charged outside any line (a batch's fee): always a bank fee, money out. */
+export function classifyFee(): Classification {
   return classified('BANK_FEES_OTHER_BANK_FEES', 'VERY_HIGH', 'out');
 }
 

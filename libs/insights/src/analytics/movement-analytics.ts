@@ -56,7 +56,7 @@ export class MovementAnalytics {
   ): Promise<void> {
     const items: Item[] = movements.flatMap(({ view, occurredAt }) => [
       ...view.lines.map((line) => ({ line, classification: classify(line), occurredAt })),
-      ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(charge), occurredAt })),
+      ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(), occurredAt })),
     ]);
     if (items.length === 0) return;
     const zones = await this.repository.lockUsers(
