@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Spending analytics (libs/insights/src/analytics). Projection state, rebuilt from the journal by
- * `npm run projections:rebuild`: analytics_users, analytics_movements, analytics_daily, analytics_monthly,
- * analytics_payees. User data, kept across rebuilds and applied by them: analytics_rules, analytics_corrections.
+ * `npm run projections:rebuild`: analytics_users, analytics_movements, analytics_daily, analytics_weekly,
+ * analytics_monthly, analytics_payees. User data, kept across rebuilds and applied by them: analytics_rules, analytics_corrections.
  * Reference data, fixed once written: reference_prices.
  */
 export class Analytics1765000100000 implements MigrationInterface {
@@ -94,8 +94,24 @@ export class Analytics1765000100000 implements MigrationInterface {
         PRIMARY KEY (user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency)
       )`);
 
-    // The same per month: long ranges are answered from their whole months here (a month holds far fewer rows than
-    // its days) and only from the days of their partial first and last months.
+    // The same per ISO week (its Monday names it) and per month: a range is read from its whole months, then the
+    // whole weeks of what is left, then the remaining days (each holds far fewer rows than the days it covers).
+    await queryRunner.query(`
+      CREATE TABLE analytics_weekly (
+        user_id uuid NOT NULL,
+        week date NOT NULL CHECK (extract(isodow FROM week) = 1),
+        direction text NOT NULL CHECK (direction IN ('in', 'out')),
+        excluded boolean NOT NULL,
+        category text NOT NULL,
+        sub_category text NOT NULL,
+        merchant text NOT NULL,
+        counterparty text NOT NULL,
+        currency text NOT NULL,
+        amount bigint NOT NULL,
+        usd_amount bigint NOT NULL,
+        count integer NOT NULL,
+        PRIMARY KEY (user_id, week, direction, excluded, category, sub_category, merchant, counterparty, currency)
+      )`);
     await queryRunner.query(`
       CREATE TABLE analytics_monthly (
         user_id uuid NOT NULL,

@@ -33,7 +33,7 @@ describe('analytics: rules recategorise future movements, then past ones after p
   };
   /**
    * Spending of this whole month per category, from the monthly rollup (whole months) — checked against the same
-   * from the dailies, so that both rollups move together.
+   * by weeks (the weekly rollup's whole weeks) and by days, so that the three rollups move together.
    */
   const byCategory = async () => {
     const now = new Date();
@@ -51,8 +51,9 @@ describe('analytics: rules recategorise future movements, then past ones after p
         (body.totals.groups as Group[]).map((g) => [g.key, `${g.amount} (${g.count})`]),
       ) as Record<string, string>;
     };
-    const [monthly, daily] = await Promise.all([totals('month'), totals('day')]);
+    const [monthly, weekly, daily] = await Promise.all([totals('month'), totals('week'), totals('day')]);
     expect(monthly).toEqual(daily);
+    expect(weekly).toEqual(daily);
     return monthly;
   };
   const lineOf = async (transferId: string) => {

@@ -284,6 +284,12 @@ export async function analyticsState(t: TestApp): Promise<Record<string, unknown
          FROM analytics_daily
         ORDER BY user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency`,
     ),
+    weekly: await dump(
+      `SELECT user_id, week::text, direction, excluded, category, sub_category, merchant, counterparty, currency,
+              amount::text, usd_amount::text, count
+         FROM analytics_weekly
+        ORDER BY user_id, week, direction, excluded, category, sub_category, merchant, counterparty, currency`,
+    ),
     monthly: await dump(
       `SELECT user_id, month::text, direction, excluded, category, sub_category, merchant, counterparty, currency,
               amount::text, usd_amount::text, count

@@ -27,7 +27,7 @@ export class ProjectionRebuilder {
     return this.uow.run(async (tx) => {
       await tx.query(
         `LOCK TABLE portfolio_balances, activity, analytics_users, analytics_movements, analytics_daily,
-              analytics_monthly, analytics_payees IN EXCLUSIVE MODE`,
+              analytics_weekly, analytics_monthly, analytics_payees IN EXCLUSIVE MODE`,
       );
       await this.repository.reset(
         tx,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FeeMode } from '../history';
 import type { Direction } from './classifier';
-import { daysBetween, monthSegments, type Granularity, type RollupDelta, type RollupFact } from './rollup';
+import { daysBetween, segmentsOf, type Granularity, type RollupDelta, type RollupFact } from './rollup';
 
 /** One movement as analytics keeps it (a row of analytics_movements). */
 export interface AnalyticsFact extends RollupFact {
@@ -296,12 +296,18 @@ const ANALYTICS_LOCK = 0x616e616c79746963n.toString();
 
 const RANGE_EPOCH = '1970-01-01';
 
-/** The period a day falls in, as a date (formatted once per group, after grouping). */
-const PERIOD_SQL: Record<Granularity, string> = {
-  day: `day`,
-  week: `date_trunc('week', day::timestamp)::date`,
-  month: `date_trunc('month', day::timestamp)::date`,
+/** The rollup tables, each with the column naming its period (a day, a week's Monday, a month's 1st). */
+const ROLLUPS: Record<Granularity, { table: string; period: string }> = {
+  day: { table: 'analytics_daily', period: 'day' },
+  week: { table: 'analytics_weekly', period: 'week' },
+  month: { table: 'analytics_monthly', period: 'month' },
 };
+
+/** The period of `granularity` a rollup row falls in, as a date (formatted once per group, after grouping). */
+function periodSql(column: string, granularity: Granularity): string {
+  if (granularity === 'day' || column === granularity) return column;
+  return `date_trunc('${granularity}', ${column}::timestamp)::date`;
+}
 
 /** Analytics' tables (libs/insights/src/analytics): SQL only here. */
 @Injectable()
@@ -639,39 +645,32 @@ export class AnalyticsRepository {
     if (excluded !== null) filters.push(excluded ? 'excluded' : 'NOT excluded');
     if (query.categories) filters.push(`category = ANY(${param(query.categories)}::text[])`);
     const dims = query.by.map((dim) => (dim === 'excluded' ? `excluded::text AS excluded` : dim));
-    const select = (table: 'daily' | 'monthly', bucket: string, from: string, to: string) =>
-      `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, usd_amount, amount, count
-         FROM analytics_${table}
-        WHERE user_id = $1 AND ${table === 'daily' ? 'day' : 'month'} BETWEEN ${from}::date AND ${to}::date${filters
+    const select = (source: Granularity, bucket: string, from: string, to: string) => {
+      const { table, period } = ROLLUPS[source];
+      return `SELECT ${bucket} AS bucket${dims.map((d) => `, ${d}`).join('')}, usd_amount, amount, count
+         FROM ${table}
+        WHERE user_id = $1 AND ${period} BETWEEN ${from}::date AND ${to}::date${filters
           .map((f) => ` AND ${f}`)
           .join('')}`;
+    };
     const parts: string[] = [];
+    // Each range is read from the coarsest rollups that cover it exactly (whole months, whole weeks, days).
     const add = (
-      bucketOf: (table: 'daily' | 'monthly') => string,
+      bucketOf: (source: Granularity) => string,
       from: string,
       to: string,
-      byMonth: boolean,
+      coarsest: Granularity,
     ) => {
-      if (!byMonth) {
-        parts.push(select('daily', bucketOf('daily'), param(from), param(to)));
-        return;
-      }
-      for (const segment of monthSegments(from, to)) {
-        const table = segment.source === 'days' ? 'daily' : 'monthly';
-        parts.push(select(table, bucketOf(table), param(segment.from), param(segment.to)));
+      for (const segment of segmentsOf(from, to, coarsest)) {
+        parts.push(select(segment.source, bucketOf(segment.source), param(segment.from), param(segment.to)));
       }
     };
     if ('granularity' in query.buckets) {
       const { granularity, from, to } = query.buckets;
-      add(
-        (table) => (table === 'monthly' ? `month` : PERIOD_SQL[granularity]),
-        from,
-        to,
-        granularity === 'month',
-      );
+      add((source) => periodSql(ROLLUPS[source].period, granularity), from, to, granularity);
     } else {
       query.buckets.ranges.forEach((range, index) =>
-        add(() => `('${RANGE_EPOCH}'::date + ${index})`, range.from, range.to, true),
+        add(() => `('${RANGE_EPOCH}'::date + ${index})`, range.from, range.to, 'month'),
       );
     }
     if (parts.length === 0) return [];
@@ -743,74 +742,17 @@ export class AnalyticsRepository {
     }));
   }
 
-  /** Adds merged changes to the daily rollup; rows left with nothing in them are removed. */
-  async addToDaily(tx: EntityManager, deltas: readonly RollupDelta[]): Promise<void> {
+  /**
+   * Adds merged changes (per period of the rollup: {@link rollupOf}) to the rollup of `granularity`; rows left
+   * with nothing in them (after a recategorisation took a movement out) are removed.
+   */
+  async addToRollup(
+    tx: EntityManager,
+    granularity: Granularity,
+    deltas: readonly RollupDelta[],
+  ): Promise<void> {
     if (deltas.length === 0) return;
-    const rows = (await tx.query(
-      `INSERT INTO analytics_daily AS d (user_id, day, direction, excluded, category, sub_category, merchant,
-              counterparty, currency, amount, usd_amount, count)
-       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::int[])
-       ON CONFLICT (user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency)
-       DO UPDATE SET amount = d.amount + EXCLUDED.amount, usd_amount = d.usd_amount + EXCLUDED.usd_amount,
-                     count = d.count + EXCLUDED.count
-       RETURNING d.user_id, to_char(d.day, 'YYYY-MM-DD') AS day, d.direction, d.excluded, d.category,
-                 d.sub_category, d.merchant, d.counterparty, d.currency, d.count`,
-      [
-        deltas.map((d) => d.userId),
-        deltas.map((d) => d.day),
-        deltas.map((d) => d.direction),
-        deltas.map((d) => d.excluded),
-        deltas.map((d) => d.category),
-        deltas.map((d) => d.subCategory),
-        deltas.map((d) => d.merchant),
-        deltas.map((d) => d.counterparty),
-        deltas.map((d) => d.currency),
-        deltas.map((d) => d.amount.toString()),
-        deltas.map((d) => d.usdAmount.toString()),
-        deltas.map((d) => d.count),
-      ],
-    )) as Array<{
-      user_id: string;
-      day: string;
-      direction: string;
-      excluded: boolean;
-      category: string;
-      sub_category: string;
-      merchant: string;
-      counterparty: string;
-      currency: string;
-      count: number;
-    }>;
-    const empty = rows.filter((row) => Number(row.count) === 0);
-    if (empty.length === 0) return;
-    await tx.query(
-      `DELETE FROM analytics_daily d
-        USING unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[])
-              AS k(user_id, day, direction, excluded, category, sub_category, merchant, counterparty, currency)
-        WHERE (d.user_id, d.day, d.direction, d.excluded, d.category, d.sub_category, d.merchant, d.counterparty,
-               d.currency)
-            = (k.user_id, k.day, k.direction, k.excluded, k.category, k.sub_category, k.merchant, k.counterparty,
-               k.currency)
-          AND d.count = 0`,
-      [
-        empty.map((r) => r.user_id),
-        empty.map((r) => r.day),
-        empty.map((r) => r.direction),
-        empty.map((r) => r.excluded),
-        empty.map((r) => r.category),
-        empty.map((r) => r.sub_category),
-        empty.map((r) => r.merchant),
-        empty.map((r) => r.counterparty),
-        empty.map((r) => r.currency),
-      ],
-    );
-  }
-
-  /** Adds merged monthly changes ({@link monthlyOf}) to the monthly rollup; empty rows are removed. */
-  async addToMonthly(tx: EntityManager, deltas: readonly RollupDelta[]): Promise<void> {
-    if (deltas.length === 0) return;
+    const { table, period } = ROLLUPS[granularity];
     const key = [
       deltas.map((d) => d.userId),
       deltas.map((d) => d.day),
@@ -822,14 +764,14 @@ export class AnalyticsRepository {
       deltas.map((d) => d.counterparty),
       deltas.map((d) => d.currency),
     ];
+    const columns = `user_id, ${period}, direction, excluded, category, sub_category, merchant, counterparty, currency`;
     await tx.query(
-      `INSERT INTO analytics_monthly AS m (user_id, month, direction, excluded, category, sub_category, merchant,
-              counterparty, currency, amount, usd_amount, count)
+      `INSERT INTO ${table} AS r (${columns}, amount, usd_amount, count)
        SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
                             $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::int[])
-       ON CONFLICT (user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency)
-       DO UPDATE SET amount = m.amount + EXCLUDED.amount, usd_amount = m.usd_amount + EXCLUDED.usd_amount,
-                     count = m.count + EXCLUDED.count`,
+       ON CONFLICT (${columns})
+       DO UPDATE SET amount = r.amount + EXCLUDED.amount, usd_amount = r.usd_amount + EXCLUDED.usd_amount,
+                     count = r.count + EXCLUDED.count`,
       [
         ...key,
         deltas.map((d) => d.amount.toString()),
@@ -839,24 +781,27 @@ export class AnalyticsRepository {
     );
     if (deltas.some((d) => d.count < 0)) {
       await tx.query(
-        `DELETE FROM analytics_monthly m
+        `DELETE FROM ${table} r
           USING unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[])
-                AS k(user_id, month, direction, excluded, category, sub_category, merchant, counterparty, currency)
-          WHERE (m.user_id, m.month, m.direction, m.excluded, m.category, m.sub_category, m.merchant, m.counterparty,
-                 m.currency)
-              = (k.user_id, k.month, k.direction, k.excluded, k.category, k.sub_category, k.merchant, k.counterparty,
-                 k.currency)
-            AND m.count = 0`,
+                       $8::text[], $9::text[]) AS k(${columns})
+          WHERE (${columns
+            .split(', ')
+            .map((c) => `r.${c}`)
+            .join(', ')}) = (${columns
+            .split(', ')
+            .map((c) => `k.${c}`)
+            .join(', ')})
+            AND r.count = 0`,
         key,
       );
     }
   }
 
-  /** Empties the user's rollups (daily and monthly), for a re-bucketing. */
+  /** Empties the user's rollups (daily, weekly and monthly), for a re-bucketing. */
   async clearRollups(tx: EntityManager, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM analytics_daily WHERE user_id = $1`, [userId]);
-    await tx.query(`DELETE FROM analytics_monthly WHERE user_id = $1`, [userId]);
+    for (const { table } of Object.values(ROLLUPS)) {
+      await tx.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
+    }
   }
 
   // ---- payees (recurring payments) ---------------------------------------------------------------------
@@ -986,8 +931,7 @@ export class AnalyticsRepository {
 
   /** Empties analytics' projection state (not the rules, corrections or prices), for a rebuild. */
   async reset(tx: EntityManager): Promise<void> {
-    await tx.query(`DELETE FROM analytics_daily`);
-    await tx.query(`DELETE FROM analytics_monthly`);
+    for (const { table } of Object.values(ROLLUPS)) await tx.query(`DELETE FROM ${table}`);
     await tx.query(`DELETE FROM analytics_payees`);
     await tx.query(`DELETE FROM analytics_movements`);
     await tx.query(`DELETE FROM analytics_users`);

@@ -12,7 +12,7 @@ import {
 } from './analytics.repository';
 import { classify, classifyFee, type Classification } from './classifier';
 import { ReferencePriceBook, utcDay } from './reference-prices';
-import { contributionsOf, mergeDeltas, monthlyOf, negated, usdCents, type RollupDelta } from './rollup';
+import { contributionsOf, mergeDeltas, negated, rollupOf, usdCents, type RollupDelta } from './rollup';
 
 const REBUCKET_BATCH = 5_000;
 
@@ -169,14 +169,16 @@ export class MovementAnalytics {
     await this.addToRollups(tx, mergeDeltas(deltas));
   }
 
-  /** Merged changes into the daily rollup, and the same per month into the monthly one. */
+  /** Merged changes into the daily rollup, and the same per week and per month into the weekly and monthly ones. */
   private async addToRollups(tx: EntityManager, deltas: RollupDelta[]): Promise<void> {
-    for (let i = 0; i < deltas.length; i += ROLLUP_CHUNK) {
-      await this.repository.addToDaily(tx, deltas.slice(i, i + ROLLUP_CHUNK));
-    }
-    const monthly = monthlyOf(deltas);
-    for (let i = 0; i < monthly.length; i += ROLLUP_CHUNK) {
-      await this.repository.addToMonthly(tx, monthly.slice(i, i + ROLLUP_CHUNK));
+    for (const [granularity, changes] of [
+      ['day', deltas],
+      ['week', rollupOf(deltas, 'week')],
+      ['month', rollupOf(deltas, 'month')],
+    ] as const) {
+      for (let i = 0; i < changes.length; i += ROLLUP_CHUNK) {
+        await this.repository.addToRollup(tx, granularity, changes.slice(i, i + ROLLUP_CHUNK));
+      }
     }
   }
 }

@@ -5,8 +5,8 @@ import {
   isCalendarDay,
   median,
   mergeDeltas,
-  monthlyOf,
-  monthSegments,
+  rollupOf,
+  segmentsOf,
   negated,
   netOf,
   periodsOf,
@@ -137,35 +137,52 @@ describe('rollup maths: calendar views derived from days', () => {
     expect(addMonths('2026-01-31', 1)).toBe('2026-02-01');
   });
 
-  it('answers whole months from the monthly rollup, partial first and last months from the days', () => {
-    expect(monthSegments('2026-01-15', '2026-04-10')).toEqual([
-      { source: 'days', from: '2026-01-15', to: '2026-01-31' },
-      { source: 'months', from: '2026-02-01', to: '2026-03-01' },
-      { source: 'days', from: '2026-04-01', to: '2026-04-10' },
+  it('reads a range from whole months, then whole weeks, then days', () => {
+    // Thursday January 15 to Friday April 10, 2026.
+    expect(segmentsOf('2026-01-15', '2026-04-10', 'month')).toEqual([
+      { source: 'day', from: '2026-01-15', to: '2026-01-18' },
+      { source: 'week', from: '2026-01-19', to: '2026-01-19' }, // the week of Monday January 19
+      { source: 'day', from: '2026-01-26', to: '2026-01-31' }, // that week ends in February: days
+      { source: 'month', from: '2026-02-01', to: '2026-03-01' }, // February and March
+      { source: 'day', from: '2026-04-01', to: '2026-04-05' },
+      { source: 'day', from: '2026-04-06', to: '2026-04-10' },
     ]);
-    expect(monthSegments('2026-01-01', '2026-12-31')).toEqual([
-      { source: 'months', from: '2026-01-01', to: '2026-12-01' },
+    expect(segmentsOf('2026-01-01', '2026-12-31', 'month')).toEqual([
+      { source: 'month', from: '2026-01-01', to: '2026-12-01' },
     ]);
-    expect(monthSegments('2026-02-01', '2026-02-28')).toEqual([
-      { source: 'months', from: '2026-02-01', to: '2026-02-01' },
+    expect(segmentsOf('2026-02-01', '2026-02-28', 'month')).toEqual([
+      { source: 'month', from: '2026-02-01', to: '2026-02-01' },
     ]);
-    expect(monthSegments('2026-02-03', '2026-02-20')).toEqual([
-      { source: 'days', from: '2026-02-03', to: '2026-02-20' },
+    // By weeks (a week is never cut into months here): Wednesday March 4 to Sunday March 29.
+    expect(segmentsOf('2026-03-04', '2026-03-29', 'week')).toEqual([
+      { source: 'day', from: '2026-03-04', to: '2026-03-08' },
+      { source: 'week', from: '2026-03-09', to: '2026-03-23' },
     ]);
-    expect(monthSegments('2026-01-31', '2026-02-01')).toEqual([
-      { source: 'days', from: '2026-01-31', to: '2026-01-31' },
-      { source: 'days', from: '2026-02-01', to: '2026-02-01' },
+    expect(segmentsOf('2026-01-31', '2026-02-01', 'month')).toEqual([
+      { source: 'day', from: '2026-01-31', to: '2026-01-31' },
+      { source: 'day', from: '2026-02-01', to: '2026-02-01' },
     ]);
-    const monthly = monthlyOf([
-      ...contributionsOf(fact({ localDay: '2026-01-03', merchant: 'Amazon' })),
+    expect(segmentsOf('2026-03-04', '2026-03-29', 'day')).toEqual([
+      { source: 'day', from: '2026-03-04', to: '2026-03-29' },
+    ]);
+  });
+
+  it('rolls the same changes up per week and per month', () => {
+    const deltas = [
+      ...contributionsOf(fact({ localDay: '2026-01-03', merchant: 'Amazon' })), // Saturday, week of Dec 29
       ...contributionsOf(fact({ localDay: '2026-01-30', merchant: 'Amazon' })),
       ...contributionsOf(fact({ localDay: '2026-01-30' })),
-      ...contributionsOf(fact({ localDay: '2026-02-01' })),
+      ...contributionsOf(fact({ localDay: '2026-02-01' })), // Sunday, week of Jan 26
+    ];
+    expect(rollupOf(deltas, 'month').map((d) => [d.day, d.merchant, d.amount, d.count])).toEqual([
+      ['2026-01-01', 'Amazon', 20_000_000n, 2],
+      ['2026-01-01', '', 10_000_000n, 1],
+      ['2026-02-01', '', 10_000_000n, 1],
     ]);
-    expect(monthly.map((d) => [d.day, d.merchant, d.counterparty, d.amount, d.count])).toEqual([
-      ['2026-01-01', 'Amazon', 'bob', 20_000_000n, 2],
-      ['2026-01-01', '', 'bob', 10_000_000n, 1],
-      ['2026-02-01', '', 'bob', 10_000_000n, 1],
+    expect(rollupOf(deltas, 'week').map((d) => [d.day, d.merchant, d.amount, d.count])).toEqual([
+      ['2025-12-29', 'Amazon', 10_000_000n, 1],
+      ['2026-01-26', 'Amazon', 10_000_000n, 1],
+      ['2026-01-26', '', 20_000_000n, 2],
     ]);
   });
 

@@ -140,9 +140,12 @@ export function usdCents(minor: bigint, currency: string, price: string): bigint
   return Money.of(minor, currency as CurrencyCode).convert(price, 'USD', 'down').result.minor;
 }
 
-/** The same changes as the monthly rollup sees them: per month (the 1st names it). */
-export function monthlyOf(deltas: readonly RollupDelta[]): RollupDelta[] {
-  return mergeDeltas(deltas.map((d) => ({ ...d, day: startOfMonth(d.day) })));
+/**
+ * The same changes as the rollup of `granularity` sees them: per week (its Monday names it) or per month (its
+ * 1st), merged.
+ */
+export function rollupOf(deltas: readonly RollupDelta[], granularity: Granularity): RollupDelta[] {
+  return mergeDeltas(deltas.map((d) => ({ ...d, day: periodStart(d.day, granularity) })));
 }
 
 // ---- Calendar maths on local days ("YYYY-MM-DD") ----------------------------------------------------------
@@ -232,31 +235,45 @@ export function periodsOf(from: string, to: string, granularity: Granularity): P
   return periods;
 }
 
+/** A part of a range answered by one rollup: days, or whole weeks or months (named by their first days). */
+export interface Segment {
+  source: Granularity;
+  from: string;
+  to: string;
+}
+
+function nextPeriod(start: string, unit: 'week' | 'month'): string {
+  return unit === 'week' ? addDays(start, 7) : addMonths(start, 1);
+}
+
 /**
- * [from, to] cut into the days of its partial first and last months and the run of whole months between them
- * (given by their first days): what the dailies and the monthly rollup each answer.
+ * [from, to] cut into the fewest rollup rows: its whole months from the monthly rollup (when `coarsest` is a
+ * month), the whole weeks of what is left from the weekly one (when it is a week or a month), and the remaining
+ * days from the daily one. A week is only taken whole inside one month's remainder, so it never straddles two
+ * months.
  */
-export function monthSegments(
-  from: string,
-  to: string,
-): Array<{ source: 'days' | 'months'; from: string; to: string }> {
-  const fromMonth = startOfMonth(from);
-  const toMonth = startOfMonth(to);
-  const wholeTail = to === endOfMonth(to);
-  if (fromMonth === toMonth) {
-    return from === fromMonth && wholeTail
-      ? [{ source: 'months', from: fromMonth, to: fromMonth }]
-      : [{ source: 'days', from, to }];
+export function segmentsOf(from: string, to: string, coarsest: Granularity): Segment[] {
+  if (coarsest === 'day') return [{ source: 'day', from, to }];
+  const unit = coarsest;
+  const finer: Granularity = unit === 'month' ? 'week' : 'day';
+  const end = (start: string) => addDays(nextPeriod(start, unit), -1);
+  const fromStart = periodStart(from, unit);
+  const toStart = periodStart(to, unit);
+  const wholeTail = to === end(toStart);
+  if (fromStart === toStart) {
+    return from === fromStart && wholeTail
+      ? [{ source: unit, from: fromStart, to: fromStart }]
+      : segmentsOf(from, to, finer);
   }
-  const segments: Array<{ source: 'days' | 'months'; from: string; to: string }> = [];
-  let firstWhole = fromMonth;
-  if (from !== fromMonth) {
-    segments.push({ source: 'days', from, to: endOfMonth(from) });
-    firstWhole = addMonths(from, 1);
+  const segments: Segment[] = [];
+  let firstWhole = fromStart;
+  if (from !== fromStart) {
+    segments.push(...segmentsOf(from, end(fromStart), finer));
+    firstWhole = nextPeriod(fromStart, unit);
   }
-  const lastWhole = wholeTail ? toMonth : addMonths(toMonth, -1);
-  if (firstWhole <= lastWhole) segments.push({ source: 'months', from: firstWhole, to: lastWhole });
-  if (!wholeTail) segments.push({ source: 'days', from: toMonth, to });
+  const lastWhole = wholeTail ? toStart : periodStart(addDays(toStart, -1), unit);
+  if (firstWhole <= lastWhole) segments.push({ source: unit, from: firstWhole, to: lastWhole });
+  if (!wholeTail) segments.push(...segmentsOf(toStart, to, finer));
   return segments;
 }
 
