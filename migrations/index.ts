@@ -19,6 +19,8 @@ import { ActivityCounterpartyDisplay1763802250000 } from './1763802250000-activi
 import { ProviderMovementExceptions1763802300000 } from './1763802300000-provider-movement-exceptions';
 import { EventVersions1764900000000 } from './1764900000000-event-versions';
 import { SandboxClock1764900100000 } from './1764900100000-sandbox-clock';
+import { PreferencesTimezone1765000000000 } from './1765000000000-preferences-timezone';
+import { Analytics1765000100000 } from './1765000100000-analytics';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -43,4 +45,6 @@ export const migrations = [
   ProviderMovementExceptions1763802300000,
   EventVersions1764900000000,
   SandboxClock1764900100000,
+  PreferencesTimezone1765000000000,
+  Analytics1765000100000,
 ];

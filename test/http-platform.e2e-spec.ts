@@ -142,6 +142,17 @@ describe('HTTP platform: envelope, limits, observability', () => {
         '/api/admin/reconciliation/run',
         '/api/admin/reconciliation/latest',
         '/api/admin/reconciliation/{id}',
+        '/api/analytics/spending',
+        '/api/analytics/trends',
+        '/api/analytics/categories',
+        '/api/analytics/summary',
+        '/api/analytics/rules',
+        '/api/analytics/rules/{id}',
+        '/api/analytics/rules/{id}/preview',
+        '/api/analytics/rules/{id}/apply',
+        '/api/transactions/export',
+        '/api/transactions/{id}/category',
+        '/api/admin/reference-prices',
       ]),
     );
     await t.http().get('/api/docs').expect(200);

@@ -88,7 +88,25 @@ describe('wallet: onboarding, balances, limits, preferences', () => {
       smartRouting: true,
       instantNotifications: true,
       preferredProvider: null,
+      timezone: 'UTC',
     });
+    // A time zone is kept in its usual spelling; an offset or an unknown zone is refused.
+    const zoned = await t
+      .http()
+      .put('/api/consumer/preferences')
+      .set(auth(dave))
+      .send({ timezone: 'europe/paris' })
+      .expect(200);
+    expect(zoned.body.preferences.timezone).toBe('Europe/Paris');
+    for (const timezone of ['+01:00', 'Europe/Atlantis', '', null, 42]) {
+      const refused = await t
+        .http()
+        .put('/api/consumer/preferences')
+        .set(auth(dave))
+        .send({ timezone })
+        .expect(400);
+      expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    }
     const changed = await t
       .http()
       .put('/api/consumer/preferences')

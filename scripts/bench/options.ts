@@ -34,6 +34,11 @@ export interface BenchOptions {
   skipReplay: boolean;
   skipEmbedded: boolean;
   skipVerify: boolean;
+  /** Run only the analytics scenario (its own database), writing docs/benchmarks/analytics.{md,json}. */
+  onlyAnalytics: boolean;
+  skipAnalytics: boolean;
+  analyticsMovements: number;
+  analyticsSamples: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -61,8 +66,12 @@ export const USAGE = `npm run bench -- [options]
   --pg-url URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
   --redis URL               also give the PostgreSQL-backed API this REDIS_URL (default: none)
   --out DIR                 where latest.md and latest.json go (default docs/benchmarks)
+  --analytics-movements N   movements of the analytics scenario's user (default 50000)
+  --analytics-samples N     requests per analytics route, after 5 warm-ups (default 100)
+  --only-analytics          run the analytics scenario alone (database monay_bench_analytics); writes
+                            analytics.md and analytics.json, leaves latest.* alone
   --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
-  --skip-verify
+  --skip-verify --skip-analytics
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -122,6 +131,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'skip-replay': { type: 'boolean' },
       'skip-embedded': { type: 'boolean' },
       'skip-verify': { type: 'boolean' },
+      'skip-analytics': { type: 'boolean' },
+      'only-analytics': { type: 'boolean' },
+      'analytics-movements': { type: 'string' },
+      'analytics-samples': { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -167,5 +180,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipReplay: values['skip-replay'] ?? false,
     skipEmbedded: values['skip-embedded'] ?? false,
     skipVerify: values['skip-verify'] ?? false,
+    onlyAnalytics: values['only-analytics'] ?? false,
+    skipAnalytics: values['skip-analytics'] ?? false,
+    analyticsMovements: positiveInt('analytics-movements', values['analytics-movements'], 50_000),
+    analyticsSamples: positiveInt('analytics-samples', values['analytics-samples'], 100),
   };
 }

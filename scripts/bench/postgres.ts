@@ -5,6 +5,7 @@ export const BENCH_DATABASES = {
   raw: 'monay_bench_raw',
   pgbench: 'monay_bench_pgbench',
   api: 'monay_bench_api',
+  analytics: 'monay_bench_analytics',
 } as const;
 
 export function databaseUrl(serverUrl: string, database: string): string {

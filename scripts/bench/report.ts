@@ -1,3 +1,4 @@
+import { renderAnalytics, type AnalyticsReport } from './analytics';
 import type { MeasuredLoad } from './api-load';
 import type { BatchResult } from './batch';
 import type { MachineInfo } from './machine';
@@ -94,6 +95,8 @@ export interface BenchReport {
     apiRssMbAfterSeed: number | null;
   };
   ledgerVerify: { ran: boolean; clean: boolean | null; exitCode: number | null; output: string };
+  /** One user with a year of history: each analytics route's latency (`--skip-analytics`: null). */
+  analytics?: AnalyticsReport | null;
   notes: string[];
 }
 
@@ -405,6 +408,7 @@ export function renderMarkdown(report: BenchReport): string {
       'The event-loop delay is sampled by a 10 ms timer, so about 10 ms means an idle loop.',
   );
   for (const note of report.notes) out.push(`- ${note}`);
+  if (report.analytics) out.push('', renderAnalytics(report.analytics));
   out.push(
     '',
     '## Machine and versions',

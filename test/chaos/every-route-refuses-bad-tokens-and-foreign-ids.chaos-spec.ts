@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '#monay/shared';
+import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { auth, deposit, onboard, type Customer } from '../support/money';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -12,7 +12,8 @@ import { recordSummary, secondsSince } from './support/summary';
 import { badTokens } from './support/tokens';
 
 /** Resources a customer owns, each reachable by an id in a path. */
-type Resource = 'transfer' | 'recurring' | 'notification' | 'deposit' | 'withdrawal' | 'swap';
+type Resource =
+  'transfer' | 'recurring' | 'notification' | 'deposit' | 'withdrawal' | 'swap' | 'rule' | 'transaction';
 
 type IdRouteRule =
   /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
@@ -35,6 +36,10 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'GET /api/consumer/deposits/{id}': { owned: 'deposit' },
   'GET /api/consumer/withdrawals/{id}': { owned: 'withdrawal' },
   'GET /api/consumer/swaps/{id}': { owned: 'swap' },
+  'DELETE /api/analytics/rules/{id}': { owned: 'rule' },
+  'POST /api/analytics/rules/{id}/preview': { owned: 'rule' },
+  'POST /api/analytics/rules/{id}/apply': { owned: 'rule' },
+  'PUT /api/transactions/{id}/category': { owned: 'transaction', body: { category: 'TRAVEL' } },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
   'POST /api/admin/movement-exceptions/{id}/retry': { admin: 'movement exceptions are the operator’s' },
@@ -175,6 +180,21 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ from: 'USDC', to: 'USDT', amount: '2.00' });
       expect([201, 202]).toContain(response.status);
       return response.body.swap.id;
+    },
+    rule: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/analytics/rules')
+        .set(auth(owner))
+        .send({ match: { noteContains: 'chaos' }, category: 'TRAVEL' })
+        .expect(201);
+      return response.body.rule.id;
+    },
+    transaction: async (owner) => {
+      // A transfer, once analytics has it (the relay has projected it).
+      const id = await create.transfer(owner);
+      await t.app.get(OutboxRelay).drain();
+      return id;
     },
   };
 

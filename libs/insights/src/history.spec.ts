@@ -38,8 +38,25 @@ function line(
     status,
     failureCode,
     note: null,
+    feeMode: 'on_top',
+    hints: { kind: 'p2p' },
   };
 }
+
+const asDeposit = (l: HistoryLine, method: string | null): HistoryLine => ({
+  ...l,
+  feeMode: 'withheld',
+  hints: { kind: 'deposit', method },
+});
+const asWithdrawal = (l: HistoryLine, destination: string | null = null): HistoryLine => ({
+  ...l,
+  hints: { kind: 'withdrawal', destination },
+});
+const asSwap = (l: HistoryLine): HistoryLine => ({
+  ...l,
+  feeMode: 'inside',
+  hints: { kind: 'swap', from: 'USDC', to: 'EURC' },
+});
 
 const usdc = { userId: A, currency: 'USDC' };
 const moved = (delta: bigint, currency = 'USDC', userId = A) => ({ userId, currency, delta });
@@ -80,6 +97,11 @@ const swap = {
 const externalLine = (status: HistoryLine['status'], fee: string, failureCode: string | null = null) => ({
   ...line('x-1:external', 'transfer_out', status, 'USDC', '5.00', fee, failureCode),
   note: 'rent',
+  hints: {
+    kind: 'external_transfer' as const,
+    address: '0x1111111111111111111111111111111111111111',
+    recipients: 1,
+  },
 });
 
 /**
@@ -97,7 +119,13 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       ledgerTransactionId: 'l-9',
     }),
     {
-      lines: [line('l-9:in', 'deposit', 'completed', 'USDC', '20.00', '0.50')],
+      lines: [
+        {
+          ...line('l-9:in', 'deposit', 'completed', 'USDC', '20.00', '0.50'),
+          hints: { kind: 'deposit', method: null },
+        },
+      ],
+      fees: [],
       posted: [moved(19_500_000n)],
       balances: [usdc],
     },
@@ -120,6 +148,8 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
           status: 'completed',
           failureCode: null,
           note: 'coffee',
+          feeMode: 'on_top',
+          hints: { kind: 'p2p' },
         },
         {
           lineId: 't-1:in',
@@ -135,8 +165,11 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
           status: 'completed',
           failureCode: null,
           note: 'coffee',
+          feeMode: 'on_top',
+          hints: { kind: 'p2p' },
         },
       ],
+      fees: [],
       posted: [moved(-7_350_000n), moved(7_250_000n, 'USDC', B)],
       balances: [usdc, { userId: B, currency: 'USDC' }],
     },
@@ -157,6 +190,7 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
           batchId: 'b-1',
         },
       ],
+      fees: [],
       posted: [],
       balances: [],
     },
@@ -176,6 +210,16 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
     }),
     {
       lines: [],
+      fees: [
+        {
+          chargeId: 'b-2:fee',
+          userId: A,
+          referenceId: 'b-2',
+          batchId: 'b-2',
+          currency: 'USDC',
+          amount: '0.25',
+        },
+      ],
       posted: [moved(-250_000n)],
       balances: [usdc, { userId: A, currency: 'EURC' }],
     },
@@ -183,7 +227,8 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
   DepositInitiated: [
     event('DepositInitiated', { ...deposit, provider: 'circle', method: 'bank' }),
     {
-      lines: [line('d-1:deposit', 'deposit', 'processing', 'USDC', '50.00', '0.00')],
+      lines: [asDeposit(line('d-1:deposit', 'deposit', 'processing', 'USDC', '50.00', '0.00'), 'bank')],
+      fees: [],
       posted: [],
       balances: [],
     },
@@ -199,7 +244,8 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       completedAt: '2026-01-01T00:00:00.000Z',
     }),
     {
-      lines: [line('d-1:deposit', 'deposit', 'completed', 'USDC', '49.98', '0.02')],
+      lines: [asDeposit(line('d-1:deposit', 'deposit', 'completed', 'USDC', '49.98', '0.02'), 'bank')],
+      fees: [],
       posted: [moved(49_980_000n)],
       balances: [usdc],
     },
@@ -207,7 +253,13 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
   DepositFailed: [
     event('DepositFailed', { ...deposit, provider: null, reason: 'PROVIDER_UNAVAILABLE' }),
     {
-      lines: [line('d-1:deposit', 'deposit', 'failed', 'USDC', '50.00', '0.00', 'PROVIDER_UNAVAILABLE')],
+      lines: [
+        asDeposit(
+          line('d-1:deposit', 'deposit', 'failed', 'USDC', '50.00', '0.00', 'PROVIDER_UNAVAILABLE'),
+          null,
+        ),
+      ],
+      fees: [],
       posted: [],
       balances: [],
     },
@@ -215,7 +267,10 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
   WithdrawalRequested: [
     event('WithdrawalRequested', { ...withdrawal, held: '21.00', destination: '…1234', speed: 'standard' }),
     {
-      lines: [line('w-1:withdrawal', 'withdrawal', 'processing', 'USDC', '20.00', '0.00')],
+      lines: [
+        asWithdrawal(line('w-1:withdrawal', 'withdrawal', 'processing', 'USDC', '20.00', '0.00'), '…1234'),
+      ],
+      fees: [],
       posted: [],
       balances: [usdc],
     },
@@ -230,7 +285,8 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       completedAt: '2026-01-01T00:00:00.000Z',
     }),
     {
-      lines: [line('w-1:withdrawal', 'withdrawal', 'completed', 'USDC', '20.00', '1.00')],
+      lines: [asWithdrawal(line('w-1:withdrawal', 'withdrawal', 'completed', 'USDC', '20.00', '1.00'))],
+      fees: [],
       posted: [moved(-21_000_000n)],
       balances: [usdc],
     },
@@ -243,14 +299,19 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       holdReleased: true,
     }),
     {
-      lines: [line('w-1:withdrawal', 'withdrawal', 'failed', 'USDC', '20.00', '0.00', 'PROVIDER_FAILED')],
+      lines: [
+        asWithdrawal(
+          line('w-1:withdrawal', 'withdrawal', 'failed', 'USDC', '20.00', '0.00', 'PROVIDER_FAILED'),
+        ),
+      ],
+      fees: [],
       posted: [],
       balances: [usdc],
     },
   ],
   ExternalTransferRequested: [
     event('ExternalTransferRequested', { ...external, held: '5.10' }),
-    { lines: [externalLine('processing', '0.00')], posted: [], balances: [usdc] },
+    { lines: [externalLine('processing', '0.00')], fees: [], posted: [], balances: [usdc] },
   ],
   ExternalTransferCompleted: [
     event('ExternalTransferCompleted', {
@@ -262,7 +323,12 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       ledgerTransactionId: 'l-5',
       completedAt: '2026-01-01T00:00:00.000Z',
     }),
-    { lines: [externalLine('completed', '0.0001')], posted: [moved(-5_000_100n)], balances: [usdc] },
+    {
+      lines: [externalLine('completed', '0.0001')],
+      fees: [],
+      posted: [moved(-5_000_100n)],
+      balances: [usdc],
+    },
   ],
   ExternalTransferFailed: [
     event('ExternalTransferFailed', {
@@ -271,12 +337,13 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       reason: 'INSUFFICIENT_FUNDS',
       holdReleased: false,
     }),
-    { lines: [externalLine('failed', '0.00', 'INSUFFICIENT_FUNDS')], posted: [], balances: [] },
+    { lines: [externalLine('failed', '0.00', 'INSUFFICIENT_FUNDS')], fees: [], posted: [], balances: [] },
   ],
   SwapRequested: [
     event('SwapRequested', { ...swap, fee: '0.03', rate: '0.92', amountOut: '9.1724', provider: 'tempo' }),
     {
-      lines: [line('s-1:swap_out', 'swap_out', 'processing', 'USDC', '10.00', '0.03')],
+      lines: [asSwap(line('s-1:swap_out', 'swap_out', 'processing', 'USDC', '10.00', '0.03'))],
+      fees: [],
       posted: [],
       balances: [usdc],
     },
@@ -293,9 +360,10 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
     }),
     {
       lines: [
-        line('s-1:swap_out', 'swap_out', 'completed', 'USDC', '10.00', '0.03'),
-        line('s-1:swap_in', 'swap_in', 'completed', 'EURC', '9.1724', '0.00'),
+        asSwap(line('s-1:swap_out', 'swap_out', 'completed', 'USDC', '10.00', '0.03')),
+        asSwap(line('s-1:swap_in', 'swap_in', 'completed', 'EURC', '9.1724', '0.00')),
       ],
+      fees: [],
       posted: [moved(-10_000_000n), moved(9_172_400n, 'EURC')],
       balances: [usdc, { userId: A, currency: 'EURC' }],
     },
@@ -303,7 +371,8 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
   SwapFailed: [
     event('SwapFailed', { ...swap, provider: 'tempo', reason: 'PROVIDER_FAILED', holdReleased: true }),
     {
-      lines: [line('s-1:swap_out', 'swap_out', 'failed', 'USDC', '10.00', '0.00', 'PROVIDER_FAILED')],
+      lines: [asSwap(line('s-1:swap_out', 'swap_out', 'failed', 'USDC', '10.00', '0.00', 'PROVIDER_FAILED'))],
+      fees: [],
       posted: [],
       balances: [usdc],
     },

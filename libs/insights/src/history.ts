@@ -14,6 +14,32 @@ export type HistoryLineType =
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
 
+/**
+ * How a line's `fee` relates to its `amount`: `on_top` — the wallet paid amount + fee (transfers out,
+ * withdrawals); `withheld` — the provider kept the fee from what arrived, `amount` is what was credited
+ * (deposits); `inside` — `amount` includes the fee (what a swap sold).
+ */
+export type FeeMode = 'on_top' | 'withheld' | 'inside';
+
+/**
+ * What kind of movement a line belongs to, with what classifying it needs (insights' analytics): one variant
+ * per kind. A new kind of movement (card spend, bank rails, bill pay, cashback) adds its variant here, and the
+ * analytics classifier's exhaustive switch does not compile until it says how the kind is classified.
+ */
+export type MovementHints =
+  /** Between two Monay wallets, alone or as a batch item: the counterparty and the note are on the line. */
+  | { kind: 'p2p' }
+  /** Money in through a provider (`bank`, `card`, `crypto`), or the in-house rail of old journals (null). */
+  | { kind: 'deposit'; method: string | null }
+  /** Money out to the user's bank account; the destination masked, when the event says it. */
+  | { kind: 'withdrawal'; destination: string | null }
+  /** Money sent on chain to an address (null: one provider batch to many addresses); the note is on the line. */
+  | { kind: 'external_transfer'; address: string | null; recipients: number }
+  /** Between two of the user's own assets. */
+  | { kind: 'swap'; from: string; to: string };
+
+export type MovementKind = MovementHints['kind'];
+
 /** One line of a user's transaction history (`GET /api/transactions`). Amounts are decimal strings. */
 export interface HistoryLine {
   /** The line's own id: `<reference>:<side>` (a transfer has an `:out` line for its sender and an `:in` line). */
@@ -36,6 +62,19 @@ export interface HistoryLine {
   status: HistoryStatus;
   failureCode: string | null;
   note: string | null;
+  feeMode: FeeMode;
+  hints: MovementHints;
+}
+
+/** A fee a user paid that is on none of their lines (a batch's fee, charged once for the whole batch). */
+export interface FeeCharge {
+  /** `<batch id>:fee` */
+  chargeId: string;
+  userId: string;
+  referenceId: string;
+  batchId: string | null;
+  currency: string;
+  amount: string;
 }
 
 /** A change of one user's posted balance in one currency (the portfolio read model sums these). */
@@ -54,6 +93,8 @@ export interface BalanceTouch {
 
 export interface MovementView {
   lines: HistoryLine[];
+  /** Fees charged outside the lines; their amounts are among `posted`. */
+  fees: FeeCharge[];
   posted: PostedDelta[];
   balances: BalanceTouch[];
 }
@@ -121,8 +162,10 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         p.amount,
         p.fee,
       );
+      // The in-house rail credited amount − fee: the fee was charged on the amount it names.
       return {
-        lines: [line],
+        lines: [{ ...line, feeMode: 'on_top', hints: { kind: 'deposit', method: null } }],
+        fees: [],
         posted: [delta(p.userId, p.currency, minor(p.amount, p.currency) - minor(p.fee, p.currency))],
         balances: [{ userId: p.userId, currency: p.currency }],
       };
@@ -137,6 +180,8 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         status: 'completed' as const,
         failureCode: null,
         note: p.note,
+        feeMode: 'on_top' as const,
+        hints: { kind: 'p2p' as const },
       };
       const amount = minor(p.amount, p.currency);
       return {
@@ -161,6 +206,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
             fee: zero(p.currency),
           },
         ],
+        fees: [],
         posted: [
           delta(p.senderId, p.currency, -(amount + minor(p.fee, p.currency))),
           delta(p.recipientId, p.currency, amount),
@@ -190,8 +236,11 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
             status: 'failed',
             failureCode: p.reason,
             note: null,
+            feeMode: 'on_top',
+            hints: { kind: 'p2p' },
           },
         ],
+        fees: [],
         posted: [],
         balances: [],
       };
@@ -200,28 +249,52 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       const p = event.payload;
       const currencies = new Set([...p.totals.map((total) => total.currency), p.feeCurrency]);
       const fee = minor(p.fee, p.feeCurrency);
+      const charge: FeeCharge = {
+        chargeId: `${p.batchId}:fee`,
+        userId: p.senderId,
+        referenceId: p.batchId,
+        batchId: p.batchId,
+        currency: p.feeCurrency,
+        amount: p.fee,
+      };
       return {
         lines: [],
+        fees: fee > 0n ? [charge] : [],
         posted: fee > 0n ? [delta(p.senderId, p.feeCurrency, -fee)] : [],
         balances: [...currencies].map((currency) => ({ userId: p.senderId, currency })),
       };
     }
     case 'DepositInitiated': {
       const p = event.payload;
-      return lineOnly(own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'processing', p.amount));
+      return lineOnly(
+        deposit(
+          own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'processing', p.amount),
+          p.method,
+        ),
+      );
     }
     case 'DepositCompleted': {
       const p = event.payload;
       return {
-        lines: [own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'completed', p.credited, p.fee)],
+        lines: [
+          deposit(
+            own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'completed', p.credited, p.fee),
+            p.method,
+          ),
+        ],
+        fees: [],
         posted: [delta(p.userId, p.currency, minor(p.credited, p.currency))],
         balances: [{ userId: p.userId, currency: p.currency }],
       };
     }
     case 'DepositFailed': {
       const p = event.payload;
+      // A failed deposit's event does not name its method: it was never credited, so it is never classified.
       return lineOnly(
-        own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'failed', p.amount, null, p.reason),
+        deposit(
+          own(p.userId, 'deposit', p.depositId, 'deposit', p.currency, 'failed', p.amount, null, p.reason),
+          null,
+        ),
       );
     }
     case 'WithdrawalRequested': {
@@ -235,7 +308,12 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         'processing',
         p.amount,
       );
-      return { lines: [line], posted: [], balances: [{ userId: p.userId, currency: p.currency }] };
+      return {
+        lines: [{ ...line, hints: { kind: 'withdrawal', destination: p.destination } }],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
     }
     case 'WithdrawalCompleted': {
       const p = event.payload;
@@ -243,6 +321,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         lines: [
           own(p.userId, 'withdrawal', p.withdrawalId, 'withdrawal', p.currency, 'completed', p.amount, p.fee),
         ],
+        fees: [],
         posted: [delta(p.userId, p.currency, -minor(p.debited, p.currency))],
         balances: [{ userId: p.userId, currency: p.currency }],
       };
@@ -262,6 +341,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       );
       return {
         lines: [line],
+        fees: [],
         posted: [],
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.currency }] : [],
       };
@@ -284,13 +364,18 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         status: 'processing',
         failureCode: null,
         note: p.note,
+        feeMode: 'on_top',
+        hints: { kind: 'external_transfer', address: p.to, recipients: p.recipients },
       };
       const touched = [{ userId: p.userId, currency: p.currency }];
-      if (event.type === 'ExternalTransferRequested') return { lines: [line], posted: [], balances: touched };
+      if (event.type === 'ExternalTransferRequested') {
+        return { lines: [line], fees: [], posted: [], balances: touched };
+      }
       if (event.type === 'ExternalTransferCompleted') {
         const completed = event.payload;
         return {
           lines: [{ ...line, status: 'completed', fee: completed.fee }],
+          fees: [],
           posted: [delta(p.userId, p.currency, -minor(completed.debited, p.currency))],
           balances: touched,
         };
@@ -298,6 +383,7 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       const failed = event.payload;
       return {
         lines: [{ ...line, status: 'failed', failureCode: failed.reason }],
+        fees: [],
         posted: [],
         balances: failed.holdReleased ? touched : [],
       };
@@ -305,7 +391,10 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     case 'SwapRequested': {
       const p = event.payload;
       return {
-        lines: [own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'processing', p.amountIn, p.fee)],
+        lines: [
+          swap(own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'processing', p.amountIn, p.fee), p),
+        ],
+        fees: [],
         posted: [],
         balances: [{ userId: p.userId, currency: p.from }],
       };
@@ -314,9 +403,10 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       const p = event.payload;
       return {
         lines: [
-          own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'completed', p.amountIn, p.fee),
-          own(p.userId, 'swap_in', p.swapId, 'swap_in', p.to, 'completed', p.amountOut),
+          swap(own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'completed', p.amountIn, p.fee), p),
+          swap(own(p.userId, 'swap_in', p.swapId, 'swap_in', p.to, 'completed', p.amountOut), p),
         ],
+        fees: [],
         posted: [
           delta(p.userId, p.from, -minor(p.amountIn, p.from)),
           delta(p.userId, p.to, minor(p.amountOut, p.to)),
@@ -331,8 +421,12 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       const p = event.payload;
       return {
         lines: [
-          own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'failed', p.amountIn, null, p.reason),
+          swap(
+            own(p.userId, 'swap_out', p.swapId, 'swap_out', p.from, 'failed', p.amountIn, null, p.reason),
+            p,
+          ),
         ],
+        fees: [],
         posted: [],
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.from }] : [],
       };
@@ -342,7 +436,10 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
   }
 }
 
-/** A line of its owner's own history: no counterparty, no batch, no note (provider movements, swaps). */
+/**
+ * A line of its owner's own history: no counterparty, no batch, no note (provider movements, swaps); a
+ * withdrawal's until its kind says otherwise ({@link deposit}, {@link swap} and the withdrawal case do).
+ */
 function own(
   userId: string,
   type: HistoryLineType,
@@ -368,11 +465,23 @@ function own(
     status,
     failureCode,
     note: null,
+    feeMode: 'on_top',
+    hints: { kind: 'withdrawal', destination: null },
   };
 }
 
+/** A deposit's line: the provider withheld its fee from what arrived. */
+function deposit(line: HistoryLine, method: string | null): HistoryLine {
+  return { ...line, feeMode: 'withheld', hints: { kind: 'deposit', method } };
+}
+
+/** A swap's line: what it sold includes the fee. */
+function swap(line: HistoryLine, p: { from: string; to: string }): HistoryLine {
+  return { ...line, feeMode: 'inside', hints: { kind: 'swap', from: p.from, to: p.to } };
+}
+
 function lineOnly(line: HistoryLine): MovementView {
-  return { lines: [line], posted: [], balances: [] };
+  return { lines: [line], fees: [], posted: [], balances: [] };
 }
 
 function delta(userId: string, currency: string, amount: bigint): PostedDelta {

@@ -42,11 +42,18 @@ interface StoredActivity {
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async addToPortfolio(tx: EntityManager, userId: string, currency: string, delta: bigint): Promise<void> {
+  /** Adds each delta to its user's total in its currency, in one statement (rows locked in the given order). */
+  async addToPortfolioMany(
+    tx: EntityManager,
+    changes: ReadonlyArray<{ userId: string; currency: string; delta: bigint }>,
+  ): Promise<void> {
+    if (changes.length === 0) return;
     await tx.query(
-      `INSERT INTO portfolio_balances (user_id, currency, total) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, currency) DO UPDATE SET total = portfolio_balances.total + EXCLUDED.total, updated_at = now()`,
-      [userId, currency, delta.toString()],
+      `INSERT INTO portfolio_balances (user_id, currency, total)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[])
+       ON CONFLICT (user_id, currency) DO UPDATE
+          SET total = portfolio_balances.total + EXCLUDED.total, updated_at = now()`,
+      [changes.map((c) => c.userId), changes.map((c) => c.currency), changes.map((c) => c.delta.toString())],
     );
   }
 

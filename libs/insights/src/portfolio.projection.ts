@@ -21,9 +21,28 @@ export class PortfolioProjection extends Projection<MoneyMovementEventName> {
     super(consumers);
   }
 
-  async apply(tx: EntityManager, event: DomainEvent<MoneyMovementEventName>): Promise<void> {
-    for (const { userId, currency, delta } of historyOf(event).posted) {
-      if (delta !== 0n) await this.repository.addToPortfolio(tx, userId, currency, delta);
+  apply(tx: EntityManager, event: DomainEvent<MoneyMovementEventName>): Promise<void> {
+    return this.applyAll(tx, [event]);
+  }
+
+  /** A batch's posted deltas summed per user and currency (additions commute), written in one statement. */
+  async applyAll(
+    tx: EntityManager,
+    events: ReadonlyArray<DomainEvent<MoneyMovementEventName>>,
+  ): Promise<void> {
+    const totals = new Map<string, { userId: string; currency: string; delta: bigint }>();
+    for (const event of events) {
+      for (const { userId, currency, delta } of historyOf(event).posted) {
+        const key = `${userId}:${currency}`;
+        const total = totals.get(key) ?? { userId, currency, delta: 0n };
+        total.delta += delta;
+        totals.set(key, total);
+      }
     }
+    const changes = [...totals.entries()]
+      .filter(([, t]) => t.delta !== 0n)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, t]) => t);
+    await this.repository.addToPortfolioMany(tx, changes);
   }
 }

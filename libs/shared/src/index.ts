@@ -57,7 +57,7 @@ export {
   type MoneyMovementEvents,
 } from './messaging/domain-events';
 export { OutboxRelay } from './messaging/outbox-relay';
-export { consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
+export { applyInOrder, consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {
   IdempotencyStore,
   IdempotencyKeyRequiredError,
@@ -76,6 +76,7 @@ export {
   MONEY_AMOUNT_PATTERN,
   MONEY_AMOUNT_SCHEMA_NOTE,
 } from './http/amount.validator';
+export { IsTimeZone } from './http/time-zone.validator';
 export { MoneyAmountDto } from './http/money-amount.dto';
 export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';

@@ -3,3 +3,4 @@ export * from './domain-error';
 export * from './currency';
 export * from './money';
 export * from './amount';
+export * from './time-zone';

@@ -22,6 +22,7 @@ export enum JobName {
   CreateProviderWallets = 'providers.create-provider-wallets',
   PollProviderTransactions = 'providers.poll-provider-transactions',
   ReconcileProviders = 'providers.reconcile',
+  RecordReferencePrices = 'insights.record-reference-prices',
 }
 
 export interface JobPayloads {
@@ -44,6 +45,8 @@ export interface JobPayloads {
   [JobName.PollProviderTransactions]: { limit: number };
   /** Provider balances vs the ledger's clearing accounts, plus the ledger invariants; stores a report. */
   [JobName.ReconcileProviders]: { trigger: 'schedule' | 'admin'; reportId?: string };
+  /** Records the configured USD reference prices as the new UTC day's (a day's price, once set, never changes). */
+  [JobName.RecordReferencePrices]: Record<string, never>;
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -57,6 +60,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.CreateProviderWallets]: QueueName.Providers,
   [JobName.PollProviderTransactions]: QueueName.Providers,
   [JobName.ReconcileProviders]: QueueName.Providers,
+  [JobName.RecordReferencePrices]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

@@ -23,6 +23,8 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
   let db: TestDataSource;
   const published: DomainEvent[] = [];
   const applied: string[] = [];
+  /** What a batch-taking consumer received: one array per call. */
+  const batches: string[][] = [];
   let relay: OutboxRelay;
   let consumers: EventConsumers;
 
@@ -37,6 +39,15 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
       },
     };
     consumers.register(consumer);
+    const batched: EventConsumer<'RelayTestCounted' | 'RelayTestIgnored'> = {
+      name: 'test.batches',
+      types: new Set(['RelayTestCounted', 'RelayTestIgnored'] as const),
+      apply: () => Promise.reject(new Error('a consumer with applyAll gets batches')),
+      applyAll: async (_tx, events) => {
+        batches.push(events.map((event) => event.sequence));
+      },
+    };
+    consumers.register(batched);
     const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
     relay = new OutboxRelay(db.dataSource, consumers, eventBus, false);
     const writer = new OutboxWriter();
@@ -69,16 +80,23 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
     ).toEqual(Array.from({ length: 450 }, (_, i) => i));
     expect(ascending(published.map((e) => e.sequence))).toBe(true);
     expect(applied).toHaveLength(360);
+    // The batch-taking consumer got every event once, a relay batch per call, in order.
+    expect(batches.map((b) => b.length)).toEqual([200, 200, 50]);
+    expect(batches.flat()).toEqual(published.map((e) => e.sequence));
     expect(await relay.drain()).toBe(0);
+    expect(batches).toHaveLength(3);
   });
 
   it('replays the whole journal in order for a rebuild, without skipping past a page', async () => {
     applied.length = 0;
     await db.dataSource.transaction(async (tx) => {
-      await tx.query(`DELETE FROM processed_events WHERE consumer = 'test.counter'`);
+      await tx.query(`DELETE FROM processed_events WHERE consumer IN ('test.counter', 'test.batches')`);
+      batches.length = 0;
       expect(await relay.replay(tx, [...consumers.all()])).toBe(450);
     });
     expect(applied).toHaveLength(360);
     expect(ascending(applied)).toBe(true);
+    expect(batches.map((b) => b.length)).toEqual([200, 200, 50]);
+    expect(ascending(batches.flat())).toBe(true);
   });
 });

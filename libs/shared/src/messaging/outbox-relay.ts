@@ -9,7 +9,7 @@ import {
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { consumes, EventConsumers, type EventConsumer } from './event-consumer';
+import { applyInOrder, consumes, EventConsumers, type EventConsumer } from './event-consumer';
 import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from './outbox';
 import { Metrics } from '../observability/metrics';
 
@@ -112,15 +112,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [after],
       )) as OutboxRow[];
       if (rows.length === 0) return total;
-      for (const event of rows.map(toPublishedEvent)) {
-        for (const consumer of consumers) {
-          if (!consumes(consumer, event)) continue;
-          await tx.query(
-            `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-            [consumer.name, event.eventId],
-          );
-          await consumer.apply(tx, event);
-        }
+      const events = rows.map(toPublishedEvent);
+      // Consumers keep to their own read models: each takes the page's events in order, after the one before.
+      for (const consumer of consumers) {
+        const own = events.filter((event) => consumes(consumer, event));
+        if (own.length === 0) continue;
+        await tx.query(
+          `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+          [consumer.name, own.map((event) => event.eventId)],
+        );
+        await applyInOrder(consumer, tx, own);
       }
       total += rows.length;
       after = rows[rows.length - 1].sequence;
@@ -188,9 +189,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           [due.map((d) => d.consumer.name), due.map((d) => d.event.eventId)],
         )) as Array<{ consumer: string; event_id: string }>;
         const applies = new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
-        for (const { consumer, event } of due) {
-          if (applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`))
-            await consumer.apply(tx, event);
+        // `due` is consumer by consumer, each one's events in journal order: each consumer gets its new ones.
+        for (const consumer of consumers) {
+          const own = due
+            .filter((d) => d.consumer === consumer)
+            .map((d) => d.event)
+            .filter((event) => applies.has(`${consumer.name}\u0000${event.eventId.toLowerCase()}`));
+          await applyInOrder(consumer, tx, own);
         }
       }
       await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [

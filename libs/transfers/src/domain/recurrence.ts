@@ -38,7 +38,6 @@ interface WallTime {
   millisecond: number;
 }
 
-const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timezone: string): Intl.DateTimeFormat {
@@ -60,24 +59,8 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/**
- * The IANA time zone as the client named it, in its usual letter case ("europe/paris" → "Europe/Paris"), or
- * null when the runtime does not know it. The client's spelling is kept otherwise: ICU would turn
- * "Asia/Kolkata" into its legacy alias "Asia/Calcutta". Offsets such as "+02:00" are refused: they do not
- * follow daylight-saving rules.
- */
-export function canonicalTimeZone(timezone: string): string | null {
-  if (!IANA_NAME.test(timezone)) return null;
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-  const lower = timezone.toLowerCase();
-  if (resolved.toLowerCase() === lower) return resolved;
-  return Intl.supportedValuesOf('timeZone').find((name) => name.toLowerCase() === lower) ?? timezone;
-}
+/** The IANA time zone as the client named it, or null (one definition, in the kernel). */
+export { canonicalTimeZone } from '#monay/kernel';
 
 /** What a wall clock in `timezone` shows at `instant`. */
 export function wallTimeAt(instant: Date, timezone: string): WallTime {

@@ -47,6 +47,10 @@ export class ConsumerPreferencesOrmEntity {
   @Column('text', { name: 'preferred_provider', nullable: true })
   preferredProvider!: ProviderName | null;
 
+  /** IANA time zone: the user's days (analytics) are read in it. */
+  @Column('text', { name: 'timezone', default: 'UTC' })
+  timezone!: string;
+
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
 }

@@ -100,11 +100,20 @@ export class WalletRepository {
     return this.dataSource.getRepository(ConsumerPreferencesOrmEntity).findOneBy({ userId });
   }
 
+  /** The user's time zone, its row locked until the caller's transaction ends (a change is serialised). */
+  async lockTimeZone(tx: EntityManager, userId: string): Promise<string | null> {
+    const rows = (await tx.query(`SELECT timezone FROM consumer_preferences WHERE user_id = $1 FOR UPDATE`, [
+      userId,
+    ])) as Array<{ timezone: string }>;
+    return rows[0]?.timezone ?? null;
+  }
+
   async updatePreferences(
     userId: string,
     changes: Partial<Omit<ConsumerPreferencesOrmEntity, 'userId' | 'updatedAt'>>,
+    tx?: EntityManager,
   ): Promise<void> {
-    await this.dataSource
+    await this.manager(tx)
       .getRepository(ConsumerPreferencesOrmEntity)
       .update({ userId }, { ...changes, updatedAt: new Date() });
   }

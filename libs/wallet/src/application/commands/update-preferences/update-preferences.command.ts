@@ -8,6 +8,8 @@ export interface Preferences {
   instantNotifications: boolean;
   /** The provider deposits and withdrawals go to first when it can serve them; null: the router decides. */
   preferredProvider: ProviderName | null;
+  /** IANA time zone ("Europe/Paris"; default "UTC"): the user's days in analytics are read in it. */
+  timezone: string;
 }
 
 export class UpdatePreferencesCommand extends Command<Preferences> {

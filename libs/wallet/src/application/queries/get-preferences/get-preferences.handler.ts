@@ -21,6 +21,7 @@ export class GetPreferencesHandler implements IQueryHandler<GetPreferencesQuery>
       smartRouting: stored.smartRouting,
       instantNotifications: stored.instantNotifications,
       preferredProvider: stored.preferredProvider,
+      timezone: stored.timezone,
     };
   }
 }

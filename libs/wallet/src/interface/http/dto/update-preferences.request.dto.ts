@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, ValidateIf } from 'class-validator';
-import { IsCurrencyCode, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
+import { IsCurrencyCode, IsTimeZone, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
 
 /** Optional, but not nullable: `@IsOptional()` would let `null` through to a NOT NULL column (a 500). */
 const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
@@ -23,4 +23,13 @@ export class UpdatePreferencesRequestDto {
   @IsOptional()
   @IsIn(PROVIDER_NAMES)
   preferredProvider?: ProviderName | null;
+
+  @ApiPropertyOptional({
+    description: 'IANA time zone in which your days are counted (analytics); default UTC',
+    example: 'Europe/Paris',
+    maxLength: 64,
+  })
+  @IfPresent()
+  @IsTimeZone()
+  timezone?: string;
 }
