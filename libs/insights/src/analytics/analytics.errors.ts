@@ -27,6 +27,7 @@ export class RuleNotFoundError extends DomainError {
   }
 }
 
+/** A user may keep at most a fixed number of categorisation rules: delete one before adding another. */
 export class RuleLimitReachedError extends DomainError {
   readonly code = 'RULE_LIMIT_REACHED';
   readonly kind: ErrorKind = 'unprocessable';
