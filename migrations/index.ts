@@ -21,6 +21,8 @@ import { EventVersions1764900000000 } from './1764900000000-event-versions';
 import { SandboxClock1764900100000 } from './1764900100000-sandbox-clock';
 import { PreferencesTimezone1765000000000 } from './1765000000000-preferences-timezone';
 import { Analytics1765000100000 } from './1765000100000-analytics';
+import { AccountSecurity1765100000000 } from './1765100000000-account-security';
+import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -47,4 +49,6 @@ export const migrations = [
   SandboxClock1764900100000,
   PreferencesTimezone1765000000000,
   Analytics1765000100000,
+  AccountSecurity1765100000000,
+  DevMailbox1765100100000,
 ];

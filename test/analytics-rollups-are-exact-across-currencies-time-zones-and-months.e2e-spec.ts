@@ -13,8 +13,9 @@ import {
   toUnits,
   withdrawal,
 } from './support/analytics';
+import { adminHeader, registerAdmin } from './support/admin';
 import { auth, deposit, onboard, type Customer } from './support/money';
-import { newUser, startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type TestApp } from './support/test-app';
 
 type Group = { key: string | null; amount: string; count: number; currencyAmount?: string };
 type Period = { period: string; from: string; to: string; total: string; groups: Group[] };
@@ -49,10 +50,8 @@ describe('analytics: rollups exact across currencies, time zones and month ends;
     );
 
   beforeAll(async () => {
-    const adminUser = newUser('admin');
-    t = await startTestApp({ EURC_USD_PRICE: '1.08', ADMIN_EMAILS: adminUser.email });
-    const registered = await t.http().post('/api/auth/register').send(adminUser).expect(201);
-    admin = { Authorization: `Bearer ${registered.body.accessToken}` };
+    t = await startTestApp({ EURC_USD_PRICE: '1.08' });
+    admin = adminHeader(await registerAdmin(t));
     [alice, bob, carol] = [await onboard(t, 'alice'), await onboard(t, 'bob'), await onboard(t, 'carol')];
 
     // The price feed: EURC's USD price on two past days (not recorded before: each is fixed from now on).

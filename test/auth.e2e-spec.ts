@@ -106,7 +106,14 @@ describe('identity: register, log in, refresh, log out', () => {
       .expect(200);
     expect(response.body).toEqual({
       success: true,
-      user: { id: body.user.id, email: user.email, phone: null, roles: [], createdAt: expect.any(String) },
+      user: {
+        id: body.user.id,
+        email: user.email,
+        phone: null,
+        roles: [],
+        createdAt: expect.any(String),
+        security: { emailVerified: false, phoneVerified: false, twoFactorEnabled: false },
+      },
     });
   });
 

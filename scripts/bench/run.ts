@@ -62,6 +62,7 @@ function apiEnvironment(extra: Record<string, string>): Record<string, string> {
     LIMIT_TIERS: JSON.stringify({ '1': NO_LIMITS, '2': NO_LIMITS, '3': NO_LIMITS }),
     JWT_ACCESS_SECRET: randomBytes(32).toString('base64url'),
     REFRESH_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     DATABASE_POOL_SIZE: '20',
     ...extra,

@@ -13,7 +13,15 @@ import { badTokens } from './support/tokens';
 
 /** Resources a customer owns, each reachable by an id in a path. */
 type Resource =
-  'transfer' | 'recurring' | 'notification' | 'deposit' | 'withdrawal' | 'swap' | 'rule' | 'transaction';
+  | 'transfer'
+  | 'recurring'
+  | 'notification'
+  | 'deposit'
+  | 'withdrawal'
+  | 'swap'
+  | 'rule'
+  | 'transaction'
+  | 'session';
 
 type IdRouteRule =
   /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
@@ -40,6 +48,7 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/analytics/rules/{id}/preview': { owned: 'rule' },
   'POST /api/analytics/rules/{id}/apply': { owned: 'rule' },
   'PUT /api/transactions/{id}/category': { owned: 'transaction', body: { category: 'TRAVEL' } },
+  'DELETE /api/auth/sessions/{id}': { owned: 'session' },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
   'POST /api/admin/movement-exceptions/{id}/retry': { admin: 'movement exceptions are the operator’s' },
@@ -58,6 +67,11 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/refresh',
   'POST /api/consumer/onboard',
   'POST /api/webhooks/providers/{name}',
+  'POST /api/auth/2fa/challenge',
+  'POST /api/auth/password/reset-request',
+  'POST /api/auth/password/reset',
+  // A development tool, like MailHog's inbox: not registered at all with NODE_ENV=production.
+  'GET /api/dev/mailbox',
 ];
 
 const OWNED = Object.entries(ID_ROUTES).filter(
@@ -170,6 +184,16 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ amount: '1.00', currency: 'USDC', destination: 'GB33BUKB20201555555555' });
       expect([201, 202]).toContain(response.status);
       return response.body.withdrawal.id;
+    },
+    session: async (owner) => {
+      // Another sign-in of the owner's: ending it leaves the owner's own token working.
+      const response = await t
+        .http()
+        .post('/api/auth/login')
+        .send({ email: owner.email, password: 'correct-horse-battery' })
+        .expect(200);
+      const [, payload] = (response.body.accessToken as string).split('.');
+      return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sid: string }).sid;
     },
     swap: async (owner) => {
       const response = await t

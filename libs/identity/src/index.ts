@@ -13,3 +13,7 @@ export { FindUsersQuery, type UserDirectoryEntry } from './application/queries/f
 export { RegisterRequestDto } from './interface/http/dto/register.request.dto';
 export { GrantRoleCommand } from './application/commands/grant-role/grant-role.command';
 export { AccessTokenVerifier, type VerifiedAccessToken } from './interface/http/access-token-verifier';
+export * from './domain/events';
+export { StepUp, type StepUpCheck, type StepUpContext, type LazyFact } from './application/step-up/step-up';
+export type { StepUpOperation, StepUpMethod, StepUpReason } from './domain/step-up.policy';
+export { stepUpContextOf, STEP_UP_HEADER } from './interface/http/client-info';

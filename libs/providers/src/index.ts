@@ -24,6 +24,7 @@ export {
 export * from './domain/events';
 export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
 export { InvalidExternalAddressError } from './domain/external-transfer.errors';
+export { PayoutDestinations } from './application/movements/payout-destinations';
 export { SendExternalTransferCommand } from './application/movements/commands/send-external-transfer/send-external-transfer.command';
 export {
   SendExternalBatchCommand,

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { WalletModule } from '#monay/wallet';
 import { MOVEMENT_CONTROLLERS, MOVEMENT_PROVIDERS } from './application/movements/movements.providers';
+import { PayoutDestinations } from './application/movements/payout-destinations';
 import {
   RECONCILIATION_CONTROLLERS,
   RECONCILIATION_PROVIDERS,
@@ -16,7 +18,7 @@ import { SANDBOX_CONTROLLERS, SANDBOX_PROVIDERS } from './infrastructure/sandbox
  * provider reconciliation.
  */
 @Module({
-  imports: [LedgerModule, WalletModule],
+  imports: [LedgerModule, WalletModule, IdentityModule],
   controllers: [
     ...SANDBOX_CONTROLLERS,
     ...ROUTING_CONTROLLERS,
@@ -31,5 +33,6 @@ import { SANDBOX_CONTROLLERS, SANDBOX_PROVIDERS } from './infrastructure/sandbox
     ...SWAP_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
+  exports: [PayoutDestinations],
 })
 export class ProvidersModule {}

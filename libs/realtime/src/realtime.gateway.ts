@@ -26,6 +26,9 @@ type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<
 /** One room per user: every socket of the user joins it, and events for the user go to it (on any node). */
 export const userRoom = (userId: string): string => `user:${userId}`;
 
+/** One room per session: what a revocation closes, on every node (the Redis adapter carries it). */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+
 /**
  * The `/ws` namespace: authenticated sockets, one room per user, closed when the token expires. Thin: what is
  * sent and when is decided by {@link RealtimePublisher}; CORS and the Redis adapter by {@link RealtimeIoAdapter}.
@@ -49,8 +52,8 @@ export class RealtimeGateway
   }
 
   handleConnection(socket: RealtimeSocket): void {
-    const { userId, expiresAt } = socket.data;
-    void socket.join(userRoom(userId));
+    const { userId, sessionId, expiresAt } = socket.data;
+    void socket.join([userRoom(userId), sessionRoom(sessionId)]);
     // The token's lifetime is the socket's: at `exp`, say why, then close (the client reconnects with a fresh token).
     const timer = setTimeout(
       () => {
@@ -70,6 +73,19 @@ export class RealtimeGateway
   /** Whether this node has a socket of the user (without a cluster adapter, the only place one can be). */
   hasLocalSockets(userId: string): boolean {
     return (this.namespace?.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0;
+  }
+
+  /**
+   * Closes every socket of a revoked session, on every node: told why first (`system.alert` SESSION_REVOKED), then
+   * disconnected. With the Redis adapter both go to the other replicas through Redis.
+   */
+  closeSession(sessionId: string): void {
+    if (!this.namespace) return;
+    const room = sessionRoom(sessionId);
+    this.namespace
+      .to(room)
+      .emit('system.alert', { code: 'SESSION_REVOKED', message: 'This session was ended: sign in again' });
+    this.namespace.in(room).disconnectSockets(true);
   }
 
   /** Sends to every socket of the user, on every node (through the adapter). */

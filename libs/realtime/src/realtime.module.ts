@@ -6,6 +6,7 @@ import { RealtimeEventRepository } from './realtime-event.repository';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimePublisher } from './realtime.publisher';
+import { SessionRevocationListener } from './session-revocation.listener';
 
 /**
  * Live events for clients (light context, flat): the `/ws` Socket.IO gateway, fed by the outbox relay, and
@@ -14,6 +15,12 @@ import { RealtimePublisher } from './realtime.publisher';
 @Module({
   imports: [IdentityModule, LedgerModule],
   controllers: [MissedEventsController],
-  providers: [RealtimeGateway, RealtimePublisher, RealtimeMessageBuilder, RealtimeEventRepository],
+  providers: [
+    RealtimeGateway,
+    RealtimePublisher,
+    SessionRevocationListener,
+    RealtimeMessageBuilder,
+    RealtimeEventRepository,
+  ],
 })
 export class RealtimeModule {}

@@ -17,6 +17,7 @@ import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
 import { Metrics } from './observability/metrics';
 import { Clock } from './time/clock';
 import { DueWork } from './time/due-work';
+import { DevMailbox } from './dev/dev-mailbox';
 
 const SHARED_SERVICES = [
   Metrics,
@@ -28,6 +29,7 @@ const SHARED_SERVICES = [
   EventConsumers,
   IdempotencyStore,
   IdempotentExecutor,
+  DevMailbox,
 ];
 
 /** Errors thrown in event handlers never reach an exception filter: log them here (STYLE.md). */

@@ -86,3 +86,5 @@ export { Metrics } from './observability/metrics';
 export { Clock, ClockNotAdjustableError } from './time/clock';
 export { DueWork, type DueWorkSweeper } from './time/due-work';
 export { DevToolsModule } from './dev/dev-tools.module';
+export { DevMailbox, type DevMailMessage, type DevMailView } from './dev/dev-mailbox';
+export { requestIdOf } from './http/request-id';

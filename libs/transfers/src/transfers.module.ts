@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
+import { ProvidersModule } from '#monay/providers';
 import { WalletModule } from '#monay/wallet';
 import { SendBatchTransferHandler } from './application/commands/send-batch-transfer/send-batch-transfer.handler';
 import { SendP2pTransferHandler } from './application/commands/send-p2p-transfer/send-p2p-transfer.handler';
@@ -22,7 +24,7 @@ import { RecurringTransferRepository } from './infrastructure/recurring-transfer
 import { RecurringTransferController } from './interface/http/recurring-transfer.controller';
 
 @Module({
-  imports: [LedgerModule, WalletModule],
+  imports: [LedgerModule, WalletModule, IdentityModule, ProvidersModule],
   controllers: [P2pTransferController, ConsumerTransferController, RecurringTransferController],
   providers: [
     TransferRepository,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { OnboardConsumerHandler } from './application/commands/onboard-consumer/onboard-consumer.handler';
 import { UpdateLimitsHandler } from './application/commands/update-limits/update-limits.handler';
@@ -14,7 +15,11 @@ import { ConsumerController } from './interface/http/consumer.controller';
 import { WalletController } from './interface/http/wallet.controller';
 
 @Module({
-  imports: [LedgerModule, TypeOrmModule.forFeature([WalletOrmEntity, ConsumerPreferencesOrmEntity])],
+  imports: [
+    LedgerModule,
+    IdentityModule,
+    TypeOrmModule.forFeature([WalletOrmEntity, ConsumerPreferencesOrmEntity]),
+  ],
   controllers: [ConsumerController, WalletController],
   providers: [
     WalletRepository,

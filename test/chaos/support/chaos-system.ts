@@ -60,6 +60,7 @@ export class ChaosSystem {
       // Fixed for the life of the system, so access tokens stay valid across API restarts.
       JWT_ACCESS_SECRET: randomBytes(32).toString('base64url'),
       REFRESH_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       PASSWORD_HASH_COST: '10',
       LOG_LEVEL: 'warn',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deviceLabel } from '../domain/device-label';
 import type { RefreshTokenOrmEntity } from '../infrastructure/refresh-token.orm-entity';
 import type { SessionOrmEntity } from '../infrastructure/session.orm-entity';
 import type { TokenIssuer } from '../infrastructure/token-issuer';
@@ -9,8 +10,8 @@ export function newSession(
   userId: string,
   client: ClientInfo,
   tokens: TokenIssuer,
+  now: Date = new Date(),
 ): { session: SessionOrmEntity; token: RefreshTokenOrmEntity; refreshToken: string } {
-  const now = new Date();
   const refresh = tokens.newRefreshToken();
   const session: SessionOrmEntity = {
     id: randomUUID(),
@@ -20,6 +21,8 @@ export function newSession(
     revokedReason: null,
     userAgent: client.userAgent ?? null,
     ip: client.ip ?? null,
+    deviceLabel: deviceLabel(client.userAgent),
+    lastUsedAt: now,
   };
   const token: RefreshTokenOrmEntity = {
     id: randomUUID(),

@@ -19,7 +19,9 @@ export function toUserView(user: UserOrmEntity, roles: string[] = user.roles): U
   };
 }
 
+/** Where a request came from: what sessions and the audit log record. */
 export interface ClientInfo {
   userAgent?: string;
   ip?: string;
+  requestId?: string;
 }

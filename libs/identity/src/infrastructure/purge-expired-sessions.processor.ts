@@ -1,16 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JobName, JobPayloads, JobQueue, OnJob } from '#monay/shared';
 import { SessionRepository } from './session.repository';
+import { TwoFactorRepository } from './two-factor.repository';
 
 const RETENTION_DAYS = 7;
 
-/** Daily: refresh tokens that expired a week ago can never be presented again, so they go. */
+/** Daily: refresh tokens that expired a week ago, and sign-in challenges a day past expiry, can never be used again. */
 @Injectable()
 export class PurgeExpiredSessionsProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly twoFactor: TwoFactorRepository,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -24,7 +26,8 @@ export class PurgeExpiredSessionsProcessor implements OnApplicationBootstrap {
   @OnJob(JobName.PurgeExpiredSessions)
   async purge({ retentionDays }: JobPayloads[JobName.PurgeExpiredSessions]): Promise<{ deleted: number }> {
     const deleted = await this.sessions.purgeExpiredTokens(retentionDays);
-    this.logger.log(`Purged ${deleted} expired refresh tokens`);
+    const challenges = await this.twoFactor.purgeChallenges(new Date(Date.now() - 86_400_000));
+    this.logger.log(`Purged ${deleted} expired refresh tokens and ${challenges} expired sign-in challenges`);
     return { deleted };
   }
 }

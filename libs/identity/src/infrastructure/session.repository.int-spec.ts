@@ -38,6 +38,8 @@ describe('refresh-token rotation against a real database', () => {
         revokedReason: null,
         userAgent: null,
         ip: null,
+        deviceLabel: null,
+        lastUsedAt: null,
       },
       { id: randomUUID(), sessionId, tokenHash: hash, expiresAt, createdAt: now, usedAt: null },
     );

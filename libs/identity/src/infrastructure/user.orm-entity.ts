@@ -21,6 +21,13 @@ export class UserOrmEntity {
   @Column('timestamptz', { name: 'email_verified_at', nullable: true })
   emailVerifiedAt!: Date | null;
 
+  /** When the user proved they own `phone` (an SMS code); null until then, and again after the number changes. */
+  @Column('timestamptz', { name: 'phone_verified_at', nullable: true })
+  phoneVerifiedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true })
+  passwordChangedAt!: Date | null;
+
   @Column('text', { default: 'active' })
   status!: 'active' | 'disabled';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { EmailTakenError, PhoneTakenError } from '../domain/identity.errors';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
@@ -39,21 +39,57 @@ export class UserRepository {
     return rows[0] ? { userId: rows[0].id, roles: rows[0].roles } : null;
   }
 
-  /** The user, their first session and its refresh token: all or nothing. */
+  /** The user, their first session and its refresh token, and whatever `also` writes: all or nothing. */
   async createWithSession(
     user: UserOrmEntity,
     session: SessionOrmEntity,
     token: RefreshTokenOrmEntity,
+    also?: (tx: EntityManager) => Promise<void>,
   ): Promise<void> {
     try {
       await this.dataSource.transaction(async (tx) => {
         await tx.insert(UserOrmEntity, user);
         await tx.insert(SessionOrmEntity, session);
         await tx.insert(RefreshTokenOrmEntity, token);
+        await also?.(tx);
       });
     } catch (error) {
       throw translateUniqueViolation(error);
     }
+  }
+
+  /** The user, locked until the caller's transaction ends. */
+  async lock(tx: EntityManager, id: string): Promise<UserOrmEntity | null> {
+    return tx.getRepository(UserOrmEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async markEmailVerified(tx: EntityManager, id: string, email: string, now: Date): Promise<boolean> {
+    const [rows] = (await tx.query(
+      `UPDATE users SET email_verified_at = $3, updated_at = $3
+        WHERE id = $1 AND email = $2 AND email_verified_at IS NULL RETURNING 1`,
+      [id, email, now],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** Sets the phone number the user proved they own; PHONE_TAKEN when another account has it. */
+  async setVerifiedPhone(tx: EntityManager, id: string, phone: string, now: Date): Promise<void> {
+    try {
+      await tx.query(`UPDATE users SET phone = $2, phone_verified_at = $3, updated_at = $3 WHERE id = $1`, [
+        id,
+        phone,
+        now,
+      ]);
+    } catch (error) {
+      throw translateUniqueViolation(error);
+    }
+  }
+
+  async setPasswordHash(tx: EntityManager, id: string, passwordHash: string, now: Date): Promise<void> {
+    await tx.query(
+      `UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1`,
+      [id, passwordHash, now],
+    );
   }
 }
 

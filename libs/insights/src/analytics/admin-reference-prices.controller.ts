@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '#monay/shared';
+import { Roles, ApiErrorResponses } from '#monay/shared';
 import { InvalidDateRangeError, ReferencePriceFixedError } from './analytics.errors';
 import { RecordReferencePriceRequestDto, ReferencePricesQueryDto } from './dto/analytics-query.dto';
 import { ReferencePriceBook, utcDay, type DailyPrice } from './reference-prices';
@@ -21,12 +21,14 @@ const view = (price: DailyPrice) => ({
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrorResponses(401, 403)
 @Controller('admin/reference-prices')
 export class AdminReferencePricesController {
   constructor(private readonly prices: ReferencePriceBook) {}
 
   @Put()
   @HttpCode(201)
+  @ApiErrorResponses(400, 409)
   @ApiOperation({
     summary:
       "Records a currency's USD price for a UTC day that has none yet (at most tomorrow) → 201; a day already " +
@@ -43,6 +45,7 @@ export class AdminReferencePricesController {
   }
 
   @Get()
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary: 'Recorded prices of [from, to] (UTC days; default this month), optionally one currency',
   })

@@ -1,3 +1,4 @@
+import { ApiErrorResponses } from '#monay/shared';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '#monay/identity';
@@ -16,6 +17,7 @@ import {
  */
 @ApiTags('analytics')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('analytics')
 export class AnalyticsController {
   constructor(
@@ -24,6 +26,7 @@ export class AnalyticsController {
   ) {}
 
   @Get('spending')
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary:
       'Money out per period (day, week, month) and group (category, merchant, counterparty, currency), totals, and ' +
@@ -39,6 +42,7 @@ export class AnalyticsController {
   }
 
   @Get('trends')
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary:
       'Income, spending and net per month, and the categories that moved most in the latest month against their ' +
@@ -49,12 +53,14 @@ export class AnalyticsController {
   }
 
   @Get('categories')
+  @ApiErrorResponses(400)
   @ApiOperation({ summary: 'Share of spending per category and sub-category' })
   categories(@CurrentUser() user: AuthUser, @Query() query: DateRangeQueryDto) {
     return this.analytics.categories(user.userId, query);
   }
 
   @Get('summary')
+  @ApiErrorResponses()
   @ApiOperation({
     summary:
       'This month so far against last month, top categories and merchants, recurring payments, and the balance ' +
@@ -65,6 +71,7 @@ export class AnalyticsController {
   }
 
   @Post('rules')
+  @ApiErrorResponses(400, 404, 422)
   @ApiOperation({
     summary:
       'A categorisation rule: movements matching it (merchant, counterparty, note text) from now on get its category',
@@ -74,12 +81,14 @@ export class AnalyticsController {
   }
 
   @Get('rules')
+  @ApiErrorResponses()
   @ApiOperation({ summary: 'Your rules, newest first (the newest matching rule wins)' })
   listRules(@CurrentUser() user: AuthUser) {
     return this.rules.list(user.userId);
   }
 
   @Delete('rules/:id')
+  @ApiErrorResponses(404)
   @ApiOperation({
     summary: 'Deletes a rule: what it categorised goes back to the next rule or the classifier',
   })
@@ -89,6 +98,7 @@ export class AnalyticsController {
 
   @Post('rules/:id/preview')
   @HttpCode(200)
+  @ApiErrorResponses(404)
   @ApiOperation({ summary: 'What applying the rule to past movements would change (nothing is changed)' })
   previewRule(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.rules.preview(user.userId, id);
@@ -96,6 +106,7 @@ export class AnalyticsController {
 
   @Post('rules/:id/apply')
   @HttpCode(200)
+  @ApiErrorResponses(404)
   @ApiOperation({
     summary: 'Applies the rule to past movements too (rollups adjusted exactly); again: no change',
   })

@@ -1,3 +1,4 @@
+import { ApiErrorResponses } from '#monay/shared';
 import { Body, Controller, Get, HttpCode, Param, Put, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
@@ -10,6 +11,7 @@ import { TransactionExport } from './transaction-export';
 /** The caller's transactions as analytics sees them: a streamed export, and the correction of one's category. */
 @ApiTags('analytics')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @Controller('transactions')
 export class TransactionAnalyticsController {
   constructor(
@@ -20,6 +22,7 @@ export class TransactionAnalyticsController {
 
   @Get('export')
   @ApiProduces('text/csv', 'application/json')
+  @ApiErrorResponses(400)
   @ApiOperation({
     summary:
       'Your transactions of [from, to] (local days; default this month), oldest first, streamed as CSV (date, type, ' +
@@ -48,6 +51,7 @@ export class TransactionAnalyticsController {
 
   @Put(':id/category')
   @HttpCode(200)
+  @ApiErrorResponses(400, 404, 422)
   @ApiOperation({
     summary:
       "Sets one transaction's category (null: back to rules and the classifier); answers with a rule you could " +

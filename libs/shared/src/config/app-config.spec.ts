@@ -32,9 +32,12 @@ describe('configuration', () => {
     expect(second.auth.accessSecret).toBe(first.auth.accessSecret);
     expect(second.auth.refreshSecret).toBe(first.auth.refreshSecret);
     const file = join(dataDir, 'secrets.json');
+    expect(second.security.totpEncryptionKey.equals(first.security.totpEncryptionKey)).toBe(true);
+    expect(first.security.totpEncryptionKey).toHaveLength(32);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       jwtAccessSecret: first.auth.accessSecret,
       refreshTokenSecret: first.auth.refreshSecret,
+      totpEncryptionKey: first.security.totpEncryptionKey.toString('hex'),
       embeddedDatabasePassword: embeddedPassword(first),
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -97,15 +100,48 @@ describe('configuration', () => {
       loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: 'postgres://a@b/c' }),
     ).toThrow(/JWT_ACCESS_SECRET is required when NODE_ENV=production/);
     const secret = 's'.repeat(40);
-    const config = loadConfig({
+    const production = {
       NODE_ENV: 'production',
       DATA_DIR: dataDir,
       DATABASE_URL: 'postgres://a@b/c',
       JWT_ACCESS_SECRET: secret,
       REFRESH_TOKEN_SECRET: secret.toUpperCase(),
-    });
+    };
+    expect(() => loadConfig(production)).toThrow(
+      /^Invalid configuration: TOTP_ENCRYPTION_KEY is required when NODE_ENV=production$/,
+    );
+    const config = loadConfig({ ...production, TOTP_ENCRYPTION_KEY: 'ab'.repeat(32) });
+    expect(config.security.totpEncryptionKey.equals(Buffer.from('ab'.repeat(32), 'hex'))).toBe(true);
     expect(config.auth.generatedSecretsFile).toBeUndefined();
     expect(config.database).toMatchObject({ mode: 'postgres', migrateOnStart: false });
+  });
+
+  it('reads the TOTP encryption key as hex or base64, and refuses any other length', () => {
+    const key = Buffer.alloc(32, 7);
+    for (const form of [key.toString('hex'), key.toString('base64'), key.toString('base64url')]) {
+      expect(loadConfig({ DATA_DIR: dataDir, TOTP_ENCRYPTION_KEY: form }).security.totpEncryptionKey).toEqual(
+        key,
+      );
+    }
+    expect(() => loadConfig({ DATA_DIR: dataDir, TOTP_ENCRYPTION_KEY: 'ab'.repeat(16) })).toThrow(
+      /^Invalid configuration: TOTP_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64$/,
+    );
+  });
+
+  it('keeps configured secrets out of the generated secrets file', () => {
+    const secret = 'c'.repeat(40);
+    loadConfig({ DATA_DIR: dataDir, JWT_ACCESS_SECRET: secret, REFRESH_TOKEN_SECRET: secret });
+    const stored = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    // Embedded (no DATABASE_URL): the database's password is generated too; the configured JWT keys are not stored.
+    expect(Object.keys(stored).sort()).toEqual(['embeddedDatabasePassword', 'totpEncryptionKey']);
+  });
+
+  it('reads the step-up thresholds as USD amounts', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.security).toMatchObject({ stepUpAmountUsd: '1000.00', stepUpNewRecipientMinUsd: '0' });
+    expect(() => loadConfig({ DATA_DIR: dataDir, STEP_UP_AMOUNT_USD: '1e3' })).toThrow(
+      /^Invalid configuration: STEP_UP_AMOUNT_USD must be a USD amount such as 1000.00$/,
+    );
   });
 
   it('reads CORS origins as a comma-separated allow-list', () => {

@@ -13,6 +13,21 @@ const url = (protocols: string[]) =>
     message: `must be a ${protocols.join(' or ')} URL`,
   });
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const usdAmount = (example: string) =>
+  z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, `must be a USD amount such as ${example}`);
+
+/** A 32-byte key (AES-256), as 64 hex digits or base64 / base64url. */
+function parseKey32(value: string): Buffer | undefined {
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)) {
+    const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return key.length === 32 ? key : undefined;
+  }
+  return undefined;
+}
+const key32 = z.string().refine((value) => parseKey32(value) !== undefined, {
+  message: 'must be 32 bytes as 64 hex digits or base64',
+});
 
 /** The stablecoin providers (DESIGN.md, Providers), in the default consumer priority. */
 export const PROVIDER_NAMES = ['tempo', 'circle', 'monay'] as const;
@@ -89,6 +104,10 @@ const schema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+    TOTP_ENCRYPTION_KEY: key32.optional(),
+    STEP_UP_AMOUNT_USD: usdAmount('1000.00').default('1000.00'),
+    STEP_UP_NEW_RECIPIENT_MIN_USD: usdAmount('0.00').default('0'),
+    VERIFICATION_RESEND_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
     CORS_ORIGINS: z.string().default('http://localhost:3000'),
     TRUSTED_PROXIES: proxyList.default([]),
     RECIPIENT_LOOKUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(60),
@@ -159,7 +178,12 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    for (const key of ['DATABASE_URL', 'JWT_ACCESS_SECRET', 'REFRESH_TOKEN_SECRET'] as const) {
+    for (const key of [
+      'DATABASE_URL',
+      'JWT_ACCESS_SECRET',
+      'REFRESH_TOKEN_SECRET',
+      'TOTP_ENCRYPTION_KEY',
+    ] as const) {
       if (!env[key])
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
     }
@@ -216,6 +240,18 @@ export class AppConfig {
     passwordHashCost: number;
     /** Where generated development secrets live, or undefined when they were configured. */
     generatedSecretsFile: string | undefined;
+  };
+  /**
+   * Account security (libs/identity): the AES-256-GCM key that encrypts TOTP secrets at rest, the step-up
+   * thresholds (USD decimal strings) and how often a verification code may be sent again.
+   */
+  readonly security: {
+    totpEncryptionKey: Buffer;
+    /** Above this USD value a money move needs a fresh second factor (every user). */
+    stepUpAmountUsd: string;
+    /** For users with 2FA: a first payment to a new recipient above this USD value needs one. */
+    stepUpNewRecipientMinUsd: string;
+    verificationResendSeconds: number;
   };
   readonly corsOrigins: string[];
   /**
@@ -274,11 +310,8 @@ export class AppConfig {
     swapQuoteTtlMs: number;
   };
 
-  constructor(
-    env: Env,
-    secrets: { access: string; refresh: string; file: string | undefined },
-    embeddedPassword = '',
-  ) {
+  constructor(env: Env, secrets: Secrets) {
+    const embeddedPassword = secrets.embeddedDatabasePassword;
     this.env = env.NODE_ENV;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -309,6 +342,12 @@ export class AppConfig {
       refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       passwordHashCost: env.PASSWORD_HASH_COST,
       generatedSecretsFile: secrets.file,
+    };
+    this.security = {
+      totpEncryptionKey: secrets.totpKey,
+      stepUpAmountUsd: env.STEP_UP_AMOUNT_USD,
+      stepUpNewRecipientMinUsd: env.STEP_UP_NEW_RECIPIENT_MIN_USD,
+      verificationResendSeconds: env.VERIFICATION_RESEND_SECONDS,
     };
     this.corsOrigins = env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
@@ -380,9 +419,20 @@ export class AppConfig {
   }
 }
 
+/** The secrets a process runs with, and where they were generated (development), if they were. */
+interface Secrets {
+  access: string;
+  refresh: string;
+  totpKey: Buffer;
+  /** The embedded database's (empty with DATABASE_URL). */
+  embeddedDatabasePassword: string;
+  file: string | undefined;
+}
+
 /**
  * Validates the environment. Throws {@link ConfigError} with one line naming the offending variable.
- * Outside production, missing JWT secrets are generated once and kept in `DATA_DIR/secrets.json`.
+ * Outside production, missing secrets (JWT keys, the TOTP encryption key) are generated once and kept in
+ * `DATA_DIR/secrets.json`.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
@@ -392,46 +442,65 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
   }
   const env = parsed.data;
-  // The embedded database's password: generated once into DATA_DIR/secrets.json (0600) with the development
-  // secrets, or per process when DATA_DIR=:memory:. Not needed with DATABASE_URL.
-  const embeddedPassword = env.DATABASE_URL ? '' : developmentSecret(env, 'embeddedDatabasePassword').value;
-  if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET) {
-    return new AppConfig(
-      env,
-      { access: env.JWT_ACCESS_SECRET, refresh: env.REFRESH_TOKEN_SECRET, file: undefined },
-      embeddedPassword,
-    );
+  if (env.JWT_ACCESS_SECRET && env.REFRESH_TOKEN_SECRET && env.TOTP_ENCRYPTION_KEY && env.DATABASE_URL) {
+    return new AppConfig(env, {
+      access: env.JWT_ACCESS_SECRET,
+      refresh: env.REFRESH_TOKEN_SECRET,
+      totpKey: parseKey32(env.TOTP_ENCRYPTION_KEY) as Buffer,
+      embeddedDatabasePassword: '',
+      file: undefined,
+    });
   }
-  return new AppConfig(env, developmentSecrets(env), embeddedPassword);
+  return new AppConfig(env, developmentSecrets(env));
 }
 
-type SecretName = 'jwtAccessSecret' | 'refreshTokenSecret' | 'embeddedDatabasePassword';
+interface StoredSecrets {
+  jwtAccessSecret?: string;
+  refreshTokenSecret?: string;
+  totpEncryptionKey?: string;
+  embeddedDatabasePassword?: string;
+}
 
 /**
- * A development secret: `configured` if given, else the one stored in DATA_DIR/secrets.json (0600), else a new
- * random one, stored there (other secrets in the file are kept). With DATA_DIR=:memory: nothing is stored.
+ * The development secrets: what is configured, else what DATA_DIR/secrets.json (0600) keeps, else new random ones,
+ * stored there. Only what is not configured is kept in the file: a configured secret is never written to disk.
+ * With DATA_DIR=:memory: nothing is stored (new ones per process). The embedded database's password is one of
+ * them (not needed with DATABASE_URL).
  */
-function developmentSecret(
-  env: Env,
-  name: SecretName,
-  configured?: string,
-): { value: string; file: string | undefined } {
+function developmentSecrets(env: Env): Secrets {
   const generate = () => randomBytes(32).toString('base64url');
-  if (env.DATA_DIR === IN_MEMORY) return { value: configured ?? generate(), file: undefined };
-  const file = join(resolve(env.DATA_DIR), 'secrets.json');
-  const stored = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Partial<
-    Record<SecretName, string>
-  >;
-  const value = configured ?? stored[name] ?? generate();
-  if (stored[name] !== value) {
-    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...stored, [name]: value }, null, 2), { mode: 0o600 });
+  const configuredKey = env.TOTP_ENCRYPTION_KEY ? parseKey32(env.TOTP_ENCRYPTION_KEY) : undefined;
+  const embedded = !env.DATABASE_URL;
+  if (env.DATA_DIR === IN_MEMORY) {
+    return {
+      access: env.JWT_ACCESS_SECRET ?? generate(),
+      refresh: env.REFRESH_TOKEN_SECRET ?? generate(),
+      totpKey: configuredKey ?? randomBytes(32),
+      embeddedDatabasePassword: embedded ? generate() : '',
+      file: undefined,
+    };
   }
-  return { value, file };
-}
-
-function developmentSecrets(env: Env): { access: string; refresh: string; file: string | undefined } {
-  const access = developmentSecret(env, 'jwtAccessSecret', env.JWT_ACCESS_SECRET);
-  const refresh = developmentSecret(env, 'refreshTokenSecret', env.REFRESH_TOKEN_SECRET);
-  return { access: access.value, refresh: refresh.value, file: access.file };
+  const file = join(resolve(env.DATA_DIR), 'secrets.json');
+  let stored: StoredSecrets = {};
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+  }
+  const next: StoredSecrets = { ...stored };
+  if (!env.JWT_ACCESS_SECRET) next.jwtAccessSecret ??= generate();
+  if (!env.REFRESH_TOKEN_SECRET) next.refreshTokenSecret ??= generate();
+  if (!configuredKey && !(next.totpEncryptionKey && parseKey32(next.totpEncryptionKey))) {
+    next.totpEncryptionKey = randomBytes(32).toString('hex');
+  }
+  if (embedded) next.embeddedDatabasePassword ??= generate();
+  if (JSON.stringify(next) !== JSON.stringify(stored)) {
+    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
+    writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+  }
+  return {
+    access: env.JWT_ACCESS_SECRET ?? (next.jwtAccessSecret as string),
+    refresh: env.REFRESH_TOKEN_SECRET ?? (next.refreshTokenSecret as string),
+    totpKey: configuredKey ?? (parseKey32(next.totpEncryptionKey as string) as Buffer),
+    embeddedDatabasePassword: embedded ? (next.embeddedDatabasePassword as string) : '',
+    file,
+  };
 }

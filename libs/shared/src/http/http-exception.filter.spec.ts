@@ -17,8 +17,12 @@ class Refused extends DomainError {
 
 function respond(exception: unknown): { status: number; body: Record<string, unknown> } {
   const captured = { status: 0, body: {} as Record<string, unknown> };
+  const headers = new Map<string, string>();
   const response = {
     headersSent: false,
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+    getHeaderNames: () => [...headers.keys()],
+    setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value),
     status(code: number) {
       captured.status = code;
       return this;

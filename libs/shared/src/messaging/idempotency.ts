@@ -104,6 +104,20 @@ export class IdempotencyStore {
   }
 
   /**
+   * Whether this key already holds a completed answer for this very request (same user, scope and body): a retry
+   * that the executor will replay. Read outside any transaction, before the work is attempted; a key in flight,
+   * unknown, or used with another body answers false (the executor then decides).
+   */
+  async answered(manager: EntityManager, request: IdempotentRequest): Promise<boolean> {
+    const rows = (await manager.query(
+      `SELECT 1 FROM idempotency_keys
+        WHERE user_id = $1 AND key = $2 AND request_hash = $3 AND status = 'completed'`,
+      [request.userId, request.key, requestHash(request.scope, request.body)],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
    * Forgets a key still in flight, in the caller's transaction: the work it guarded did nothing (a provider
    * movement no provider would take), so a retry with the same key runs afresh. A completed key is kept.
    */

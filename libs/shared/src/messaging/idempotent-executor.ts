@@ -19,6 +19,15 @@ export class IdempotentExecutor {
     private readonly store: IdempotencyStore,
   ) {}
 
+  /**
+   * Whether a request with this key and body was already answered, so that running it again only replays the
+   * stored answer. Checks that must not stand between a client and its stored answer (a step-up demanded before
+   * a money move) ask this first: the documented contract is "same key, same body, same answer".
+   */
+  answered(request: IdempotentRequest): Promise<boolean> {
+    return this.store.answered(this.uow.manager, request);
+  }
+
   execute(
     request: IdempotentRequest,
     work: (tx: EntityManager) => Promise<StoredResponse>,

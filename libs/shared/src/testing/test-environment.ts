@@ -24,6 +24,8 @@ export async function createTestEnvironment(overrides: NodeJS.ProcessEnv = {}): 
     AUTH_THROTTLE_LIMIT: '100000',
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     REFRESH_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    // Shared by every API instance a test boots on this environment (TOTP secrets, codes, step-up tokens).
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Suites fire hundreds of concurrent requests at a 4-connection pool on a shared 2-core machine: they
     // queue for a connection rather than get 503 after the production default of 5 s.

@@ -154,7 +154,8 @@ export class TransferRepository {
   ): Promise<void> {
     const historyRows: unknown[][] = [];
     for (const [transferId, changes] of history) {
-      for (const change of changes) historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
+      for (const change of changes)
+        historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
     }
     await insertAll(tx, [
       {
@@ -209,11 +210,26 @@ export class TransferRepository {
           t.completedAt,
         ]),
       },
-      { table: 'transfer_status_history', columns: ['transfer_id', 'status', 'reason', 'at'], rows: historyRows },
+      {
+        table: 'transfer_status_history',
+        columns: ['transfer_id', 'status', 'reason', 'at'],
+        rows: historyRows,
+      },
     ]);
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */
+  /** Of `recipientIds`, those the sender has completed at least one transfer to (step-up: "a new recipient"). */
+  async paidBefore(senderId: string, recipientIds: string[]): Promise<Set<string>> {
+    if (recipientIds.length === 0) return new Set();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT recipient_user_id FROM transfers
+        WHERE sender_user_id = $1 AND recipient_user_id = ANY($2::uuid[]) AND status = 'completed'`,
+      [senderId, recipientIds],
+    )) as Array<{ recipient_user_id: string }>;
+    return new Set(rows.map((row) => row.recipient_user_id));
+  }
+
   async findForParticipant(
     id: string,
     userId: string,

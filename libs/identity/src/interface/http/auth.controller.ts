@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuthRateLimited, Public, ApiErrorResponses } from '#monay/shared';
 import { LogInCommand } from '../../application/commands/log-in/log-in.command';
@@ -8,17 +16,14 @@ import { LogOutCommand } from '../../application/commands/log-out/log-out.comman
 import { RefreshSessionCommand } from '../../application/commands/refresh-session/refresh-session.command';
 import { RegisterUserCommand } from '../../application/commands/register-user/register-user.command';
 import { GetProfileQuery } from '../../application/queries/get-profile/get-profile.query';
-import type { ClientInfo } from '../../application/user-view';
+import { MfaRequiredResponseDto } from './account-security.responses';
 import { CurrentUser } from './auth.decorators';
 import type { AuthUser } from './auth.decorators';
 import { ProfileResponseDto, SessionResponseDto, TokenPairResponseDto } from './dto/auth.response.dto';
 import { LogInRequestDto } from './dto/log-in.request.dto';
 import { RefreshRequestDto } from './dto/refresh.request.dto';
 import { RegisterRequestDto } from './dto/register.request.dto';
-
-function clientOf(request: Request): ClientInfo {
-  return { userAgent: request.headers['user-agent']?.slice(0, 256), ip: request.ip };
-}
+import { clientOf } from './client-info';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -45,12 +50,36 @@ export class AuthController {
   @ApiErrorResponses(400, 401)
   @Post('login')
   @HttpCode(200)
-  @ApiOkResponse({ type: SessionResponseDto })
-  async logIn(@Body() body: LogInRequestDto, @Req() request: Request): Promise<SessionResponseDto> {
-    const { user, tokens } = await this.commands.execute(
+  @ApiExtraModels(SessionResponseDto, MfaRequiredResponseDto)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(SessionResponseDto) }, { $ref: getSchemaPath(MfaRequiredResponseDto) }],
+    },
+  })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'A session (token pair), or for an account with 2FA on `{mfaRequired: true, mfaToken}` and no token: complete ' +
+      'it with POST /auth/2fa/challenge within 5 minutes. 401 INVALID_CREDENTIALS alike for a wrong password and ' +
+      'an unknown email.',
+  })
+  async logIn(
+    @Body() body: LogInRequestDto,
+    @Req() request: Request,
+  ): Promise<SessionResponseDto | MfaRequiredResponseDto> {
+    const result = await this.commands.execute(
       new LogInCommand(body.email, body.password, clientOf(request)),
     );
-    return { success: true, user, ...tokens };
+    if (result.mfaRequired) {
+      return {
+        success: true,
+        mfaRequired: true,
+        mfaToken: result.challenge.mfaToken,
+        methods: ['totp', 'recovery_code'],
+        expiresAt: result.challenge.expiresAt.toISOString(),
+      };
+    }
+    return { success: true, user: result.user, ...result.tokens };
   }
 
   @Public()
@@ -68,6 +97,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'End this session: its tokens stop working and its sockets close' })
   async logOut(@CurrentUser() user: AuthUser): Promise<{ success: true }> {
     await this.commands.execute(new LogOutCommand(user.userId, user.sessionId));
     return { success: true };

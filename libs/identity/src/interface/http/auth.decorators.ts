@@ -5,6 +5,8 @@ export interface AuthUser {
   userId: string;
   sessionId: string;
   roles: string[];
+  /** Whether the user has two-factor authentication on (read with the session, on every request). */
+  twoFactor: boolean;
 }
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {

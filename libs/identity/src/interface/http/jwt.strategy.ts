@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AppConfig } from '#monay/shared';
+import { AppConfig, Clock } from '#monay/shared';
 import { InvalidTokenError } from '../../domain/identity.errors';
 import { SessionRepository } from '../../infrastructure/session.repository';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../infrastructure/token-issuer';
@@ -19,6 +19,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
     config: AppConfig,
     private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -31,8 +32,20 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   }
 
   async validate(payload: JwtPayload): Promise<AuthUser> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new InvalidTokenError();
-    if (!(await this.sessions.isActive(payload.sid, payload.sub))) throw new InvalidTokenError();
-    return { userId: payload.sub, sessionId: payload.sid, roles: payload.roles ?? [] };
+    if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw new InvalidTokenError();
+    const session = await this.sessions.authenticate(payload.sid, payload.sub, this.clock.now());
+    if (!session) throw new InvalidTokenError();
+    return {
+      userId: payload.sub,
+      sessionId: payload.sid,
+      roles: payload.roles ?? [],
+      twoFactor: session.twoFactor,
+    };
   }
+}
+
+function isUuid(value: unknown): value is string {
+  return (
+    typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+  );
 }

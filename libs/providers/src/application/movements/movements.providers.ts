@@ -19,6 +19,7 @@ import { MovementPoller } from './movement-poller';
 import { MovementPolicies } from './movement-policy';
 import { GetMovementHandler } from './queries/get-movement/get-movement.handler';
 import { WithdrawalPolicy } from './withdrawal.policy';
+import { PayoutDestinations } from './payout-destinations';
 import { ExternalBatchPolicy } from './external-batch.policy';
 import { ExternalTransferPolicy } from './external-transfer.policy';
 import { SendExternalBatchHandler } from './commands/send-external-batch/send-external-batch.handler';
@@ -52,6 +53,7 @@ export const MOVEMENT_PROVIDERS: Provider[] = [
   SendExternalBatchHandler,
   EstimateExternalTransferHandler,
   GetExternalTransferHandler,
+  PayoutDestinations,
 ];
 export const MOVEMENT_CONTROLLERS: Type[] = [
   ConsumerMoneyController,

@@ -210,6 +210,21 @@ export class MovementRepository {
   }
 
   /** The owner's movement of this kind; null for anyone else's, another kind, or a malformed id. */
+  /**
+   * Of `destinations` (bank accounts, cards, 0x addresses as stored), those the user has completed a withdrawal
+   * or an external transfer to: a payout there is not to a new destination (step-up).
+   */
+  async completedPayoutDestinations(userId: string, destinations: string[]): Promise<Set<string>> {
+    if (destinations.length === 0) return new Set();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT destination FROM provider_movements
+        WHERE user_id = $1 AND kind IN ('withdrawal', 'external_transfer') AND status = 'completed'
+          AND destination = ANY($2::text[])`,
+      [userId, destinations],
+    )) as Array<{ destination: string }>;
+    return new Set(rows.map((row) => row.destination));
+  }
+
   async findOwned(userId: string, kind: MovementKind, id: string): Promise<Movement | null> {
     if (!UUID.test(id)) return null;
     const rows = (await this.dataSource.query(

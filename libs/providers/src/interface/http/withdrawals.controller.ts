@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, type AuthUser } from '#monay/identity';
+import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { RequestWithdrawalCommand } from '../../application/movements/commands/request-withdrawal/request-withdrawal.command';
@@ -24,6 +24,11 @@ export class WithdrawalsController {
   @ApiErrorResponses(400, 409, 422, 503)
   @Post('withdraw')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @ApiOperation({
     summary: 'Withdraw to a bank account or card',
     description:
@@ -31,7 +36,8 @@ export class WithdrawalsController {
       'provider pays out: 201 when paid (the hold posted for amount + the actual fee, the rest released), 202 ' +
       'while the provider works on it, 422 when refused (INSUFFICIENT_FUNDS, LIMIT_EXCEEDED) or failed at the ' +
       'provider (hold voided), 503 PROVIDER_UNAVAILABLE when no provider can take it (hold voided; the same ' +
-      'key may be retried).',
+      'key may be retried). 403 STEP_UP_REQUIRED above STEP_UP_AMOUNT_USD (with 2FA also to a new destination): ' +
+      'nothing is stored; step up and retry with X-Step-Up-Token and the same key.',
   })
   async withdraw(
     @CurrentUser() user: AuthUser,
@@ -44,12 +50,15 @@ export class WithdrawalsController {
     const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
     const speed = body.speed ?? 'standard';
     const result = await this.commands.execute(
-      new RequestWithdrawalCommand(user.userId, key, amount, body.destination, speed, {
-        ...payload,
-        amount: amount.toDecimalString(),
-        currency,
+      new RequestWithdrawalCommand(
+        user.userId,
+        key,
+        amount,
+        body.destination,
         speed,
-      }),
+        { ...payload, amount: amount.toDecimalString(), currency, speed },
+        stepUpContextOf(user, request),
+      ),
     );
     return sendIdempotent(request, response, result);
   }

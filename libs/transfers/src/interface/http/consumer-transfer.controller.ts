@@ -2,7 +2,7 @@ import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, type AuthUser } from '#monay/identity';
+import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { AmountTooLargeError, Money, parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendBatchTransferCommand } from '../../application/commands/send-batch-transfer/send-batch-transfer.command';
@@ -21,6 +21,11 @@ export class ConsumerTransferController {
   @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @LimitsRecipientLookups('unknown')
   async transfer(
     @CurrentUser() user: AuthUser,
@@ -35,6 +40,11 @@ export class ConsumerTransferController {
   @ApiErrorResponses(400, 409, 422, 503)
   @Post('batch-transfer')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Pay up to 1,000 recipients at once',
@@ -46,7 +56,9 @@ export class ConsumerTransferController {
       'batch provider is up, one external transfer per leg through the fallback provider. The answer reports ' +
       'each recipient (`batch.results`): 201 all paid, 202 some still under way (the same request again answers ' +
       'as it stands), 207 settled with some recipients not paid (each says why; nothing taken for them), 422 ' +
-      'none paid, 503 when no provider can take an external leg (nothing recorded; the key may be retried).',
+      'none paid, 503 when no provider can take an external leg (nothing recorded; the key may be retried). ' +
+      '403 STEP_UP_REQUIRED when the batch total is above STEP_UP_AMOUNT_USD (with 2FA also for new recipients ' +
+      'or addresses): nothing is stored; step up and retry with X-Step-Up-Token and the same key.',
   })
   async batch(
     @CurrentUser() user: AuthUser,
@@ -88,7 +100,7 @@ export class ConsumerTransferController {
       })),
     };
     const result = await this.commands.execute(
-      new SendBatchTransferCommand(user.userId, key, recipients, hashed),
+      new SendBatchTransferCommand(user.userId, key, recipients, hashed, stepUpContextOf(user, request)),
     );
     return sendIdempotent(request, response, result);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, type AuthUser } from '#monay/identity';
+import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { SendP2pTransferCommand } from '../../application/commands/send-p2p-transfer/send-p2p-transfer.command';
@@ -16,11 +16,16 @@ export function sendCommandOf(user: AuthUser, request: Request, body: SendTransf
   const { key, payload } = idempotencyKeyOf(request, body);
   const currency = (body.currency ?? 'USDC') as CurrencyCode;
   const amount = parseAmountInput(body.amount, currency, { field: 'amount' });
-  return new SendP2pTransferCommand(user.userId, key, scope, body.to, amount, body.note ?? null, {
-    ...payload,
-    amount: amount.toDecimalString(),
-    currency,
-  });
+  return new SendP2pTransferCommand(
+    user.userId,
+    key,
+    scope,
+    body.to,
+    amount,
+    body.note ?? null,
+    { ...payload, amount: amount.toDecimalString(), currency },
+    stepUpContextOf(user, request),
+  );
 }
 
 @ApiTags('transfers')
@@ -58,6 +63,11 @@ export class P2pTransferController {
   @ApiErrorResponses(400, 404, 409, 422, 503)
   @Post('send')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @LimitsRecipientLookups('unknown')
   @ApiOperation({
     summary: 'Send money to a Monay user or to an external 0x address',
@@ -67,7 +77,9 @@ export class P2pTransferController {
       'the vendor allows): 201 when done (the hold posted for amount + the actual fee), 202 while the provider ' +
       'works on it, 422 when refused or failed at the provider (hold voided), 503 PROVIDER_UNAVAILABLE when no ' +
       'provider can take it (nothing held; the same key may be retried). `GET /p2p-transfer/status/:id` finds ' +
-      'either kind.',
+      'either kind. 403 STEP_UP_REQUIRED `{methods, reasons}` when the payment needs a fresh second factor ' +
+      '(above STEP_UP_AMOUNT_USD; with 2FA also a new recipient or address): nothing is stored, step up and ' +
+      'retry with X-Step-Up-Token and the same Idempotency-Key.',
   })
   async send(
     @CurrentUser() user: AuthUser,

@@ -10,7 +10,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
 import type { AuthUser } from '#monay/identity';
 import { AppConfig } from '#monay/shared';
@@ -39,13 +39,16 @@ type LookupMode = 'every' | 'unknown';
  */
 @Injectable()
 export class RecipientLookupLimit implements NestInterceptor {
+  private readonly storage: ThrottlerStorage;
+
   constructor(
-    // Optional: Nest also instantiates route interceptors in processes without HTTP (apps/worker), where the
-    // throttler's storage does not exist; no request ever reaches the interceptor there.
-    @Optional() @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage | null,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
-  ) {}
+    // Optional: a process without the HTTP platform (the worker) builds this interceptor but never runs it.
+    @Optional() @Inject(ThrottlerStorage) storage?: ThrottlerStorage,
+  ) {
+    this.storage = storage ?? new ThrottlerStorageService();
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const mode = this.reflector.get<LookupMode | undefined>(LOOKUP_MODE, context.getHandler());

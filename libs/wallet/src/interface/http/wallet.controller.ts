@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '#monay/identity';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput } from '#monay/kernel';
 import { UpdateLimitsCommand } from '../../application/commands/update-limits/update-limits.command';
 import { GetBalanceQuery } from '../../application/queries/get-balance/get-balance.query';
@@ -41,7 +42,22 @@ export class WalletController {
 
   @ApiErrorResponses(400, 422)
   @Put('limits')
-  async updateLimits(@CurrentUser() user: AuthUser, @Body() body: UpdateLimitsRequestDto) {
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
+  @ApiOperation({
+    summary: 'Lower (or restore, up to the tier) the daily and monthly limits',
+    description:
+      'Above the tier: 422 LIMIT_ABOVE_TIER. Raising a limit with 2FA on: 403 STEP_UP_REQUIRED until the request ' +
+      'carries X-Step-Up-Token.',
+  })
+  async updateLimits(
+    @CurrentUser() user: AuthUser,
+    @Body() body: UpdateLimitsRequestDto,
+    @Req() request: Request,
+  ) {
     const daily =
       body.daily === undefined
         ? undefined
@@ -52,7 +68,9 @@ export class WalletController {
         : parseAmountInput(body.monthly, 'USD', { field: 'monthly', perMovementMaximum: false });
     return {
       success: true,
-      ...(await this.commands.execute(new UpdateLimitsCommand(user.userId, daily, monthly))),
+      ...(await this.commands.execute(
+        new UpdateLimitsCommand(user.userId, daily, monthly, stepUpContextOf(user, request)),
+      )),
     };
   }
 }

@@ -1,39 +1,57 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '#monay/shared';
 import { normalizeEmail } from '../../../domain/credentials';
 import { InvalidCredentialsError } from '../../../domain/identity.errors';
 import { PasswordHasher } from '../../../infrastructure/password-hasher';
-import { SessionRepository } from '../../../infrastructure/session.repository';
-import { TokenIssuer } from '../../../infrastructure/token-issuer';
-import { UserRoles } from '../../user-roles';
 import { UserRepository } from '../../../infrastructure/user.repository';
-import { newSession } from '../../new-session';
+import { SecurityLog } from '../../security/security-log';
+import { SessionOpener } from '../../security/session-opener';
+import { TwoFactorService } from '../../two-factor/two-factor.service';
+import { UserRoles } from '../../user-roles';
 import { toUserView } from '../../user-view';
-import { LogInCommand } from './log-in.command';
+import { LogInCommand, LogInResult } from './log-in.command';
 
+/**
+ * Email and password. Wrong (or an unknown email: the same answer after the same work, and the same audit entry)
+ * → INVALID_CREDENTIALS. Right, with 2FA on → a challenge (`mfaRequired`), no session yet. Right otherwise → a
+ * session, with its `new_sign_in` / `new_device` security event.
+ */
 @CommandHandler(LogInCommand)
 export class LogInHandler implements ICommandHandler<LogInCommand> {
   constructor(
     private readonly users: UserRepository,
-    private readonly sessions: SessionRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenIssuer,
     private readonly roles: UserRoles,
+    private readonly twoFactor: TwoFactorService,
+    private readonly opener: SessionOpener,
+    private readonly log: SecurityLog,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  async execute({ email, password, client }: LogInCommand) {
-    const user = await this.users.findByEmail(normalizeEmail(email));
+  async execute({ email, password, client }: LogInCommand): Promise<LogInResult> {
+    const normalized = normalizeEmail(email);
+    const user = await this.users.findByEmail(normalized);
     // An unknown email costs one hash verification too, so timing does not reveal which emails exist.
     const valid = user
       ? await this.hasher.verify(password, user.passwordHash)
       : await this.hasher.verifyAgainstDummy(password);
-    if (!user || !valid || user.status !== 'active') throw new InvalidCredentialsError();
+    if (!user || !valid || user.status !== 'active') {
+      await this.log.recordAlone(
+        {
+          action: 'sign_in_failed',
+          outcome: 'failure',
+          subjectUserId: user?.id ?? null,
+          details: user ? { step: 'password' } : { step: 'password', email: normalized },
+        },
+        client,
+      );
+      throw new InvalidCredentialsError();
+    }
 
-    const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
-    await this.sessions.open(session, token);
-    const tokens = await this.tokens.pair(
-      { sub: user.id, sid: session.id, roles: this.roles.of(user) },
-      refreshToken,
-    );
-    return { user: toUserView(user, this.roles.of(user)), tokens };
+    if (await this.twoFactor.isEnabled(user.id)) {
+      return { mfaRequired: true, challenge: await this.twoFactor.openChallenge(user.id, client) };
+    }
+    const sign = await this.uow.run((tx) => this.opener.open(tx, user, client, { secondFactor: 'none' }));
+    return { mfaRequired: false, user: toUserView(user, this.roles.of(user)), tokens: await sign() };
   }
 }

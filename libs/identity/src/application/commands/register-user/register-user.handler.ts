@@ -5,7 +5,9 @@ import { PasswordHasher } from '../../../infrastructure/password-hasher';
 import { TokenIssuer } from '../../../infrastructure/token-issuer';
 import { UserRoles } from '../../user-roles';
 import { UserRepository } from '../../../infrastructure/user.repository';
+import { Clock } from '#monay/shared';
 import { newSession } from '../../new-session';
+import { SecurityLog } from '../../security/security-log';
 import { toUserView } from '../../user-view';
 import { RegisteredUser, RegisterUserCommand } from './register-user.command';
 
@@ -16,12 +18,14 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly roles: UserRoles,
+    private readonly log: SecurityLog,
+    private readonly clock: Clock,
   ) {}
 
   async execute({ email, password, phone, client }: RegisterUserCommand): Promise<RegisteredUser> {
     const normalizedEmail = normalizeEmail(email);
     assertPasswordPolicy(password, normalizedEmail);
-    const now = new Date();
+    const now = this.clock.now();
     const user = {
       id: randomUUID(),
       email: normalizedEmail,
@@ -29,12 +33,25 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
       passwordHash: await this.hasher.hash(password),
       roles: [],
       emailVerifiedAt: null,
+      phoneVerifiedAt: null,
+      passwordChangedAt: null,
       status: 'active' as const,
       createdAt: now,
       updatedAt: now,
     };
-    const { session, token, refreshToken } = newSession(user.id, client, this.tokens);
-    await this.users.createWithSession(user, session, token);
+    const { session, token, refreshToken } = newSession(user.id, client, this.tokens, now);
+    await this.users.createWithSession(user, session, token, (tx) =>
+      this.log.record(
+        tx,
+        {
+          action: 'registered',
+          actorUserId: user.id,
+          subjectUserId: user.id,
+          details: { sessionId: session.id },
+        },
+        client,
+      ),
+    );
     const tokens = await this.tokens.pair(
       { sub: user.id, sid: session.id, roles: this.roles.of(user) },
       refreshToken,

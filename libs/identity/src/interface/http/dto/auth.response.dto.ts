@@ -20,7 +20,17 @@ export class SessionResponseDto extends TokenPairResponseDto {
   @ApiProperty({ type: UserResponseDto }) user!: UserResponseDto;
 }
 
+export class AccountSecurityDto {
+  @ApiProperty() emailVerified!: boolean;
+  @ApiProperty() phoneVerified!: boolean;
+  @ApiProperty() twoFactorEnabled!: boolean;
+}
+
+export class ProfileUserResponseDto extends UserResponseDto {
+  @ApiProperty({ type: AccountSecurityDto }) security!: AccountSecurityDto;
+}
+
 export class ProfileResponseDto {
   @ApiProperty({ example: true }) success!: true;
-  @ApiProperty({ type: UserResponseDto }) user!: UserResponseDto;
+  @ApiProperty({ type: ProfileUserResponseDto }) user!: ProfileUserResponseDto;
 }

@@ -334,6 +334,8 @@ export class RunRecurringTransferHandler implements ICommandHandler<RunRecurring
           // Only what identifies the occurrence: an amount edited between two attempts must not turn the
           // replay of the first attempt's answer into IDEMPOTENCY_KEY_REUSED.
           { scheduleId: schedule.id, occurrenceAt: occurrence },
+          // The user set the schedule up; a job pays it, with no one there to step up.
+          null,
         ),
       );
       const transfer = result.body.transfer as { id?: string } | undefined;

@@ -2,8 +2,10 @@ import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money, type CurrencyCode, type DomainError } from '#monay/kernel';
+import { StepUp } from '#monay/identity';
 import {
   InvalidExternalAddressError,
+  PayoutDestinations,
   SendExternalBatchCommand,
   type BatchInternalPart,
   type ExternalBatchLeg,
@@ -87,6 +89,8 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
     private readonly commands: CommandBus,
+    private readonly stepUp: StepUp,
+    private readonly payouts: PayoutDestinations,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
@@ -118,6 +122,35 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
       if (!resolution.ok) throw new BatchRecipientInvalidError(request.index, resolution.error);
       return { ...request, recipient: resolution };
     });
+    const idempotent = {
+      userId: command.senderId,
+      key: command.idempotencyKey,
+      scope: SCOPE,
+      body: command.request,
+    };
+    // Before the key is claimed (here or by the providers' batch), so a 403 STEP_UP_REQUIRED is not stored. The
+    // amount is the batch total in USD; with 2FA, any new Monay recipient or new external address steps up.
+    const recipientIds = [...new Set(items.map((item) => item.recipient.userId))];
+    await this.stepUp.assert({
+      userId: command.senderId,
+      context: command.stepUp,
+      operation: 'batch_transfer',
+      amountUsd: command.recipients.reduce(
+        (total, item) => total.plus(this.wallets.usdValue(item.amount)),
+        Money.zero('USD'),
+      ),
+      newRecipient: async () => {
+        const paid = await this.transfers.paidBefore(command.senderId, recipientIds);
+        return recipientIds.some((id) => !paid.has(id));
+      },
+      newDestination: async () =>
+        external.length > 0 &&
+        (await this.payouts.anyNew(
+          command.senderId,
+          external.map((leg) => leg.to),
+        )),
+      alreadyAnswered: () => this.executor.answered(idempotent),
+    });
     const [sender] = await this.wallets.ensureWallets([
       command.senderId,
       ...items.map((item) => item.recipient.userId),
@@ -144,46 +177,43 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
       );
     }
 
-    const result = await this.executor.execute(
-      { userId: command.senderId, key: command.idempotencyKey, scope: SCOPE, body: command.request },
-      async (tx) => {
-        const recorded = this.record(command.senderId, items, randomUUID());
-        const { batchId, feeCurrency, fee } = recorded;
-        try {
-          const done = await this.uow.savepoint(tx, (inner) =>
-            this.complete(inner, command.senderId, sender, recorded),
-          );
-          return {
-            status: 201,
-            body: {
-              success: true,
-              batch: {
-                id: batchId,
-                status: 'completed',
-                recipientCount: recorded.items.length,
-                totals: totalsOf(items.map((item) => item.amount)),
-                fee: fee.toDecimalString(),
-                feeCurrency,
-                ledgerTransactionId: done.ledgerTransactionId,
-                completedAt: done.completedAt.toISOString(),
-                transfers: done.transfers,
-              },
+    const result = await this.executor.execute(idempotent, async (tx) => {
+      const recorded = this.record(command.senderId, items, randomUUID());
+      const { batchId, feeCurrency, fee } = recorded;
+      try {
+        const done = await this.uow.savepoint(tx, (inner) =>
+          this.complete(inner, command.senderId, sender, recorded),
+        );
+        return {
+          status: 201,
+          body: {
+            success: true,
+            batch: {
+              id: batchId,
+              status: 'completed',
+              recipientCount: recorded.items.length,
+              totals: totalsOf(items.map((item) => item.amount)),
+              fee: fee.toDecimalString(),
+              feeCurrency,
+              ledgerTransactionId: done.ledgerTransactionId,
+              completedAt: done.completedAt.toISOString(),
+              transfers: done.transfers,
             },
-          };
-        } catch (error) {
-          if (!isRecordableRefusal(error)) throw error;
-          await this.fail(tx, command.senderId, recorded, error);
-          return {
-            status: 422,
-            body: {
-              success: false,
-              error: errorBody(error),
-              batch: { id: batchId, status: 'failed', recipientCount: recorded.items.length },
-            },
-          };
-        }
-      },
-    );
+          },
+        };
+      } catch (error) {
+        if (!isRecordableRefusal(error)) throw error;
+        await this.fail(tx, command.senderId, recorded, error);
+        return {
+          status: 422,
+          body: {
+            success: false,
+            error: errorBody(error),
+            batch: { id: batchId, status: 'failed', recipientCount: recorded.items.length },
+          },
+        };
+      }
+    });
     this.relay.nudge();
     return result;
   }

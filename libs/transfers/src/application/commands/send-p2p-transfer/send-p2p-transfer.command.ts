@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { StepUpContext } from '#monay/identity';
 import type { Money } from '#monay/kernel';
 import type { IdempotentResult } from '#monay/shared';
 
@@ -13,6 +14,11 @@ export class SendP2pTransferCommand extends Command<IdempotentResult> {
     readonly note: string | null,
     /** The validated request body, for the idempotency hash. */
     readonly request: unknown,
+    /**
+     * The client's session and step-up token, for the step-up check (identity's StepUp). Null for a payment the
+     * user set up earlier and a job makes now (a recurring occurrence): no one is there to step up.
+     */
+    readonly stepUp: StepUpContext | null,
   ) {
     super();
   }

@@ -1,5 +1,6 @@
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { StepUp } from '#monay/identity';
 import { InvalidExternalAddressError, SendExternalTransferCommand } from '#monay/providers';
 import { AppConfig, IdempotentExecutor, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
@@ -42,6 +43,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
     private readonly commands: CommandBus,
+    private readonly stepUp: StepUp,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
@@ -60,117 +62,134 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
           command.amount,
           command.note,
           command.request,
+          command.stepUp,
         ),
       );
     }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
     if (!recipient.ok) throw recipient.error;
+    const idempotent = {
+      userId: command.senderId,
+      key: command.idempotencyKey,
+      scope: command.scope,
+      body: command.request,
+    };
+    // Before the key is claimed: a refusal (403 STEP_UP_REQUIRED) is not stored, so the same key goes through
+    // once the client steps up. A recurring occurrence (no step-up context) was authorised with its schedule.
+    if (command.stepUp) {
+      await this.stepUp.assert({
+        userId: command.senderId,
+        context: command.stepUp,
+        operation: 'p2p_transfer',
+        amountUsd: this.wallets.usdValue(command.amount),
+        newRecipient: async () =>
+          !(await this.transfers.paidBefore(command.senderId, [recipient.userId])).has(recipient.userId),
+        alreadyAnswered: () => this.executor.answered(idempotent),
+      });
+    }
     const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId]);
     const { amount } = command;
     const fee = this.fees.p2p(amount.currency.code);
 
-    const result = await this.executor.execute(
-      { userId: command.senderId, key: command.idempotencyKey, scope: command.scope, body: command.request },
-      async (tx) => {
-        const now = new Date();
-        const lifecycle = new TransferLifecycle('pending', now);
-        lifecycle.moveTo('processing', undefined, now);
-        const transfer: TransferRecord = {
-          id: randomUUID(),
+    const result = await this.executor.execute(idempotent, async (tx) => {
+      const now = new Date();
+      const lifecycle = new TransferLifecycle('pending', now);
+      lifecycle.moveTo('processing', undefined, now);
+      const transfer: TransferRecord = {
+        id: randomUUID(),
+        batchId: null,
+        senderUserId: command.senderId,
+        recipientUserId: recipient.userId,
+        recipientRef: recipient.ref,
+        currency: amount.currency.code,
+        amount: amount.minor,
+        fee: fee.minor,
+        note: command.note,
+        status: 'processing',
+        failureCode: null,
+        failureMessage: null,
+        ledgerTransactionId: null,
+        createdAt: now,
+        completedAt: null,
+      };
+      try {
+        const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
+          this.booking.book(inner, {
+            sender,
+            legs: [{ recipientId: recipient.userId, amount }],
+            fee,
+            kind: 'p2p_transfer',
+            reference: transfer.id,
+          }),
+        );
+        const completedAt = new Date();
+        lifecycle.moveTo('completed', undefined, completedAt);
+        Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
+        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
+        const payload: FundsTransferredPayload = {
+          transferId: transfer.id,
           batchId: null,
-          senderUserId: command.senderId,
-          recipientUserId: recipient.userId,
+          senderId: command.senderId,
+          recipientId: recipient.userId,
           recipientRef: recipient.ref,
           currency: amount.currency.code,
-          amount: amount.minor,
-          fee: fee.minor,
+          amount: amount.toDecimalString(),
+          fee: fee.toDecimalString(),
           note: command.note,
-          status: 'processing',
-          failureCode: null,
-          failureMessage: null,
-          ledgerTransactionId: null,
-          createdAt: now,
-          completedAt: null,
+          ledgerTransactionId,
+          completedAt: completedAt.toISOString(),
         };
-        try {
-          const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
-            this.booking.book(inner, {
-              sender,
-              legs: [{ recipientId: recipient.userId, amount }],
-              fee,
-              kind: 'p2p_transfer',
-              reference: transfer.id,
-            }),
-          );
-          const completedAt = new Date();
-          lifecycle.moveTo('completed', undefined, completedAt);
-          Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
-          await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
-          const payload: FundsTransferredPayload = {
-            transferId: transfer.id,
-            batchId: null,
-            senderId: command.senderId,
-            recipientId: recipient.userId,
-            recipientRef: recipient.ref,
-            currency: amount.currency.code,
-            amount: amount.toDecimalString(),
-            fee: fee.toDecimalString(),
-            note: command.note,
-            ledgerTransactionId,
-            completedAt: completedAt.toISOString(),
-          };
-          await this.outbox.append(tx, [
-            {
-              type: FundsTransferred,
-              aggregateId: transfer.id,
-              userIds: [command.senderId, recipient.userId],
-              payload,
+        await this.outbox.append(tx, [
+          {
+            type: FundsTransferred,
+            aggregateId: transfer.id,
+            userIds: [command.senderId, recipient.userId],
+            payload,
+          },
+        ]);
+        return {
+          status: 201,
+          body: {
+            success: true,
+            transfer: {
+              ...toTransferView(transfer, command.senderId),
+              recipient: { displayName: recipient.displayName },
             },
-          ]);
-          return {
-            status: 201,
-            body: {
-              success: true,
-              transfer: {
-                ...toTransferView(transfer, command.senderId),
-                recipient: { displayName: recipient.displayName },
-              },
-            },
-          };
-        } catch (error) {
-          if (!isRecordableRefusal(error)) throw error;
-          const failedAt = new Date();
-          lifecycle.moveTo('failed', error.code, failedAt);
-          Object.assign(transfer, {
-            status: 'failed',
-            failureCode: error.code,
-            failureMessage: error.message,
-            completedAt: failedAt,
-          });
-          await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
-          const payload: TransferFailedPayload = {
-            transferId: transfer.id,
-            batchId: null,
-            senderId: command.senderId,
-            currency: amount.currency.code,
-            amount: amount.toDecimalString(),
-            reason: error.code,
-          };
-          await this.outbox.append(tx, [
-            { type: TransferFailed, aggregateId: transfer.id, userIds: [command.senderId], payload },
-          ]);
-          return {
-            status: 422,
-            body: {
-              success: false,
-              error: errorBody(error),
-              transfer: toTransferView(transfer, command.senderId),
-              history: toHistoryView(lifecycle.history),
-            },
-          };
-        }
-      },
-    );
+          },
+        };
+      } catch (error) {
+        if (!isRecordableRefusal(error)) throw error;
+        const failedAt = new Date();
+        lifecycle.moveTo('failed', error.code, failedAt);
+        Object.assign(transfer, {
+          status: 'failed',
+          failureCode: error.code,
+          failureMessage: error.message,
+          completedAt: failedAt,
+        });
+        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
+        const payload: TransferFailedPayload = {
+          transferId: transfer.id,
+          batchId: null,
+          senderId: command.senderId,
+          currency: amount.currency.code,
+          amount: amount.toDecimalString(),
+          reason: error.code,
+        };
+        await this.outbox.append(tx, [
+          { type: TransferFailed, aggregateId: transfer.id, userIds: [command.senderId], payload },
+        ]);
+        return {
+          status: 422,
+          body: {
+            success: false,
+            error: errorBody(error),
+            transfer: toTransferView(transfer, command.senderId),
+            history: toHistoryView(lifecycle.history),
+          },
+        };
+      }
+    });
     this.relay.nudge();
     return result;
   }

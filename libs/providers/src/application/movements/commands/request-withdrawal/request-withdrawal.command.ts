@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { StepUpContext } from '#monay/identity';
 import type { Money } from '#monay/kernel';
 import type { IdempotentResult } from '#monay/shared';
 import type { Urgency } from '../../../../domain/stablecoin-provider.port';
@@ -13,6 +14,8 @@ export class RequestWithdrawalCommand extends Command<IdempotentResult> {
     readonly speed: Urgency,
     /** The validated request body, for the idempotency hash. */
     readonly request: unknown,
+    /** The client's session and step-up token, for the step-up check (identity's StepUp). */
+    readonly stepUp: StepUpContext,
   ) {
     super();
   }

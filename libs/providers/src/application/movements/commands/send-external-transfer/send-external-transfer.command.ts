@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { StepUpContext } from '#monay/identity';
 import type { Money } from '#monay/kernel';
 import type { IdempotentResult } from '#monay/shared';
 
@@ -16,6 +17,8 @@ export class SendExternalTransferCommand extends Command<IdempotentResult> {
     readonly note: string | null,
     /** The validated request body, for the idempotency hash. */
     readonly request: unknown,
+    /** The client's session and step-up token for the step-up check; null for a payment no one is there to confirm. */
+    readonly stepUp: StepUpContext | null,
   ) {
     super();
   }

@@ -1,5 +1,8 @@
 import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
-import { GetPreferencesQuery } from '#monay/wallet';
+import { StepUp } from '#monay/identity';
+import { IdempotentExecutor } from '#monay/shared';
+import { GetPreferencesQuery, WalletAccess } from '#monay/wallet';
+import { MovementRepository } from '../../../../infrastructure/movements/movement.repository';
 import { isExternalAddress, normalizeAddress } from '../../../../domain/external-transfer';
 import { InvalidExternalAddressError } from '../../../../domain/external-transfer.errors';
 import { ExternalTransferPolicy } from '../../external-transfer.policy';
@@ -18,17 +21,35 @@ export class SendExternalTransferHandler implements ICommandHandler<SendExternal
     private readonly engine: MovementEngine,
     private readonly policy: ExternalTransferPolicy,
     private readonly queries: QueryBus,
+    private readonly stepUp: StepUp,
+    private readonly wallets: WalletAccess,
+    private readonly movements: MovementRepository,
+    private readonly executor: IdempotentExecutor,
   ) {}
 
   async execute(command: SendExternalTransferCommand) {
     if (!isExternalAddress(command.to.trim())) throw new InvalidExternalAddressError('to');
+    const destination = normalizeAddress(command.to);
+    const idempotency = { key: command.idempotencyKey, scope: command.scope, body: command.request };
+    // Before the key is claimed, so a 403 STEP_UP_REQUIRED is not stored and the same key works after stepping up.
+    if (command.stepUp) {
+      await this.stepUp.assert({
+        userId: command.userId,
+        context: command.stepUp,
+        operation: 'external_transfer',
+        amountUsd: this.wallets.usdValue(command.amount),
+        newDestination: async () =>
+          !(await this.movements.completedPayoutDestinations(command.userId, [destination])).has(destination),
+        alreadyAnswered: () => this.executor.answered({ userId: command.userId, ...idempotency }),
+      });
+    }
     const preferences = await this.queries.execute(new GetPreferencesQuery(command.userId));
     return this.engine.execute(this.policy, {
       userId: command.userId,
-      idempotency: { key: command.idempotencyKey, scope: command.scope, body: command.request },
+      idempotency,
       amount: command.amount,
       speed: 'standard',
-      destination: normalizeAddress(command.to),
+      destination,
       routing: {
         ...(preferences.preferredProvider && { preferred: preferences.preferredProvider }),
         smartRouting: preferences.smartRouting,
