@@ -42,6 +42,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     type: ['application/json', 'application/*+json'],
     reviver: recordJsonNumberSource,
   });
+  // Form bodies reach only the routes jsonOnly lets them through to (Twilio's status callbacks, one-click unsubscribe).
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Socket.IO on /ws: CORS as above, and the Redis adapter across API processes when REDIS_URL is set.

@@ -1,20 +1,14 @@
 import type { DomainEvent } from '#monay/shared';
+import type { NotificationKind } from './domain/notification-kinds';
+import type { KindData } from './templates/messages';
 
-export const NOTIFICATION_KINDS = [
-  'recurring.reminder',
-  'recurring.succeeded',
-  'recurring.skipped',
-  'recurring.paused',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export { NOTIFICATION_KINDS, type NotificationKind } from './domain/notification-kinds';
 
-/** What a domain event tells its user, before it is stored. */
-export interface NotificationDraft {
+/** What a domain event tells one user, before it is rendered in their language and stored. */
+export interface NotificationIntent<K extends NotificationKind = NotificationKind> {
   userId: string;
-  kind: NotificationKind;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
+  kind: K;
+  data: KindData[K];
   /** One notification per (user, key): a duplicated event (a reminder job run twice) notifies once. */
   dedupeKey: string | null;
 }
@@ -25,85 +19,205 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'RecurringTransferSkipped',
   'RecurringTransferPaused',
   'RecurringTransferUpcoming',
+  'FundsTransferred',
+  'TransferFailed',
+  'DepositCompleted',
+  'WithdrawalCompleted',
+  'WithdrawalFailed',
+  'SwapCompleted',
+  'SecurityEventRecorded',
+  'AnnouncementPublished',
 ] as const);
 
 export type NotifyingEventName = typeof NOTIFYING_EVENT_TYPES extends Set<infer K> ? K : never;
 
-const REFUSALS: Record<string, string> = {
-  INSUFFICIENT_FUNDS: 'not enough funds',
-  LIMIT_EXCEEDED: 'a spending limit was reached',
-  VELOCITY_EXCEEDED: 'too many transfers in a short time',
-};
+/** The security events worth an alert (a sign-in from a known device, a verified email are not). */
+const ALERTED_SECURITY_EVENTS = new Set([
+  'new_device',
+  '2fa_enabled',
+  '2fa_disabled',
+  'recovery_code_used',
+  'password_changed',
+  'password_reset',
+]);
 
-/** Pure: the notification an event gives its user, or null when it gives none. Amounts stay decimal strings. */
-export function notificationFor(event: DomainEvent<NotifyingEventName>): NotificationDraft | null {
+function intent<K extends NotificationKind>(
+  userId: string,
+  kind: K,
+  data: KindData[K],
+  dedupeKey: string | null,
+): NotificationIntent {
+  return { userId, kind, data, dedupeKey } as NotificationIntent;
+}
+
+/** Pure: the notifications an event gives its users (none, one, or one per side of a transfer). */
+export function notificationFor(event: DomainEvent<NotifyingEventName>): NotificationIntent[] {
   switch (event.type) {
     case 'RecurringTransferUpcoming': {
       const p = event.payload;
-      return {
-        userId: p.userId,
-        kind: 'recurring.reminder',
-        title: 'Upcoming recurring transfer',
-        body: `${p.amount} ${p.currency} will be sent to ${p.recipient} at ${p.occurrenceAt}.`,
-        data: pick(p, ['scheduleId', 'occurrenceAt', 'amount', 'currency', 'recipient']),
-        dedupeKey: `recurring.reminder:${p.scheduleId}:${p.occurrenceAt}`,
-      };
+      return [
+        intent(
+          p.userId,
+          'recurring.reminder',
+          pick(p, ['scheduleId', 'occurrenceAt', 'amount', 'currency', 'recipient']),
+          `recurring.reminder:${p.scheduleId}:${p.occurrenceAt}`,
+        ),
+      ];
     }
     case 'RecurringTransferExecuted': {
       const p = event.payload;
       // A final refusal other than funds or limits (the recipient closed their account …) is not notified yet.
-      if (p.status !== 'completed') return null;
-      return {
-        userId: p.userId,
-        kind: 'recurring.succeeded',
-        title: 'Recurring transfer sent',
-        body: `${p.amount} ${p.currency} was sent to ${p.recipient}.`,
-        data: pick(p, ['scheduleId', 'occurrenceAt', 'transferId', 'amount', 'currency', 'recipient']),
-        dedupeKey: `recurring.succeeded:${p.scheduleId}:${p.occurrenceAt}`,
-      };
+      if (p.status !== 'completed') return [];
+      return [
+        intent(
+          p.userId,
+          'recurring.succeeded',
+          pick(p, ['scheduleId', 'occurrenceAt', 'transferId', 'amount', 'currency', 'recipient']),
+          `recurring.succeeded:${p.scheduleId}:${p.occurrenceAt}`,
+        ),
+      ];
     }
     case 'RecurringTransferSkipped': {
       const p = event.payload;
-      const why = REFUSALS[p.failureCode] ?? 'the transfer was refused';
-      return {
-        userId: p.userId,
-        kind: 'recurring.skipped',
-        title: 'Recurring transfer skipped',
-        body:
-          `${p.amount} ${p.currency} to ${p.recipient} was not sent: ${why} ` +
-          `(${p.attempts} ${p.attempts === 1 ? 'attempt' : 'attempts'}).`,
-        data: pick(p, [
-          'scheduleId',
-          'occurrenceAt',
-          'failureCode',
-          'attempts',
-          'amount',
-          'currency',
-          'recipient',
-        ]),
-        dedupeKey: `recurring.skipped:${p.scheduleId}:${p.occurrenceAt}`,
-      };
+      return [
+        intent(
+          p.userId,
+          'recurring.skipped',
+          pick(p, [
+            'scheduleId',
+            'occurrenceAt',
+            'failureCode',
+            'attempts',
+            'amount',
+            'currency',
+            'recipient',
+          ]),
+          `recurring.skipped:${p.scheduleId}:${p.occurrenceAt}`,
+        ),
+      ];
     }
     case 'RecurringTransferPaused': {
       const p = event.payload;
-      return {
-        userId: p.userId,
-        kind: 'recurring.paused',
-        title: 'Recurring transfer paused',
-        body:
-          `Your recurring transfer of ${p.amount} ${p.currency} to ${p.recipient} was paused after ` +
-          `${p.skippedInARow} skipped transfers in a row. Resume it once your wallet can cover it.`,
-        data: pick(p, ['scheduleId', 'skippedInARow', 'amount', 'currency', 'recipient']),
-        // A schedule may be paused again after a resume: each pause event notifies (processed_events dedupes).
-        dedupeKey: null,
-      };
+      // A schedule may be paused again after a resume: each pause event notifies (processed_events dedupes).
+      return [
+        intent(
+          p.userId,
+          'recurring.paused',
+          pick(p, ['scheduleId', 'skippedInARow', 'amount', 'currency', 'recipient']),
+          null,
+        ),
+      ];
+    }
+    case 'FundsTransferred': {
+      const p = event.payload;
+      const to = p.recipientRef ? maskRecipient(p.recipientRef) : 'another Monay user';
+      return [
+        intent(
+          p.senderId,
+          'transfer.sent',
+          { transferId: p.transferId, amount: p.amount, currency: p.currency, fee: p.fee, to },
+          `transfer.sent:${p.transferId}`,
+        ),
+        intent(
+          p.recipientId,
+          'transfer.received',
+          { transferId: p.transferId, amount: p.amount, currency: p.currency, note: p.note },
+          `transfer.received:${p.transferId}`,
+        ),
+      ];
+    }
+    case 'TransferFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.senderId,
+          'transfer.failed',
+          { transferId: p.transferId, amount: p.amount, currency: p.currency, reason: p.reason },
+          p.transferId ? `transfer.failed:${p.transferId}` : null,
+        ),
+      ];
+    }
+    case 'DepositCompleted': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'deposit.completed',
+          { depositId: p.depositId, amount: p.amount, credited: p.credited, currency: p.currency },
+          `deposit.completed:${p.depositId}`,
+        ),
+      ];
+    }
+    case 'WithdrawalCompleted': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'withdrawal.completed',
+          { withdrawalId: p.withdrawalId, amount: p.amount, currency: p.currency },
+          `withdrawal.completed:${p.withdrawalId}`,
+        ),
+      ];
+    }
+    case 'WithdrawalFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'withdrawal.failed',
+          { withdrawalId: p.withdrawalId, amount: p.amount, currency: p.currency, reason: p.reason },
+          `withdrawal.failed:${p.withdrawalId}`,
+        ),
+      ];
+    }
+    case 'SwapCompleted': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'swap.completed',
+          { swapId: p.swapId, from: p.from, to: p.to, amountIn: p.amountIn, amountOut: p.amountOut },
+          `swap.completed:${p.swapId}`,
+        ),
+      ];
+    }
+    case 'SecurityEventRecorded': {
+      const p = event.payload;
+      if (!ALERTED_SECURITY_EVENTS.has(p.kind)) return [];
+      return [
+        intent(
+          p.userId,
+          'security.alert',
+          { event: p.kind, device: p.device, ip: p.ip, at: p.at },
+          `security.alert:${event.eventId}`,
+        ),
+      ];
+    }
+    case 'AnnouncementPublished': {
+      const p = event.payload;
+      const kind = p.category === 'marketing' ? 'marketing' : 'system.update';
+      return p.userIds.map((userId) =>
+        intent(
+          userId,
+          kind,
+          { announcementId: p.announcementId, title: p.title, body: p.body },
+          `announcement:${p.announcementId}`,
+        ),
+      );
     }
   }
 }
 
-function pick<P extends Record<string, unknown>>(
+/** "alice@example.com" → "a••••@example.com"; a phone or address keeps its last 4 characters. */
+export function maskRecipient(ref: string): string {
+  const at = ref.indexOf('@');
+  if (at > 0) return `${ref[0]}••••${ref.slice(at)}`;
+  return ref.length <= 4 ? ref : `••••${ref.slice(-4)}`;
+}
+
+function pick<P extends Record<string, unknown>, const Keys extends Array<keyof P & string>>(
   payload: P,
-  keys: Array<keyof P & string>,
-): Record<string, unknown> {
-  return Object.fromEntries(keys.map((key) => [key, payload[key] ?? null]));
+  keys: Keys,
+): never {
+  return Object.fromEntries(keys.map((key) => [key, payload[key] ?? null])) as never;
 }

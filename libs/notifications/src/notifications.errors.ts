@@ -1,10 +1,68 @@
 import { DomainError, ErrorCode } from '#monay/kernel';
 
+export { InvalidNotificationPreferencesError, SecurityAlertsRequiredError } from './domain/preferences';
+
 /** Unknown, malformed or another user's: the same 404. */
 export class NotificationNotFoundError extends DomainError {
   readonly code = ErrorCode.NOT_FOUND;
   readonly kind = 'not_found';
   constructor() {
     super('Notification not found');
+  }
+}
+
+/** Unknown, malformed or another user's push device: the same 404. */
+export class PushDeviceNotFoundError extends DomainError {
+  readonly code = ErrorCode.NOT_FOUND;
+  readonly kind = 'not_found';
+  constructor() {
+    super('Push device not found');
+  }
+}
+
+/** Unknown, malformed or another user's balance monitor: the same 404. */
+export class BalanceMonitorNotFoundError extends DomainError {
+  readonly code = ErrorCode.NOT_FOUND;
+  readonly kind = 'not_found';
+  constructor() {
+    super('Balance monitor not found');
+  }
+}
+
+/** Test notifications are limited per user and hour (NOTIFICATION_TEST_LIMIT_PER_HOUR). 429 with Retry-After. */
+export class TestNotificationLimitError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  readonly kind = 'rate_limited';
+  override readonly retryAfterSeconds: number;
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(`At most ${limit} test notifications an hour; try again in ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A user may keep at most 20 balance monitors. */
+export class TooManyBalanceMonitorsError extends DomainError {
+  readonly code = 'MONITOR_LIMIT_REACHED';
+  readonly kind = 'unprocessable';
+  constructor(limit: number) {
+    super(`At most ${limit} balance monitors per user: delete one first`);
+  }
+}
+
+/** The unsubscribe link's token is not one we signed. */
+export class InvalidUnsubscribeTokenError extends DomainError {
+  readonly code = 'INVALID_UNSUBSCRIBE_TOKEN';
+  readonly kind = 'invalid';
+  constructor() {
+    super('This unsubscribe link is not valid');
+  }
+}
+
+/** A vendor callback whose signature does not match: not from the vendor, or altered. */
+export class InvalidWebhookSignatureError extends DomainError {
+  readonly code = 'WEBHOOK_SIGNATURE_INVALID';
+  readonly kind = 'unauthenticated';
+  constructor() {
+    super('The webhook signature is missing or does not match');
   }
 }

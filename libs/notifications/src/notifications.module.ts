@@ -1,15 +1,73 @@
 import { Module } from '@nestjs/common';
+import { AdminNotificationsController } from './admin-notifications.controller';
+import { AfterPublishHandler } from './after-publish.handler';
+import { CallbackTarget } from './channels/callback-target';
+import { EmailChannel } from './channels/email.channel';
+import { EmbeddedSmtpServer } from './channels/embedded-smtp-server';
+import { FcmSandbox } from './channels/fcm-sandbox';
+import { PushChannel } from './channels/push.channel';
+import { Recipients } from './channels/recipients';
+import { SandboxModes } from './channels/sandbox-modes';
+import { SmsChannel } from './channels/sms.channel';
+import { TwilioSandbox } from './channels/twilio-sandbox';
+import { TwilioWebhookController } from './channels/twilio-webhook.controller';
+import { DeliverNotificationProcessor } from './delivery/deliver-notification.processor';
+import { DeliveriesRepository } from './delivery/deliveries.repository';
+import { DeliveryDispatcher } from './delivery/delivery-dispatcher';
+import { NotificationComposer } from './delivery/notification-composer';
+import { TestNotifications } from './delivery/test-notifications';
+import { DevicesController } from './devices/devices.controller';
+import { DevicesRepository } from './devices/devices.repository';
+import { BalanceMonitorEvaluator } from './monitors/balance-monitor-evaluator';
+import { BalanceMonitorsController } from './monitors/balance-monitors.controller';
+import { BalanceMonitorsRepository } from './monitors/balance-monitors.repository';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { PreferencesController } from './preferences/preferences.controller';
+import { PreferencesRepository } from './preferences/preferences.repository';
+import { UnsubscribeController } from './preferences/unsubscribe.controller';
 
 /**
- * In-app notifications (light context, flat as immich's server: service + repository + controller), created
- * from domain events by the outbox relay. Email, SMS and push delivery are to come (see the migration).
+ * Notifications (light context, flat as immich's server: services, repositories, controllers). Domain events
+ * become notifications (the in-app inbox) and deliveries — email over SMTP, SMS and push through vendor-shaped
+ * sandboxes — planned by the user's preferences and quiet hours, sent by jobs with retries and a dead-letter
+ * queue. Balance monitors watch balances after every money movement.
  */
 @Module({
-  controllers: [NotificationsController],
-  providers: [NotificationsRepository, NotificationsService],
-  exports: [NotificationsRepository],
+  // The fixed paths (preferences, devices, test, unsubscribe) before `notifications/:id`.
+  controllers: [
+    PreferencesController,
+    UnsubscribeController,
+    DevicesController,
+    NotificationsController,
+    BalanceMonitorsController,
+    TwilioWebhookController,
+    AdminNotificationsController,
+  ],
+  providers: [
+    NotificationsRepository,
+    NotificationsService,
+    NotificationComposer,
+    DeliveriesRepository,
+    DeliveryDispatcher,
+    DeliverNotificationProcessor,
+    TestNotifications,
+    PreferencesRepository,
+    DevicesRepository,
+    SandboxModes,
+    Recipients,
+    EmbeddedSmtpServer,
+    EmailChannel,
+    CallbackTarget,
+    TwilioSandbox,
+    SmsChannel,
+    FcmSandbox,
+    PushChannel,
+    BalanceMonitorsRepository,
+    BalanceMonitorEvaluator,
+    AfterPublishHandler,
+  ],
+  exports: [NotificationsRepository, CallbackTarget, EmailChannel, TwilioSandbox],
 })
 export class NotificationsModule {}

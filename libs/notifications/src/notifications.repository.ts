@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { NotificationDraft } from './notification-templates';
 
 export interface NotificationRecord {
   id: string;
@@ -44,6 +42,18 @@ function toRecord(row: NotificationRow): NotificationRecord {
   };
 }
 
+/** A notification as it is stored: rendered in the user's language, with the channels it goes to. */
+export interface NotificationDraft {
+  id: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  dedupeKey: string | null;
+  channels: string[];
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The in-app notifications. All SQL for them lives here. */
@@ -57,18 +67,19 @@ export class NotificationsRepository {
    */
   async insert(tx: EntityManager, draft: NotificationDraft): Promise<NotificationRecord | null> {
     const rows = (await tx.query(
-      `INSERT INTO notifications (id, user_id, kind, title, body, data, dedupe_key, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, clock_timestamp())
+      `INSERT INTO notifications (id, user_id, kind, title, body, data, dedupe_key, channels, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::text[], clock_timestamp())
        ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
        RETURNING ${COLUMNS}`,
       [
-        randomUUID(),
+        draft.id,
         draft.userId,
         draft.kind,
         draft.title,
         draft.body,
         JSON.stringify(draft.data),
         draft.dedupeKey,
+        draft.channels,
       ],
     )) as NotificationRow[];
     return rows.length > 0 ? toRecord(rows[0]) : null;
@@ -80,7 +91,7 @@ export class NotificationsRepository {
     page: { limit: number; unreadOnly: boolean; after?: { createdAt: Date; id: string } },
   ): Promise<NotificationRecord[]> {
     const values: unknown[] = [userId, page.limit];
-    let where = 'user_id = $1';
+    let where = `user_id = $1 AND 'in_app' = ANY(channels)`;
     if (page.unreadOnly) where += ' AND read_at IS NULL';
     if (page.after) {
       values.push(page.after.createdAt, page.after.id);
@@ -95,10 +106,21 @@ export class NotificationsRepository {
 
   async unreadCount(userId: string): Promise<number> {
     const [{ count }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
+      `SELECT count(*)::int AS count FROM notifications
+        WHERE user_id = $1 AND read_at IS NULL AND 'in_app' = ANY(channels)`,
       [userId],
     )) as Array<{ count: number }>;
     return count;
+  }
+
+  /** One of the user's notifications; null for another user's or an unknown id. */
+  async get(userId: string, id: string): Promise<NotificationRecord | null> {
+    if (!UUID.test(id)) return null;
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    )) as NotificationRow[];
+    return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
   /** Marks it read (the first time only: read_at keeps its first value); null for another user's or unknown id. */

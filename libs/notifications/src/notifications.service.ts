@@ -1,15 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventConsumers, OutboxWriter, type DomainEvent, type EventConsumer } from '#monay/shared';
-import type { NotificationCreatedPayload } from './notification.events';
+import { Clock, EventConsumers, type DomainEvent, type EventConsumer } from '#monay/shared';
+import { NotificationComposer } from './delivery/notification-composer';
 import { notificationFor, NOTIFYING_EVENT_TYPES, type NotifyingEventName } from './notification-templates';
-import { NotificationsRepository } from './notifications.repository';
 
 /**
- * Creates in-app notifications from domain events. An {@link EventConsumer}: the outbox relay applies each
- * event once (processed_events) inside the transaction that marks it published, so a notification exists iff
- * its event was applied, and its NotificationCreated event (for sockets, and later for email/SMS/push delivery)
- * is written in that same transaction.
+ * Creates notifications from domain events. An {@link EventConsumer}: the outbox relay applies each event once
+ * (processed_events) inside the transaction that marks it published, so a notification and its planned email,
+ * SMS and push deliveries exist iff its event was applied; a relay that hands the same event over twice notifies
+ * once. Sending happens after the commit, in delivery jobs.
  */
 @Injectable()
 export class NotificationsService implements EventConsumer<NotifyingEventName>, OnModuleInit {
@@ -18,8 +17,8 @@ export class NotificationsService implements EventConsumer<NotifyingEventName>, 
 
   constructor(
     private readonly consumers: EventConsumers,
-    private readonly repository: NotificationsRepository,
-    private readonly outbox: OutboxWriter,
+    private readonly composer: NotificationComposer,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -27,21 +26,8 @@ export class NotificationsService implements EventConsumer<NotifyingEventName>, 
   }
 
   async apply(tx: EntityManager, event: DomainEvent<NotifyingEventName>): Promise<void> {
-    const draft = notificationFor(event);
-    if (!draft) return;
-    const created = await this.repository.insert(tx, draft);
-    if (!created) return;
-    const payload: NotificationCreatedPayload = {
-      notificationId: created.id,
-      userId: created.userId,
-      kind: created.kind,
-      title: created.title,
-      body: created.body,
-      data: created.data,
-      createdAt: created.createdAt.toISOString(),
-    };
-    await this.outbox.append(tx, [
-      { type: 'NotificationCreated', aggregateId: created.id, userIds: [created.userId], payload },
-    ]);
+    for (const intent of notificationFor(event)) {
+      await this.composer.compose(tx, intent, this.clock.now());
+    }
   }
 }

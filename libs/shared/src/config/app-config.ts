@@ -160,6 +160,16 @@ const schema = z
       .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a USD amount such as 10000.00')
       .default('10000.00'),
     SWAP_QUOTE_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    NOTIFICATION_EMAIL_FROM: z.string().min(3).default('Monay <no-reply@monay.local>'),
+    NOTIFICATION_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+    NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    NOTIFICATION_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    NOTIFICATION_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    TWILIO_AUTH_TOKEN: secret.optional(),
+    NOTIFICATION_SMS_STATUS_DELAY_MS: z.coerce.number().int().min(0).default(500),
+    NOTIFICATION_TEST_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -309,6 +319,27 @@ export class AppConfig {
     largeAmountUsd: string;
     swapQuoteTtlMs: number;
   };
+  /** Notification delivery (libs/notifications): channels, retries, the vendor sandboxes. */
+  readonly notifications: {
+    /** Where email goes over SMTP; undefined: an in-process SMTP server keeps it in the dev mailbox. */
+    smtpUrl: string | undefined;
+    emailFrom: string;
+    /** Attempts per delivery job (transient vendor errors), the first retry `retryBaseMs` after, doubling. */
+    deliveryAttempts: number;
+    retryBaseMs: number;
+    /** How often due deliveries (and those released by quiet hours) are looked for, besides on each event. */
+    dispatchIntervalMs: number;
+    /** Where the SMS sandbox posts its status callbacks (default: this process's HTTP address once it listens). */
+    webhookUrl: string | undefined;
+    /** The public base URL in emails (List-Unsubscribe). */
+    publicUrl: string;
+    /** The Twilio auth token that signs status callbacks (X-Twilio-Signature). */
+    twilioAuthToken: string;
+    /** The SMS sandbox's pause between a message's states (queued → sent → delivered). */
+    smsStatusDelayMs: number;
+    /** POST /api/notifications/test per user per hour. */
+    testLimitPerHour: number;
+  };
 
   constructor(env: Env, secrets: Secrets) {
     const embeddedPassword = secrets.embeddedDatabasePassword;
@@ -406,6 +437,20 @@ export class AppConfig {
       ambiguousQuarantineMs: env.PROVIDER_AMBIGUOUS_QUARANTINE_MS,
       largeAmountUsd: env.PROVIDER_LARGE_AMOUNT_USD,
       swapQuoteTtlMs: env.SWAP_QUOTE_TTL_MS,
+    };
+    this.notifications = {
+      smtpUrl: env.SMTP_URL,
+      emailFrom: env.NOTIFICATION_EMAIL_FROM,
+      deliveryAttempts: env.NOTIFICATION_DELIVERY_ATTEMPTS,
+      retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS,
+      dispatchIntervalMs: env.NOTIFICATION_DISPATCH_INTERVAL_MS,
+      webhookUrl: env.NOTIFICATION_WEBHOOK_URL?.replace(/\/+$/, ''),
+      publicUrl: env.NOTIFICATION_PUBLIC_URL.replace(/\/+$/, ''),
+      twilioAuthToken:
+        env.TWILIO_AUTH_TOKEN ??
+        createHmac('sha256', secrets.access).update('notifications:twilio').digest('base64url'),
+      smsStatusDelayMs: env.NOTIFICATION_SMS_STATUS_DELAY_MS,
+      testLimitPerHour: env.NOTIFICATION_TEST_LIMIT_PER_HOUR,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')

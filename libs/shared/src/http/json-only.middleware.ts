@@ -9,11 +9,22 @@ function hasBody(request: Request): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** The API speaks JSON only: a body of any other media type is refused with 415 before parsing. */
+/**
+ * Where a vendor (or a mail client) posts a form rather than JSON: Twilio's status callbacks, and the one-click
+ * unsubscribe of RFC 8058 (`List-Unsubscribe=One-Click`).
+ */
+const FORM_ROUTES = ['/api/webhooks/notifications/twilio', '/api/notifications/unsubscribe'];
+
+/**
+ * The API speaks JSON only: a body of any other media type is refused with 415 before parsing (the form-posting
+ * vendor routes above excepted).
+ */
 export function jsonOnly(request: Request, _response: Response, next: NextFunction): void {
   if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
   const type = request.headers['content-type'] ?? '';
   if (/^application\/(.+\+)?json\s*(;|$)/i.test(type)) return next();
+  const path = request.originalUrl.split('?')[0];
+  if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) && FORM_ROUTES.includes(path)) return next();
   next(
     new HttpException(
       {

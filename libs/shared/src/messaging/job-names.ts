@@ -7,6 +7,8 @@ export enum QueueName {
   Ledger = 'ledger',
   RecurringTransfers = 'recurring-transfers',
   Providers = 'providers',
+  /** One job per (notification, channel): email, SMS and push deliveries, retried on transient vendor errors. */
+  NotificationDeliveries = 'notification-deliveries',
   /** Jobs that failed every attempt, kept for an admin to inspect and re-drive. Nothing processes it. */
   DeadLetter = 'dead-letter',
 }
@@ -23,6 +25,7 @@ export enum JobName {
   PollProviderTransactions = 'providers.poll-provider-transactions',
   ReconcileProviders = 'providers.reconcile',
   RecordReferencePrices = 'insights.record-reference-prices',
+  DeliverNotification = 'notifications.deliver',
 }
 
 export interface JobPayloads {
@@ -47,6 +50,8 @@ export interface JobPayloads {
   [JobName.ReconcileProviders]: { trigger: 'schedule' | 'admin'; reportId?: string };
   /** Records the configured USD reference prices as the new UTC day's (a day's price, once set, never changes). */
   [JobName.RecordReferencePrices]: Record<string, never>;
+  /** Sends one delivery (a notification through one channel); idempotent: a sent delivery is not sent again. */
+  [JobName.DeliverNotification]: { deliveryId: string };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -61,6 +66,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.PollProviderTransactions]: QueueName.Providers,
   [JobName.ReconcileProviders]: QueueName.Providers,
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
+  [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

@@ -1,0 +1,31 @@
+import type { DeliveryChannel } from '../domain/notification-kinds';
+import type { ClaimedDelivery } from '../delivery/deliveries.repository';
+
+/** What a vendor accepted: its message id, and how far the message got (SMS goes on through status callbacks). */
+export interface SendReceipt {
+  vendorMessageId: string | null;
+  status: 'sent' | 'delivered';
+}
+
+/**
+ * A vendor refused or could not take a message. `permanent`: trying again cannot help (an invalid number, a
+ * token the push service no longer knows, no address at all), so the delivery ends `status`; otherwise the job is
+ * retried with backoff and, when its attempts run out, dead-lettered.
+ */
+export class DeliveryFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly permanent: boolean,
+    readonly status: 'failed' | 'suppressed' = 'failed',
+  ) {
+    super(message);
+    this.name = 'DeliveryFailure';
+  }
+}
+
+/** One outbound channel (email over SMTP, the SMS and push vendors). */
+export interface ChannelSender {
+  readonly channel: DeliveryChannel;
+  send(delivery: ClaimedDelivery): Promise<SendReceipt>;
+}

@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { DeliveryChannel, Locale } from '../domain/notification-kinds';
+
+export const DELIVERY_STATUSES = [
+  'queued',
+  'deferred',
+  'sending',
+  'retrying',
+  'sent',
+  'delivered',
+  'failed',
+  'undelivered',
+  'suppressed',
+  'dead_lettered',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface PlannedDelivery {
+  id: string;
+  notificationId: string;
+  userId: string;
+  channel: DeliveryChannel;
+  status: 'queued' | 'deferred' | 'suppressed';
+  reason: string | null;
+  notBefore: Date;
+}
+
+export interface DeliveryView {
+  id: string;
+  channel: DeliveryChannel;
+  status: DeliveryStatus;
+  reason: string | null;
+  notBefore: string;
+  attempts: number;
+  vendorMessageId: string | null;
+  errorCode: string | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+/** A delivery claimed for sending, with what its notification says. */
+export interface ClaimedDelivery {
+  id: string;
+  channel: DeliveryChannel;
+  attempts: number;
+  notificationId: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  locale: Locale;
+}
+
+interface DeliveryRow {
+  id: string;
+  channel: DeliveryChannel;
+  status: DeliveryStatus;
+  reason: string | null;
+  not_before: Date;
+  attempts: number;
+  vendor_message_id: string | null;
+  error_code: string | null;
+  last_error: string | null;
+  updated_at: Date;
+}
+
+const toView = (row: DeliveryRow): DeliveryView => ({
+  id: row.id,
+  channel: row.channel,
+  status: row.status,
+  reason: row.reason,
+  notBefore: row.not_before.toISOString(),
+  attempts: row.attempts,
+  vendorMessageId: row.vendor_message_id,
+  errorCode: row.error_code,
+  lastError: row.last_error,
+  updatedAt: row.updated_at.toISOString(),
+});
+
+/** How far along a status is: a late or repeated vendor callback never moves a delivery back. */
+const RANK: Record<string, number> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+};
+
+/** A claim older than this was left by a process that died while sending: another attempt may take it. */
+const STALE_CLAIM = `interval '2 minutes'`;
+
+/** Email, SMS and push deliveries: one row per (notification, channel). All their SQL lives here. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** In the transaction that creates the notification; a (notification, channel) pair is planned once. */
+  async plan(tx: EntityManager, deliveries: PlannedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await tx.query(
+      `INSERT INTO notification_deliveries (id, notification_id, user_id, channel, status, reason, not_before)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+       ON CONFLICT (notification_id, channel) DO NOTHING`,
+      [
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.notificationId),
+        deliveries.map((d) => d.userId),
+        deliveries.map((d) => d.channel),
+        deliveries.map((d) => d.status),
+        deliveries.map((d) => d.reason),
+        deliveries.map((d) => d.notBefore),
+      ],
+    );
+  }
+
+  /**
+   * Takes deliveries that are due (quiet hours over) and not yet handed to the job queue, or handed over so long
+   * ago that the job must have been lost, and marks them handed over now. Committed before the jobs are added:
+   * adding a job must not wait on another connection while this transaction holds rows.
+   */
+  async takeDue(now: Date, limit: number): Promise<string[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notification_deliveries d
+          SET enqueued_at = $1, status = 'queued', reason = CASE WHEN d.status = 'deferred' THEN NULL ELSE d.reason END,
+              updated_at = now()
+        WHERE d.id IN (
+          SELECT id FROM notification_deliveries
+           WHERE status IN ('queued', 'deferred') AND not_before <= $1
+             AND (enqueued_at IS NULL OR enqueued_at < $1::timestamptz - ${STALE_CLAIM})
+           ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING d.id`,
+      [now, limit],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Claims a delivery for one sending attempt: only one attempt at a time, and never one that was already sent
+   * or finally failed, so a job run twice (or re-driven after it was sent) sends once.
+   */
+  async claim(id: string): Promise<ClaimedDelivery | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notification_deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now()
+         FROM notifications n
+        WHERE d.id = $1 AND n.id = d.notification_id
+          AND (d.status IN ('queued', 'retrying', 'dead_lettered')
+               OR (d.status = 'sending' AND d.updated_at < now() - ${STALE_CLAIM}))
+        RETURNING d.id, d.channel, d.attempts, n.id AS notification_id, n.user_id, n.kind, n.title, n.body, n.data,
+          coalesce((SELECT locale FROM notification_preferences p WHERE p.user_id = n.user_id), 'en') AS locale`,
+      [id],
+    )) as [
+      Array<{
+        id: string;
+        channel: DeliveryChannel;
+        attempts: number;
+        notification_id: string;
+        user_id: string;
+        kind: string;
+        title: string;
+        body: string;
+        data: Record<string, unknown>;
+        locale: Locale;
+      }>,
+      number,
+    ];
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      id: row.id,
+      channel: row.channel,
+      attempts: row.attempts,
+      notificationId: row.notification_id,
+      userId: row.user_id,
+      kind: row.kind,
+      title: row.title,
+      body: row.body,
+      data: row.data,
+      locale: row.locale,
+    };
+  }
+
+  async finish(
+    id: string,
+    outcome: {
+      status: DeliveryStatus;
+      vendorMessageId?: string | null;
+      errorCode?: string | null;
+      error?: string | null;
+      reason?: string | null;
+    },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = $2, vendor_message_id = coalesce($3, vendor_message_id), error_code = $4, last_error = $5,
+              reason = coalesce($6, reason), updated_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        outcome.status,
+        outcome.vendorMessageId ?? null,
+        outcome.errorCode ?? null,
+        outcome.error ?? null,
+        outcome.reason ?? null,
+      ],
+    );
+  }
+
+  /**
+   * A vendor's status callback: moves the delivery forward (queued → sent → delivered | undelivered | failed),
+   * never back, whatever order callbacks come in. Returns whether a delivery with that vendor id exists.
+   */
+  async applyVendorStatus(
+    channel: DeliveryChannel,
+    vendorMessageId: string,
+    status: 'sent' | 'delivered' | 'undelivered' | 'failed',
+    errorCode: string | null,
+  ): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, status FROM notification_deliveries WHERE channel = $1 AND vendor_message_id = $2`,
+      [channel, vendorMessageId],
+    )) as Array<{ id: string; status: string }>;
+    if (rows.length === 0) return false;
+    const current = rows[0];
+    if ((RANK[current.status] ?? 0) >= RANK[status]) return true;
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = $2, error_code = coalesce($3, error_code), updated_at = now()
+        WHERE id = $1 AND status = $4`,
+      [current.id, status, errorCode, current.status],
+    );
+    return true;
+  }
+
+  /** Whether this (vendor message, status) callback is new: vendors send duplicates. */
+  async firstCallback(messageSid: string, status: string): Promise<boolean> {
+    const fresh = (await this.dataSource.query(
+      `INSERT INTO notification_status_callbacks (message_sid, status) VALUES ($1, $2)
+       ON CONFLICT DO NOTHING RETURNING message_sid`,
+      [messageSid, status],
+    )) as unknown[];
+    return fresh.length > 0;
+  }
+
+  async ofNotification(notificationId: string): Promise<DeliveryView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, channel, status, reason, not_before, attempts, vendor_message_id, error_code, last_error, updated_at
+         FROM notification_deliveries WHERE notification_id = $1 ORDER BY channel`,
+      [notificationId],
+    )) as DeliveryRow[];
+    return rows.map(toView);
+  }
+}

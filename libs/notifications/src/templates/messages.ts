@@ -1,0 +1,256 @@
+import type { Locale, NotificationKind } from '../domain/notification-kinds';
+
+type Data = Record<string, string | number | boolean | null>;
+
+/**
+ * The variables each kind's templates take: what `notificationFor` puts in a notification's `data`. Amounts are
+ * decimal strings as the events carry them.
+ */
+export interface KindData {
+  'transfer.received': { transferId: string; amount: string; currency: string; note: string | null };
+  'transfer.sent': { transferId: string; amount: string; currency: string; fee: string; to: string };
+  'transfer.failed': { transferId: string | null; amount: string; currency: string; reason: string };
+  'deposit.completed': { depositId: string; amount: string; credited: string; currency: string };
+  'withdrawal.completed': { withdrawalId: string; amount: string; currency: string };
+  'withdrawal.failed': { withdrawalId: string; amount: string; currency: string; reason: string };
+  'swap.completed': { swapId: string; from: string; to: string; amountIn: string; amountOut: string };
+  'balance.low': { monitorId: string; currency: string; threshold: string; balance: string };
+  'balance.high': { monitorId: string; currency: string; threshold: string; balance: string };
+  'recurring.reminder': {
+    scheduleId: string;
+    occurrenceAt: string;
+    amount: string;
+    currency: string;
+    recipient: string;
+  };
+  'recurring.succeeded': {
+    scheduleId: string;
+    occurrenceAt: string;
+    transferId: string | null;
+    amount: string;
+    currency: string;
+    recipient: string;
+  };
+  'recurring.skipped': {
+    scheduleId: string;
+    occurrenceAt: string;
+    failureCode: string;
+    attempts: number;
+    amount: string;
+    currency: string;
+    recipient: string;
+  };
+  'recurring.paused': {
+    scheduleId: string;
+    skippedInARow: number;
+    amount: string;
+    currency: string;
+    recipient: string;
+  };
+  'security.alert': { event: string; device: string | null; ip: string | null; at: string };
+  marketing: { announcementId: string; title: string; body: string };
+  'system.update': { announcementId: string; title: string; body: string };
+  test: { channel: string };
+}
+
+/** A kind's text: the in-app title and body (email subject and text, push), and a short SMS. */
+export interface Rendered {
+  title: string;
+  body: string;
+  sms: string;
+}
+
+type Templates = { [K in NotificationKind]: (data: KindData[K]) => Omit<Rendered, 'sms'> & { sms?: string } };
+
+const REFUSALS_EN: Record<string, string> = {
+  INSUFFICIENT_FUNDS: 'not enough funds',
+  LIMIT_EXCEEDED: 'a spending limit was reached',
+  VELOCITY_EXCEEDED: 'too many transfers in a short time',
+};
+const REFUSALS_ES: Record<string, string> = {
+  INSUFFICIENT_FUNDS: 'fondos insuficientes',
+  LIMIT_EXCEEDED: 'se alcanzó un límite de gasto',
+  VELOCITY_EXCEEDED: 'demasiadas transferencias en poco tiempo',
+};
+
+const SECURITY_EN: Record<string, string> = {
+  new_sign_in: 'New sign-in to your account',
+  new_device: 'A new device signed in to your account',
+  '2fa_enabled': 'Two-factor authentication was turned on',
+  '2fa_disabled': 'Two-factor authentication was turned off',
+  recovery_code_used: 'A recovery code was used',
+  password_changed: 'Your password was changed',
+  password_reset: 'Your password was reset',
+};
+const SECURITY_ES: Record<string, string> = {
+  new_sign_in: 'Nuevo inicio de sesión en tu cuenta',
+  new_device: 'Un dispositivo nuevo inició sesión en tu cuenta',
+  '2fa_enabled': 'Se activó la verificación en dos pasos',
+  '2fa_disabled': 'Se desactivó la verificación en dos pasos',
+  recovery_code_used: 'Se usó un código de recuperación',
+  password_changed: 'Se cambió tu contraseña',
+  password_reset: 'Se restableció tu contraseña',
+};
+
+/**
+ * Typed template functions, one per kind and locale, rather than Handlebars files: the compiler checks that every
+ * kind has a template in every locale and that each uses only the variables its events provide (a Handlebars
+ * typo renders an empty string at run time), and there is no template compiler to load or escape around (HTML is
+ * escaped once, by the email layout).
+ */
+const en: Templates = {
+  'transfer.received': (d) => ({
+    title: 'Money received',
+    body: `You received ${d.amount} ${d.currency}.${d.note ? ` Note: “${d.note}”.` : ''}`,
+  }),
+  'transfer.sent': (d) => ({
+    title: 'Transfer sent',
+    body: `You sent ${d.amount} ${d.currency} to ${d.to}${d.fee !== '0' && d.fee !== '0.00' ? ` (fee ${d.fee})` : ''}.`,
+  }),
+  'transfer.failed': (d) => ({
+    title: 'Transfer failed',
+    body: `Your transfer of ${d.amount} ${d.currency} was not made: ${REFUSALS_EN[d.reason] ?? d.reason}. Nothing left your wallet.`,
+  }),
+  'deposit.completed': (d) => ({
+    title: 'Deposit completed',
+    body: `${d.credited} ${d.currency} arrived in your wallet.`,
+  }),
+  'withdrawal.completed': (d) => ({
+    title: 'Withdrawal completed',
+    body: `Your withdrawal of ${d.amount} ${d.currency} was sent.`,
+  }),
+  'withdrawal.failed': (d) => ({
+    title: 'Withdrawal failed',
+    body: `Your withdrawal of ${d.amount} ${d.currency} failed (${d.reason}). The money is back in your wallet.`,
+  }),
+  'swap.completed': (d) => ({
+    title: 'Swap completed',
+    body: `You swapped ${d.amountIn} ${d.from} for ${d.amountOut} ${d.to}.`,
+  }),
+  'balance.low': (d) => ({
+    title: `Low ${d.currency} balance`,
+    body: `Your ${d.currency} balance is ${d.balance}, below the ${d.threshold} you set.`,
+  }),
+  'balance.high': (d) => ({
+    title: `${d.currency} balance above ${d.threshold}`,
+    body: `Your ${d.currency} balance is ${d.balance}, above the ${d.threshold} you set.`,
+  }),
+  'recurring.reminder': (d) => ({
+    title: 'Upcoming recurring transfer',
+    body: `${d.amount} ${d.currency} will be sent to ${d.recipient} at ${d.occurrenceAt}.`,
+  }),
+  'recurring.succeeded': (d) => ({
+    title: 'Recurring transfer sent',
+    body: `${d.amount} ${d.currency} was sent to ${d.recipient}.`,
+  }),
+  'recurring.skipped': (d) => ({
+    title: 'Recurring transfer skipped',
+    body:
+      `${d.amount} ${d.currency} to ${d.recipient} was not sent: ${REFUSALS_EN[d.failureCode] ?? 'the transfer was refused'} ` +
+      `(${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}).`,
+  }),
+  'recurring.paused': (d) => ({
+    title: 'Recurring transfer paused',
+    body:
+      `Your recurring transfer of ${d.amount} ${d.currency} to ${d.recipient} was paused after ` +
+      `${d.skippedInARow} skipped transfers in a row. Resume it once your wallet can cover it.`,
+  }),
+  'security.alert': (d) => ({
+    title: SECURITY_EN[d.event] ?? 'Security alert',
+    body:
+      `${SECURITY_EN[d.event] ?? d.event} at ${d.at}${d.device ? ` from ${d.device}` : ''}${d.ip ? ` (${d.ip})` : ''}. ` +
+      'If this was not you, change your password and review your sessions now.',
+    sms: `Monay security: ${SECURITY_EN[d.event] ?? d.event}. Not you? Change your password now.`,
+  }),
+  marketing: (d) => ({ title: d.title, body: d.body }),
+  'system.update': (d) => ({ title: d.title, body: d.body }),
+  test: (d) => ({
+    title: 'Test notification',
+    body: `This is a test of your ${d.channel} notifications from Monay.`,
+  }),
+};
+
+const es: Templates = {
+  'transfer.received': (d) => ({
+    title: 'Dinero recibido',
+    body: `Recibiste ${d.amount} ${d.currency}.${d.note ? ` Nota: “${d.note}”.` : ''}`,
+  }),
+  'transfer.sent': (d) => ({
+    title: 'Transferencia enviada',
+    body: `Enviaste ${d.amount} ${d.currency} a ${d.to}${d.fee !== '0' && d.fee !== '0.00' ? ` (comisión ${d.fee})` : ''}.`,
+  }),
+  'transfer.failed': (d) => ({
+    title: 'Transferencia fallida',
+    body: `Tu transferencia de ${d.amount} ${d.currency} no se realizó: ${REFUSALS_ES[d.reason] ?? d.reason}. No salió dinero de tu billetera.`,
+  }),
+  'deposit.completed': (d) => ({
+    title: 'Depósito completado',
+    body: `${d.credited} ${d.currency} llegaron a tu billetera.`,
+  }),
+  'withdrawal.completed': (d) => ({
+    title: 'Retiro completado',
+    body: `Tu retiro de ${d.amount} ${d.currency} fue enviado.`,
+  }),
+  'withdrawal.failed': (d) => ({
+    title: 'Retiro fallido',
+    body: `Tu retiro de ${d.amount} ${d.currency} falló (${d.reason}). El dinero volvió a tu billetera.`,
+  }),
+  'swap.completed': (d) => ({
+    title: 'Cambio completado',
+    body: `Cambiaste ${d.amountIn} ${d.from} por ${d.amountOut} ${d.to}.`,
+  }),
+  'balance.low': (d) => ({
+    title: `Saldo bajo de ${d.currency}`,
+    body: `Tu saldo de ${d.currency} es ${d.balance}, por debajo de ${d.threshold}.`,
+  }),
+  'balance.high': (d) => ({
+    title: `Saldo de ${d.currency} por encima de ${d.threshold}`,
+    body: `Tu saldo de ${d.currency} es ${d.balance}, por encima de ${d.threshold}.`,
+  }),
+  'recurring.reminder': (d) => ({
+    title: 'Próxima transferencia recurrente',
+    body: `Se enviarán ${d.amount} ${d.currency} a ${d.recipient} el ${d.occurrenceAt}.`,
+  }),
+  'recurring.succeeded': (d) => ({
+    title: 'Transferencia recurrente enviada',
+    body: `Se enviaron ${d.amount} ${d.currency} a ${d.recipient}.`,
+  }),
+  'recurring.skipped': (d) => ({
+    title: 'Transferencia recurrente omitida',
+    body:
+      `No se enviaron ${d.amount} ${d.currency} a ${d.recipient}: ${REFUSALS_ES[d.failureCode] ?? 'la transferencia fue rechazada'} ` +
+      `(${d.attempts} ${d.attempts === 1 ? 'intento' : 'intentos'}).`,
+  }),
+  'recurring.paused': (d) => ({
+    title: 'Transferencia recurrente pausada',
+    body:
+      `Tu transferencia recurrente de ${d.amount} ${d.currency} a ${d.recipient} se pausó tras ` +
+      `${d.skippedInARow} transferencias omitidas seguidas.`,
+  }),
+  'security.alert': (d) => ({
+    title: SECURITY_ES[d.event] ?? 'Alerta de seguridad',
+    body:
+      `${SECURITY_ES[d.event] ?? d.event} el ${d.at}${d.device ? ` desde ${d.device}` : ''}${d.ip ? ` (${d.ip})` : ''}. ` +
+      'Si no fuiste tú, cambia tu contraseña y revisa tus sesiones.',
+    sms: `Monay seguridad: ${SECURITY_ES[d.event] ?? d.event}. ¿No fuiste tú? Cambia tu contraseña.`,
+  }),
+  marketing: (d) => ({ title: d.title, body: d.body }),
+  'system.update': (d) => ({ title: d.title, body: d.body }),
+  test: (d) => ({
+    title: 'Notificación de prueba',
+    body: `Esta es una prueba de tus notificaciones por ${d.channel} de Monay.`,
+  }),
+};
+
+const TEMPLATES: Record<Locale, Templates> = { en, es };
+
+/** A kind's text in `locale` from its data (as stored with the notification). */
+export function render<K extends NotificationKind>(
+  kind: K,
+  locale: Locale,
+  data: KindData[K] | Data,
+): Rendered {
+  const template = TEMPLATES[locale][kind] as (data: unknown) => Omit<Rendered, 'sms'> & { sms?: string };
+  const text = template(data);
+  return { ...text, sms: text.sms ?? `Monay: ${text.title}. ${text.body}` };
+}
