@@ -21,6 +21,8 @@ export interface ReceivedEmail {
  */
 export class SmtpSink {
   readonly received: ReceivedEmail[] = [];
+  /** While true, the sink answers 421 (service not available), as a mail server in trouble does. */
+  outage = false;
   private constructor(
     private readonly server: SMTPServer,
     readonly url: string,
@@ -32,6 +34,11 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onMailFrom(_address, _session, callback) {
+        callback(
+          sink?.outage ? Object.assign(new Error('Service not available'), { responseCode: 421 }) : null,
+        );
+      },
       onData(stream, _session, callback) {
         simpleParser(stream).then(
           (mail) => {
