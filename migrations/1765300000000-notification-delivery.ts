@@ -52,6 +52,7 @@ export class NotificationDelivery1765300000000 implements MigrationInterface {
         token text NOT NULL,
         platform text NOT NULL CHECK (platform IN ('ios', 'android', 'web')),
         created_at timestamptz NOT NULL DEFAULT now(),
+        removed_at timestamptz NULL,
         UNIQUE (user_id, token)
       )`);
     await queryRunner.query(`

@@ -21,7 +21,9 @@ type Resource =
   | 'swap'
   | 'rule'
   | 'transaction'
-  | 'session';
+  | 'session'
+  | 'device'
+  | 'monitor';
 
 type IdRouteRule =
   /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
@@ -41,6 +43,9 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'PUT /api/recurring/{id}': { owned: 'recurring', body: { status: 'paused' } },
   'DELETE /api/recurring/{id}': { owned: 'recurring' },
   'POST /api/notifications/{id}/read': { owned: 'notification' },
+  'GET /api/notifications/{id}': { owned: 'notification' },
+  'DELETE /api/notifications/devices/{id}': { owned: 'device' },
+  'DELETE /api/wallet/monitors/{id}': { owned: 'monitor' },
   'GET /api/consumer/deposits/{id}': { owned: 'deposit' },
   'GET /api/consumer/withdrawals/{id}': { owned: 'withdrawal' },
   'GET /api/consumer/swaps/{id}': { owned: 'swap' },
@@ -67,6 +72,10 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/refresh',
   'POST /api/consumer/onboard',
   'POST /api/webhooks/providers/{name}',
+  // Twilio's status callbacks: authenticated by X-Twilio-Signature.
+  'POST /api/webhooks/notifications/twilio',
+  // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
+  'POST /api/notifications/unsubscribe',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',
@@ -213,6 +222,24 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ match: { noteContains: 'chaos' }, category: 'TRAVEL' })
         .expect(201);
       return response.body.rule.id;
+    },
+    device: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/notifications/devices')
+        .set(auth(owner))
+        .send({ token: `fcm-chaos-${randomUUID()}`, platform: 'web' })
+        .expect(201);
+      return response.body.device.id;
+    },
+    monitor: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/wallet/monitors')
+        .set(auth(owner))
+        .send({ currency: 'USDC', condition: 'below', threshold: '5.00' })
+        .expect(201);
+      return response.body.monitor.id;
     },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).

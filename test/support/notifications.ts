@@ -29,14 +29,14 @@ export class SmtpSink {
   ) {}
 
   static async start(): Promise<SmtpSink> {
-    let sink: SmtpSink | undefined;
+    const self: { sink?: SmtpSink } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onMailFrom(_address, _session, callback) {
         callback(
-          sink?.outage ? Object.assign(new Error('Service not available'), { responseCode: 421 }) : null,
+          self.sink?.outage ? Object.assign(new Error('Service not available'), { responseCode: 421 }) : null,
         );
       },
       onData(stream, _session, callback) {
@@ -55,7 +55,7 @@ export class SmtpSink {
               group.value.map((entry) => (entry.address ?? '').toLowerCase()),
             );
             for (const address of to) {
-              sink?.received.push({
+              self.sink?.received.push({
                 to: address,
                 subject: mail.subject ?? '',
                 text: mail.text ?? '',
@@ -73,8 +73,8 @@ export class SmtpSink {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const { port } = server.server.address() as AddressInfo;
-    sink = new SmtpSink(server, `smtp://127.0.0.1:${port}`);
-    return sink;
+    self.sink = new SmtpSink(server, `smtp://127.0.0.1:${port}`);
+    return self.sink;
   }
 
   close(): Promise<void> {

@@ -66,3 +66,15 @@ export class InvalidWebhookSignatureError extends DomainError {
     super('The webhook signature is missing or does not match');
   }
 }
+
+/**
+ * A one-time code (verification, reset, step-up) could not be handed to the email server or the SMS vendor just
+ * now. 503: ask for a new code in a moment.
+ */
+export class MessageNotSentError extends DomainError {
+  readonly code = 'MESSAGE_NOT_SENT';
+  readonly kind = 'unavailable';
+  constructor(channel: string) {
+    super(`The ${channel} could not be sent just now; ask for a new code in a moment`);
+  }
+}

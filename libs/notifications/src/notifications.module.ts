@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { OUTBOUND_MESSAGES } from '#monay/shared';
 import { AdminNotificationsController } from './admin-notifications.controller';
 import { AfterPublishHandler } from './after-publish.handler';
 import { CallbackTarget } from './channels/callback-target';
@@ -24,6 +25,7 @@ import { BalanceMonitorsRepository } from './monitors/balance-monitors.repositor
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { OutboundMessagesAdapter } from './channels/outbound-messages.adapter';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { UnsubscribeController } from './preferences/unsubscribe.controller';
@@ -32,8 +34,10 @@ import { UnsubscribeController } from './preferences/unsubscribe.controller';
  * Notifications (light context, flat as immich's server: services, repositories, controllers). Domain events
  * become notifications (the in-app inbox) and deliveries — email over SMTP, SMS and push through vendor-shaped
  * sandboxes — planned by the user's preferences and quiet hours, sent by jobs with retries and a dead-letter
- * queue. Balance monitors watch balances after every money movement.
+ * queue. Balance monitors watch balances after every money movement. Global for one thing only: it binds
+ * OUTBOUND_MESSAGES, the port account security sends its one-time codes through.
  */
+@Global()
 @Module({
   // The fixed paths (preferences, devices, test, unsubscribe) before `notifications/:id`.
   controllers: [
@@ -67,7 +71,8 @@ import { UnsubscribeController } from './preferences/unsubscribe.controller';
     BalanceMonitorsRepository,
     BalanceMonitorEvaluator,
     AfterPublishHandler,
+    { provide: OUTBOUND_MESSAGES, useClass: OutboundMessagesAdapter },
   ],
-  exports: [NotificationsRepository, CallbackTarget, EmailChannel, TwilioSandbox],
+  exports: [NotificationsRepository, CallbackTarget, OUTBOUND_MESSAGES],
 })
 export class NotificationsModule {}

@@ -88,3 +88,8 @@ export { DueWork, type DueWorkSweeper } from './time/due-work';
 export { DevToolsModule } from './dev/dev-tools.module';
 export { DevMailbox, type DevMailMessage, type DevMailView } from './dev/dev-mailbox';
 export { requestIdOf } from './http/request-id';
+export {
+  OUTBOUND_MESSAGES,
+  type OutboundMessage,
+  type OutboundMessages,
+} from './messaging/outbound-messages';

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, DevMailbox } from '#monay/shared';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AppConfig, DevMailbox, OUTBOUND_MESSAGES, type OutboundMessages } from '#monay/shared';
 import type { CodePurpose } from '../domain/one-time-code';
 import type {
   VerificationMessage,
@@ -14,10 +14,11 @@ const WHAT: Record<CodePurpose, string> = {
 };
 
 /**
- * The development adapter of {@link VerificationSender}, as MailHog would catch mail: the message goes to the log
- * and to the dev mailbox (`GET /api/dev/mailbox?to=`). In production the log line says a code was sent, to whom
- * and why, never the code (and the dev mailbox records nothing there): until the notifications context binds a
- * real email/SMS channel, production cannot deliver codes, and the start-up log would say so.
+ * The adapter of {@link VerificationSender}. When the notifications context binds the real channels
+ * (OUTBOUND_MESSAGES: email over SMTP, SMS through the SMS vendor) the code goes through them — and, outside
+ * production, the embedded SMTP server and the SMS sandbox file it in the dev mailbox with its purpose and code.
+ * Without them (a process that does not load notifications) it is the development adapter, as MailHog would catch
+ * mail: the log and the dev mailbox (`GET /api/dev/mailbox?to=`). The log never shows a code in production.
  */
 @Injectable()
 export class DevelopmentVerificationSender implements VerificationSender {
@@ -27,9 +28,10 @@ export class DevelopmentVerificationSender implements VerificationSender {
   constructor(
     config: AppConfig,
     private readonly mailbox: DevMailbox,
+    @Optional() @Inject(OUTBOUND_MESSAGES) private readonly channels?: OutboundMessages,
   ) {
     this.production = config.isProduction;
-    if (this.production) {
+    if (this.production && !channels) {
       this.logger.warn(
         'No email or SMS channel is bound to VERIFICATION_SENDER: verification, reset and step-up codes are not delivered',
       );
@@ -44,6 +46,22 @@ export class DevelopmentVerificationSender implements VerificationSender {
       `${message.code} is your Monay code to ${WHAT[message.purpose]}. It expires in ${minutes} minutes. ` +
       (link ? `Or open ${link} in the Monay app. ` : '') +
       'If you did not ask for it, ignore this message and consider changing your password.';
+    const meta = {
+      purpose: message.purpose,
+      code: message.code,
+      ...(message.linkToken && { linkToken: message.linkToken }),
+      expiresAt: message.expiresAt.toISOString(),
+    };
+    if (this.channels) {
+      await this.channels.send({
+        channel: message.channel,
+        to: message.to,
+        ...(message.channel === 'email' && { subject }),
+        text,
+        devMeta: meta,
+      });
+      return;
+    }
     const shown = this.production ? '[redacted]' : message.code;
     this.logger.log(
       `${message.channel} to ${message.to}: ${message.purpose} code ${shown} (expires ${message.expiresAt.toISOString()})`,
@@ -53,12 +71,7 @@ export class DevelopmentVerificationSender implements VerificationSender {
       to: message.to,
       ...(message.channel === 'email' && { subject }),
       text,
-      meta: {
-        purpose: message.purpose,
-        code: message.code,
-        ...(message.linkToken && { linkToken: message.linkToken }),
-        expiresAt: message.expiresAt.toISOString(),
-      },
+      meta,
     });
   }
 }

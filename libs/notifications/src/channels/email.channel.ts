@@ -39,20 +39,34 @@ export class EmailChannel implements ChannelSender, OnApplicationShutdown {
         unsubscribeMailto: `unsubscribe+${token}@${domainOf(this.config.notifications.emailFrom)}`,
       }),
     });
+    const messageId = await this.deliver({
+      to: email,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      headers: {
+        ...content.headers,
+        'X-Monay-Kind': delivery.kind,
+        'X-Monay-Notification': delivery.notificationId,
+      },
+    });
+    return { vendorMessageId: messageId, status: 'sent' };
+  }
+
+  /** One email over SMTP; the server's message id. SMTP refusals become {@link DeliveryFailure}s. */
+  async deliver(mail: {
+    to: string;
+    subject: string;
+    text: string;
+    html?: string;
+    headers: Record<string, string>;
+  }): Promise<string | null> {
     try {
       const info = (await this.transporter().sendMail({
         from: this.config.notifications.emailFrom,
-        to: email,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        headers: {
-          ...content.headers,
-          'X-Monay-Kind': delivery.kind,
-          'X-Monay-Notification': delivery.notificationId,
-        },
+        ...mail,
       })) as { messageId?: string };
-      return { vendorMessageId: info.messageId ?? null, status: 'sent' };
+      return info.messageId ?? null;
     } catch (error) {
       const { responseCode, code, message } = error as {
         responseCode?: number;
@@ -75,9 +89,10 @@ export class EmailChannel implements ChannelSender, OnApplicationShutdown {
   }
 
   private transporter(): Transporter {
+    if (this.transport) return this.transport;
     const url = new URL(this.config.notifications.smtpUrl ?? this.embedded.url());
     const secure = url.protocol === 'smtps:';
-    this.transport ??= nodemailer.createTransport({
+    this.transport = nodemailer.createTransport({
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 465 : 587,
       secure,

@@ -81,6 +81,7 @@ export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {
         text: mail.text ?? '',
         ...(typeof mail.html === 'string' && { html: mail.html }),
         meta: {
+          ...devMetaOf(mail.headers.get('x-monay-dev-meta')),
           messageId: mail.messageId ?? null,
           kind: header('x-monay-kind'),
           notificationId: header('x-monay-notification'),
@@ -90,6 +91,17 @@ export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {
       });
       this.logger.log(`email to ${to}: ${mail.subject ?? ''}`);
     }
+  }
+}
+
+/** What the sender put in X-Monay-Dev-Meta (a one-time code's purpose and code), for the dev mailbox. */
+function devMetaOf(header: unknown): Record<string, unknown> {
+  if (typeof header !== 'string' || header === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(header);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -51,12 +51,15 @@ export class TwilioSandbox implements OnApplicationShutdown {
     private readonly mailbox: DevMailbox,
   ) {}
 
-  async createMessage(params: {
-    To: string;
-    From: string;
-    Body: string;
-    StatusCallback?: string;
-  }): Promise<TwilioMessage> {
+  async createMessage(
+    params: {
+      To: string;
+      From: string;
+      Body: string;
+      StatusCallback?: string;
+    },
+    devMeta: Record<string, unknown> = {},
+  ): Promise<TwilioMessage> {
     if ((await this.modes.of('sms')) === 'outage') {
       throw new TwilioError(503, 20503, 'Service Unavailable');
     }
@@ -69,7 +72,7 @@ export class TwilioSandbox implements OnApplicationShutdown {
       channel: 'sms',
       to: params.To,
       text: params.Body,
-      meta: { sid, segments, encoding, from: params.From },
+      meta: { ...devMeta, sid, segments, encoding, from: params.From },
     });
     const final =
       params.To === SANDBOX_NUMBERS.undelivered

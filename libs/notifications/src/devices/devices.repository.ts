@@ -38,7 +38,7 @@ export class DevicesRepository {
   async register(userId: string, token: string, platform: PushDevice['platform']): Promise<PushDevice> {
     const rows = (await this.dataSource.query(
       `INSERT INTO notification_devices (id, user_id, token, platform) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, token) DO UPDATE SET platform = EXCLUDED.platform
+       ON CONFLICT (user_id, token) DO UPDATE SET platform = EXCLUDED.platform, removed_at = NULL
        RETURNING id, user_id, token, platform, created_at`,
       [randomUUID(), userId, token, platform],
     )) as DeviceRow[];
@@ -47,18 +47,18 @@ export class DevicesRepository {
 
   async list(userId: string, tx?: EntityManager): Promise<PushDevice[]> {
     const rows = (await (tx ?? this.dataSource).query(
-      `SELECT id, user_id, token, platform, created_at FROM notification_devices WHERE user_id = $1
-        ORDER BY created_at, id`,
+      `SELECT id, user_id, token, platform, created_at FROM notification_devices
+        WHERE user_id = $1 AND removed_at IS NULL ORDER BY created_at, id`,
       [userId],
     )) as DeviceRow[];
     return rows.map(toDevice);
   }
 
-  /** False for another user's or an unknown id. */
+  /** False for another user's or an unknown id; removing twice is fine. */
   async remove(userId: string, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     const [, count] = (await this.dataSource.query(
-      `DELETE FROM notification_devices WHERE id = $1 AND user_id = $2`,
+      `UPDATE notification_devices SET removed_at = coalesce(removed_at, now()) WHERE id = $1 AND user_id = $2`,
       [id, userId],
     )) as [unknown, number];
     return count > 0;
@@ -66,6 +66,9 @@ export class DevicesRepository {
 
   /** The push service said the token is gone (UNREGISTERED): forget it. */
   async prune(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM notification_devices WHERE id = $1`, [id]);
+    await this.dataSource.query(
+      `UPDATE notification_devices SET removed_at = coalesce(removed_at, now()) WHERE id = $1`,
+      [id],
+    );
   }
 }

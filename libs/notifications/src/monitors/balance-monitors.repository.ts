@@ -77,10 +77,11 @@ export class BalanceMonitorsRepository {
     return rows.map(toMonitor);
   }
 
+  /** False for another user's or an unknown id; deleting twice is fine. */
   async remove(userId: string, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     const [, count] = (await this.dataSource.query(
-      `UPDATE balance_monitors SET deleted_at = now() WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+      `UPDATE balance_monitors SET deleted_at = coalesce(deleted_at, now()) WHERE id = $1 AND user_id = $2`,
       [id, userId],
     )) as [unknown, number];
     return count > 0;
