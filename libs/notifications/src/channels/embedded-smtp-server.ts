@@ -81,7 +81,7 @@ export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {
         text: mail.text ?? '',
         ...(typeof mail.html === 'string' && { html: mail.html }),
         meta: {
-          ...devMetaOf(mail.headers.get('x-monay-dev-meta')),
+          ...devMetaOf(header('x-monay-dev-meta')),
           messageId: mail.messageId ?? null,
           kind: header('x-monay-kind'),
           notificationId: header('x-monay-notification'),
@@ -94,11 +94,14 @@ export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** What the sender put in X-Monay-Dev-Meta (a one-time code's purpose and code), for the dev mailbox. */
-function devMetaOf(header: unknown): Record<string, unknown> {
-  if (typeof header !== 'string' || header === '') return {};
+/**
+ * What the sender put in X-Monay-Dev-Meta (a one-time code's purpose and code: JSON in base64url, one token that
+ * header folding leaves alone), for the dev mailbox.
+ */
+function devMetaOf(header: string | null): Record<string, unknown> {
+  if (!header) return {};
   try {
-    const parsed: unknown = JSON.parse(header);
+    const parsed: unknown = JSON.parse(Buffer.from(header.replace(/\s+/g, ''), 'base64url').toString('utf8'));
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
     return {};

@@ -43,7 +43,9 @@ export class OutboundMessagesAdapter implements OutboundMessages {
         subject,
         text: message.text,
         html: `<!doctype html><html><body style="font-family:system-ui,sans-serif"><p>${escapeHtml(message.text)}</p></body></html>`,
-        headers: this.config.isProduction ? {} : { 'X-Monay-Dev-Meta': JSON.stringify(devMeta) },
+        headers: this.config.isProduction
+          ? {}
+          : { 'X-Monay-Dev-Meta': Buffer.from(JSON.stringify(devMeta)).toString('base64url') },
       });
     } else {
       await this.twilio.createMessage({ To: message.to, From: FROM, Body: message.text }, devMeta);
