@@ -58,7 +58,7 @@ export class InvalidUnsubscribeTokenError extends DomainError {
   }
 }
 
-/** A vendor callback whose signature does not match: not from the vendor, or altered. */
+/** A webhook's signature is missing, malformed, wrong or too old (401; nothing is done). */
 export class InvalidWebhookSignatureError extends DomainError {
   readonly code = 'WEBHOOK_SIGNATURE_INVALID';
   readonly kind = 'unauthenticated';
