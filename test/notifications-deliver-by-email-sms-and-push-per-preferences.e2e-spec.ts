@@ -44,6 +44,7 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
       NOTIFICATION_SMS_STATUS_DELAY_MS: '50',
       NOTIFICATION_DISPATCH_INTERVAL_MS: '200',
       NOTIFICATION_TEST_LIMIT_PER_HOUR: '5',
+      NOTIFICATION_ESCALATION_MINUTES: '2',
       ...(sink && { SMTP_URL: sink.url }),
     });
     await t.app.listen(0, '127.0.0.1');
@@ -183,7 +184,7 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
     expect((await mailbox(t, bobPhone)).filter((m) => m.meta.purpose === undefined)).toHaveLength(1);
   });
 
-  it('SMS to an undeliverable number ends undelivered, an invalid one failed at once; a bad signature is 401', async () => {
+  it('SMS to an unreachable number ends undelivered or failed by the callbacks, an invalid one is refused at once; a bad signature is 401', async () => {
     const carrier = await onboard(t, 'carrier');
     await verifyPhone(carrier, '+15005550009');
     const test = await t
@@ -202,23 +203,33 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
     );
     expect(undelivered.errorCode).toBe('30003');
 
-    const invalid = await onboard(t, 'invalid');
-    await verifyPhone(invalid, '+15005550001');
-    const refused = await t
+    // A number the carrier cannot reach: accepted, then failed by the callback.
+    const landline = await onboard(t, 'landline');
+    await verifyPhone(landline, '+15005550004');
+    const unreachable = await t
       .http()
       .post('/api/notifications/test')
-      .set(auth(invalid))
+      .set(auth(landline))
       .send({ channel: 'sms' })
       .expect(202);
     const failed = await deliveryWhen(
       t,
-      auth(invalid),
-      refused.body.notificationId,
+      auth(landline),
+      unreachable.body.notificationId,
       'sms',
       (d) => d.status === 'failed',
       'failed',
     );
-    expect(failed).toMatchObject({ errorCode: 'TWILIO_21211', attempts: 1, vendorMessageId: null });
+    expect(failed).toMatchObject({ errorCode: '30006', attempts: 1 });
+    // An invalid number is refused by the vendor at once (21211): even its verification code cannot be sent.
+    const invalid = await onboard(t, 'invalid');
+    const refused = await t
+      .http()
+      .post('/api/auth/phone/verify-request')
+      .set(auth(invalid))
+      .send({ phone: '+15005550001' })
+      .expect(503);
+    expectEnvelope(refused.body, 'MESSAGE_NOT_SENT');
 
     const callback = `${url}/api/webhooks/notifications/twilio`;
     const params = { MessageSid: undelivered.vendorMessageId ?? '', MessageStatus: 'delivered' };
@@ -498,5 +509,60 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
       sms: false,
       push: false,
     });
+  });
+
+  it('a critical alert goes by push first, and by SMS only when it was not opened within the escalation time', async () => {
+    const ivan = await onboard(t, 'ivan');
+    const phone = '+14155550177';
+    await verifyPhone(ivan, phone);
+    await t
+      .http()
+      .post('/api/notifications/devices')
+      .set(auth(ivan))
+      .send({ token: 'fcm-ivan-phone', platform: 'android' })
+      .expect(201);
+    const alerts = async () => {
+      const response = await t.http().get('/api/notifications').set(auth(ivan)).expect(200);
+      return (response.body.notifications as Array<{ id: string; kind: string }>).filter(
+        (n) => n.kind === 'security.alert',
+      );
+    };
+    const changePassword = async (from: string, to: string, count: number) => {
+      await t
+        .http()
+        .post('/api/auth/password')
+        .set(auth(ivan))
+        .send({ currentPassword: from, newPassword: to })
+        .expect(200);
+      return waitFor(`security alert ${count}`, async () => {
+        const found = await alerts();
+        return found.length >= count ? found[0] : undefined;
+      });
+    };
+    const opened = await changePassword('correct-horse-battery', 'second-horse-battery', 1);
+    await deliveryWhen(t, auth(ivan), opened.id, 'push', (d) => d.status === 'sent', 'sent');
+    const waiting = (await notificationOf(t, auth(ivan), opened.id)).deliveries.find(
+      (d) => d.channel === 'sms',
+    );
+    expect(waiting).toMatchObject({ status: 'deferred', reason: 'escalation' });
+    await t.http().post(`/api/notifications/${opened.id}/read`).set(auth(ivan)).expect(200);
+    const unopened = await changePassword('second-horse-battery', 'third-horse-battery!', 2);
+    expect(unopened.id).not.toBe(opened.id);
+
+    await advanceClock(t, admin, 3);
+    const skipped = await deliveryWhen(
+      t,
+      auth(ivan),
+      opened.id,
+      'sms',
+      (d) => d.status === 'suppressed',
+      'suppressed',
+    );
+    expect(skipped.reason).toBe('push_opened');
+    await deliveryWhen(t, auth(ivan), unopened.id, 'sms', (d) => d.status === 'delivered', 'delivered');
+    const texts = (await mailbox(t, phone)).filter((m) => m.meta.purpose === undefined);
+    expect(texts.map((m) => m.text)).toEqual([
+      'Monay security: Your password was changed. Not you? Change your password now.',
+    ]);
   });
 });

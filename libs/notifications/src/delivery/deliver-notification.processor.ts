@@ -32,6 +32,14 @@ export class DeliverNotificationProcessor {
   async deliver(payload: JobPayloads[JobName.DeliverNotification], job?: Job): Promise<string> {
     const delivery = await this.deliveries.claim(payload.deliveryId);
     if (!delivery) return 'not due';
+    if (
+      delivery.reason === 'escalation' &&
+      (delivery.readAt !== null || delivery.pushStatus === 'delivered')
+    ) {
+      // The push reached the user (they opened it): no SMS needed.
+      await this.deliveries.finish(delivery.id, { status: 'suppressed', reason: 'push_opened' });
+      return 'suppressed';
+    }
     try {
       const receipt = await this.senders[delivery.channel].send(delivery);
       await this.deliveries.finish(delivery.id, {

@@ -45,6 +45,12 @@ export interface ClaimedDelivery {
   id: string;
   channel: DeliveryChannel;
   attempts: number;
+  /** 'escalation': an SMS that follows a critical alert's push unless the notification was opened. */
+  reason: string | null;
+  /** When the user opened (read) the notification, if they did. */
+  readAt: Date | null;
+  /** How the same notification's push went, if it had one. */
+  pushStatus: DeliveryStatus | null;
   notificationId: string;
   userId: string;
   kind: string;
@@ -125,7 +131,8 @@ export class DeliveriesRepository {
   async takeDue(now: Date, limit: number): Promise<string[]> {
     const [rows] = (await this.dataSource.query(
       `UPDATE notification_deliveries d
-          SET enqueued_at = $1, status = 'queued', reason = CASE WHEN d.status = 'deferred' THEN NULL ELSE d.reason END,
+          SET enqueued_at = $1, status = 'queued',
+              reason = CASE WHEN d.status = 'deferred' AND d.reason = 'quiet_hours' THEN NULL ELSE d.reason END,
               updated_at = now()
         WHERE d.id IN (
           SELECT id FROM notification_deliveries
@@ -149,7 +156,10 @@ export class DeliveriesRepository {
         WHERE d.id = $1 AND n.id = d.notification_id
           AND (d.status IN ('queued', 'retrying', 'dead_lettered')
                OR (d.status = 'sending' AND d.updated_at < now() - ${STALE_CLAIM}))
-        RETURNING d.id, d.channel, d.attempts, n.id AS notification_id, n.user_id, n.kind, n.title, n.body, n.data,
+        RETURNING d.id, d.channel, d.attempts, d.reason, n.read_at,
+          (SELECT status FROM notification_deliveries p WHERE p.notification_id = n.id AND p.channel = 'push')
+            AS push_status,
+          n.id AS notification_id, n.user_id, n.kind, n.title, n.body, n.data,
           coalesce((SELECT locale FROM notification_preferences p WHERE p.user_id = n.user_id), 'en') AS locale`,
       [id],
     )) as [
@@ -157,6 +167,9 @@ export class DeliveriesRepository {
         id: string;
         channel: DeliveryChannel;
         attempts: number;
+        reason: string | null;
+        read_at: Date | null;
+        push_status: DeliveryStatus | null;
         notification_id: string;
         user_id: string;
         kind: string;
@@ -173,6 +186,9 @@ export class DeliveriesRepository {
       id: row.id,
       channel: row.channel,
       attempts: row.attempts,
+      reason: row.reason,
+      readAt: row.read_at,
+      pushStatus: row.push_status,
       notificationId: row.notification_id,
       userId: row.user_id,
       kind: row.kind,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { OutboxWriter } from '#monay/shared';
+import { AppConfig, OutboxWriter } from '#monay/shared';
 import {
   categoryOf,
   DELIVERY_CHANNELS,
@@ -32,6 +32,7 @@ export interface ComposedNotification {
 @Injectable()
 export class NotificationComposer {
   constructor(
+    private readonly config: AppConfig,
     private readonly notifications: NotificationsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly preferences: PreferencesRepository,
@@ -57,6 +58,10 @@ export class NotificationComposer {
     if (!Object.values(switches).some(Boolean)) return null;
     const hasDevice = switches.push ? (await this.devices.list(intent.userId, tx)).length > 0 : false;
     const quiet = isCritical(kind) ? null : quietUntil(preferences.quietHours, now);
+    // Escalation: a critical alert goes by push first; the SMS follows only if it was not opened meanwhile.
+    const escalation = this.config.notifications.escalationMinutes;
+    const escalateSms =
+      !only && isCritical(kind) && escalation > 0 && switches.push && hasDevice && switches.sms;
     const text = render(kind, preferences.locale, intent.data);
     const notificationId = randomUUID();
     const planned: PlannedDelivery[] = DELIVERY_CHANNELS.filter((channel) => !only || channel === only).map(
@@ -65,6 +70,14 @@ export class NotificationComposer {
         if (!switches[channel]) return { ...base, status: 'suppressed', reason: 'preference' };
         if (channel === 'push' && !hasDevice) return { ...base, status: 'suppressed', reason: 'no_device' };
         if (quiet) return { ...base, status: 'deferred', reason: 'quiet_hours', notBefore: quiet };
+        if (channel === 'sms' && escalateSms) {
+          return {
+            ...base,
+            status: 'deferred',
+            reason: 'escalation',
+            notBefore: new Date(now.getTime() + escalation * 60_000),
+          };
+        }
         return { ...base, status: 'queued', reason: null };
       },
     );

@@ -170,6 +170,7 @@ const schema = z
     TWILIO_AUTH_TOKEN: secret.optional(),
     NOTIFICATION_SMS_STATUS_DELAY_MS: z.coerce.number().int().min(0).default(500),
     NOTIFICATION_TEST_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    NOTIFICATION_ESCALATION_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -339,6 +340,11 @@ export class AppConfig {
     smsStatusDelayMs: number;
     /** POST /api/notifications/test per user per hour. */
     testLimitPerHour: number;
+    /**
+     * Critical alerts go by push first; the SMS waits this long and goes only if the notification was not opened
+     * meanwhile (0: SMS at once, with the push).
+     */
+    escalationMinutes: number;
   };
 
   constructor(env: Env, secrets: Secrets) {
@@ -451,6 +457,7 @@ export class AppConfig {
         createHmac('sha256', secrets.access).update('notifications:twilio').digest('base64url'),
       smsStatusDelayMs: env.NOTIFICATION_SMS_STATUS_DELAY_MS,
       testLimitPerHour: env.NOTIFICATION_TEST_LIMIT_PER_HOUR,
+      escalationMinutes: env.NOTIFICATION_ESCALATION_MINUTES,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')
