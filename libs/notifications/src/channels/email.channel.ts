@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AppConfig } from '#monay/shared';
@@ -16,8 +16,9 @@ const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 
  * embedded SMTP server. HTML and text parts; marketing carries List-Unsubscribe.
  */
 @Injectable()
-export class EmailChannel implements ChannelSender, OnApplicationShutdown {
+export class EmailChannel implements ChannelSender, OnModuleInit, OnApplicationShutdown {
   readonly channel = 'email' as const;
+  private readonly logger = new Logger('EmailChannel');
   private transport: Transporter | undefined;
 
   constructor(
@@ -61,6 +62,9 @@ export class EmailChannel implements ChannelSender, OnApplicationShutdown {
     html?: string;
     headers: Record<string, string>;
   }): Promise<string | null> {
+    if (!this.config.notifications.smtpUrl && !this.embedded.enabled) {
+      throw new DeliveryFailure('EMAIL_NOT_CONFIGURED', 'No SMTP_URL is configured in production', true);
+    }
     try {
       const info = (await this.transporter().sendMail({
         from: this.config.notifications.emailFrom,
@@ -81,6 +85,12 @@ export class EmailChannel implements ChannelSender, OnApplicationShutdown {
         message,
         !transient,
       );
+    }
+  }
+
+  onModuleInit(): void {
+    if (!this.config.notifications.smtpUrl && !this.embedded.enabled) {
+      this.logger.warn('SMTP_URL is not set: in production no email (notifications, codes) can be sent');
     }
   }
 
