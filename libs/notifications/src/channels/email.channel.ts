@@ -109,6 +109,9 @@ export class EmailChannel implements ChannelSender, OnModuleInit, OnApplicationS
       ...(url.username && {
         auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
       }),
+      // A few connections kept open and reused, rather than one SMTP session per message.
+      pool: true,
+      maxConnections: 4,
       // A busy server answers late rather than never: an attempt gives up and is retried.
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
