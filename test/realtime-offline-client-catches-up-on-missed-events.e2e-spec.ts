@@ -3,6 +3,7 @@ import { OutboxRelay } from '#monay/shared';
 import type { RealtimeMessage } from '#monay/realtime';
 import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { auth, balanceOf, deposit, onboard, type Customer } from './support/money';
+import { withoutTransactionNotifications } from './support/notifications';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const eventIdOf = (message: RealtimeMessage): string =>
@@ -36,6 +37,7 @@ describe('realtime: a client that was offline catches up through GET /api/realti
     await t.app.listen(0, '127.0.0.1');
     url = await t.app.getUrl();
     [alice, bob, eve] = [await onboard(t, 'alice'), await onboard(t, 'bob'), await onboard(t, 'eve')];
+    await withoutTransactionNotifications(t, [alice, bob, eve]);
     await deposit(t, alice, '40.00');
     await deposit(t, eve, '9.00');
     await t.app.get(OutboxRelay).drain();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OutboxRelay } from '#monay/shared';
 import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { auth, balanceOf, deposit, onboard, type Customer } from './support/money';
+import { withoutTransactionNotifications } from './support/notifications';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -31,6 +32,7 @@ describe('realtime: money moved through HTTP reaches the connected sockets of th
     await t.app.listen(0, '127.0.0.1');
     url = await t.app.getUrl();
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
+    await withoutTransactionNotifications(t, [alice, bob]);
     await deposit(t, alice, '50.00');
     await t.app.get(OutboxRelay).drain(); // the deposit is history before anyone connects
   });

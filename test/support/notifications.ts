@@ -186,3 +186,21 @@ export function inboxNotification(
     ).find((n) => n.kind === kind);
   });
 }
+
+/**
+ * Turns the transactions category off on every channel for these users: for suites that count exactly what a
+ * money movement sends to a socket, where each transfer's `notification.created` would be another feature's message.
+ */
+export async function withoutTransactionNotifications(
+  t: TestApp,
+  users: Array<{ token: string }>,
+): Promise<void> {
+  for (const user of users) {
+    await t
+      .http()
+      .put('/api/notifications/preferences')
+      .set({ Authorization: `Bearer ${user.token}` })
+      .send({ channels: { transactions: { in_app: false, email: false, sms: false, push: false } } })
+      .expect(200);
+  }
+}
