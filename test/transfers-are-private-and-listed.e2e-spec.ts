@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ProjectionRebuilder } from '#monay/insights';
 import { OutboxRelay } from '#monay/shared';
 import { auth, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
+import { withoutTransactionNotifications } from './support/notifications';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('transfers: validation, status, privacy, history', () => {
@@ -14,6 +15,8 @@ describe('transfers: validation, status, privacy, history', () => {
   beforeAll(async () => {
     t = await startTestApp();
     [alice, bob, eve] = [await onboard(t, 'alice'), await onboard(t, 'bob'), await onboard(t, 'eve')];
+    // The journal holds only the money events the rebuild below counts (no NotificationCreated).
+    await withoutTransactionNotifications(t, [alice, bob, eve]);
     await deposit(t, alice, '30.00');
     const sent = await t
       .http()
