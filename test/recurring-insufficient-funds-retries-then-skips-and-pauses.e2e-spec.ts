@@ -9,6 +9,7 @@ import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { RecurringTransferProcessor } from '../libs/transfers/src/infrastructure/recurring-transfer.processor';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
+import { withoutTransactionNotifications } from './support/notifications';
 import { waitFor } from './support/wait';
 
 interface Execution {
@@ -55,6 +56,8 @@ describe('recurring transfers refused for funds: retried with backoff, then skip
       await worker.init();
     }
     [carol, dave, bob] = [await onboard(t, 'carol'), await onboard(t, 'dave'), await onboard(t, 'bob')];
+    // The inbox this suite reads holds the recurring (reminders) notifications only.
+    await withoutTransactionNotifications(t, [carol, dave, bob]);
     await deposit(t, carol, '1.00');
   });
   afterAll(async () => {
