@@ -142,7 +142,9 @@ describe('provider late write: a movement Tempo received late is paid once, at T
     expect(response.status).toBe(202);
     expect(response.body.withdrawal).toMatchObject({ status: 'processing', provider: 'tempo', held: '6.00' });
     const id = response.body.withdrawal.id as string;
-    expect(await paidUnder(id)).toEqual([]);
+    // Whether the late write has landed yet depends on how busy the machine is; that it can only be at Tempo
+    // does not.
+    expect((await paidUnder(id)).filter((paid) => paid.provider !== 'tempo')).toEqual([]);
     // Held throughout, never released to go elsewhere.
     expect((await balanceOf(t, alice))?.available).toBe(
       Money.parse(before!.available, 'USDC').minus(Money.parse('6.00', 'USDC')).toDecimalString(),

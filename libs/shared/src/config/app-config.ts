@@ -99,6 +99,7 @@ const schema = z
       .regex(/^[a-z0-9_-]+$/i)
       .default('monay'),
     DATA_DIR: z.string().min(1).default('./data'),
+    EMBEDDED_DATABASE_SEED: z.string().min(1).optional(),
     JWT_ACCESS_SECRET: secret.optional(),
     REFRESH_TOKEN_SECRET: secret.optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
@@ -224,6 +225,8 @@ export class AppConfig {
     | {
         mode: 'embedded';
         dataDir: string | undefined;
+        /** With DATA_DIR=:memory:, a dump of a data directory the database starts from (tests: a migrated one). */
+        seedFile: string | undefined;
         /** The embedded wire server's password (kept with the development secrets; per process in memory). */
         password: string;
         poolSize: number;
@@ -328,6 +331,7 @@ export class AppConfig {
       : {
           mode: 'embedded',
           dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
+          seedFile: inMemory ? env.EMBEDDED_DATABASE_SEED : undefined,
           password: embeddedPassword,
           // PGlite is one session: a few connections are enough to queue on it.
           poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
