@@ -50,6 +50,7 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'PUT /api/transactions/{id}/category': { owned: 'transaction', body: { category: 'TRAVEL' } },
   'DELETE /api/auth/sessions/{id}': { owned: 'session' },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
+  'POST /api/admin/events/parked/{id}/retry': { admin: 'parked events are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
   'POST /api/admin/movement-exceptions/{id}/retry': { admin: 'movement exceptions are the operator’s' },
   'PUT /api/admin/providers/{name}/mode': { admin: 'a sandbox provider, by name' },

@@ -128,6 +128,8 @@ const schema = z
       .default('0'),
     ADMIN_EMAILS: z.string().default(''),
     RECURRING_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(3),
+    EVENT_CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    EVENT_CONSUMER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(500),
     RECURRING_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).default(3_600_000),
     RECURRING_REMINDER_LEAD_MS: z.coerce.number().int().min(0).default(86_400_000),
     EURC_USD_PRICE: z
@@ -281,6 +283,8 @@ export class AppConfig {
    * before each occurrence (0: no reminders).
    */
   readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
+  /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
+  readonly eventConsumers: { attempts: number; backoffMs: number };
   /** Stablecoin providers: routing, sandbox behaviour, breakers, webhooks, polling (libs/providers). */
   readonly providers: {
     /** Priority per operation, first choice first (PROVIDER_PRIORITY, or PROVIDER_PRIORITY_<OPERATION>). */
@@ -370,6 +374,7 @@ export class AppConfig {
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
+    this.eventConsumers = { attempts: env.EVENT_CONSUMER_ATTEMPTS, backoffMs: env.EVENT_CONSUMER_BACKOFF_MS };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
       retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,
