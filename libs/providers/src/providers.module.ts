@@ -2,15 +2,15 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { WalletModule } from '#monay/wallet';
-import { MOVEMENT_CONTROLLERS, MOVEMENT_PROVIDERS } from './application/movements/movements.providers';
-import { PayoutDestinations } from './application/movements/payout-destinations';
+import { MOVEMENT_CONTROLLERS, MOVEMENT_PROVIDERS } from './movements/movements.providers';
+import { PayoutDestinations } from './movements/payout-destinations';
 import {
   RECONCILIATION_CONTROLLERS,
   RECONCILIATION_PROVIDERS,
-} from './application/reconciliation/reconciliation.providers';
-import { ROUTING_CONTROLLERS, ROUTING_PROVIDERS } from './application/routing/routing.providers';
-import { SWAP_CONTROLLERS, SWAP_PROVIDERS } from './application/swaps/swaps.providers';
-import { SANDBOX_CONTROLLERS, SANDBOX_PROVIDERS } from './infrastructure/sandbox/sandbox.providers';
+} from './reconciliation/reconciliation.providers';
+import { ROUTING_CONTROLLERS, ROUTING_PROVIDERS } from './routing/routing.providers';
+import { SWAP_CONTROLLERS, SWAP_PROVIDERS } from './swaps/swaps.providers';
+import { SANDBOX_CONTROLLERS, SANDBOX_PROVIDERS } from './sandbox/sandbox.providers';
 
 /**
  * Money in and out through stablecoin providers (DESIGN.md, Providers): the sandbox adapters behind one port,
