@@ -16,11 +16,7 @@ export type { SandboxSettings, SandboxSettingsChange } from './sandbox/sandbox-s
 export { WebhookTarget } from './sandbox/webhook-target';
 export { TEMPO_MEMO_MAX_BYTES } from './sandbox/tempo-wire';
 export { isEvmAddress } from './sandbox/evm-address';
-export {
-  ProviderWallets,
-  walletKeyOf,
-  type ProviderWalletView,
-} from './provider-wallets/provider-wallets';
+export { ProviderWallets, walletKeyOf, type ProviderWalletView } from './provider-wallets/provider-wallets';
 export * from './domain/events';
 export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
 export { InvalidExternalAddressError } from './domain/external-transfer.errors';

@@ -52,10 +52,7 @@ import { MovementLedger } from './movement-ledger';
 import type { Booking, MovementPolicy } from './movement-policy';
 import { MovementExceptionRepository } from './movement-exception.repository';
 import { MovementRepository } from './movement.repository';
-import {
-  WebhookEventRepository,
-  type WebhookOutcome,
-} from './webhook-event.repository';
+import { WebhookEventRepository, type WebhookOutcome } from './webhook-event.repository';
 
 /** What a client asked to move (the first step records it). */
 export interface StartMovement {

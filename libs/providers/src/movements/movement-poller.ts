@@ -1,12 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '#monay/shared';
-import {
-  ambiguityOf,
-  attemptStartedAt,
-  isSettled,
-  MovementFailure,
-  type Movement,
-} from '../domain/movement';
+import { ambiguityOf, attemptStartedAt, isSettled, MovementFailure, type Movement } from '../domain/movement';
 import { ProviderStuckError } from '../domain/movement.errors';
 import type { ProviderName, ProviderTransaction } from '../domain/stablecoin-provider.port';
 import { MovementRepository } from './movement.repository';

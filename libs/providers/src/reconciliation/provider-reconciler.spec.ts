@@ -11,10 +11,7 @@ import type {
 } from '../domain/reconciliation';
 import { ProviderUnavailableError } from '../domain/providers.errors';
 import type { ProviderName, ProviderTransaction } from '../domain/stablecoin-provider.port';
-import type {
-  ReconciliationRepository,
-  UnsettledMovement,
-} from './reconciliation.repository';
+import type { ReconciliationRepository, UnsettledMovement } from './reconciliation.repository';
 import type { ProviderCallGuard } from '../routing/provider-call-guard';
 import { FakeProvider } from '../routing/testing/fake-provider';
 import { MAX_ATTEMPTS, ProviderReconciler, type LedgerInvariantCheck } from './provider-reconciler';

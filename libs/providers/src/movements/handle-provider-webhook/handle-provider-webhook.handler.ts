@@ -11,10 +11,7 @@ import {
 import type { ProviderName, ProviderTransaction } from '../../domain/stablecoin-provider.port';
 import { verifyWebhook } from '../../domain/webhook-signature';
 import { MovementRepository } from '../movement.repository';
-import {
-  WebhookEventRepository,
-  type WebhookOutcome,
-} from '../webhook-event.repository';
+import { WebhookEventRepository, type WebhookOutcome } from '../webhook-event.repository';
 import { MovementEngine, observationOf, withDeadline } from '../movement-engine';
 import { MovementPolicies } from '../movement-policy';
 import { HandleProviderWebhookCommand, type WebhookReceipt } from './handle-provider-webhook.command';

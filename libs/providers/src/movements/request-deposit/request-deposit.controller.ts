@@ -1,13 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { RequestDepositCommand } from './request-deposit.command';
-import { toDepositView } from '../movement-view';
-import { GetMovementQuery } from '../get-movement/get-movement.query';
 import { DepositRequestDto } from './deposit.request.dto';
 
 /** Money in through the stablecoin providers. */
@@ -15,11 +13,8 @@ import { DepositRequestDto } from './deposit.request.dto';
 @ApiBearerAuth()
 @ApiErrorResponses(401)
 @Controller('consumer')
-export class ConsumerMoneyController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+export class RequestDepositController {
+  constructor(private readonly commands: CommandBus) {}
 
   @ApiErrorResponses(400, 409, 422, 503)
   @Post('deposit')
@@ -48,12 +43,5 @@ export class ConsumerMoneyController {
       }),
     );
     return sendIdempotent(request, response, result);
-  }
-
-  @ApiErrorResponses(404)
-  @Get('deposits/:id')
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    const movement = await this.queries.execute(new GetMovementQuery(user.userId, 'deposit', id));
-    return { success: true, deposit: toDepositView(movement) };
   }
 }

@@ -1,13 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
 import { RequestWithdrawalCommand } from './request-withdrawal.command';
-import { toWithdrawalView } from '../movement-view';
-import { GetMovementQuery } from '../get-movement/get-movement.query';
 import { WithdrawRequestDto } from './withdraw.request.dto';
 
 /** Money out to a bank account or card through the stablecoin providers. */
@@ -15,11 +13,8 @@ import { WithdrawRequestDto } from './withdraw.request.dto';
 @ApiBearerAuth()
 @ApiErrorResponses(401)
 @Controller('consumer')
-export class WithdrawalsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+export class RequestWithdrawalController {
+  constructor(private readonly commands: CommandBus) {}
 
   @ApiErrorResponses(400, 409, 422, 503)
   @Post('withdraw')
@@ -61,12 +56,5 @@ export class WithdrawalsController {
       ),
     );
     return sendIdempotent(request, response, result);
-  }
-
-  @ApiErrorResponses(404)
-  @Get('withdrawals/:id')
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    const movement = await this.queries.execute(new GetMovementQuery(user.userId, 'withdrawal', id));
-    return { success: true, withdrawal: toWithdrawalView(movement) };
   }
 }

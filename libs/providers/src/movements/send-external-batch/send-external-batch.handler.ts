@@ -12,11 +12,7 @@ import {
   type StoredResponse,
 } from '#monay/shared';
 import { GetPreferencesQuery, WalletAccess, type Wallet } from '#monay/wallet';
-import {
-  isExternalAddress,
-  normalizeAddress,
-  type ExternalLegRecord,
-} from '../../domain/external-transfer';
+import { isExternalAddress, normalizeAddress, type ExternalLegRecord } from '../../domain/external-transfer';
 import { InvalidExternalAddressError } from '../../domain/external-transfer.errors';
 import type { Movement } from '../../domain/movement';
 import { NoProviderAvailableError } from '../../domain/providers.errors';

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
@@ -18,13 +18,13 @@ export class RunReconciliationQueryDto {
   wait?: 'true' | 'false';
 }
 
-/** Provider reconciliation for operators: run it now, read the reports. */
+/** Provider reconciliation for operators: run it now. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
 @ApiErrorResponses(401, 403)
 @Controller('admin/reconciliation')
-export class AdminReconciliationController {
+export class RunReconciliationController {
   constructor(private readonly reconciler: ProviderReconciler) {}
 
   @ApiErrorResponses(400)
@@ -46,19 +46,5 @@ export class AdminReconciliationController {
     }
     const reportId = await this.reconciler.startInBackground('admin');
     return { success: true, reportId, status: 'running' };
-  }
-
-  @ApiErrorResponses(404)
-  @Get('latest')
-  @ApiOperation({ summary: 'The latest finished reconciliation report (404 if none has finished yet)' })
-  async latest() {
-    return { success: true, report: await this.reconciler.latest() };
-  }
-
-  @ApiErrorResponses(404)
-  @Get(':id')
-  @ApiOperation({ summary: 'One reconciliation report, running or finished' })
-  async get(@Param('id') id: string) {
-    return { success: true, report: await this.reconciler.get(id) };
   }
 }

@@ -1,47 +1,22 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type AuthUser } from '#monay/identity';
-import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
+import { parseAmountInput } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
-import {
-  ExecuteSwapCommand,
-  type SwapOrder,
-} from './execute-swap.command';
-import { QuoteSwapCommand } from '../quote-swap/quote-swap.command';
-import { GetSwapQuery } from '../get-swap/get-swap.query';
-import { toQuoteView, toSwapView } from '../swap-view';
+import { ExecuteSwapCommand, type SwapOrder } from './execute-swap.command';
+import { pairOf } from '../swap-pair';
 import { SwapRequestInvalidError } from '../../domain/swap.errors';
 import { ExecuteSwapRequestDto } from './execute-swap.request.dto';
-import { SwapQuoteRequestDto } from '../quote-swap/swap-quote.request.dto';
 
-/** Swaps between stablecoins: quote, execute at the quoted rate, look one up. */
+/** A swap executed at a quote's rate, or quoted and executed at once. */
 @ApiTags('consumer')
 @ApiBearerAuth()
 @ApiErrorResponses(401)
 @Controller('consumer')
-export class SwapController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
-
-  @ApiErrorResponses(400, 422, 503)
-  @Get('swap/quote')
-  @ApiOperation({
-    summary: 'Quote a swap between two stablecoins',
-    description:
-      '`amount` of `from` is sold (the provider fee is inside it); `amountOut` is what you get in `to` at `rate`, ' +
-      'rounded down to the minor unit. The quote is yours and can be executed once, until `expiresAt`. ' +
-      '503 PROVIDER_UNAVAILABLE when no provider that swaps the pair can quote now.',
-  })
-  async quote(@CurrentUser() user: AuthUser, @Query() query: SwapQuoteRequestDto) {
-    const { from, to } = pairOf(query.from, query.to);
-    const amount = parseAmountInput(query.amount, from, { field: 'amount' });
-    const quote = await this.commands.execute(new QuoteSwapCommand(user.userId, from, to, amount));
-    return { success: true, quote: toQuoteView(quote) };
-  }
+export class ExecuteSwapController {
+  constructor(private readonly commands: CommandBus) {}
 
   @ApiErrorResponses(400, 409, 422, 503)
   @Post('swap')
@@ -78,17 +53,4 @@ export class SwapController {
     const result = await this.commands.execute(new ExecuteSwapCommand(user.userId, key, order, hashed));
     return sendIdempotent(request, response, result);
   }
-
-  @ApiErrorResponses(404)
-  @Get('swaps/:id')
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    const movement = await this.queries.execute(new GetSwapQuery(user.userId, id));
-    return { success: true, swap: toSwapView(movement) };
-  }
-}
-
-/** Two different stablecoins (the DTO checked each one). */
-function pairOf(from: string | undefined, to: string | undefined): { from: CurrencyCode; to: CurrencyCode } {
-  if (from === to) throw new SwapRequestInvalidError('to', 'must be another currency than from');
-  return { from: from as CurrencyCode, to: to as CurrencyCode };
 }
