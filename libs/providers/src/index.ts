@@ -20,23 +20,24 @@ export { ProviderWallets, walletKeyOf, type ProviderWalletView } from './provide
 export * from './domain/events';
 export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
 export { InvalidExternalAddressError } from './domain/external-transfer.errors';
-export { PayoutDestinations } from './movements/payout-destinations';
-export { SendExternalTransferCommand } from './movements/send-external-transfer/send-external-transfer.command';
 export {
-  SendExternalBatchCommand,
-  type BatchInternalPart,
-  type BatchRecipientResult,
-  type ExternalBatchLeg,
-  type InternalBatchBooking,
+  ExternalPayments,
+  type ExternalBatchRequest,
+  type ExternalTransferRequest,
+} from './movements/external-payments';
+export type {
+  BatchRecipientResult,
+  ExternalBatchLeg,
+  InternalBatchBooked,
+  InternalBatchLeg,
+  InternalBatchPart,
 } from './movements/send-external-batch/send-external-batch.command';
 export {
-  GetExternalTransferQuery,
-  type ExternalTransferStatus,
-} from './movements/get-external-transfer/get-external-transfer.query';
-export {
-  EstimateExternalTransferQuery,
-  type ExternalTransferEstimate,
-} from './movements/estimate-external-transfer/estimate-external-transfer.query';
+  INTERNAL_BATCH_BOOKING,
+  type InternalBatchBooking,
+} from './movements/send-external-batch/internal-batch-booking.port';
+export type { ExternalTransferStatus } from './movements/get-external-transfer/get-external-transfer.query';
+export type { ExternalTransferEstimate } from './movements/estimate-external-transfer/estimate-external-transfer.query';
 export type { ExternalTransferView } from './movements/external-transfer-view';
 export { ProviderReconciler } from './reconciliation/provider-reconciler';
 export type {

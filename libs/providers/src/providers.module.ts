@@ -17,6 +17,7 @@ import { MovementLedger } from './movements/movement-ledger';
 import { MovementPoller } from './movements/movement-poller';
 import { MovementPolicies } from './movements/movement-policy';
 import { MovementRepository } from './movements/movement.repository';
+import { ExternalPayments } from './movements/external-payments';
 import { PayoutDestinations } from './movements/payout-destinations';
 import { ProviderPollProcessor } from './movements/provider-poll.processor';
 import { DepositPolicy } from './movements/request-deposit/deposit.policy';
@@ -134,6 +135,7 @@ import { SwapPolicy } from './swaps/swap.policy';
     MovementPoller,
     ProviderPollProcessor,
     PayoutDestinations,
+    ExternalPayments,
     // movements: the use cases
     DepositPolicy,
     RequestDepositHandler,
@@ -163,6 +165,6 @@ import { SwapPolicy } from './swaps/swap.policy';
     ProviderReconciler,
     ReconcileProvidersProcessor,
   ],
-  exports: [PayoutDestinations],
+  exports: [ExternalPayments],
 })
 export class ProvidersModule {}

@@ -109,8 +109,9 @@ export class WalletAccess {
     return this.wallets.findByAddresses(addresses);
   }
 
-  findByUserId(userId: string): Promise<WalletOrmEntity | null> {
-    return this.wallets.findByUserId(userId);
+  /** The user's wallet; in `tx` when given (inside a transaction, never read through another connection). */
+  findByUserId(userId: string, tx?: EntityManager): Promise<WalletOrmEntity | null> {
+    return this.wallets.findByUserId(userId, tx);
   }
 
   /** The tier's limits, lowered where the user set their own. */

@@ -1,6 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { EntityManager } from 'typeorm';
-import type { DomainError, Money } from '#monay/kernel';
+import type { Money } from '#monay/kernel';
 import type { IdempotentResult } from '#monay/shared';
 
 /** One external recipient of a batch request: a 0x address. */
@@ -36,8 +35,8 @@ export interface BatchRecipientResult {
   error?: { code: string; message: string };
 }
 
-/** The internal part of a batch request, booked (all or nothing) by the transfers context. */
-export interface InternalBatchBooking {
+/** What the context that owns a batch's internal recipients booked for them (all completed). */
+export interface InternalBatchBooked {
   /** One result per internal recipient (all completed). */
   results: BatchRecipientResult[];
   /** Monay's batch fee, charged once for the internal legs. */
@@ -48,23 +47,26 @@ export interface InternalBatchBooking {
   transfers: unknown[];
 }
 
-/**
- * The internal recipients of a batch request, booked by the context that owns them (transfers) inside the
- * batch request's own transaction, so that the key, the internal booking and the external holds commit
- * together or not at all.
- */
-export interface BatchInternalPart {
-  /** The internal recipients (to report them when the whole request is refused). */
-  readonly legs: ReadonlyArray<{ index: number; to: string; amount: Money }>;
-  /** Books every internal leg and the fee (limits consumed) in `tx`; a refusal (funds, limits) is thrown. */
-  book(tx: EntityManager, batchId: string): Promise<InternalBatchBooking>;
-  /** Records the internal legs as refused with `error`, in `tx`, after the request was refused as a whole. */
-  refuse(tx: EntityManager, batchId: string, error: DomainError): Promise<void>;
+/** One internal recipient of a batch request: a Monay user, resolved by the transfers context. */
+export interface InternalBatchLeg {
+  /** Its index in the client's `recipients`. */
+  index: number;
+  /** As the client sent it. */
+  to: string;
+  amount: Money;
+  note: string | null;
+  recipient: { userId: string; ref: string };
+}
+
+/** The internal recipients of a batch request (data: transfers books them through {@link InternalBatchBooking}). */
+export interface InternalBatchPart {
+  readonly senderId: string;
+  readonly legs: ReadonlyArray<InternalBatchLeg>;
 }
 
 /**
  * A batch request (`POST /api/consumer/batch-transfer`) with external recipients: the internal part (if any)
- * is booked atomically as before; the external part goes as ONE provider batch per currency when a native
+ * is booked atomically by its context (InternalBatchBooking) in the request's first transaction; the external part goes as ONE provider batch per currency when a native
  * batch provider (Tempo) can take it, otherwise as one external transfer per leg through the fallback
  * providers. One client key for the whole request (SendExternalBatchHandler explains how).
  */
@@ -74,7 +76,7 @@ export class SendExternalBatchCommand extends Command<IdempotentResult> {
     readonly idempotency: { key: string; scope: string; body: unknown },
     readonly recipientCount: number,
     readonly external: ExternalBatchLeg[],
-    readonly internal: BatchInternalPart | null,
+    readonly internal: InternalBatchPart | null,
   ) {
     super();
   }

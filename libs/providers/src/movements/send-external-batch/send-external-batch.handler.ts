@@ -1,3 +1,4 @@
+import { ModuleRef } from '@nestjs/core';
 import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -24,6 +25,7 @@ import { ExternalBatchPolicy } from './external-batch.policy';
 import { ExternalTransferPolicy } from '../send-external-transfer/external-transfer.policy';
 import { isRefusal, MovementEngine } from '../movement-engine';
 import { batchAnswer, readStoredBatch, type InternalSection } from './external-batch-answer';
+import { INTERNAL_BATCH_BOOKING, type InternalBatchBooking } from './internal-batch-booking.port';
 import {
   SendExternalBatchCommand,
   type BatchRecipientResult,
@@ -118,7 +120,13 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
     private readonly queries: QueryBus,
+    private readonly modules: ModuleRef,
   ) {}
+
+  /** The context that books internal recipients (transfers), found when a batch first has some. */
+  private internalBooking(): InternalBatchBooking {
+    return this.modules.get<InternalBatchBooking>(INTERNAL_BATCH_BOOKING, { strict: false });
+  }
 
   async execute(command: SendExternalBatchCommand): Promise<IdempotentResult> {
     if (command.external.length === 0) throw new Error('A batch with no external recipient is not for here');
@@ -230,7 +238,9 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
     const now = new Date();
     try {
       return await this.uow.savepoint(tx, async (inner) => {
-        const booked = command.internal ? await command.internal.book(inner, batchId) : null;
+        const booked = command.internal
+          ? await this.internalBooking().book(inner, command.internal, batchId)
+          : null;
         let usd = Money.zero('USD');
         for (const group of groups) {
           const held = group.native
@@ -337,7 +347,7 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
     }
     const internalResults: BatchRecipientResult[] = [];
     if (command.internal) {
-      await command.internal.refuse(tx, batchId, error);
+      await this.internalBooking().refuse(tx, command.internal, batchId, error);
       for (const leg of command.internal.legs) {
         internalResults.push({
           index: leg.index,

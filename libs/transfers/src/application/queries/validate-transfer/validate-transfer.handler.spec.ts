@@ -1,4 +1,5 @@
 import type { QueryBus } from '@nestjs/cqrs';
+import type { ExternalPayments } from '#monay/providers';
 import { Money } from '#monay/kernel';
 import type { AppConfig } from '#monay/shared';
 import type { WalletAccess } from '#monay/wallet';
@@ -35,7 +36,8 @@ describe('ValidateTransferHandler: constant work for known and unknown recipient
     } as unknown as QueryBus;
     const wallets = { usdValue: (money: Money) => Money.of(money.minor / 10_000n, 'USD') } as WalletAccess;
     const config = { fees: { p2p: '0', batch: '0' } } as AppConfig;
-    return { calls, handler: new ValidateTransferHandler(recipients, wallets, queries, config) };
+    const payments = {} as ExternalPayments; // not asked: the recipients here are Monay users
+    return { calls, handler: new ValidateTransferHandler(recipients, wallets, queries, payments, config) };
   }
 
   const query = (to: string) => new ValidateTransferQuery('sender', to, Money.parse('10.00', 'USDC'));
