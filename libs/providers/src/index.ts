@@ -11,11 +11,8 @@ export {
 } from './routing/provider-health-monitor';
 export type { BreakerState } from './routing/provider-call-guard';
 export { planRoute, type PlanSkipReason } from './domain/routing-policy';
-export { SandboxControl } from './sandbox/sandbox-control';
-export type { SandboxSettings, SandboxSettingsChange } from './sandbox/sandbox-settings';
+// The composition root (apps/api main.ts) tells the sandboxes where this process listens, for their webhooks.
 export { WebhookTarget } from './sandbox/webhook-target';
-export { TEMPO_MEMO_MAX_BYTES } from './sandbox/tempo-wire';
-export { isEvmAddress } from './sandbox/evm-address';
 export { ProviderWallets, walletKeyOf, type ProviderWalletView } from './provider-wallets/provider-wallets';
 export * from './domain/events';
 export { isExternalAddress, normalizeAddress } from './domain/external-transfer';
@@ -39,7 +36,6 @@ export {
 export type { ExternalTransferStatus } from './movements/get-external-transfer/get-external-transfer.query';
 export type { ExternalTransferEstimate } from './movements/estimate-external-transfer/estimate-external-transfer.query';
 export type { ExternalTransferView } from './movements/external-transfer-view';
-export { ProviderReconciler } from './reconciliation/provider-reconciler';
 export type {
   ReconciliationReportView,
   ReconciliationStatus,

@@ -7,4 +7,4 @@ export type { Preferences } from './application/commands/update-preferences/upda
 export * from './domain/events';
 export { isWalletAddress } from './domain/wallet-address';
 export * from './domain/wallet.errors';
-export type { WalletOrmEntity as Wallet } from './infrastructure/wallet.orm-entity';
+export type { Wallet } from './domain/wallet';
