@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { BrokenCircuitError } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import type { CurrencyCode, Money } from '#monay/kernel';
-import { GetPreferencesQuery } from '#monay/wallet';
+import { WalletReports } from '#monay/wallet';
 import {
   NoProviderAvailableError,
   ProviderRefusedError,
@@ -45,7 +44,7 @@ export class SwapQuoter {
     private readonly router: ProviderRouter,
     private readonly guard: ProviderCallGuard,
     private readonly quotes: SwapQuoteRepository,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
   ) {}
 
   /**
@@ -57,7 +56,7 @@ export class SwapQuoter {
     const { from, to, amount } = request;
     if (from === to) throw new SwapRequestInvalidError('to', 'must be another currency than from');
     if (amount.code !== from) throw new SwapRequestInvalidError('amount', `must be in ${from}`);
-    const preferences = await this.queries.execute(new GetPreferencesQuery(request.userId));
+    const preferences = await this.walletReports.preferences(request.userId);
     const plan = this.router.plan({
       operation: 'swap',
       currency: from,

@@ -1,6 +1,6 @@
-import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Money } from '#monay/kernel';
-import { GetPreferencesQuery } from '#monay/wallet';
+import { WalletReports } from '#monay/wallet';
 import { ProviderRouter } from '../../routing/provider-router';
 import { MovementEngine } from '../movement-engine';
 import { EstimateExternalTransferQuery } from './estimate-external-transfer.query';
@@ -10,11 +10,11 @@ export class EstimateExternalTransferHandler implements IQueryHandler<EstimateEx
   constructor(
     private readonly router: ProviderRouter,
     private readonly engine: MovementEngine,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
   ) {}
 
   async execute({ userId, amount }: EstimateExternalTransferQuery) {
-    const preferences = await this.queries.execute(new GetPreferencesQuery(userId));
+    const preferences = await this.walletReports.preferences(userId);
     const plan = this.router.plan({
       operation: 'transferOut',
       currency: amount.currency.code,

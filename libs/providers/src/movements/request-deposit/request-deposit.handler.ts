@@ -1,6 +1,6 @@
-import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Money } from '#monay/kernel';
-import { GetPreferencesQuery } from '#monay/wallet';
+import { WalletReports } from '#monay/wallet';
 import { AmountBelowFeeError } from '../../domain/movement.errors';
 import { ProviderRouter } from '../../routing/provider-router';
 import { DepositPolicy } from './deposit.policy';
@@ -20,11 +20,11 @@ export class RequestDepositHandler implements ICommandHandler<RequestDepositComm
     private readonly engine: MovementEngine,
     private readonly policy: DepositPolicy,
     private readonly router: ProviderRouter,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
   ) {}
 
   async execute(command: RequestDepositCommand) {
-    const preferences = await this.queries.execute(new GetPreferencesQuery(command.userId));
+    const preferences = await this.walletReports.preferences(command.userId);
     const start: StartMovement = {
       userId: command.userId,
       idempotency: { key: command.idempotencyKey, scope: DEPOSIT_SCOPE, body: command.request },

@@ -1,7 +1,7 @@
-import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StepUp } from '#monay/identity';
 import { IdempotentExecutor } from '#monay/shared';
-import { GetPreferencesQuery, WalletAccess } from '#monay/wallet';
+import { WalletReports, WalletAccess } from '#monay/wallet';
 import { MovementRepository } from '../movement.repository';
 import { MovementEngine } from '../movement-engine';
 import { WithdrawalPolicy } from './withdrawal.policy';
@@ -19,7 +19,7 @@ export class RequestWithdrawalHandler implements ICommandHandler<RequestWithdraw
   constructor(
     private readonly engine: MovementEngine,
     private readonly policy: WithdrawalPolicy,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
     private readonly stepUp: StepUp,
     private readonly wallets: WalletAccess,
     private readonly movements: MovementRepository,
@@ -40,7 +40,7 @@ export class RequestWithdrawalHandler implements ICommandHandler<RequestWithdraw
         ),
       alreadyAnswered: () => this.executor.answered({ userId: command.userId, ...idempotency }),
     });
-    const preferences = await this.queries.execute(new GetPreferencesQuery(command.userId));
+    const preferences = await this.walletReports.preferences(command.userId);
     return this.engine.execute(this.policy, {
       userId: command.userId,
       idempotency,

@@ -1,5 +1,5 @@
 import { ModuleRef } from '@nestjs/core';
-import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money, type CurrencyCode, type DomainError } from '#monay/kernel';
@@ -12,7 +12,7 @@ import {
   type IdempotentResult,
   type StoredResponse,
 } from '#monay/shared';
-import { GetPreferencesQuery, WalletAccess, type Wallet } from '#monay/wallet';
+import { WalletReports, WalletAccess, type Wallet } from '#monay/wallet';
 import { isExternalAddress, normalizeAddress, type ExternalLegRecord } from '../../domain/external-transfer';
 import { InvalidExternalAddressError } from '../../domain/external-transfer.errors';
 import type { Movement } from '../../domain/movement';
@@ -119,7 +119,7 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
     private readonly modules: ModuleRef,
   ) {}
 
@@ -141,7 +141,7 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
       body: command.idempotency.body,
     };
     const wallet = await this.wallets.ensureWallet(command.userId);
-    const preferences = await this.queries.execute(new GetPreferencesQuery(command.userId));
+    const preferences = await this.walletReports.preferences(command.userId);
     const routing: Routing = {
       ...(preferences.preferredProvider && { preferred: preferences.preferredProvider }),
       smartRouting: preferences.smartRouting,

@@ -1,7 +1,7 @@
-import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StepUp } from '#monay/identity';
 import { IdempotentExecutor } from '#monay/shared';
-import { GetPreferencesQuery, WalletAccess } from '#monay/wallet';
+import { WalletReports, WalletAccess } from '#monay/wallet';
 import { MovementRepository } from '../movement.repository';
 import { isExternalAddress, normalizeAddress } from '../../domain/external-transfer';
 import { InvalidExternalAddressError } from '../../domain/external-transfer.errors';
@@ -20,7 +20,7 @@ export class SendExternalTransferHandler implements ICommandHandler<SendExternal
   constructor(
     private readonly engine: MovementEngine,
     private readonly policy: ExternalTransferPolicy,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
     private readonly stepUp: StepUp,
     private readonly wallets: WalletAccess,
     private readonly movements: MovementRepository,
@@ -43,7 +43,7 @@ export class SendExternalTransferHandler implements ICommandHandler<SendExternal
         alreadyAnswered: () => this.executor.answered({ userId: command.userId, ...idempotency }),
       });
     }
-    const preferences = await this.queries.execute(new GetPreferencesQuery(command.userId));
+    const preferences = await this.walletReports.preferences(command.userId);
     return this.engine.execute(this.policy, {
       userId: command.userId,
       idempotency,

@@ -1,5 +1,5 @@
-import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { GetBalanceQuery, GetLimitsQuery, WalletAccess } from '#monay/wallet';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { WalletAccess, WalletReports } from '#monay/wallet';
 import { Money } from '#monay/kernel';
 import { ExternalPayments, InvalidExternalAddressError } from '#monay/providers';
 import { AppConfig } from '#monay/shared';
@@ -21,7 +21,7 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
   constructor(
     private readonly recipients: RecipientResolver,
     private readonly wallets: WalletAccess,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
     private readonly payments: ExternalPayments,
     config: AppConfig,
   ) {
@@ -75,8 +75,8 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
   /** Whether `debit` (amount + fee) fits the available balance, the limits and the hourly velocity. */
   private async checks(senderId: string, amount: Money, debit: Money) {
     const [balance, limits] = await Promise.all([
-      this.queries.execute(new GetBalanceQuery(senderId)),
-      this.queries.execute(new GetLimitsQuery(senderId)),
+      this.walletReports.balance(senderId),
+      this.walletReports.limits(senderId),
     ]);
     const code = amount.currency.code;
     const available = Money.parse(balance.balances.find((b) => b.currency === code)?.available ?? '0', code);
