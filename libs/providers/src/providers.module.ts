@@ -33,6 +33,7 @@ import { SendExternalBatchHandler } from './movements/send-external-batch/send-e
 import { ExternalTransferPolicy } from './movements/send-external-transfer/external-transfer.policy';
 import { SendExternalTransferHandler } from './movements/send-external-transfer/send-external-transfer.handler';
 import { WebhookEventRepository } from './movements/webhook-event.repository';
+import { ProviderGauges } from './provider-gauges';
 import { CreateProviderWalletsProcessor } from './provider-wallets/create-provider-wallets.processor';
 import { ProviderWalletsController } from './provider-wallets/list-provider-wallets/provider-wallets.controller';
 import { ProviderWalletRepository } from './provider-wallets/provider-wallet.repository';
@@ -164,6 +165,8 @@ import { SwapPolicy } from './swaps/swap.policy';
     LedgerInvariantCheck,
     ProviderReconciler,
     ReconcileProvidersProcessor,
+    // what /metrics shows of providers
+    ProviderGauges,
   ],
   exports: [ExternalPayments],
 })

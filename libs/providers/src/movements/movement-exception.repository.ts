@@ -144,6 +144,14 @@ export class MovementExceptionRepository {
     return rows.map(toException);
   }
 
+  /** How many are open (the `monay_movement_exceptions_open` gauge). */
+  async countOpen(): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT count(*)::int AS open FROM provider_movement_exceptions WHERE status = 'open'`,
+    )) as Array<{ open: number }>;
+    return rows[0]?.open ?? 0;
+  }
+
   async resolve(
     tx: EntityManager,
     id: string,

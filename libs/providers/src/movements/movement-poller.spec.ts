@@ -1,4 +1,4 @@
-import type { AppConfig } from '#monay/shared';
+import type { AppConfig, Clock } from '#monay/shared';
 import type { Movement, MovementObservation } from '../domain/movement';
 import { ProviderRefusedError } from '../domain/providers.errors';
 import type {
@@ -140,7 +140,7 @@ function setup(
     },
   } as AppConfig;
   return {
-    poller: new MovementPoller(repository, engine, policies, config),
+    poller: new MovementPoller(repository, engine, policies, config, { now: () => new Date() } as Clock),
     applied,
     rescheduled,
     resubmitted,

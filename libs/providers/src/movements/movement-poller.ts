@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '#monay/shared';
+import { AppConfig, Clock } from '#monay/shared';
 import { ambiguityOf, attemptStartedAt, isSettled, MovementFailure, type Movement } from '../domain/movement';
 import { ProviderStuckError } from '../domain/movement.errors';
 import type { ProviderName, ProviderTransaction } from '../domain/stablecoin-provider.port';
@@ -45,6 +45,7 @@ export class MovementPoller {
     private readonly engine: MovementEngine,
     private readonly policies: MovementPolicies,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async pollOnce(limit: number): Promise<PollReport> {
@@ -70,7 +71,8 @@ export class MovementPoller {
   private async check(movement: Movement): Promise<'settled' | 'stuck' | 'waiting'> {
     const policy = this.policies.get(movement.kind);
     if (!policy) return 'waiting';
-    const ageMs = Date.now() - attemptStartedAt(movement).getTime();
+    // The bounds are rules of time: read on the application's clock (the sandbox clock outside production).
+    const ageMs = this.clock.now().getTime() - attemptStartedAt(movement).getTime();
     const asked = movement.provider
       ? [movement.provider]
       : this.engine.adaptersFor(policy.operation, movement.currency).map((adapter) => adapter.name);
@@ -179,7 +181,7 @@ export class MovementPoller {
       return this.follow(policy, movement, provider, resubmitted.value, ageMs);
     }
     const since = (ambiguityOf(movement)?.since ?? movement.updatedAt).getTime();
-    const quarantinedMs = Date.now() - since;
+    const quarantinedMs = this.clock.now().getTime() - since;
     if (resubmitted.kind === 'refused' || quarantinedMs >= this.config.providers.ambiguousQuarantineMs) {
       const detail =
         resubmitted.kind === 'refused'
