@@ -1,3 +1,4 @@
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -14,33 +15,36 @@ describe('concurrent debits never overdraw', () => {
   });
   afterAll(() => t.close());
 
-  it('of 200 concurrent 1.00 transfers from a wallet holding 100.00, exactly 100 complete', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        t
-          .http()
-          .post('/api/p2p-transfer/send')
-          .set(auth(alice))
-          .set('Idempotency-Key', randomUUID())
-          .send({ to: bob.email, amount: '1.00', currency: 'USDC' }),
-      ),
-    );
-    const completed = responses.filter((r) => r.status === 201);
-    const refused = responses.filter((r) => r.status === 422);
-    expect(completed).toHaveLength(100);
-    expect(refused).toHaveLength(100);
-    expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
-    expect(refused.every((r) => r.body.transfer.status === 'failed')).toBe(true);
+  itRacesOnPostgres(
+    'of 200 concurrent 1.00 transfers from a wallet holding 100.00, exactly 100 complete',
+    async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          t
+            .http()
+            .post('/api/p2p-transfer/send')
+            .set(auth(alice))
+            .set('Idempotency-Key', randomUUID())
+            .send({ to: bob.email, amount: '1.00', currency: 'USDC' }),
+        ),
+      );
+      const completed = responses.filter((r) => r.status === 201);
+      const refused = responses.filter((r) => r.status === 422);
+      expect(completed).toHaveLength(100);
+      expect(refused).toHaveLength(100);
+      expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+      expect(refused.every((r) => r.body.transfer.status === 'failed')).toBe(true);
 
-    expect(await balanceOf(t, alice)).toEqual({
-      currency: 'USDC',
-      available: '0.00',
-      pending: '0.00',
-      total: '0.00',
-    });
-    expect((await balanceOf(t, bob))?.total).toBe('100.00');
-    await expectBooksBalanced(t, [alice, bob]);
-  });
+      expect(await balanceOf(t, alice)).toEqual({
+        currency: 'USDC',
+        available: '0.00',
+        pending: '0.00',
+        total: '0.00',
+      });
+      expect((await balanceOf(t, bob))?.total).toBe('100.00');
+      await expectBooksBalanced(t, [alice, bob]);
+    },
+  );
 
   it('records a refused transfer as failed, with its reason, and moves nothing', async () => {
     const response = await t
