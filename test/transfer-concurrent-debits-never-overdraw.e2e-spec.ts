@@ -47,10 +47,12 @@ describe('concurrent debits never overdraw', () => {
   );
 
   it('records a refused transfer as failed, with its reason, and moves nothing', async () => {
+    // A sender with nothing (the race above, which drains Alice, runs on PostgreSQL only).
+    const carol = await onboard(t, 'carol');
     const response = await t
       .http()
       .post('/api/p2p-transfer/send')
-      .set(auth(alice))
+      .set(auth(carol))
       .set('Idempotency-Key', randomUUID())
       .send({ to: bob.address, amount: '5.00' })
       .expect(422);
@@ -64,7 +66,7 @@ describe('concurrent debits never overdraw', () => {
     const status = await t
       .http()
       .get(`/api/p2p-transfer/status/${response.body.transfer.id}`)
-      .set(auth(alice))
+      .set(auth(carol))
       .expect(200);
     expect(status.body.transfer).toMatchObject({ status: 'failed', failure: { code: 'INSUFFICIENT_FUNDS' } });
     expect(status.body.history.map((h: { status: string }) => h.status)).toEqual([
@@ -73,6 +75,6 @@ describe('concurrent debits never overdraw', () => {
       'failed',
     ]);
     expect(status.body.history.at(-1).reason).toBe('INSUFFICIENT_FUNDS');
-    await expectBooksBalanced(t, [alice, bob]);
+    await expectBooksBalanced(t, [alice, bob, carol]);
   });
 });
