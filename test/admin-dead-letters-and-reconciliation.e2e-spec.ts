@@ -1,8 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { GrantRoleCommand } from '#monay/identity';
+import { Users } from '#monay/identity';
 import {
   JobBackend,
   JobName,
@@ -113,7 +112,7 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
   it('grants the admin role to an existing user (npm run user:grant-admin)', async () => {
     const user = newUser('promoted');
     await t.http().post('/api/auth/register').send(user).expect(201);
-    await t.app.get(CommandBus).execute(new GrantRoleCommand(user.email, 'admin'));
+    await t.app.get(Users).grantRole(user.email, 'admin');
     const login = await t.http().post('/api/auth/login').send(user).expect(200);
     expect(login.body.user.roles).toEqual(['admin']);
     await t

@@ -82,6 +82,7 @@ export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
 export type { DeadLetter } from './messaging/job-names';
 export { PageQueryDto } from './http/page-query.dto';
+export { decodePageCursor, encodePageCursor } from './http/page-cursor';
 export { Metrics } from './observability/metrics';
 export { Clock, ClockNotAdjustableError } from './time/clock';
 export { DueWork, type DueWorkSweeper } from './time/due-work';

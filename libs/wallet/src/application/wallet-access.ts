@@ -12,7 +12,7 @@ import {
   type LimitScope,
 } from '../domain/wallet.errors';
 import { newWalletAddress } from '../domain/wallet-address';
-import { WalletOrmEntity } from '../infrastructure/wallet.orm-entity';
+import type { Wallet } from '../domain/wallet';
 import { WalletRepository } from '../infrastructure/wallet.repository';
 
 export interface WalletView {
@@ -28,7 +28,7 @@ export interface EffectiveLimits extends TierLimits {
   tier: TierLimits;
 }
 
-export function toWalletView(wallet: WalletOrmEntity): WalletView {
+export function toWalletView(wallet: Wallet): WalletView {
   return {
     id: wallet.id,
     userId: wallet.userId,
@@ -70,7 +70,7 @@ export class WalletAccess {
   }
 
   /** Every wallet route calls this: a user who registered through /api/auth gets their wallet on first use. */
-  async ensureWallet(userId: string): Promise<WalletOrmEntity> {
+  async ensureWallet(userId: string): Promise<Wallet> {
     const existing = await this.wallets.findByUserId(userId);
     if (existing) return existing;
     return this.uow.run(async (tx) => {
@@ -92,29 +92,30 @@ export class WalletAccess {
    * {@link ensureWallet} for several users at once: one query when they all have their wallet (the usual
    * case); each missing one is created as ensureWallet does. Answers in the order asked.
    */
-  async ensureWallets(userIds: string[]): Promise<WalletOrmEntity[]> {
+  async ensureWallets(userIds: string[]): Promise<Wallet[]> {
     const unique = [...new Set(userIds)];
     const found = new Map((await this.wallets.findByUserIds(unique)).map((w) => [w.userId, w]));
     for (const userId of unique) {
       if (!found.has(userId)) found.set(userId, await this.ensureWallet(userId));
     }
-    return userIds.map((userId) => found.get(userId) as WalletOrmEntity);
+    return userIds.map((userId) => found.get(userId) as Wallet);
   }
 
-  findByAddress(address: string): Promise<WalletOrmEntity | null> {
+  findByAddress(address: string): Promise<Wallet | null> {
     return this.wallets.findByAddress(address);
   }
 
-  findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
+  findByAddresses(addresses: string[]): Promise<Wallet[]> {
     return this.wallets.findByAddresses(addresses);
   }
 
-  findByUserId(userId: string): Promise<WalletOrmEntity | null> {
-    return this.wallets.findByUserId(userId);
+  /** The user's wallet; in `tx` when given (inside a transaction, never read through another connection). */
+  findByUserId(userId: string, tx?: EntityManager): Promise<Wallet | null> {
+    return this.wallets.findByUserId(userId, tx);
   }
 
   /** The tier's limits, lowered where the user set their own. */
-  limitsOf(wallet: WalletOrmEntity): EffectiveLimits {
+  limitsOf(wallet: Wallet): EffectiveLimits {
     const tier = this.tiers.of(wallet.kycLevel);
     const own = (minor: bigint | null, cap: Money) =>
       minor !== null && minor < cap.minor ? Money.of(minor, 'USD') : cap;
@@ -140,7 +141,7 @@ export class WalletAccess {
    */
   async consumeLimits(
     tx: EntityManager,
-    wallet: WalletOrmEntity,
+    wallet: Wallet,
     usd: Money,
     now = new Date(),
     scope: LimitScope = 'send',
@@ -203,7 +204,7 @@ export class WalletAccess {
   /** Deposits: the tier's deposit limits, per transaction, per day and per month (no velocity). */
   private async consumeDepositLimits(
     tx: EntityManager,
-    wallet: WalletOrmEntity,
+    wallet: Wallet,
     usd: Money,
     now: Date,
   ): Promise<void> {
