@@ -8,6 +8,8 @@ export {
   PROVIDER_MODES,
   PROVIDER_START_MODES,
   ROUTED_OPERATIONS,
+  TIER_FEATURES,
+  type TierFeature,
   type ProviderName,
   type ProviderMode,
   type ProviderStartMode,

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork } from '#monay/shared';
-import { LimitTiers, TierLimits } from '../domain/limit-tiers';
+import { AppConfig, UnitOfWork, type TierFeature } from '#monay/shared';
+import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
+  KycTierRequiredError,
   LimitExceededError,
   LimitName,
   VelocityExceededError,
@@ -24,7 +25,7 @@ export interface WalletView {
   createdAt: string;
 }
 
-export interface EffectiveLimits extends TierLimits {
+export interface EffectiveLimits extends Omit<TierLimits, 'level' | 'name' | 'features'> {
   tier: TierLimits;
 }
 
@@ -126,6 +127,33 @@ export class WalletAccess {
       maxPerHour: tier.maxPerHour,
       deposit: tier.deposit,
     };
+  }
+
+  /**
+   * The one feature gate: refuses with 403 KYC_TIER_REQUIRED {required, current} unless the wallet's tier unlocks
+   * `feature` (the tier table, `LIMIT_TIERS`).
+   */
+  requireFeature(wallet: WalletOrmEntity, feature: TierFeature): void {
+    const current = this.tiers.of(wallet.kycLevel);
+    if (current.features.includes(feature)) return;
+    const required = this.tiers.requiredFor(feature);
+    throw new KycTierRequiredError(
+      feature,
+      required === null ? null : { level: required, name: this.tiers.of(required).name },
+      { level: current.level, name: current.name },
+    );
+  }
+
+  /**
+   * Sets the user's KYC tier, in the caller's transaction (libs/kyc does, with its tier-change event): the
+   * wallet's limits and features follow at once. The wallet row is locked until the transaction ends, so tier
+   * changes of one user are serialised. Returns the level before.
+   */
+  async setKycLevel(tx: EntityManager, userId: string, level: KycLevel): Promise<KycLevel> {
+    await this.ensureWallet(userId);
+    const before = await this.wallets.lockKycLevel(tx, userId);
+    if (before !== level) await this.wallets.setKycLevel(tx, userId, level);
+    return levelOf(before);
   }
 
   usdValue(money: Money): Money {
