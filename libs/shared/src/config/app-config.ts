@@ -163,7 +163,12 @@ const schema = z
     KYC_WEBHOOK_SECRET: secret.optional(),
     KYC_WEBHOOK_SECRET_PREVIOUS: secret.optional(),
     KYC_WEBHOOK_URL: url(['http:', 'https:']).optional(),
-    KYC_INQUIRY_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    KYC_INQUIRY_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     KYC_SANDBOX_DECISION_DELAY_MS: z.coerce.number().int().min(0).default(0),
     KYC_DOCUMENT_ENCRYPTION_KEY: key32.optional(),
     KYC_DOCUMENT_MAX_BYTES: z.coerce

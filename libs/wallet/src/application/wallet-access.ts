@@ -145,15 +145,20 @@ export class WalletAccess {
   }
 
   /**
-   * Sets the user's KYC tier, in the caller's transaction (libs/kyc does, with its tier-change event): the
-   * wallet's limits and features follow at once. The wallet row is locked until the transaction ends, so tier
-   * changes of one user are serialised. Returns the level before.
+   * The user's KYC level, the wallet row locked until the caller's transaction ends: libs/kyc reads it before a
+   * tier change, so tier changes of one user are serialised.
    */
-  async setKycLevel(tx: EntityManager, userId: string, level: KycLevel): Promise<KycLevel> {
+  async lockKycLevel(tx: EntityManager, userId: string): Promise<KycLevel> {
     await this.ensureWallet(userId);
-    const before = await this.wallets.lockKycLevel(tx, userId);
-    if (before !== level) await this.wallets.setKycLevel(tx, userId, level);
-    return levelOf(before);
+    return levelOf(await this.wallets.lockKycLevel(tx, userId));
+  }
+
+  /**
+   * Sets the user's KYC tier in the caller's transaction (libs/kyc does, with its tier-change event and after
+   * {@link lockKycLevel}): the wallet's limits and features follow at once.
+   */
+  async setKycLevel(tx: EntityManager, userId: string, level: KycLevel): Promise<void> {
+    await this.wallets.setKycLevel(tx, userId, level);
   }
 
   usdValue(money: Money): Money {

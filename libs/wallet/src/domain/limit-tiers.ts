@@ -37,7 +37,13 @@ const DEFAULTS: Record<
   KycLevel,
   { perTransaction: string; daily: string; monthly: string; maxPerHour: number; features: TierFeature[] }
 > = {
-  1: { perTransaction: '1000.00', daily: '1000.00', monthly: '30000.00', maxPerHour: 30, features: BASIC_FEATURES },
+  1: {
+    perTransaction: '1000.00',
+    daily: '1000.00',
+    monthly: '30000.00',
+    maxPerHour: 30,
+    features: BASIC_FEATURES,
+  },
   2: {
     perTransaction: '10000.00',
     daily: '10000.00',

@@ -1,0 +1,5 @@
+export { KycModule } from './kyc.module';
+export * from './domain/events';
+export * from './domain/kyc.errors';
+export type { InquiryStatus } from './domain/inquiry';
+export { PersonaSandboxWebhooks } from './infrastructure/sandbox/persona-sandbox-webhooks';
