@@ -149,7 +149,8 @@ export class WalletAccess {
    * tier change, so tier changes of one user are serialised.
    */
   async lockKycLevel(tx: EntityManager, userId: string): Promise<KycLevel> {
-    await this.ensureWallet(userId);
+    // In the caller's transaction only (no second connection while it is open): a user without a wallet yet is
+    // Basic, and verification creates the wallet before it starts.
     return levelOf(await this.wallets.lockKycLevel(tx, userId));
   }
 

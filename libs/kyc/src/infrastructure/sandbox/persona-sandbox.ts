@@ -133,6 +133,7 @@ export class PersonaSandbox implements KycVendor, DueWorkSweeper {
         this.move(row, 'completed', now, events);
         row.decideAt = new Date(now.getTime() + this.config.kyc.sandboxDecisionDelayMs);
       }
+      await this.repository.save(tx, row, now);
       return this.dueWork(tx, row, now, events);
     });
   }
@@ -162,6 +163,7 @@ export class PersonaSandbox implements KycVendor, DueWorkSweeper {
       await this.repository.transaction(async (tx) => {
         const row = await this.repository.lock(tx, inquiryId);
         if (row) await this.dueWork(tx, row, now, events);
+        await this.repository.appendEvents(tx, events);
       });
       if (events.length > 0) done += 1;
       this.webhooks.send(events);
@@ -208,9 +210,7 @@ export class PersonaSandbox implements KycVendor, DueWorkSweeper {
         this.move(row, 'declined', now, events);
       } else this.move(row, 'approved', now, events);
     }
-    if (events.length > before || row.status === 'completed' || row.status === 'failed') {
-      await this.repository.save(tx, row, now);
-    }
+    if (events.length > before) await this.repository.save(tx, row, now);
     return this.view(row);
   }
 

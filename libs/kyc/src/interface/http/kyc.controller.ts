@@ -14,7 +14,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '#monay/identity';
-import { ApiErrorResponses, AppConfig } from '#monay/shared';
+import { acceptMultipartOn, ApiErrorResponses, AppConfig } from '#monay/shared';
 import { StartVerificationCommand } from '../../application/commands/start-verification/start-verification.command';
 import { UploadDocumentCommand } from '../../application/commands/upload-document/upload-document.command';
 import { GetKycStatusQuery } from '../../application/queries/get-kyc-status/get-kyc-status.query';
@@ -25,6 +25,8 @@ import { StartKycRequestDto, UploadKycDocumentRequestDto } from './dto/kyc.reque
 
 /** The largest upload multer buffers at all; the configured cap (KYC_DOCUMENT_MAX_BYTES, ≤ this) is checked after. */
 const UPLOAD_CEILING_BYTES = 50 * 1024 * 1024;
+
+acceptMultipartOn('/api/user/kyc/documents');
 
 interface UploadedDocumentFile {
   originalname: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
+  IsObject,
   IsInt,
   IsISO31661Alpha2,
   IsOptional,
@@ -103,6 +104,7 @@ export class StartKycRequestDto {
   dateOfBirth!: string;
 
   @ApiProperty({ type: KycAddressDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => KycAddressDto)
   address!: KycAddressDto;
@@ -126,6 +128,8 @@ export class UploadKycDocumentRequestDto {
     format: 'binary',
     description: 'JPEG, PNG or PDF (recognised by its bytes), at most 10 MB (KYC_DOCUMENT_MAX_BYTES)',
   })
+  // Documented here, read by the file interceptor: whitelisted (it is in the class, so validation sees it).
+  @IsOptional()
   file?: unknown;
 }
 
