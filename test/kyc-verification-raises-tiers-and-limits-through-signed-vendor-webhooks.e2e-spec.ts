@@ -195,7 +195,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
       .post('/api/webhooks/kyc/other-vendor')
       .set('Content-Type', 'application/json')
       .send(body)
-      .expect(401);
+      .expect(404);
     // An old secret no longer ours plus the current one (Persona sends a pair per secret while rotating).
     const rotated = await deliverWebhook(t, body, {
       secrets: ['the-previous-secret-0123456789abcdef', secrets[0]],

@@ -107,3 +107,12 @@ export class KycInvalidCursorError extends DomainError {
     super('cursor must be a cursor returned as nextCursor');
   }
 }
+
+/** No KYC vendor by that name sends us webhooks (`/api/webhooks/kyc/<vendor>`). */
+export class KycUnknownVendorError extends DomainError {
+  readonly code = 'KYC_UNKNOWN_VENDOR';
+  readonly kind = 'not_found';
+  constructor() {
+    super('No such KYC vendor');
+  }
+}

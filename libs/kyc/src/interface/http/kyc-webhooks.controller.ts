@@ -12,14 +12,14 @@ export class KycWebhooksController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
-  @ApiErrorResponses(400, 401, 503)
+  @ApiErrorResponses(400, 401, 404, 503)
   @Post(':vendor')
   @HttpCode(200)
   @ApiHeader({ name: 'Persona-Signature', required: true, description: 't=<unix seconds>,v1=<hex HMAC>' })
   @ApiOperation({
     summary: 'KYC vendor webhook (Persona events)',
     description:
-      '401 for an unknown vendor or a missing, wrong or stale (5 minutes) signature. An authentic event is ' +
+      '404 for an unknown vendor, 401 for a missing, wrong or stale (5 minutes) signature. An authentic event is ' +
       'answered 200 (`duplicate: true` for one already handled); the inquiry is brought to what the vendor says ' +
       'when asked, never to the payload’s word.',
   })

@@ -1,7 +1,11 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig, UnitOfWork } from '#monay/shared';
-import { KycWebhookPayloadInvalidError, KycWebhookSignatureInvalidError } from '../../../domain/kyc.errors';
+import {
+  KycUnknownVendorError,
+  KycWebhookPayloadInvalidError,
+  KycWebhookSignatureInvalidError,
+} from '../../../domain/kyc.errors';
 import { verifyPersona } from '../../../domain/persona-signature';
 import { KycRepository } from '../../../infrastructure/kyc.repository';
 import { InquirySync } from '../../inquiry-sync';
@@ -40,8 +44,8 @@ export class HandleKycWebhookHandler implements ICommandHandler<HandleKycWebhook
 
   async execute(command: HandleKycWebhookCommand): Promise<KycWebhookReceipt> {
     const now = Math.floor(Date.now() / 1000);
+    if (command.vendor !== this.vendor.vendor) throw new KycUnknownVendorError();
     if (
-      command.vendor !== this.vendor.vendor ||
       !command.rawBody ||
       !verifyPersona(this.config.kyc.webhookSecrets, command.rawBody, command.signature, now)
     ) {
