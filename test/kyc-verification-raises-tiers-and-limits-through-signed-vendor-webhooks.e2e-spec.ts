@@ -142,6 +142,15 @@ describe('KYC: verification raises the tier and the limits through signed vendor
       }),
     ]);
 
+    // What the socket sends (`kyc.updated`), as the missed-events replay shows it.
+    const missed = await t.http().get('/api/realtime/missed?limit=50').set(auth(alice)).expect(200);
+    const kycMessages = (missed.body.events as Array<{ event: string; data: Record<string, unknown> }>)
+      .filter((message) => message.event === 'kyc.updated')
+      .map(({ data }) =>
+        data.kind === 'tier' ? `tier:${(data.tier as { name: string }).name}` : data.status,
+      );
+    expect(kycMessages).toEqual(['pending', 'completed', 'approved', 'tier:verified']);
+
     // The limits rose at once: a 1,234.56 deposit (above Basic's 1,000) and the 1,500 withdrawal now go through.
     await depositRequest(t, alice, { amount: '1234.56' }).expect(201);
     await depositRequest(t, alice, { amount: '1000.00' }).expect(201);
