@@ -1,5 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { DOCUMENT_STORE, type DocumentStore } from '#monay/kyc';
+import { DOCUMENT_STORE, PersonaSandboxWebhooks, type DocumentStore } from '#monay/kyc';
 import { registerAdmin, type Admin } from './support/admin';
 import {
   deliverWebhook,
@@ -14,6 +15,7 @@ import {
 import { auth, onboard, type Customer } from './support/money';
 import { advanceClock } from './support/security';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 /**
  * Documents are checked by their bytes and size and stored encrypted, never served back; a reviewer approves or
@@ -257,5 +259,35 @@ describe('KYC: documents, review, revocation and expiry', () => {
     const fresh = await startKyc(t, ivy, identity()).expect(200);
     expect(fresh.body.inquiry).toMatchObject({ status: 'pending' });
     expect(fresh.body.inquiry.id).not.toBe(started.body.inquiry.id);
+  });
+
+  it('the sandbox vendor delivers its own signed webhooks once the API listens, and each is recorded once', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    t.app.get(PersonaSandboxWebhooks).listeningOn(t.app.getHttpServer().address() as AddressInfo);
+    const uma = await onboard(t, 'uma');
+    const started = await startKyc(t, uma, identity()).expect(200);
+    const vendorInquiryId = started.body.inquiry.vendorInquiryId as string;
+    await sendVerifiedDocuments(t, uma);
+    const db = t.app.get(DataSource);
+    const received = await waitFor('the sandbox’s webhooks to arrive', async () => {
+      const rows = (await db.query(
+        `SELECT name, outcome FROM kyc_webhook_events WHERE vendor_inquiry_id = $1 ORDER BY name`,
+        [vendorInquiryId],
+      )) as Array<{ name: string; outcome: string }>;
+      return rows.length === 4 ? rows : undefined;
+    });
+    expect(received.map((row) => row.name)).toEqual([
+      'inquiry.approved',
+      'inquiry.completed',
+      'inquiry.created',
+      'inquiry.started',
+    ]);
+    const undelivered = (await db.query(
+      `SELECT count(*)::int AS n FROM sandbox_kyc_events WHERE inquiry_id = $1 AND delivered_at IS NULL
+`,
+      [vendorInquiryId],
+    )) as Array<{ n: number }>;
+    expect(undelivered[0].n).toBe(0);
+    expect(await level(uma)).toEqual({ level: 2, name: 'verified' });
   });
 });

@@ -15,6 +15,7 @@ import { auth, expectBooksBalanced, onboard, type Customer } from './support/mon
 import { depositRequest, withdrawRequest } from './support/provider-movements';
 import { advanceClock } from './support/security';
 import { startTestApp, type TestApp } from './support/test-app';
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 
 /**
  * A Basic user verifies with the Persona-shaped sandbox: start → documents → the vendor decides (a minute after
@@ -272,5 +273,38 @@ describe('KYC: verification raises the tier and the limits through signed vendor
       expect(response.body.error.code).toBe('VALIDATION_FAILED');
     }
     await t.http().post('/api/user/kyc/start').send(identity()).expect(401);
+  });
+
+  itRacesOnPostgres(
+    'concurrent starts of one user and tier open one inquiry, at the vendor too',
+    async () => {
+      const hal = await onboard(t, 'hal');
+      const answers = await Promise.all(Array.from({ length: 6 }, () => startKyc(t, hal, identity())));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(new Set(answers.map((answer) => answer.body.inquiry.id)).size).toBe(1);
+      expect(new Set(answers.map((answer) => answer.body.inquiry.vendorInquiryId)).size).toBe(1);
+      const [{ n }] = (await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM sandbox_kyc_inquiries WHERE reference_id = $1`, [
+          hal.userId,
+        ])) as Array<{
+        n: number;
+      }>;
+      expect(n).toBe(1);
+    },
+  );
+
+  itRacesOnPostgres('the same approval delivered by many requests at once raises the tier once', async () => {
+    const ike = await onboard(t, 'ike');
+    const started = await startKyc(t, ike, identity()).expect(200);
+    await sendVerifiedDocuments(t, ike);
+    await advanceClock(t, admin, 2);
+    const events = await vendorEvents(t, started.body.inquiry.vendorInquiryId as string);
+    const bodies = [...events, ...events, ...events].map((event) => event.body);
+    const answers = await Promise.all(bodies.map((body) => deliverWebhook(t, body)));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(answers.filter((answer) => answer.body.duplicate !== true)).toHaveLength(events.length);
+    expect(await tierChanges(ike.userId)).toHaveLength(1);
+    expect((await kycStatus(t, ike)).tier).toEqual({ level: 2, name: 'verified' });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppConfig, UnitOfWork } from '#monay/shared';
+import { AppConfig } from '#monay/shared';
 import {
   KycUnknownVendorError,
   KycWebhookPayloadInvalidError,
@@ -38,7 +38,6 @@ export class HandleKycWebhookHandler implements ICommandHandler<HandleKycWebhook
     @Inject(KYC_VENDOR) private readonly vendor: KycVendor,
     private readonly repository: KycRepository,
     private readonly sync: InquirySync,
-    private readonly uow: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
 
@@ -72,21 +71,14 @@ export class HandleKycWebhookHandler implements ICommandHandler<HandleKycWebhook
     const webhook = { eventId, name, payload: command.body };
     const inquiry = await this.repository.findByVendorId(this.vendor.vendor, vendorInquiryId);
     if (!inquiry) {
+      // Not recorded: it may be about an inquiry whose creation we have not linked yet (the vendor's event can
+      // outrun our answer to the create call), and a redelivery must then be applied. The start applies what
+      // the vendor answered anyway.
       this.logger.warn(
         { eventId, vendorInquiryId },
-        'KYC webhook about an inquiry that is not ours; ignored',
+        'KYC webhook about an inquiry we do not know (yet); ignored',
       );
-      const fresh = await this.uow.run((tx) =>
-        this.repository.recordWebhook(tx, {
-          vendor: this.vendor.vendor,
-          eventId,
-          name,
-          vendorInquiryId,
-          outcome: 'unknown_inquiry',
-          payload: command.body,
-        }),
-      );
-      return fresh ? { received: true, ignored: true } : { received: true, duplicate: true };
+      return { received: true, ignored: true };
     }
     // The vendor's own word, now (503 if it cannot say: the vendor delivers the event again later).
     const state = await this.sync.ask(vendorInquiryId);
