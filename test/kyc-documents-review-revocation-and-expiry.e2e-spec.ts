@@ -4,6 +4,7 @@ import { DOCUMENT_STORE, PersonaSandboxWebhooks, type DocumentStore } from '#mon
 import { registerAdmin, type Admin } from './support/admin';
 import {
   deliverWebhook,
+  kycCustomer,
   identity,
   jpeg,
   kycStatus,
@@ -12,7 +13,7 @@ import {
   uploadDocument,
   vendorEvents,
 } from './support/kyc';
-import { auth, onboard, type Customer } from './support/money';
+import { auth, type Customer } from './support/money';
 import { advanceClock } from './support/security';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -36,7 +37,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
     (await t.http().get('/api/wallet/limits').set(auth(customer)).expect(200)).body.tier;
 
   it('refuses documents by type, size, content and context; keeps them encrypted and never serves them back', async () => {
-    const fay = await onboard(t, 'fay');
+    const fay = await kycCustomer(t, 'fay');
     const early = await uploadDocument(t, fay, { type: 'selfie' });
     expect([early.status, early.body.error.code]).toEqual([409, 'KYC_INQUIRY_NOT_STARTED']);
     await startKyc(t, fay, identity()).expect(200);
@@ -100,7 +101,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   });
 
   it('an unreadable government id (sandbox: a file name ending 0000) fails the inquiry with a reason to retry', async () => {
-    const gus = await onboard(t, 'gus');
+    const gus = await kycCustomer(t, 'gus');
     await startKyc(t, gus, identity()).expect(200);
     await uploadDocument(
       t,
@@ -121,7 +122,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   });
 
   it('needs_review: listed for reviewers, approved or declined by one (reason shown to the user)', async () => {
-    const [rita, ravi] = [await onboard(t, 'rita'), await onboard(t, 'ravi')];
+    const [rita, ravi] = [await kycCustomer(t, 'rita'), await kycCustomer(t, 'ravi')];
     const inquiries: Record<string, string> = {};
     for (const customer of [rita, ravi]) {
       const started = await startKyc(t, customer, identity('Review')).expect(200);
@@ -174,7 +175,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   });
 
   it('an admin revokes a tier with a reason: limits fall back to Basic at once, and the change is an event', async () => {
-    const vera = await onboard(t, 'vera');
+    const vera = await kycCustomer(t, 'vera');
     await startKyc(t, vera, identity()).expect(200);
     await sendVerifiedDocuments(t, vera);
     expect(await level(vera)).toEqual({ level: 2, name: 'verified' });
@@ -220,7 +221,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   });
 
   it('Premium asks for proof of address and source of funds on top, and raises a Verified user to Premium', async () => {
-    const pia = await onboard(t, 'pia');
+    const pia = await kycCustomer(t, 'pia');
     await startKyc(t, pia, identity()).expect(200);
     await sendVerifiedDocuments(t, pia);
     const started = await startKyc(t, pia, identity('Lovelace', 3)).expect(200);
@@ -239,7 +240,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   });
 
   it('an inquiry left pending expires after 24 hours of the sandbox clock, and a new start opens a fresh one', async () => {
-    const ivy = await onboard(t, 'ivy');
+    const ivy = await kycCustomer(t, 'ivy');
     const started = await startKyc(t, ivy, identity()).expect(200);
     await uploadDocument(t, ivy, { type: 'selfie' }).expect(201);
     await advanceClock(t, admin, 23 * 60);
@@ -264,7 +265,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
   it('the sandbox vendor delivers its own signed webhooks once the API listens, and each is recorded once', async () => {
     await t.app.listen(0, '127.0.0.1');
     t.app.get(PersonaSandboxWebhooks).listeningOn(t.app.getHttpServer().address() as AddressInfo);
-    const uma = await onboard(t, 'uma');
+    const uma = await kycCustomer(t, 'uma');
     const started = await startKyc(t, uma, identity()).expect(200);
     const vendorInquiryId = started.body.inquiry.vendorInquiryId as string;
     await sendVerifiedDocuments(t, uma);

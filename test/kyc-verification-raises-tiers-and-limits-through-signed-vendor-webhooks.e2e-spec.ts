@@ -4,6 +4,7 @@ import { AppConfig } from '#monay/shared';
 import { registerAdmin, type Admin } from './support/admin';
 import {
   deliverWebhook,
+  kycCustomer,
   forgedEvent,
   identity,
   kycStatus,
@@ -13,7 +14,7 @@ import {
 } from './support/kyc';
 import { auth, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { depositRequest, withdrawRequest } from './support/provider-movements';
-import { advanceClock } from './support/security';
+import { advanceClock, verifyEmail } from './support/security';
 import { startTestApp, type TestApp } from './support/test-app';
 import { itRacesOnPostgres } from '../libs/shared/src/testing';
 
@@ -47,7 +48,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
     ).map((row) => row.payload);
 
   it('Basic user → start → documents → approved (webhooks duplicated, reordered) → Verified, limits risen', async () => {
-    const alice = await onboard(t, 'alice');
+    const alice = await kycCustomer(t, 'alice');
     const before = await limits(alice);
     expect(before).toMatchObject({
       tier: { level: 1, name: 'basic' },
@@ -219,7 +220,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
   });
 
   it('believes the vendor, not a forged status: an authentic event claiming approval moves nothing', async () => {
-    const bob = await onboard(t, 'bob');
+    const bob = await kycCustomer(t, 'bob');
     const started = await startKyc(t, bob, identity('Fairfax')).expect(200);
     const vendorInquiryId = started.body.inquiry.vendorInquiryId as string;
     const forged = await deliverWebhook(t, forgedEvent('evt_forged1', vendorInquiryId, 'approved')).expect(
@@ -234,7 +235,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
   });
 
   it('a declined inquiry shows the user its reason, keeps Basic, and a new start opens a new inquiry', async () => {
-    const dan = await onboard(t, 'dan');
+    const dan = await kycCustomer(t, 'dan');
     const started = await startKyc(t, dan, identity('Decline')).expect(200);
     await sendVerifiedDocuments(t, dan);
     await advanceClock(t, admin, 2);
@@ -256,7 +257,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
   });
 
   it('validates the identity fields: adult, real dates, ISO country, a tier above the user’s', async () => {
-    const erin = await onboard(t, 'erin');
+    const erin = await kycCustomer(t, 'erin');
     const future = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const seventeen = new Date(Date.now() - 17 * 365 * 86_400_000).toISOString().slice(0, 10);
     for (const body of [
@@ -275,10 +276,30 @@ describe('KYC: verification raises the tier and the limits through signed vendor
     await t.http().post('/api/user/kyc/start').send(identity()).expect(401);
   });
 
+  it('asks for a verified email and phone before anything reaches the vendor', async () => {
+    const eve = await onboard(t, 'eve');
+    const refused = await startKyc(t, eve, identity());
+    expect([refused.status, refused.body.error]).toEqual([
+      409,
+      expect.objectContaining({ code: 'KYC_CONTACT_NOT_VERIFIED', details: { email: false, phone: false } }),
+    ]);
+    await verifyEmail(t, eve);
+    const stillPhone = await startKyc(t, eve, identity());
+    expect([stillPhone.status, stillPhone.body.error.details]).toEqual([409, { email: true, phone: false }]);
+    const [{ n }] = (await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM sandbox_kyc_inquiries WHERE reference_id = $1`, [
+        eve.userId,
+      ])) as Array<{
+      n: number;
+    }>;
+    expect(n).toBe(0);
+  });
+
   itRacesOnPostgres(
     'concurrent starts of one user and tier open one inquiry, at the vendor too',
     async () => {
-      const hal = await onboard(t, 'hal');
+      const hal = await kycCustomer(t, 'hal');
       const answers = await Promise.all(Array.from({ length: 6 }, () => startKyc(t, hal, identity())));
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
       expect(new Set(answers.map((answer) => answer.body.inquiry.id)).size).toBe(1);
@@ -295,7 +316,7 @@ describe('KYC: verification raises the tier and the limits through signed vendor
   );
 
   itRacesOnPostgres('the same approval delivered by many requests at once raises the tier once', async () => {
-    const ike = await onboard(t, 'ike');
+    const ike = await kycCustomer(t, 'ike');
     const started = await startKyc(t, ike, identity()).expect(200);
     await sendVerifiedDocuments(t, ike);
     await advanceClock(t, admin, 2);

@@ -1,8 +1,24 @@
 import { DataSource } from 'typeorm';
 import { signPersona } from '#monay/kyc';
 import { AppConfig } from '#monay/shared';
-import { auth, type Customer } from './money';
+import { auth, onboard, type Customer } from './money';
+import { latestCode, mailbox, verifyEmail } from './security';
 import type { TestApp } from './test-app';
+
+let phones = 0;
+
+/** A new customer whose email and phone are verified (through the routes and the dev mailbox), as KYC requires. */
+export async function kycCustomer(t: TestApp, prefix: string): Promise<Customer> {
+  const customer = await onboard(t, prefix);
+  await verifyEmail(t, customer);
+  phones += 1;
+  const phone = `+1${String(process.pid % 1000).padStart(3, '0')}${String(Date.now() % 10_000).padStart(4, '0')}${String(phones).padStart(3, '0')}`;
+  const before = (await mailbox(t, phone)).filter((m) => m.meta.purpose === 'phone_verification').length;
+  await t.http().post('/api/auth/phone/verify-request').set(auth(customer)).send({ phone }).expect(202);
+  const code = await latestCode(t, phone, 'phone_verification', before);
+  await t.http().post('/api/auth/phone/verify').set(auth(customer)).send({ code }).expect(200);
+  return customer;
+}
 
 /** The identity fields of a start, with `lastName` driving the sandbox (`Review`, `Decline`). */
 export function identity(lastName = 'Lovelace', targetTier: 2 | 3 = 2) {

@@ -116,3 +116,15 @@ export class KycUnknownVendorError extends DomainError {
     super('No such KYC vendor');
   }
 }
+
+/**
+ * Verification needs a verified email and phone first (`details.email`, `details.phone`: whether each is verified):
+ * verify them with `POST /api/auth/email/verify-request` and `POST /api/auth/phone/verify-request`.
+ */
+export class KycContactNotVerifiedError extends DomainError {
+  readonly code = 'KYC_CONTACT_NOT_VERIFIED';
+  readonly kind = 'conflict';
+  constructor(verified: { email: boolean; phone: boolean }) {
+    super('Verify your email and phone number before verifying your identity', verified);
+  }
+}

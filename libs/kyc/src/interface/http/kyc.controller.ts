@@ -52,7 +52,8 @@ export class KycController {
     summary: 'Start (or resume) verification for a tier',
     description:
       'Creates the inquiry at the verification vendor (or resumes the open one for that tier: idempotent per user ' +
-      'and target tier) and says what is still needed. 409 KYC_TIER_ALREADY_HELD when the user already has it.',
+      'and target tier) and says what is still needed. 409 KYC_TIER_ALREADY_HELD when the user already has it, ' +
+      '409 KYC_CONTACT_NOT_VERIFIED until the email and phone are verified.',
   })
   async start(@CurrentUser() user: AuthUser, @Body() body: StartKycRequestDto) {
     const inquiry = await this.commands.execute(

@@ -1,10 +1,15 @@
 import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { GetProfileQuery } from '#monay/identity';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
 import { isFinal } from '../../../domain/inquiry';
-import { KycTierAlreadyHeldError, KycVendorUnavailableError } from '../../../domain/kyc.errors';
+import {
+  KycContactNotVerifiedError,
+  KycTierAlreadyHeldError,
+  KycVendorUnavailableError,
+} from '../../../domain/kyc.errors';
 import { KycRepository, type KycInquiry } from '../../../infrastructure/kyc.repository';
 import { InquirySync } from '../../inquiry-sync';
 import { progressOf, type InquiryProgress } from '../../kyc-progress';
@@ -12,7 +17,7 @@ import { KYC_VENDOR, type KycVendor } from '../../kyc-vendor.port';
 import { StartVerificationCommand } from './start-verification.command';
 
 /**
- * Opens the user's inquiry for the tier (one open per user and tier: a second start resumes it), then creates it
+ * With the user's email and phone verified (409 KYC_CONTACT_NOT_VERIFIED otherwise), opens the user's inquiry for the tier (one open per user and tier: a second start resumes it), then creates it
  * at the vendor with our inquiry id as the idempotency key and the user id as the reference id — so a retry after
  * a vendor timeout finds the same vendor inquiry. An open inquiry the vendor has meanwhile closed (expired,
  * failed, declined) is brought up to date, and a new one started in its place.
@@ -27,6 +32,7 @@ export class StartVerificationHandler implements ICommandHandler<StartVerificati
     private readonly sync: InquirySync,
     private readonly wallets: WalletAccess,
     private readonly clock: Clock,
+    private readonly queries: QueryBus,
   ) {}
 
   async execute({ userId, targetTier, fields }: StartVerificationCommand): Promise<InquiryProgress> {
@@ -36,6 +42,11 @@ export class StartVerificationHandler implements ICommandHandler<StartVerificati
         { level: wallet.kycLevel, name: this.wallets.tiers.of(wallet.kycLevel).name },
         targetTier,
       );
+    }
+    // Verified (and so Premium) is "email and phone verified and identity approved": the contact comes first.
+    const { security } = await this.queries.execute(new GetProfileQuery(userId));
+    if (!security.emailVerified || !security.phoneVerified) {
+      throw new KycContactNotVerifiedError({ email: security.emailVerified, phone: security.phoneVerified });
     }
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const open = await this.repository.openInquiry({
