@@ -234,6 +234,19 @@ describe('KYC: verification raises the tier and the limits through signed vendor
     expect(await tierChanges(bob.userId)).toEqual([]);
   });
 
+  it('when the vendor’s webhooks are lost, the inquiry is asked about after ten minutes and decided all the same', async () => {
+    const lou = await kycCustomer(t, 'lou');
+    await startKyc(t, lou, identity()).expect(200);
+    await sendVerifiedDocuments(t, lou);
+    await advanceClock(t, admin, 2);
+    expect(await kycStatus(t, lou)).toMatchObject({ tier: { level: 1 }, inquiry: { status: 'completed' } });
+    await advanceClock(t, admin, 10);
+    expect(await kycStatus(t, lou)).toMatchObject({
+      tier: { level: 2, name: 'verified' },
+      inquiry: { status: 'approved' },
+    });
+  });
+
   it('a declined inquiry shows the user its reason, keeps Basic, and a new start opens a new inquiry', async () => {
     const dan = await kycCustomer(t, 'dan');
     const started = await startKyc(t, dan, identity('Decline')).expect(200);

@@ -3,10 +3,14 @@ import { Clock, DueWork, JobName, JobPayloads, JobQueue, OnJob, type DueWorkSwee
 import { InquirySync } from '../application/inquiry-sync';
 import { KycRepository } from './kyc.repository';
 
+/** An inquiry waiting for the vendor's decision this long without a word is asked about (a webhook may be lost). */
+const STALE_AFTER_MS = 10 * 60_000;
+
 /**
  * Every five minutes, and whenever the sandbox clock is advanced (due work): the vendor is asked about each open
- * inquiry past its expiry (24 h by default), and its answer (expired) applied — so an inquiry expires here even if
- * the vendor's webhook never comes.
+ * inquiry past its expiry (24 h by default), and about each one waiting for a decision that has not changed for ten
+ * minutes, and its answer applied — so an inquiry expires, or is decided, here even if the vendor's webhook never
+ * comes.
  */
 @Injectable()
 export class KycExpiryProcessor implements OnApplicationBootstrap, DueWorkSweeper {
@@ -43,7 +47,11 @@ export class KycExpiryProcessor implements OnApplicationBootstrap, DueWorkSweepe
 
   private async expireBatch(now: Date, limit: number): Promise<number> {
     let changed = 0;
-    for (const inquiry of await this.repository.expiredOpen(now, limit)) {
+    for (const inquiry of await this.repository.dueForRefresh(
+      now,
+      new Date(now.getTime() - STALE_AFTER_MS),
+      limit,
+    )) {
       try {
         if ((await this.sync.refresh(inquiry)).changed) changed += 1;
       } catch (error) {

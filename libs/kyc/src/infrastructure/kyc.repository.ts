@@ -150,12 +150,17 @@ export class KycRepository {
     );
   }
 
-  /** Open inquiries whose expiry has passed at `now` (the vendor is asked about each). */
-  async expiredOpen(now: Date, limit: number): Promise<KycInquiry[]> {
+  /**
+   * Open inquiries to ask the vendor about at `now`: a pending one past its expiry, and one waiting for the
+   * vendor's decision (completed, needs_review) unchanged since `staleBefore` (its webhook may have been lost).
+   */
+  async dueForRefresh(now: Date, staleBefore: Date, limit: number): Promise<KycInquiry[]> {
     const rows = (await this.dataSource.query(
-      `SELECT * FROM kyc_inquiries WHERE status IN ('created', 'pending') AND expires_at <= $1
-        ORDER BY expires_at, id LIMIT $2`,
-      [now, limit],
+      `SELECT * FROM kyc_inquiries
+        WHERE (status IN ('created', 'pending') AND expires_at <= $1)
+           OR (status IN ('completed', 'needs_review') AND updated_at <= $2)
+        ORDER BY updated_at, id LIMIT $3`,
+      [now, staleBefore, limit],
     )) as InquiryRow[];
     return rows.map(inquiryOf);
   }
