@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MulterModule } from '@nestjs/platform-express';
 import { AppConfig } from '#monay/shared';
 import { WalletModule } from '#monay/wallet';
 import { HandleKycWebhookHandler } from './application/commands/handle-kyc-webhook/handle-kyc-webhook.handler';
@@ -29,7 +30,17 @@ import { KycWebhooksController } from './interface/http/kyc-webhooks.controller'
  * limits and features) through `WalletAccess`, in the transaction that writes `KycTierChanged`.
  */
 @Module({
-  imports: [CqrsModule, WalletModule],
+  imports: [
+    CqrsModule,
+    WalletModule,
+    // Uploads are buffered only up to the configured cap (past it, 413 before the rest is read into memory).
+    MulterModule.registerAsync({
+      useFactory: (config: AppConfig) => ({
+        limits: { fileSize: config.kyc.documentMaxBytes, files: 1, fields: 10 },
+      }),
+      inject: [AppConfig],
+    }),
+  ],
   controllers: [KycController, KycWebhooksController, AdminKycController],
   providers: [
     KycRepository,

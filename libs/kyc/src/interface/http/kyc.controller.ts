@@ -23,9 +23,6 @@ import { KycDocumentInvalidError } from '../../domain/kyc.errors';
 import { takesSide } from '../../domain/kyc-requirements';
 import { StartKycRequestDto, UploadKycDocumentRequestDto } from './dto/kyc.request.dto';
 
-/** The largest upload multer buffers at all; the configured cap (KYC_DOCUMENT_MAX_BYTES, ≤ this) is checked after. */
-const UPLOAD_CEILING_BYTES = 50 * 1024 * 1024;
-
 acceptMultipartOn('/api/user/kyc/documents');
 
 interface UploadedDocumentFile {
@@ -87,9 +84,8 @@ export class KycController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadKycDocumentRequestDto })
-  @UseInterceptors(
-    FileInterceptor('file', { limits: { fileSize: UPLOAD_CEILING_BYTES, files: 1, fields: 10 } }),
-  )
+  // Limits: KycModule's MulterModule (KYC_DOCUMENT_MAX_BYTES).
+  @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     summary: 'Send a document for the open verification (multipart: type, side, file)',
     description:
