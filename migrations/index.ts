@@ -24,6 +24,7 @@ import { Analytics1765000100000 } from './1765000100000-analytics';
 import { AccountSecurity1765100000000 } from './1765100000000-account-security';
 import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
 import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
+import { Kyc1765400000000 } from './1765400000000-kyc';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   AccountSecurity1765100000000,
   DevMailbox1765100100000,
   ParkedEvents1765150000000,
+  Kyc1765400000000,
 ];

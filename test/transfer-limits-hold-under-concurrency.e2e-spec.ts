@@ -45,7 +45,12 @@ describe('limits hold under concurrency', () => {
         details: { limit: 'daily', limitUSD: '100.00' },
       });
       const limits = await t.http().get('/api/wallet/limits').set(auth(alice)).expect(200);
-      expect(limits.body.daily).toEqual({ limit: '100.00', used: '60.00', remaining: '40.00' });
+      expect(limits.body.daily).toEqual({
+        limit: '100.00',
+        used: '60.00',
+        remaining: '40.00',
+        resetsAt: expect.any(String),
+      });
       await expectBooksBalanced(t, [alice, bob]);
     },
   );
@@ -65,7 +70,7 @@ describe('limits hold under concurrency', () => {
     const last = await send('1.00');
     expect(last.body.error.code).toBe('VELOCITY_EXCEEDED');
     const limits = await t.http().get('/api/wallet/limits').set(auth(alice)).expect(200);
-    expect(limits.body.velocity).toEqual({ maxPerHour: 5, usedThisHour: 5 });
+    expect(limits.body.velocity).toEqual({ maxPerHour: 5, usedThisHour: 5, resetsAt: expect.any(String) });
     await expectBooksBalanced(t, [alice, bob]);
   });
 

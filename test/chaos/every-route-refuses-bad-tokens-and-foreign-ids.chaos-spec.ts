@@ -57,6 +57,13 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/webhooks/providers/{name}': {
     notAResource: 'a provider name; public, authenticated by its HMAC signature',
   },
+  'POST /api/admin/kyc/inquiries/{inquiryId}/review': {
+    admin: 'a reviewer’s decision on any user’s inquiry',
+  },
+  'POST /api/admin/kyc/{userId}/revoke': { admin: 'an operator revokes any user’s tier' },
+  'POST /api/webhooks/kyc/{vendor}': {
+    notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
+  },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -68,6 +75,7 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/refresh',
   'POST /api/consumer/onboard',
   'POST /api/webhooks/providers/{name}',
+  'POST /api/webhooks/kyc/{vendor}',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',

@@ -8,6 +8,8 @@ export {
   PROVIDER_MODES,
   PROVIDER_START_MODES,
   ROUTED_OPERATIONS,
+  TIER_FEATURES,
+  type TierFeature,
   type ProviderName,
   type ProviderMode,
   type ProviderStartMode,
@@ -22,6 +24,7 @@ export { requestIdMiddleware } from './http/request-id';
 export { recordJsonNumberSource } from './http/json-number-source';
 export { outsideApiNotFound } from './http/outside-api.middleware';
 export { Public, IS_PUBLIC } from './http/public.decorator';
+export { acceptMultipartOn } from './http/json-only.middleware';
 export { AuthRateLimited } from './http/rate-limit';
 export { DatabaseEndpoint } from './database/database-endpoint';
 export { dataSourceOptions, BigIntTransformer } from './database/data-source-options';

@@ -3,6 +3,9 @@ export { WalletAccess, toWalletView, type WalletView } from './application/walle
 export type { BalanceReport } from './application/queries/get-balance/get-balance.query';
 export type { LimitsReport } from './application/queries/get-limits/get-limits.query';
 export { WalletReports } from './application/wallet-reports';
+export type { LimitWindow, TierAllowance } from './application/queries/get-limits/get-limits.query';
+export { allowanceOf } from './application/queries/get-limits/get-limits.handler';
+export { TIER_NAMES, levelOf, type KycLevel, type TierName, type TierLimits } from './domain/limit-tiers';
 export type { Preferences } from './application/commands/update-preferences/update-preferences.command';
 export * from './domain/events';
 export { isWalletAddress } from './domain/wallet-address';

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { GrantRoleCommand } from './commands/grant-role/grant-role.command';
 import { RegisterUserCommand, type RegisteredUser } from './commands/register-user/register-user.command';
 import { FindUsersQuery, type UserDirectoryEntry } from './queries/find-users/find-users.query';
+import { GetProfileQuery, type ProfileView } from './queries/get-profile/get-profile.query';
 import type { ClientInfo } from './user-view';
 
 /**
@@ -20,6 +21,11 @@ export class Users {
   /** Users by id, email or phone in one round trip (recipient resolution, batches of 1,000). */
   find(by: { ids?: string[]; emails?: string[]; phones?: string[] }): Promise<UserDirectoryEntry[]> {
     return this.queries.execute(new FindUsersQuery(by));
+  }
+
+  /** A user's profile with its security state (whether email and phone are verified, 2FA on). */
+  profile(userId: string): Promise<ProfileView> {
+    return this.queries.execute(new GetProfileQuery(userId));
   }
 
   /** A new user with a first session (onboarding registers through here). */

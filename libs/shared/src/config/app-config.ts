@@ -163,6 +163,23 @@ const schema = z
       .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a USD amount such as 10000.00')
       .default('10000.00'),
     SWAP_QUOTE_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    KYC_WEBHOOK_SECRET: secret.optional(),
+    KYC_WEBHOOK_SECRET_PREVIOUS: secret.optional(),
+    KYC_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    KYC_INQUIRY_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    KYC_SANDBOX_DECISION_DELAY_MS: z.coerce.number().int().min(0).default(0),
+    KYC_DOCUMENT_ENCRYPTION_KEY: key32.optional(),
+    KYC_DOCUMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(50 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -193,6 +210,18 @@ const schema = z
   });
 
 const usd = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/);
+/** What a KYC tier may unlock (libs/wallet's tier table says which tier unlocks what). */
+export const TIER_FEATURES = [
+  'p2p',
+  'deposits',
+  'withdrawals',
+  'external_transfers',
+  'swaps',
+  'bank_transfers',
+  'virtual_cards',
+  'wires',
+] as const;
+export type TierFeature = (typeof TIER_FEATURES)[number];
 const depositOverride = z.object({ perTransaction: usd, daily: usd, monthly: usd }).partial().strict();
 const tierOverride = z
   .object({
@@ -201,6 +230,7 @@ const tierOverride = z
     monthly: usd,
     maxPerHour: z.number().int().min(1),
     deposit: depositOverride,
+    features: z.array(z.enum(TIER_FEATURES)).max(TIER_FEATURES.length),
   })
   .partial()
   .strict();
@@ -273,6 +303,19 @@ export class AppConfig {
   /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
   readonly referencePrices: Record<string, string>;
   readonly limitTiers: LimitTierOverrides;
+  /**
+   * KYC (libs/kyc): the vendor's webhook secrets (the current one, and the previous one while it rotates), where
+   * the sandbox vendor delivers its webhooks, how long a started inquiry stays open, the sandbox's decision delay,
+   * and the documents' encryption key and size cap.
+   */
+  readonly kyc: {
+    webhookSecrets: string[];
+    webhookUrl: string | undefined;
+    inquiryExpiryMs: number;
+    sandboxDecisionDelayMs: number;
+    documentKey: Buffer;
+    documentMaxBytes: number;
+  };
   /** Transfer fees in the currency moved: internal P2P per transfer, batch once per batch. */
   readonly fees: { p2p: string; batch: string };
   /** Users with these emails (normalised) hold the admin role. */
@@ -415,6 +458,22 @@ export class AppConfig {
       ambiguousQuarantineMs: env.PROVIDER_AMBIGUOUS_QUARANTINE_MS,
       largeAmountUsd: env.PROVIDER_LARGE_AMOUNT_USD,
       swapQuoteTtlMs: env.SWAP_QUOTE_TTL_MS,
+    };
+    this.kyc = {
+      // Without a configured secret (development, tests) it is derived from the access secret, like the providers'.
+      webhookSecrets: [
+        env.KYC_WEBHOOK_SECRET ??
+          createHmac('sha256', secrets.access).update('kyc-webhook:persona').digest('base64url'),
+        ...(env.KYC_WEBHOOK_SECRET_PREVIOUS ? [env.KYC_WEBHOOK_SECRET_PREVIOUS] : []),
+      ],
+      webhookUrl: env.KYC_WEBHOOK_URL,
+      inquiryExpiryMs: env.KYC_INQUIRY_EXPIRY_HOURS * 3_600_000,
+      sandboxDecisionDelayMs: env.KYC_SANDBOX_DECISION_DELAY_MS,
+      // Without a configured key, one derived from the TOTP key (itself required in production).
+      documentKey: env.KYC_DOCUMENT_ENCRYPTION_KEY
+        ? (parseKey32(env.KYC_DOCUMENT_ENCRYPTION_KEY) as Buffer)
+        : createHmac('sha256', secrets.totpKey).update('kyc-documents').digest(),
+      documentMaxBytes: env.KYC_DOCUMENT_MAX_BYTES,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')

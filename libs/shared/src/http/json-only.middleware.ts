@@ -9,11 +9,29 @@ function hasBody(request: Request): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** The API speaks JSON only: a body of any other media type is refused with 415 before parsing. */
+/** The few routes that take files (`multipart/form-data`), by path (e.g. `/api/user/kyc/documents`). */
+const MULTIPART_PATHS = new Set<string>();
+
+function pathOf(request: Request): string {
+  return (request.originalUrl ?? request.url).split('?')[0].replace(/\/+$/, '');
+}
+
+/** Lets `path` (the full path, with `/api`) take `multipart/form-data` bodies too: a file upload route. */
+export function acceptMultipartOn(path: string): void {
+  MULTIPART_PATHS.add(path);
+}
+
+/**
+ * The API speaks JSON only: a body of any other media type is refused with 415 before parsing — except
+ * `multipart/form-data` on the upload routes named with {@link acceptMultipartOn}.
+ */
 export function jsonOnly(request: Request, _response: Response, next: NextFunction): void {
   if (!METHODS_WITH_BODY.has(request.method) || !hasBody(request)) return next();
   const type = request.headers['content-type'] ?? '';
   if (/^application\/(.+\+)?json\s*(;|$)/i.test(type)) return next();
+  if (/^multipart\/form-data\s*;/i.test(type) && MULTIPART_PATHS.has(pathOf(request))) {
+    return next();
+  }
   next(
     new HttpException(
       {

@@ -23,6 +23,7 @@ export enum JobName {
   PollProviderTransactions = 'providers.poll-provider-transactions',
   ReconcileProviders = 'providers.reconcile',
   RecordReferencePrices = 'insights.record-reference-prices',
+  ExpireKycInquiries = 'kyc.expire-inquiries',
 }
 
 export interface JobPayloads {
@@ -47,6 +48,8 @@ export interface JobPayloads {
   [JobName.ReconcileProviders]: { trigger: 'schedule' | 'admin'; reportId?: string };
   /** Records the configured USD reference prices as the new UTC day's (a day's price, once set, never changes). */
   [JobName.RecordReferencePrices]: Record<string, never>;
+  /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
+  [JobName.ExpireKycInquiries]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -61,6 +64,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.PollProviderTransactions]: QueueName.Providers,
   [JobName.ReconcileProviders]: QueueName.Providers,
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
+  [JobName.ExpireKycInquiries]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

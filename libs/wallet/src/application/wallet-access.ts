@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork } from '#monay/shared';
-import { LimitTiers, TierLimits } from '../domain/limit-tiers';
+import { AppConfig, UnitOfWork, type TierFeature } from '#monay/shared';
+import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
+  KycTierRequiredError,
   LimitExceededError,
   LimitName,
   VelocityExceededError,
@@ -24,7 +25,7 @@ export interface WalletView {
   createdAt: string;
 }
 
-export interface EffectiveLimits extends TierLimits {
+export interface EffectiveLimits extends Omit<TierLimits, 'level' | 'name' | 'features'> {
   tier: TierLimits;
 }
 
@@ -127,6 +128,39 @@ export class WalletAccess {
       maxPerHour: tier.maxPerHour,
       deposit: tier.deposit,
     };
+  }
+
+  /**
+   * The one feature gate: refuses with 403 KYC_TIER_REQUIRED {required, current} unless the wallet's tier unlocks
+   * `feature` (the tier table, `LIMIT_TIERS`).
+   */
+  requireFeature(wallet: Wallet, feature: TierFeature): void {
+    const current = this.tiers.of(wallet.kycLevel);
+    if (current.features.includes(feature)) return;
+    const required = this.tiers.requiredFor(feature);
+    throw new KycTierRequiredError(
+      feature,
+      required === null ? null : { level: required, name: this.tiers.of(required).name },
+      { level: current.level, name: current.name },
+    );
+  }
+
+  /**
+   * The user's KYC level, the wallet row locked until the caller's transaction ends: libs/kyc reads it before a
+   * tier change, so tier changes of one user are serialised.
+   */
+  async lockKycLevel(tx: EntityManager, userId: string): Promise<KycLevel> {
+    // In the caller's transaction only (no second connection while it is open): a user without a wallet yet is
+    // Basic, and verification creates the wallet before it starts.
+    return levelOf(await this.wallets.lockKycLevel(tx, userId));
+  }
+
+  /**
+   * Sets the user's KYC tier in the caller's transaction (libs/kyc does, with its tier-change event and after
+   * {@link lockKycLevel}): the wallet's limits and features follow at once.
+   */
+  async setKycLevel(tx: EntityManager, userId: string, level: KycLevel): Promise<void> {
+    await this.wallets.setKycLevel(tx, userId, level);
   }
 
   usdValue(money: Money): Money {
