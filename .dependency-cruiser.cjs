@@ -6,6 +6,10 @@
 
 const TEST_FILE = String.raw`\.(?:spec|int-spec|e2e-spec)\.ts$`;
 const TESTING_CODE = String.raw`(?:^|/)testing/`;
+// Interface code: HTTP controllers and guards, request/response DTOs (in interface/ folders, or in a use-case
+// folder beside the handler they call). A Socket.IO gateway is not counted: it is also the outbound channel
+// the realtime publisher sends through (server → client), not only an entry point.
+const INTERFACE_CODE = String.raw`(?:/interface/|\.(?:controller|dto)\.ts$)`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -60,6 +64,46 @@ module.exports = {
           '^(?:typeorm|pg|ioredis|bullmq|express|@nestjs/typeorm|@nestjs/platform-express)(?:/|$)',
         ],
       },
+    },
+    {
+      name: 'application-not-to-interface',
+      severity: 'error',
+      comment:
+        'Application code (handlers, services, engines, repositories) does not import interface code (controllers, ' +
+        'interface/ folders, request/response DTOs): the interface calls the application, never the other way round. Give ' +
+        'the handler a command or query of plain data, and keep HTTP shapes in the interface.',
+      from: {
+        path: '^libs/[^/]+/src/',
+        pathNot: [INTERFACE_CODE, String.raw`\.module\.ts$`, String.raw`^libs/[^/]+/src/index\.ts$`, TEST_FILE, TESTING_CODE],
+      },
+      to: { path: INTERFACE_CODE },
+    },
+    {
+      name: 'domain-stays-in-domain',
+      severity: 'error',
+      comment:
+        "A context's domain code imports only its own domain (and other libs' public surfaces): not the use cases, " +
+        'repositories or routes beside it, wherever they live.',
+      from: { path: '^libs/([^/]+)/src/domain/', pathNot: [TEST_FILE] },
+      to: { path: '^libs/$1/src/', pathNot: ['^libs/$1/src/domain/'] },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment:
+        'A module nothing imports is dead code (or a file someone forgot to wire in). Delete it, or import it where it ' +
+        'belongs. Entry points (main.ts, index.ts), specs and declaration files are exempt.',
+      from: {
+        orphan: true,
+        pathNot: [
+          TEST_FILE,
+          String.raw`\.d\.ts$`,
+          String.raw`(?:^|/)index\.ts$`,
+          String.raw`^apps/[^/]+/src/main\.ts$`,
+          String.raw`(?:^|/)tsconfig\.json$`,
+        ],
+      },
+      to: {},
     },
     {
       name: 'libs-not-to-apps',

@@ -23,7 +23,9 @@ import { PreferencesTimezone1765000000000 } from './1765000000000-preferences-ti
 import { Analytics1765000100000 } from './1765000100000-analytics';
 import { AccountSecurity1765100000000 } from './1765100000000-account-security';
 import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
+import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
+import { Kyc1765400000000 } from './1765400000000-kyc';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -52,5 +54,7 @@ export const migrations = [
   Analytics1765000100000,
   AccountSecurity1765100000000,
   DevMailbox1765100100000,
+  ParkedEvents1765150000000,
   NotificationDelivery1765300000000,
+  Kyc1765400000000,
 ];

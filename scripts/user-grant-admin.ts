@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
-import { GrantRoleCommand, IdentityModule } from '#monay/identity';
+import { Users, IdentityModule } from '#monay/identity';
 import { CoreModule, loadConfigOrExit } from '#monay/shared';
 
 /** `npm run user:grant-admin -- <email>`: gives an existing user the admin role (kept in the database). */
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.createApplicationContext(GrantModule, { logger: ['error', 'warn'] });
   try {
-    const { userId, roles } = await app.get(CommandBus).execute(new GrantRoleCommand(email, 'admin'));
+    const { userId, roles } = await app.get(Users).grantRole(email, 'admin');
     console.log(
       `user:grant-admin: ${email} (${userId}) now has roles ${roles.join(', ')}; new tokens carry them`,
     );

@@ -1,9 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { GrantRoleCommand } from '#monay/identity';
-import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
+import { Users } from '#monay/identity';
+import {
+  JobBackend,
+  JobName,
+  JobQueue,
+  OutboxRelay,
+  OutboxWriter,
+  QueueName,
+  loadConfig,
+} from '#monay/shared';
+import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import { registerAdmin } from './support/admin';
@@ -17,7 +25,8 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
   let customer: Customer;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // A consumer that fails on an event is parked after two quick tries (the last test makes one fail).
+    t = await startTestApp({ EVENT_CONSUMER_ATTEMPTS: '2', EVENT_CONSUMER_BACKOFF_MS: '20' });
     if (t.env.REDIS_URL) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(t.env)), {
         logger: false,
@@ -103,7 +112,7 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
   it('grants the admin role to an existing user (npm run user:grant-admin)', async () => {
     const user = newUser('promoted');
     await t.http().post('/api/auth/register').send(user).expect(201);
-    await t.app.get(CommandBus).execute(new GrantRoleCommand(user.email, 'admin'));
+    await t.app.get(Users).grantRole(user.email, 'admin');
     const login = await t.http().post('/api/auth/login').send(user).expect(200);
     expect(login.body.user.roles).toEqual(['admin']);
     await t
@@ -111,5 +120,56 @@ describe('admin: dead-lettered jobs, re-drive, reconciliation', () => {
       .get('/api/admin/jobs/dead-letter')
       .set('Authorization', `Bearer ${login.body.accessToken}`)
       .expect(200);
+  });
+
+  it('parks an event the projections cannot take, goes on with the journal, and lists it for a re-drive', async () => {
+    // An event no release would write (a currency outside the registry): every projection of history fails on it.
+    await t.app.get(DataSource).transaction((tx) =>
+      t.app.get(OutboxWriter).append(tx, [
+        {
+          type: 'WalletCredited',
+          aggregateId: randomUUID(),
+          userIds: [customer.userId],
+          payload: {
+            userId: customer.userId,
+            currency: 'XXX' as 'USDC',
+            amount: '1.00',
+            fee: '0',
+            provider: 'test',
+            ledgerTransactionId: randomUUID(),
+          },
+        },
+      ]),
+    );
+    await t.app.get(OutboxRelay).drain(20_000);
+    // The journal went on: a deposit after it reaches the customer's history.
+    await deposit(t, customer, '3.00');
+    await waitFor('the deposit in history', async () => {
+      const history = await t.http().get('/api/transactions').set(auth(customer)).expect(200);
+      return history.body.transactions.some((line: { amount: string }) => line.amount === '3.00')
+        ? true
+        : undefined;
+    });
+
+    const listed = await t.http().get('/api/admin/events/parked').set(asAdmin()).expect(200);
+    const parked = listed.body.events as Array<{
+      id: string;
+      consumer: string;
+      eventType: string;
+      attempts: number;
+    }>;
+    expect(parked.length).toBeGreaterThan(0);
+    expect(parked.every((event) => event.eventType === 'WalletCredited' && event.attempts === 2)).toBe(true);
+    expect(parked.map((event) => event.consumer)).toContain('insights.activity');
+    const again = await t
+      .http()
+      .post(`/api/admin/events/parked/${parked[0].id}/retry`)
+      .set(asAdmin())
+      .expect(422);
+    expect(again.body.error.code).toBe('EVENT_STILL_FAILS');
+    await t.http().post(`/api/admin/events/parked/${randomUUID()}/retry`).set(asAdmin()).expect(404);
+    await t.http().get('/api/admin/events/parked').set(auth(customer)).expect(403);
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(new RegExp(`monay_events_parked ${parked.length}`));
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProjectionRebuilder } from '#monay/insights';
 import { OutboxRelay } from '#monay/shared';
+import { maskRecipient } from '#monay/transfers';
 import {
   analyticsState,
   depositCompleted,
@@ -298,7 +299,7 @@ describe('analytics: rollups exact across currencies, time zones and month ends;
     ]);
     const day = await spending('from=2026-02-01&to=2026-02-01&groupBy=counterparty');
     expect(day.totals.groups).toEqual([
-      expect.objectContaining({ key: bob.userId, label: bob.email.split('@')[0], amount: '30.00', count: 2 }),
+      expect.objectContaining({ key: bob.userId, label: maskRecipient(bob.email), amount: '30.00', count: 2 }),
     ]);
     await setZone('America/New_York');
     expect(await monthly('2026-01-01', '2026-03-31')).toEqual([
@@ -336,7 +337,7 @@ describe('analytics: rollups exact across currencies, time zones and month ends;
       sub_category: 'TRANSFER_IN_ACCOUNT_TRANSFER',
       status: 'completed',
     });
-    expect(rows[1]).toMatchObject({ counterparty: bob.email.split('@')[0], note: 'pizza night' });
+    expect(rows[1]).toMatchObject({ counterparty: maskRecipient(bob.email), note: 'pizza night' });
 
     // The same movements, and the same sums per currency, as the history read model.
     const history = (await t.http().get('/api/transactions?limit=100').set(auth(alice)).expect(200)).body

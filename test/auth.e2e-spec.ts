@@ -1,3 +1,4 @@
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { createHmac } from 'node:crypto';
 import { startTestApp, newUser, type TestApp } from './support/test-app';
 
@@ -147,7 +148,7 @@ describe('identity: register, log in, refresh, log out', () => {
     await t.http().get('/api/auth/me').set('Authorization', `Bearer ${second.body.accessToken}`).expect(401);
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+  itRacesOnPostgres('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const { body } = await register();
     const results = await Promise.all(
       [1, 2].map(() => t.http().post('/api/auth/refresh').send({ refreshToken: body.refreshToken })),

@@ -34,6 +34,8 @@ describe('money routes: amounts above the per-movement maximum are refused; the 
   beforeAll(async () => {
     ({ t } = await startProviderTestApp({
       LIMIT_TIERS: JSON.stringify({ '1': NO_LIMITS, '2': NO_LIMITS, '3': NO_LIMITS }),
+      // The largest amounts, not the second factor, are this file's subject (step-up has its own).
+      STEP_UP_AMOUNT_USD: '100000000000.00',
     }));
     payer = await onboard(t, 'payer');
     bob = await onboard(t, 'bob');

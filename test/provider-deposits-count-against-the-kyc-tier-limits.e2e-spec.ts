@@ -93,6 +93,7 @@ describe('provider deposits count against the KYC tier limits, on counters of th
       limit: '1000.00',
       used: '1000.00',
       remaining: '0.00',
+      resetsAt: expect.any(String),
     });
   });
 

@@ -1,3 +1,4 @@
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Money } from '#monay/kernel';
@@ -46,46 +47,49 @@ describe('external transfers: concurrent sends never overdraw, malformed address
     return { movements: movements.n, sent: sent.n };
   };
 
-  it('of 12 concurrent sends of 3.00 from 20.00, those that complete fit; the others are refused for funds', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        post('/api/p2p-transfer/send', carol, { to: ADDRESS, amount: '3.00' }),
-      ),
-    );
-    const completed = responses.filter((r) => r.status === 201);
-    const refused = responses.filter((r) => r.status === 422);
-    expect(completed.length + refused.length).toBe(12);
-    // Each holds 3.50 (3.00 + Monay's 0.50, the highest candidate fee): at least five fit at once; each
-    // completes for 3.0001, so at most six can ever be paid from 20.00.
-    expect(completed.length).toBeGreaterThanOrEqual(5);
-    expect(completed.length).toBeLessThanOrEqual(6);
-    expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
-    expect(completed.every((r) => r.body.transfer.debited === '3.0001')).toBe(true);
-    const left = Money.parse('20.00', 'USDC').minus(
-      Money.of(Money.parse('3.0001', 'USDC').minor * BigInt(completed.length), 'USDC'),
-    );
-    expect(await balanceOf(t, carol)).toEqual({
-      currency: 'USDC',
-      available: left.toDecimalString(),
-      pending: '0.00',
-      total: left.toDecimalString(),
-    });
-    expect(left.isNegative()).toBe(false);
-    const ids = new Set(completed.map((r) => r.body.transfer.id as string));
-    expect(ids.size).toBe(completed.length);
+  itRacesOnPostgres(
+    'of 12 concurrent sends of 3.00 from 20.00, those that complete fit; the others are refused for funds',
+    async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          post('/api/p2p-transfer/send', carol, { to: ADDRESS, amount: '3.00' }),
+        ),
+      );
+      const completed = responses.filter((r) => r.status === 201);
+      const refused = responses.filter((r) => r.status === 422);
+      expect(completed.length + refused.length).toBe(12);
+      // Each holds 3.50 (3.00 + Monay's 0.50, the highest candidate fee): at least five fit at once; each
+      // completes for 3.0001, so at most six can ever be paid from 20.00.
+      expect(completed.length).toBeGreaterThanOrEqual(5);
+      expect(completed.length).toBeLessThanOrEqual(6);
+      expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+      expect(completed.every((r) => r.body.transfer.debited === '3.0001')).toBe(true);
+      const left = Money.parse('20.00', 'USDC').minus(
+        Money.of(Money.parse('3.0001', 'USDC').minor * BigInt(completed.length), 'USDC'),
+      );
+      expect(await balanceOf(t, carol)).toEqual({
+        currency: 'USDC',
+        available: left.toDecimalString(),
+        pending: '0.00',
+        total: left.toDecimalString(),
+      });
+      expect(left.isNegative()).toBe(false);
+      const ids = new Set(completed.map((r) => r.body.transfer.id as string));
+      expect(ids.size).toBe(completed.length);
 
-    await t.app.get(OutboxRelay).drain();
-    const history = await t
-      .http()
-      .get('/api/transactions?type=transfer_out&limit=50')
-      .set(auth(carol))
-      .expect(200);
-    const lines = history.body.transactions as Array<{ status: string; fee: string }>;
-    expect(lines.filter((l) => l.status === 'completed')).toHaveLength(completed.length);
-    expect(lines.filter((l) => l.status === 'failed')).toHaveLength(refused.length);
-    await expectBooksBalanced(t, [carol]);
-    await expectProvidersReconciled(t);
-  });
+      await t.app.get(OutboxRelay).drain();
+      const history = await t
+        .http()
+        .get('/api/transactions?type=transfer_out&limit=50')
+        .set(auth(carol))
+        .expect(200);
+      const lines = history.body.transactions as Array<{ status: string; fee: string }>;
+      expect(lines.filter((l) => l.status === 'completed')).toHaveLength(completed.length);
+      expect(lines.filter((l) => l.status === 'failed')).toHaveLength(refused.length);
+      await expectBooksBalanced(t, [carol]);
+      await expectProvidersReconciled(t);
+    },
+  );
 
   it('a malformed 0x address is refused with 400 on every route, naming the field, and nothing moves', async () => {
     const before = { balance: await balanceOf(t, dave), ...(await counts(dave.userId)) };

@@ -142,6 +142,8 @@ describe('provider movement that cannot be booked: suspense and an operator-visi
     const ledger = t.app.get(LedgerService);
     const manager = t.app.get(DataSource).manager;
     expect(await ledger.systemBalance(manager, 'USDC', 'suspense', EXCEPTIONS_SUSPENSE)).toBe(99_900_000n);
+    // What alerting sees: one exception open.
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(/^monay_movement_exceptions_open 1$/m);
     await expectClearingMirrorsProviders(t);
     await expectProvidersReconciled(t);
     await expectBooksBalanced(t, [alice, bob]);
@@ -237,6 +239,7 @@ describe('provider movement that cannot be booked: suspense and an operator-visi
     expect(open.body.exceptions).toEqual([]);
     const all = await t.http().get('/api/admin/movement-exceptions?status=all').set(admin).expect(200);
     expect(all.body.exceptions).toEqual([expect.objectContaining({ id: exceptionId, status: 'resolved' })]);
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(/^monay_movement_exceptions_open 0$/m);
     await waitFor('the portfolio to follow', async () => {
       const portfolio = await t.http().get('/api/consumer/portfolio').set(auth(alice)).expect(200);
       return portfolio.body.totalUSD === '99.90' ? true : undefined;

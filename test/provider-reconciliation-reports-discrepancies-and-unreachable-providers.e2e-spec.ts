@@ -147,6 +147,10 @@ describe('provider reconciliation: discrepancies are reported exactly, an unreac
       status: 'discrepancies',
       discrepancies: [discrepancy],
     });
+    // What alerting sees: the latest report's discrepancies.
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(
+      /^monay_reconciliation_discrepancies 1$/m,
+    );
     const [synced] = (await dataSource().query(
       `SELECT amount::text AS amount FROM stablecoin_balances WHERE provider = 'circle' AND currency = 'USDC'`,
     )) as Array<{ amount: string }>;
@@ -156,6 +160,9 @@ describe('provider reconciliation: discrepancies are reported exactly, an unreac
     await completedAtSandbox('circle', 'withdraw', 'USDC', 12_345_678n);
     const corrected = await expectProvidersReconciled(t);
     expect(await discrepancyEvents(corrected.id)).toEqual([]);
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(
+      /^monay_reconciliation_discrepancies 0$/m,
+    );
   });
 
   it('reports a clearing-account posting no provider transaction backs, found by the daily job as well', async () => {

@@ -82,6 +82,11 @@ describe('provider router: an outage opens the breaker, a probe after recovery c
       lastError: { code: 'PROVIDER_UNAVAILABLE', operation: 'health' },
     });
     expect(Number(tempo.calls)).toBeGreaterThanOrEqual(THRESHOLD);
+    // What alerting sees: the breaker gauge says Tempo is out of routing, the others are not.
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^monay_provider_breaker_open\{provider="tempo"\} 1$/m);
+    expect(metrics).toMatch(/^monay_provider_breaker_open\{provider="circle"\} 0$/m);
+    expect(metrics).toMatch(/^monay_provider_breaker_open\{provider="monay"\} 0$/m);
 
     const plan = t.app.get(ProviderRouter).plan({
       operation: 'transferOut',
@@ -105,6 +110,9 @@ describe('provider router: an outage opens the breaker, a probe after recovery c
     // Closed and probed fine, but the window still holds the outage's failed probes: degraded, not down.
     expect(tempo).toMatchObject({ lastProbeOk: true, state: 'degraded' });
     expect(tempo.successRate! < '0.95').toBe(true);
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(
+      /^monay_provider_breaker_open\{provider="tempo"\} 0$/m,
+    );
     expect(
       t.app.get(ProviderRouter).plan({
         operation: 'transferOut',

@@ -3,10 +3,10 @@ import { Money } from '#monay/kernel';
 import {
   ProviderTimeoutError,
   ProviderUnavailableError,
-  SandboxControl,
   STABLECOIN_PROVIDERS,
   type StablecoinProvider,
 } from '#monay/providers';
+import { SandboxControl } from '#monay/providers/testing';
 import { auth, onboard, type Customer } from './support/money';
 import { adminHeader, registerAdmin } from './support/admin';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,3 +1,4 @@
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
 import { Money } from '#monay/kernel';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
@@ -55,43 +56,48 @@ describe('provider swaps are refused for funds, and concurrent swaps never overd
     await expectBooksBalanced(t, [alice]);
   });
 
-  it('of 8 concurrent swaps of 30.00 from 100.00, those that complete fit; the others are refused for funds', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 8 }, (_, index) =>
-        swapRequest(t, carol, { from: 'USDC', to: index % 2 === 0 ? 'USDT' : 'EURC', amount: '30.00' }),
-      ),
-    );
-    // On a loaded machine a provider may not settle within the request's wait: a 202 is settled by the
-    // poller, and its final state is what counts.
-    const settled = await Promise.all(
-      responses.map(async (r) => {
-        if (r.status !== 202) return r;
-        const id = r.body.swap.id as string;
-        const body = await waitFor(`swap ${id} settled`, async () => {
-          const seen = await t.http().get(`/api/consumer/swaps/${id}`).set(auth(carol)).expect(200);
-          return seen.body.swap.status === 'completed' ? seen.body : undefined;
-        });
-        return { status: 201, body };
-      }),
-    );
-    const completed = settled.filter((r) => r.status === 201);
-    const refused = settled.filter((r) => r.status === 422);
-    expect(completed.length + refused.length).toBe(8);
-    expect(completed).toHaveLength(3);
-    expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+  itRacesOnPostgres(
+    'of 8 concurrent swaps of 30.00 from 100.00, those that complete fit; the others are refused for funds',
+    async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          swapRequest(t, carol, { from: 'USDC', to: index % 2 === 0 ? 'USDT' : 'EURC', amount: '30.00' }),
+        ),
+      );
+      // On a loaded machine a provider may not settle within the request's wait: a 202 is settled by the
+      // poller, and its final state is what counts.
+      const settled = await Promise.all(
+        responses.map(async (r) => {
+          if (r.status !== 202) return r;
+          const id = r.body.swap.id as string;
+          const body = await waitFor(`swap ${id} settled`, async () => {
+            const seen = await t.http().get(`/api/consumer/swaps/${id}`).set(auth(carol)).expect(200);
+            return seen.body.swap.status === 'completed' ? seen.body : undefined;
+          });
+          return { status: 201, body };
+        }),
+      );
+      const completed = settled.filter((r) => r.status === 201);
+      const refused = settled.filter((r) => r.status === 422);
+      expect(completed.length + refused.length).toBe(8);
+      expect(completed).toHaveLength(3);
+      expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
 
-    const usdc = await balanceOf(t, carol, 'USDC');
-    expect(usdc).toEqual({ currency: 'USDC', available: '10.00', pending: '0.00', total: '10.00' });
-    for (const currency of ['USDT', 'EURC'] as const) {
-      const bought = completed
-        .filter((r) => r.body.swap.to === currency)
-        .reduce((sum, r) => sum + minorOf(r.body.swap.amountOut as string, currency), 0n);
-      expect((await balanceOf(t, carol, currency))?.total).toBe(Money.of(bought, currency).toDecimalString());
-    }
+      const usdc = await balanceOf(t, carol, 'USDC');
+      expect(usdc).toEqual({ currency: 'USDC', available: '10.00', pending: '0.00', total: '10.00' });
+      for (const currency of ['USDT', 'EURC'] as const) {
+        const bought = completed
+          .filter((r) => r.body.swap.to === currency)
+          .reduce((sum, r) => sum + minorOf(r.body.swap.amountOut as string, currency), 0n);
+        expect((await balanceOf(t, carol, currency))?.total).toBe(
+          Money.of(bought, currency).toDecimalString(),
+        );
+      }
 
-    await expectBooksBalanced(t, [alice, carol]);
-    await expectClearingMirrorsProviders(t);
-    await expectMoneyConserved(t, ['USDC', 'USDT', 'EURC']);
-    await expectProvidersReconciled(t);
-  });
+      await expectBooksBalanced(t, [alice, carol]);
+      await expectClearingMirrorsProviders(t);
+      await expectMoneyConserved(t, ['USDC', 'USDT', 'EURC']);
+      await expectProvidersReconciled(t);
+    },
+  );
 });

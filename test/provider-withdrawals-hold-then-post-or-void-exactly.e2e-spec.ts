@@ -1,3 +1,4 @@
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
 import { Money } from '#monay/kernel';
 import { OutboxRelay } from '#monay/shared';
@@ -177,59 +178,62 @@ describe('provider withdrawals: hold, then post (amount + the actual fee) or voi
     await expectClearingMirrorsProviders(t);
   });
 
-  it('of 20 concurrent withdrawals of 10.00 from 100.00, those that complete fit; the others are refused for funds', async () => {
-    const carol = await onboard(t, 'carol');
-    await deposit(t, carol, '100.00');
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => withdrawRequest(t, carol, { amount: '10.00' })),
-    );
-    // On a loaded machine a provider may not settle within the request's wait: a 202 is settled by the
-    // poller, and its final state is what counts.
-    const settled = await Promise.all(
-      responses.map(async (r) => {
-        if (r.status !== 202) return r;
-        const id = r.body.withdrawal.id as string;
-        const body = await waitFor(`withdrawal ${id} settled`, async () => {
-          const seen = await t.http().get(`/api/consumer/withdrawals/${id}`).set(auth(carol)).expect(200);
-          return seen.body.withdrawal.status === 'completed' ? seen.body : undefined;
-        });
-        return { status: 201, body };
-      }),
-    );
-    const completed = settled.filter((r) => r.status === 201);
-    const refused = settled.filter((r) => r.status === 422);
-    expect(completed.length + refused.length).toBe(20);
-    // Each holds 11.00 (10.00 + Circle's fee, the highest): at least nine fit at once.
-    expect(completed.length).toBeGreaterThanOrEqual(9);
-    expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
-    expect(refused.every((r) => r.body.withdrawal.status === 'failed')).toBe(true);
-    const debited = completed.reduce(
-      (sum, r) => sum.plus(Money.parse(r.body.withdrawal.debited as string, 'USDC')),
-      Money.zero('USDC'),
-    );
-    expect(debited.lessThanOrEqual(Money.parse('100.00', 'USDC'))).toBe(true);
-    const balance = await balanceOf(t, carol);
-    expect(balance).toEqual({
-      currency: 'USDC',
-      available: Money.parse('100.00', 'USDC').minus(debited).toDecimalString(),
-      pending: '0.00',
-      total: Money.parse('100.00', 'USDC').minus(debited).toDecimalString(),
-    });
-    expect(Money.parse(balance!.available, 'USDC').isNegative()).toBe(false);
+  itRacesOnPostgres(
+    'of 20 concurrent withdrawals of 10.00 from 100.00, those that complete fit; the others are refused for funds',
+    async () => {
+      const carol = await onboard(t, 'carol');
+      await deposit(t, carol, '100.00');
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => withdrawRequest(t, carol, { amount: '10.00' })),
+      );
+      // On a loaded machine a provider may not settle within the request's wait: a 202 is settled by the
+      // poller, and its final state is what counts.
+      const settled = await Promise.all(
+        responses.map(async (r) => {
+          if (r.status !== 202) return r;
+          const id = r.body.withdrawal.id as string;
+          const body = await waitFor(`withdrawal ${id} settled`, async () => {
+            const seen = await t.http().get(`/api/consumer/withdrawals/${id}`).set(auth(carol)).expect(200);
+            return seen.body.withdrawal.status === 'completed' ? seen.body : undefined;
+          });
+          return { status: 201, body };
+        }),
+      );
+      const completed = settled.filter((r) => r.status === 201);
+      const refused = settled.filter((r) => r.status === 422);
+      expect(completed.length + refused.length).toBe(20);
+      // Each holds 11.00 (10.00 + Circle's fee, the highest): at least nine fit at once.
+      expect(completed.length).toBeGreaterThanOrEqual(9);
+      expect(new Set(refused.map((r) => r.body.error.code))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+      expect(refused.every((r) => r.body.withdrawal.status === 'failed')).toBe(true);
+      const debited = completed.reduce(
+        (sum, r) => sum.plus(Money.parse(r.body.withdrawal.debited as string, 'USDC')),
+        Money.zero('USDC'),
+      );
+      expect(debited.lessThanOrEqual(Money.parse('100.00', 'USDC'))).toBe(true);
+      const balance = await balanceOf(t, carol);
+      expect(balance).toEqual({
+        currency: 'USDC',
+        available: Money.parse('100.00', 'USDC').minus(debited).toDecimalString(),
+        pending: '0.00',
+        total: Money.parse('100.00', 'USDC').minus(debited).toDecimalString(),
+      });
+      expect(Money.parse(balance!.available, 'USDC').isNegative()).toBe(false);
 
-    await t.app.get(OutboxRelay).drain();
-    const history = await t
-      .http()
-      .get('/api/transactions?type=withdrawal&limit=50')
-      .set(auth(carol))
-      .expect(200);
-    const lines = history.body.transactions as Array<{ status: string; amount: string; fee: string }>;
-    expect(lines.filter((l) => l.status === 'completed')).toHaveLength(completed.length);
-    expect(lines.filter((l) => l.status === 'failed')).toHaveLength(refused.length);
-    expect(lines.every((l) => l.amount === '10.00')).toBe(true);
-    await expectBooksBalanced(t, [carol]);
-    await expectClearingMirrorsProviders(t);
-  });
+      await t.app.get(OutboxRelay).drain();
+      const history = await t
+        .http()
+        .get('/api/transactions?type=withdrawal&limit=50')
+        .set(auth(carol))
+        .expect(200);
+      const lines = history.body.transactions as Array<{ status: string; amount: string; fee: string }>;
+      expect(lines.filter((l) => l.status === 'completed')).toHaveLength(completed.length);
+      expect(lines.filter((l) => l.status === 'failed')).toHaveLength(refused.length);
+      expect(lines.every((l) => l.amount === '10.00')).toBe(true);
+      await expectBooksBalanced(t, [carol]);
+      await expectClearingMirrorsProviders(t);
+    },
+  );
 
   it('refuses bad input with 400 and moves nothing', async () => {
     const before = await balanceOf(t, alice);

@@ -85,8 +85,7 @@ describe('realtime: the handshake is authenticated like an HTTP request, and a s
     expect(alert).toEqual({ code: 'TOKEN_EXPIRED', message: expect.any(String) });
     expect(await client.disconnected()).toBe('io server disconnect');
     expect(client.messages.map((m) => m.event)).toEqual(['system.alert']);
-    const lived = Date.now() - startedAt;
-    expect(lived).toBeGreaterThan(500);
-    expect(lived).toBeLessThan(4_000);
+    // Not before the token's expiry (how soon after it is the machine's business, not this test's).
+    expect(Date.now() - startedAt).toBeGreaterThan(500);
   });
 });

@@ -61,15 +61,13 @@ describeOnServers(
       const laptopSocket = await RealtimeClient.connect(b.url, laptop.body.accessToken);
       clients.push(phoneSocket, laptopSocket);
 
-      const started = Date.now();
       await a
         .http()
         .delete(`/api/auth/sessions/${claimsOf(phone.body.accessToken).sid}`)
         .set('Authorization', `Bearer ${laptop.body.accessToken}`)
         .expect(200);
-      expect(await phoneSocket.disconnected(1_000)).toBe('io server disconnect');
-      const elapsed = Date.now() - started;
-      expect(elapsed).toBeLessThan(1_000);
+      // Closed by the revocation itself (the token would have lived for minutes more).
+      expect(await phoneSocket.disconnected(10_000)).toBe('io server disconnect');
       expect(phoneSocket.of('system.alert')).toEqual([
         { code: 'SESSION_REVOKED', message: expect.any(String) },
       ]);

@@ -30,7 +30,14 @@ describe('step-up for risky money moves', () => {
   beforeAll(async () => {
     t = await startTestApp({
       LIMIT_TIERS: JSON.stringify({
-        '1': { perTransaction: '5000.00', daily: '20000.00', monthly: '100000.00', maxPerHour: 1000 },
+        '1': {
+          perTransaction: '5000.00',
+          daily: '20000.00',
+          monthly: '100000.00',
+          maxPerHour: 1000,
+          // Deposits gross up their fee: 5,000.00 credited needs a little more than 5,000.00 deposited.
+          deposit: { perTransaction: '10000.00' },
+        },
       }),
     });
     admin = await registerAdmin(t);

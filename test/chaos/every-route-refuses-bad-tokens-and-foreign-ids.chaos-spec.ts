@@ -55,11 +55,19 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'PUT /api/transactions/{id}/category': { owned: 'transaction', body: { category: 'TRAVEL' } },
   'DELETE /api/auth/sessions/{id}': { owned: 'session' },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
+  'POST /api/admin/events/parked/{id}/retry': { admin: 'parked events are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
   'POST /api/admin/movement-exceptions/{id}/retry': { admin: 'movement exceptions are the operator’s' },
   'PUT /api/admin/providers/{name}/mode': { admin: 'a sandbox provider, by name' },
   'POST /api/webhooks/providers/{name}': {
     notAResource: 'a provider name; public, authenticated by its HMAC signature',
+  },
+  'POST /api/admin/kyc/inquiries/{inquiryId}/review': {
+    admin: 'a reviewer’s decision on any user’s inquiry',
+  },
+  'POST /api/admin/kyc/{userId}/revoke': { admin: 'an operator revokes any user’s tier' },
+  'POST /api/webhooks/kyc/{vendor}': {
+    notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
   },
 };
 
@@ -76,6 +84,7 @@ const PUBLIC_ROUTES = [
   'POST /api/webhooks/notifications/twilio',
   // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
   'POST /api/notifications/unsubscribe',
+  'POST /api/webhooks/kyc/{vendor}',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',

@@ -1,5 +1,4 @@
-import { CommandBus } from '@nestjs/cqrs';
-import { GrantRoleCommand } from '#monay/identity';
+import { Users } from '#monay/identity';
 import { newUser, type TestApp } from './test-app';
 
 export interface Admin {
@@ -16,7 +15,7 @@ export interface Admin {
  * configuration need a verified email, and registration verifies nothing.
  */
 export async function grantAdmin(t: TestApp, user: { email: string; password: string }): Promise<Admin> {
-  await t.app.get(CommandBus).execute(new GrantRoleCommand(user.email, 'admin'));
+  await t.app.get(Users).grantRole(user.email, 'admin');
   const login = await t.http().post('/api/auth/login').send(user).expect(200);
   const token = login.body.accessToken as string;
   return {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
+import { KycModule } from '#monay/kyc';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
@@ -22,6 +23,7 @@ export class AppModule {
         IdentityModule,
         LedgerModule,
         WalletModule,
+        KycModule,
         TransfersModule,
         ProvidersModule,
         InsightsModule,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
+import { KycModule } from '#monay/kyc';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
@@ -21,6 +22,7 @@ export class WorkerModule {
         IdentityModule,
         LedgerModule,
         InsightsModule,
+        KycModule,
         NotificationsModule,
         TransfersModule,
         ProvidersModule,

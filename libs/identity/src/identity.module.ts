@@ -1,3 +1,4 @@
+import { Users } from './application/users';
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -74,6 +75,7 @@ import { RolesGuard } from './interface/http/roles.guard';
     AdminAuditController,
   ],
   providers: [
+    Users,
     UserRepository,
     SessionRepository,
     TwoFactorRepository,
@@ -112,6 +114,6 @@ import { RolesGuard } from './interface/http/roles.guard';
     PurgeExpiredSessionsProcessor,
     { provide: APP_INTERCEPTOR, useClass: AdminAuditInterceptor },
   ],
-  exports: [JwtAuthGuard, RolesGuard, AccessTokenVerifier, StepUp],
+  exports: [JwtAuthGuard, RolesGuard, AccessTokenVerifier, StepUp, Users],
 })
 export class IdentityModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { WalletModule } from '#monay/wallet';
 import { ActivityProjection } from './activity.projection';
@@ -23,7 +24,7 @@ import { ReconciliationProcessor } from './reconciliation.processor';
  * analytics (analytics/: classified movements, daily rollups, rules, export).
  */
 @Module({
-  imports: [WalletModule, LedgerModule],
+  imports: [WalletModule, LedgerModule, IdentityModule],
   controllers: [
     InsightsController,
     AnalyticsController,

@@ -29,6 +29,8 @@ import { OutboundMessagesAdapter } from './channels/outbound-messages.adapter';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { UnsubscribeController } from './preferences/unsubscribe.controller';
+import { IdentityModule } from '#monay/identity';
+import { WalletModule } from '#monay/wallet';
 
 /**
  * Notifications (light context, flat as immich's server: services, repositories, controllers). Domain events
@@ -39,6 +41,7 @@ import { UnsubscribeController } from './preferences/unsubscribe.controller';
  */
 @Global()
 @Module({
+  imports: [IdentityModule, WalletModule],
   // The fixed paths (preferences, devices, test, unsubscribe) before `notifications/:id`.
   controllers: [
     PreferencesController,

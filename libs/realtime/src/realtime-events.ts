@@ -11,6 +11,8 @@ export interface ServerToClientEvents {
   'transfer.received': (data: TransferReceived) => void;
   /** A notification was added to the user's inbox (`GET /api/notifications`). */
   'notification.created': (data: NotificationCreated) => void;
+  /** The user's verification moved on, or their KYC tier (and so their limits and features) changed. */
+  'kyc.updated': (data: KycUpdated) => void;
   'system.alert': (data: SystemAlert) => void;
 }
 
@@ -76,6 +78,25 @@ export interface NotificationCreated {
   data: Record<string, unknown>;
   createdAt: string;
 }
+
+/** A verification inquiry's new status (`inquiry`), or a tier change (`tier`: up on approval, down on revocation). */
+export type KycUpdated =
+  | {
+      eventId: string;
+      kind: 'inquiry';
+      inquiryId: string;
+      targetTier: number;
+      status: string;
+      reasons: string[];
+    }
+  | {
+      eventId: string;
+      kind: 'tier';
+      tier: { level: number; name: string };
+      previous: { level: number; name: string };
+      direction: 'up' | 'down';
+      reason: string;
+    };
 
 /** Not tied to a domain event: e.g. `TOKEN_EXPIRED` just before the server closes the socket. */
 export interface SystemAlert {

@@ -7,6 +7,8 @@ import type { BalanceUpdated, RealtimeMessage, TransactionUpdated } from './real
 export const REALTIME_EVENT_TYPES: readonly DomainEventName[] = [
   ...MONEY_MOVEMENT_EVENT_TYPES,
   'NotificationCreated',
+  'KycTierChanged',
+  'KycInquiryUpdated',
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -24,7 +26,7 @@ export interface UserBalance {
  * A money movement is what insights' `historyOf` says it is, and nothing else: for each of the user's lines of
  * history, a `transaction.updated` (preceded by `transfer.received` for money that arrived from another Monay
  * user), then a `balance.updated` for each currency whose balance the event touched. A notification goes to its
- * user as `notification.created`.
+ * user as `notification.created`; a KYC inquiry's progress or tier change as `kyc.updated`.
  */
 export function realtimeMessagesFor(
   event: DomainEvent,
@@ -46,6 +48,40 @@ export function realtimeMessagesFor(
           body: p.body,
           data: p.data,
           createdAt: p.createdAt,
+        },
+      },
+    ];
+  }
+  if (event.type === 'KycTierChanged') {
+    const p = event.payload;
+    if (p.userId !== userId) return [];
+    return [
+      {
+        event: 'kyc.updated',
+        data: {
+          eventId,
+          kind: 'tier',
+          tier: p.to,
+          previous: p.from,
+          direction: p.direction,
+          reason: p.reason,
+        },
+      },
+    ];
+  }
+  if (event.type === 'KycInquiryUpdated') {
+    const p = event.payload;
+    if (p.userId !== userId) return [];
+    return [
+      {
+        event: 'kyc.updated',
+        data: {
+          eventId,
+          kind: 'inquiry',
+          inquiryId: p.inquiryId,
+          targetTier: p.targetTier,
+          status: p.status,
+          reasons: p.reasons,
         },
       },
     ];

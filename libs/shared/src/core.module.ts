@@ -14,6 +14,7 @@ import { IdempotencyStore } from './messaging/idempotency';
 import { IdempotentExecutor } from './messaging/idempotent-executor';
 import { OutboxWriter } from './messaging/outbox';
 import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
+import { ParkedEvents } from './messaging/parked-events';
 import { Metrics } from './observability/metrics';
 import { Clock } from './time/clock';
 import { DueWork } from './time/due-work';
@@ -26,6 +27,7 @@ const SHARED_SERVICES = [
   UnitOfWork,
   OutboxWriter,
   OutboxRelay,
+  ParkedEvents,
   EventConsumers,
   IdempotencyStore,
   IdempotentExecutor,

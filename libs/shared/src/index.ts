@@ -8,6 +8,8 @@ export {
   PROVIDER_MODES,
   PROVIDER_START_MODES,
   ROUTED_OPERATIONS,
+  TIER_FEATURES,
+  type TierFeature,
   type ProviderName,
   type ProviderMode,
   type ProviderStartMode,
@@ -22,6 +24,7 @@ export { requestIdMiddleware } from './http/request-id';
 export { recordJsonNumberSource } from './http/json-number-source';
 export { outsideApiNotFound } from './http/outside-api.middleware';
 export { Public, IS_PUBLIC } from './http/public.decorator';
+export { acceptMultipartOn } from './http/json-only.middleware';
 export { AuthRateLimited } from './http/rate-limit';
 export { DatabaseEndpoint } from './database/database-endpoint';
 export { dataSourceOptions, BigIntTransformer } from './database/data-source-options';
@@ -82,6 +85,7 @@ export { Roles, REQUIRED_ROLES, type Role } from './http/roles.decorator';
 export { DeadLetters, type DeadLetterView } from './messaging/dead-letters';
 export type { DeadLetter } from './messaging/job-names';
 export { PageQueryDto } from './http/page-query.dto';
+export { decodePageCursor, encodePageCursor } from './http/page-cursor';
 export { Metrics } from './observability/metrics';
 export { Clock, ClockNotAdjustableError } from './time/clock';
 export { DueWork, type DueWorkSweeper } from './time/due-work';

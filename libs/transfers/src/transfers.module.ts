@@ -7,7 +7,9 @@ import { SendBatchTransferHandler } from './application/commands/send-batch-tran
 import { SendP2pTransferHandler } from './application/commands/send-p2p-transfer/send-p2p-transfer.handler';
 import { GetTransferStatusHandler } from './application/queries/get-transfer-status/get-transfer-status.handler';
 import { ValidateTransferHandler } from './application/queries/validate-transfer/validate-transfer.handler';
+import { BatchTransfers } from './application/batch-transfers';
 import { RecipientResolver } from './application/recipient-resolver';
+import { INTERNAL_BATCH_BOOKING } from '#monay/providers';
 import { TransferBooking } from './application/transfer-booking';
 import { TransferRepository } from './infrastructure/transfer.repository';
 import { ConsumerTransferController } from './interface/http/consumer-transfer.controller';
@@ -30,6 +32,9 @@ import { RecurringTransferController } from './interface/http/recurring-transfer
     TransferRepository,
     RecipientResolver,
     TransferBooking,
+    BatchTransfers,
+    // the providers context books a batch's Monay recipients through this port
+    { provide: INTERNAL_BATCH_BOOKING, useExisting: BatchTransfers },
     SendP2pTransferHandler,
     SendBatchTransferHandler,
     ValidateTransferHandler,

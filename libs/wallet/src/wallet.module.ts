@@ -1,3 +1,4 @@
+import { WalletReports } from './application/wallet-reports';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '#monay/identity';
@@ -22,6 +23,7 @@ import { WalletController } from './interface/http/wallet.controller';
   ],
   controllers: [ConsumerController, WalletController],
   providers: [
+    WalletReports,
     WalletRepository,
     WalletAccess,
     OnboardConsumerHandler,
@@ -31,6 +33,6 @@ import { WalletController } from './interface/http/wallet.controller';
     GetLimitsHandler,
     GetPreferencesHandler,
   ],
-  exports: [WalletAccess],
+  exports: [WalletAccess, WalletReports],
 })
 export class WalletModule {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
+import { openTestDataSource, type TestDataSource, itRacesOnPostgres } from '../../../shared/src/testing';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
 import { SessionRepository } from './session.repository';
@@ -48,20 +48,23 @@ describe('refresh-token rotation against a real database', () => {
 
   const next = () => ({ id: randomUUID(), hash: randomUUID(), expiresAt: new Date(Date.now() + 60_000) });
 
-  it('of 12 concurrent rotations of one token, exactly one wins and the next revokes the family', async () => {
-    const { sessionId, userId } = await sessionWithToken('token-a');
-    const results = await Promise.all(Array.from({ length: 12 }, () => sessions.rotate('token-a', next())));
-    const outcomes = results.map((r) => r.outcome).sort();
-    expect(outcomes.filter((o) => o === 'rotated')).toHaveLength(1);
-    // The first loser sees the token spent and revokes the session; later ones find it revoked.
-    expect(outcomes.filter((o) => o === 'reused').length).toBeGreaterThanOrEqual(1);
-    expect(outcomes.filter((o) => o !== 'rotated').every((o) => o === 'reused' || o === 'invalid')).toBe(
-      true,
-    );
-    expect(await sessions.isActive(sessionId, userId)).toBe(false);
-    const session = await db.dataSource.getRepository(SessionOrmEntity).findOneByOrFail({ id: sessionId });
-    expect(session.revokedReason).toBe('refresh_token_reused');
-  });
+  itRacesOnPostgres(
+    'of 12 concurrent rotations of one token, exactly one wins and the next revokes the family',
+    async () => {
+      const { sessionId, userId } = await sessionWithToken('token-a');
+      const results = await Promise.all(Array.from({ length: 12 }, () => sessions.rotate('token-a', next())));
+      const outcomes = results.map((r) => r.outcome).sort();
+      expect(outcomes.filter((o) => o === 'rotated')).toHaveLength(1);
+      // The first loser sees the token spent and revokes the session; later ones find it revoked.
+      expect(outcomes.filter((o) => o === 'reused').length).toBeGreaterThanOrEqual(1);
+      expect(outcomes.filter((o) => o !== 'rotated').every((o) => o === 'reused' || o === 'invalid')).toBe(
+        true,
+      );
+      expect(await sessions.isActive(sessionId, userId)).toBe(false);
+      const session = await db.dataSource.getRepository(SessionOrmEntity).findOneByOrFail({ id: sessionId });
+      expect(session.revokedReason).toBe('refresh_token_reused');
+    },
+  );
 
   it('refuses an expired token without revoking the session', async () => {
     const { sessionId, userId } = await sessionWithToken('token-expired', new Date(Date.now() - 1_000));

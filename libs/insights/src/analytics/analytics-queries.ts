@@ -1,7 +1,6 @@
 import { maskRecipient } from '#monay/transfers';
 import { Injectable } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { FindUsersQuery } from '#monay/identity';
+import { Users } from '#monay/identity';
 import { localDate, Money, type CurrencyCode } from '#monay/kernel';
 import { InsightsRepository } from '../insights.repository';
 import { AnalyticsRepository, type RollupDimension, type RollupSum } from './analytics.repository';
@@ -77,7 +76,7 @@ export class AnalyticsQueries {
     private readonly repository: AnalyticsRepository,
     private readonly insights: InsightsRepository,
     private readonly prices: ReferencePriceBook,
-    private readonly queries: QueryBus,
+    private readonly users: Users,
   ) {}
 
   /** The user's time zone and today's date in it. */
@@ -630,7 +629,7 @@ export class AnalyticsQueries {
       });
     }
     const ids = [...new Set(keys.filter((key) => UUID.test(key)))];
-    const users = ids.length ? await this.queries.execute(new FindUsersQuery({ ids })) : [];
+    const users = ids.length ? await this.users.find({ ids }) : [];
     // Counterparties are named as a sender would see them: masked, never by their email or id.
     const names = new Map(users.map((user) => [user.id, maskRecipient(user.email)]));
     return (key) => ({ key: key || null, label: key ? (names.get(key) ?? key) : 'No counterparty' });

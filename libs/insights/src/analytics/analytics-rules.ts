@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { FindUsersQuery } from '#monay/identity';
+import { Users } from '#monay/identity';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
@@ -82,7 +81,7 @@ export class AnalyticsRules {
     private readonly repository: AnalyticsRepository,
     private readonly analytics: MovementAnalytics,
     private readonly uow: UnitOfWork,
-    private readonly queries: QueryBus,
+    private readonly users: Users,
     private readonly wallets: WalletAccess,
   ) {}
 
@@ -289,9 +288,7 @@ export class AnalyticsRules {
         'match.counterparty must be an email, phone number, user id, monay: or 0x address',
       );
     }
-    const [user] = await this.queries.execute(
-      new FindUsersQuery(isEmail ? { emails: [input] } : { phones: [input] }),
-    );
+    const [user] = await this.users.find(isEmail ? { emails: [input] } : { phones: [input] });
     if (!user) throw new CounterpartyNotFoundError(input);
     return user.id;
   }

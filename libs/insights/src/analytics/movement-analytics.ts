@@ -55,7 +55,12 @@ export class MovementAnalytics {
     movements: ReadonlyArray<{ view: MovementView; occurredAt: Date }>,
   ): Promise<void> {
     const items: Item[] = movements.flatMap(({ view, occurredAt }) => [
-      ...view.lines.map((line) => ({ line, classification: classify(line), occurredAt })),
+      // A line with a negative amount is a hand-made correction (an operator's adjustment written as a legacy
+      // in-house credit), not spending or income: history shows it, analytics does not count it. Counting it
+      // would break the facts' non-negative amounts and stop every projection behind this event.
+      ...view.lines
+        .filter((line) => minor(line.amount, line.currency) >= 0n)
+        .map((line) => ({ line, classification: classify(line), occurredAt })),
       ...view.fees.map((charge) => ({ line: charge, classification: classifyFee(), occurredAt })),
     ]);
     if (items.length === 0) return;

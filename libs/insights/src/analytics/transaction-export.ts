@@ -1,7 +1,6 @@
 import { maskRecipient } from '#monay/transfers';
 import { Injectable } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { FindUsersQuery } from '#monay/identity';
+import { Users } from '#monay/identity';
 import { Money, zonedDateTime, type CurrencyCode } from '#monay/kernel';
 import { AnalyticsRepository, type AnalyticsFact } from './analytics.repository';
 import { usd } from './rollup';
@@ -54,7 +53,7 @@ export function csvLine(row: ExportRow): string {
 export class TransactionExport {
   constructor(
     private readonly repository: AnalyticsRepository,
-    private readonly queries: QueryBus,
+    private readonly users: Users,
   ) {}
 
   /** The rows, a page (one query) at a time. */
@@ -76,7 +75,7 @@ export class TransactionExport {
       const ids = [
         ...new Set(page.map((f) => f.counterparty).filter((c): c is string => !!c && UUID.test(c))),
       ];
-      const users = ids.length ? await this.queries.execute(new FindUsersQuery({ ids })) : [];
+      const users = ids.length ? await this.users.find({ ids }) : [];
       // Counterparties are named as a sender would see them: masked, never by their email or id.
       const names = new Map(users.map((user) => [user.id, maskRecipient(user.email)]));
       yield page.map((fact) => this.row(fact, timezone, names));

@@ -1,10 +1,8 @@
-import { openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
+import { openTestDataSource, type TestDataSource, itRacesOnPostgres } from '../../../shared/src/testing';
 import { InsufficientFundsError } from '../domain/ledger.errors';
 import { createLedgerService, deposit, openWallet, transfer, units } from '../testing';
 import type { LedgerService } from './ledger.service';
 import { verifyLedger } from './verify-ledger';
-
-const onPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 describe('concurrent debits never overdraw a wallet', () => {
   let db: TestDataSource;
@@ -16,58 +14,64 @@ describe('concurrent debits never overdraw a wallet', () => {
   });
   afterAll(() => db.close());
 
-  it('of 200 concurrent 1.000000 USDC transfers out of a 100.000000 wallet, exactly 100 succeed', async () => {
-    const { dataSource } = db;
-    const payer = await openWallet(dataSource, ledger);
-    const payee = await openWallet(dataSource, ledger);
-    await deposit(dataSource, ledger, payer, units(100n));
+  itRacesOnPostgres(
+    'of 200 concurrent 1.000000 USDC transfers out of a 100.000000 wallet, exactly 100 succeed',
+    async () => {
+      const { dataSource } = db;
+      const payer = await openWallet(dataSource, ledger);
+      const payee = await openWallet(dataSource, ledger);
+      await deposit(dataSource, ledger, payer, units(100n));
 
-    const results = await Promise.allSettled(
-      Array.from({ length: 200 }, () => transfer(dataSource, ledger, payer, payee, units(1n))),
-    );
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, () => transfer(dataSource, ledger, payer, payee, units(1n))),
+      );
 
-    const succeeded = results.filter((r) => r.status === 'fulfilled');
-    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    expect(succeeded).toHaveLength(100);
-    expect(refused).toHaveLength(100);
-    for (const reason of refused) expect(reason).toBeInstanceOf(InsufficientFundsError);
-    // What a client sees: the currency and a decimal amount, never the ledger account id or minor units.
-    expect((refused[0] as InsufficientFundsError).details).toEqual({ currency: 'USDC', available: '0.00' });
-    expect((refused[0] as InsufficientFundsError).accountId).toBe(payer.id);
+      const succeeded = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      expect(succeeded).toHaveLength(100);
+      expect(refused).toHaveLength(100);
+      for (const reason of refused) expect(reason).toBeInstanceOf(InsufficientFundsError);
+      // What a client sees: the currency and a decimal amount, never the ledger account id or minor units.
+      expect((refused[0] as InsufficientFundsError).details).toEqual({ currency: 'USDC', available: '0.00' });
+      expect((refused[0] as InsufficientFundsError).accountId).toBe(payer.id);
 
-    const payerBalance = await ledger.balanceOf(dataSource.manager, payer.id);
-    expect(payerBalance.posted).toBe(0n);
-    expect(payerBalance.available).toBe(0n);
-    expect((await ledger.balanceOf(dataSource.manager, payee.id)).posted).toBe(100_000_000n);
-    const [{ count }] = (await dataSource.query(
-      `SELECT count(*)::int AS count FROM ledger_entries WHERE account_id = $1 AND amount < 0`,
-      [payer.id],
-    )) as Array<{ count: number }>;
-    expect(count).toBe(100);
-    expect(await verifyLedger(dataSource.manager)).toMatchObject({ ok: true, breaches: [] });
-  });
+      const payerBalance = await ledger.balanceOf(dataSource.manager, payer.id);
+      expect(payerBalance.posted).toBe(0n);
+      expect(payerBalance.available).toBe(0n);
+      expect((await ledger.balanceOf(dataSource.manager, payee.id)).posted).toBe(100_000_000n);
+      const [{ count }] = (await dataSource.query(
+        `SELECT count(*)::int AS count FROM ledger_entries WHERE account_id = $1 AND amount < 0`,
+        [payer.id],
+      )) as Array<{ count: number }>;
+      expect(count).toBe(100);
+      expect(await verifyLedger(dataSource.manager)).toMatchObject({ ok: true, breaches: [] });
+    },
+  );
 
-  it('runs 200 opposite transfers between the same two wallets concurrently without a deadlock', async () => {
-    const { dataSource } = db;
-    const alice = await openWallet(dataSource, ledger);
-    const bob = await openWallet(dataSource, ledger);
-    await deposit(dataSource, ledger, alice, units(100n));
-    await deposit(dataSource, ledger, bob, units(100n));
+  itRacesOnPostgres(
+    'runs 200 opposite transfers between the same two wallets concurrently without a deadlock',
+    async () => {
+      const { dataSource } = db;
+      const alice = await openWallet(dataSource, ledger);
+      const bob = await openWallet(dataSource, ledger);
+      await deposit(dataSource, ledger, alice, units(100n));
+      await deposit(dataSource, ledger, bob, units(100n));
 
-    // Entries list the debit first, so a ledger locking in entry order would deadlock here on PostgreSQL.
-    const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) =>
-        i % 2 === 0
-          ? transfer(dataSource, ledger, alice, bob, units(1n))
-          : transfer(dataSource, ledger, bob, alice, units(1n)),
-      ),
-    );
+      // Entries list the debit first, so a ledger locking in entry order would deadlock here on PostgreSQL.
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) =>
+          i % 2 === 0
+            ? transfer(dataSource, ledger, alice, bob, units(1n))
+            : transfer(dataSource, ledger, bob, alice, units(1n)),
+        ),
+      );
 
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect((await ledger.balanceOf(dataSource.manager, alice.id)).posted).toBe(100_000_000n);
-    expect((await ledger.balanceOf(dataSource.manager, bob.id)).posted).toBe(100_000_000n);
-    expect(await verifyLedger(dataSource.manager)).toMatchObject({ ok: true });
-  });
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect((await ledger.balanceOf(dataSource.manager, alice.id)).posted).toBe(100_000_000n);
+      expect((await ledger.balanceOf(dataSource.manager, bob.id)).posted).toBe(100_000_000n);
+      expect(await verifyLedger(dataSource.manager)).toMatchObject({ ok: true });
+    },
+  );
 
   it('books fees on the hot fees account without updating its row; its balance is the sum of its entries', async () => {
     const { dataSource } = db;
@@ -107,7 +111,7 @@ describe('concurrent debits never overdraw a wallet', () => {
   });
 
   // Needs a second session holding a lock while the transfer runs: PGlite is one session, so PostgreSQL only.
-  onPostgres('books a fee while another transaction holds the fees account row locked', async () => {
+  itRacesOnPostgres('books a fee while another transaction holds the fees account row locked', async () => {
     const { dataSource } = db;
     const payer = await openWallet(dataSource, ledger);
     const payee = await openWallet(dataSource, ledger);

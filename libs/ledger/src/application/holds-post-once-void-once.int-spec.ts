@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
+import { openTestDataSource, type TestDataSource, itRacesOnPostgres } from '../../../shared/src/testing';
 import type { LedgerAccount } from '../domain/ledger-account';
 import {
   HoldAmountExceededError,
@@ -80,7 +80,7 @@ describe('holds are posted once or voided once', () => {
     });
   });
 
-  it('never reserves more than is available when holds are placed concurrently', async () => {
+  itRacesOnPostgres('never reserves more than is available when holds are placed concurrently', async () => {
     const { card, merchant } = await cardholderAndMerchant();
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () => place(card, merchant, units(3n))),
@@ -190,7 +190,7 @@ describe('holds are posted once or voided once', () => {
     await expect(voidIt(txId)).rejects.toBeInstanceOf(HoldNotFoundError);
   });
 
-  it('resolves concurrent post and void of the same hold exactly once', async () => {
+  itRacesOnPostgres('resolves concurrent post and void of the same hold exactly once', async () => {
     const { card, merchant } = await cardholderAndMerchant();
     const holds: string[] = [];
     for (let i = 0; i < 20; i++) holds.push((await place(card, merchant, units(2n))).holdId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
+import { openTestDataSource, type TestDataSource, itRacesOnPostgres } from '../../../shared/src/testing';
 import type { LedgerAccount } from '../domain/ledger-account';
 import { LedgerSealRepository } from '../infrastructure/ledger-seal.repository';
 import { createLedgerService, deposit, openWallet, transfer, units } from '../testing';
@@ -9,8 +9,6 @@ import type { LedgerService } from './ledger.service';
 import { verifyLedgerSeals, type SealReport } from './verify-ledger-seals';
 
 class RolledBack extends Error {}
-
-const onPostgres = Boolean(process.env.DATABASE_URL);
 
 describe('ledger seals: a hash chain over the journal makes changes to it evident', () => {
   let db: TestDataSource;
@@ -171,32 +169,35 @@ describe('ledger seals: a hash chain over the journal makes changes to it eviden
     );
   });
 
-  it('seals every one of many concurrent transfers exactly once while two sealers run', async () => {
-    let paying = true;
-    const sealing = async () => {
-      while (paying) {
-        await sealer.seal({ blockSize: 7, settleTimeoutMs: 10_000 });
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    };
-    const sealers = [sealing(), sealing()];
-    await Promise.all(Array.from({ length: 120 }, () => pay()));
-    paying = false;
-    await Promise.all(sealers);
-    await sealer.seal({ blockSize: 7 });
+  itRacesOnPostgres(
+    'seals every one of many concurrent transfers exactly once while two sealers run',
+    async () => {
+      let paying = true;
+      const sealing = async () => {
+        while (paying) {
+          await sealer.seal({ blockSize: 7, settleTimeoutMs: 10_000 });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      const sealers = [sealing(), sealing()];
+      await Promise.all(Array.from({ length: 120 }, () => pay()));
+      paying = false;
+      await Promise.all(sealers);
+      await sealer.seal({ blockSize: 7 });
 
-    const inJournal = await journal();
-    const sealed = await sealedIds();
-    expect(sealed).toHaveLength(inJournal.length);
-    expect(new Set(sealed).size).toBe(sealed.length);
-    expect(sealed).toEqual(inJournal);
-    expect((await sealer.status()).unsealed).toBe(0);
-    expect(await verifyLedgerSeals(db.dataSource.manager)).toMatchObject({ ok: true, broken: null });
-  });
+      const inJournal = await journal();
+      const sealed = await sealedIds();
+      expect(sealed).toHaveLength(inJournal.length);
+      expect(new Set(sealed).size).toBe(sealed.length);
+      expect(sealed).toEqual(inJournal);
+      expect((await sealer.status()).unsealed).toBe(0);
+      expect(await verifyLedgerSeals(db.dataSource.manager)).toMatchObject({ ok: true, broken: null });
+    },
+  );
 
   // PostgreSQL only: on the embedded database the wire server gives the session to one transaction at a time,
   // so a second connection cannot even read while a transaction is open (and a lower id can never commit late).
-  (onPostgres ? it : it.skip)(
+  itRacesOnPostgres(
     'never seals past a transaction that holds a lower entry id and commits after a higher one',
     async () => {
       // Other accounts for the fast transfer: it must not wait on the slow one's row locks.

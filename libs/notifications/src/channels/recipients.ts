@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { GetProfileQuery } from '#monay/identity';
+import { Users } from '#monay/identity';
 
 export interface Contact {
   email: string;
@@ -11,10 +10,10 @@ export interface Contact {
 /** Where a user can be reached, asked of the identity context (its query, not its tables). */
 @Injectable()
 export class Recipients {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly users: Users) {}
 
   async of(userId: string): Promise<Contact> {
-    const profile = await this.queries.execute(new GetProfileQuery(userId));
+    const profile = await this.users.profile(userId);
     return { email: profile.email, phone: profile.security.phoneVerified ? profile.phone : null };
   }
 }

@@ -5,7 +5,6 @@ import {
   OnApplicationBootstrap,
   OnModuleInit,
 } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import type { EntityManager } from 'typeorm';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import {
@@ -17,7 +16,7 @@ import {
   type EventConsumer,
   type MoneyMovementEventName,
 } from '#monay/shared';
-import { GetBalanceQuery } from '#monay/wallet';
+import { WalletReports } from '#monay/wallet';
 import { DeliveryDispatcher } from '../delivery/delivery-dispatcher';
 import { NotificationComposer } from '../delivery/notification-composer';
 import { BalanceMonitorsRepository, type BalanceMonitor } from './balance-monitors.repository';
@@ -77,7 +76,7 @@ export class BalanceMonitorEvaluator
     private readonly config: AppConfig,
     private readonly consumers: EventConsumers,
     private readonly monitors: BalanceMonitorsRepository,
-    private readonly queries: QueryBus,
+    private readonly wallets: WalletReports,
     private readonly uow: UnitOfWork,
     private readonly composer: NotificationComposer,
     private readonly dispatcher: DeliveryDispatcher,
@@ -145,7 +144,7 @@ export class BalanceMonitorEvaluator
   private async evaluate(userId: string): Promise<number> {
     const monitors = await this.monitors.list(userId);
     if (monitors.length === 0) return 0;
-    const report = await this.queries.execute(new GetBalanceQuery(userId));
+    const report = await this.wallets.balance(userId);
     const now = this.clock.now();
     let fired = 0;
     for (const monitor of monitors) {

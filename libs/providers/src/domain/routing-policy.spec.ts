@@ -1,6 +1,6 @@
 import { Money, ReferencePrices, type CurrencyCode } from '#monay/kernel';
 import type { ProviderName } from '#monay/shared';
-import { FakeProvider } from '../application/routing/testing/fake-provider';
+import { FakeProvider } from '../routing/testing/fake-provider';
 import { planRoute, type PlanSkip, type RoutingContext, type RoutingRequest } from './routing-policy';
 
 const PRICES = new ReferencePrices({ EURC: '1.08' });

@@ -99,6 +99,7 @@ const schema = z
       .regex(/^[a-z0-9_-]+$/i)
       .default('monay'),
     DATA_DIR: z.string().min(1).default('./data'),
+    EMBEDDED_DATABASE_SEED: z.string().min(1).optional(),
     JWT_ACCESS_SECRET: secret.optional(),
     REFRESH_TOKEN_SECRET: secret.optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
@@ -127,6 +128,8 @@ const schema = z
       .default('0'),
     ADMIN_EMAILS: z.string().default(''),
     RECURRING_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(3),
+    EVENT_CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    EVENT_CONSUMER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(500),
     RECURRING_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).default(3_600_000),
     RECURRING_REMINDER_LEAD_MS: z.coerce.number().int().min(0).default(86_400_000),
     EURC_USD_PRICE: z
@@ -171,6 +174,23 @@ const schema = z
     NOTIFICATION_SMS_STATUS_DELAY_MS: z.coerce.number().int().min(0).default(500),
     NOTIFICATION_TEST_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
     NOTIFICATION_ESCALATION_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
+    KYC_WEBHOOK_SECRET: secret.optional(),
+    KYC_WEBHOOK_SECRET_PREVIOUS: secret.optional(),
+    KYC_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    KYC_INQUIRY_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
+    KYC_SANDBOX_DECISION_DELAY_MS: z.coerce.number().int().min(0).default(0),
+    KYC_DOCUMENT_ENCRYPTION_KEY: key32.optional(),
+    KYC_DOCUMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(50 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -201,6 +221,18 @@ const schema = z
   });
 
 const usd = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/);
+/** What a KYC tier may unlock (libs/wallet's tier table says which tier unlocks what). */
+export const TIER_FEATURES = [
+  'p2p',
+  'deposits',
+  'withdrawals',
+  'external_transfers',
+  'swaps',
+  'bank_transfers',
+  'virtual_cards',
+  'wires',
+] as const;
+export type TierFeature = (typeof TIER_FEATURES)[number];
 const depositOverride = z.object({ perTransaction: usd, daily: usd, monthly: usd }).partial().strict();
 const tierOverride = z
   .object({
@@ -209,6 +241,7 @@ const tierOverride = z
     monthly: usd,
     maxPerHour: z.number().int().min(1),
     deposit: depositOverride,
+    features: z.array(z.enum(TIER_FEATURES)).max(TIER_FEATURES.length),
   })
   .partial()
   .strict();
@@ -235,6 +268,8 @@ export class AppConfig {
     | {
         mode: 'embedded';
         dataDir: string | undefined;
+        /** With DATA_DIR=:memory:, a dump of a data directory the database starts from (tests: a migrated one). */
+        seedFile: string | undefined;
         /** The embedded wire server's password (kept with the development secrets; per process in memory). */
         password: string;
         poolSize: number;
@@ -279,6 +314,19 @@ export class AppConfig {
   /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
   readonly referencePrices: Record<string, string>;
   readonly limitTiers: LimitTierOverrides;
+  /**
+   * KYC (libs/kyc): the vendor's webhook secrets (the current one, and the previous one while it rotates), where
+   * the sandbox vendor delivers its webhooks, how long a started inquiry stays open, the sandbox's decision delay,
+   * and the documents' encryption key and size cap.
+   */
+  readonly kyc: {
+    webhookSecrets: string[];
+    webhookUrl: string | undefined;
+    inquiryExpiryMs: number;
+    sandboxDecisionDelayMs: number;
+    documentKey: Buffer;
+    documentMaxBytes: number;
+  };
   /** Transfer fees in the currency moved: internal P2P per transfer, batch once per batch. */
   readonly fees: { p2p: string; batch: string };
   /** Users with these emails (normalised) hold the admin role. */
@@ -289,6 +337,8 @@ export class AppConfig {
    * before each occurrence (0: no reminders).
    */
   readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
+  /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
+  readonly eventConsumers: { attempts: number; backoffMs: number };
   /** Stablecoin providers: routing, sandbox behaviour, breakers, webhooks, polling (libs/providers). */
   readonly providers: {
     /** Priority per operation, first choice first (PROVIDER_PRIORITY, or PROVIDER_PRIORITY_<OPERATION>). */
@@ -365,6 +415,7 @@ export class AppConfig {
       : {
           mode: 'embedded',
           dataDir: inMemory ? undefined : join(this.dataDir, 'pglite'),
+          seedFile: inMemory ? env.EMBEDDED_DATABASE_SEED : undefined,
           password: embeddedPassword,
           // PGlite is one session: a few connections are enough to queue on it.
           poolSize: Math.min(env.DATABASE_POOL_SIZE, 4),
@@ -403,6 +454,7 @@ export class AppConfig {
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
+    this.eventConsumers = { attempts: env.EVENT_CONSUMER_ATTEMPTS, backoffMs: env.EVENT_CONSUMER_BACKOFF_MS };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
       retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,
@@ -458,6 +510,22 @@ export class AppConfig {
       smsStatusDelayMs: env.NOTIFICATION_SMS_STATUS_DELAY_MS,
       testLimitPerHour: env.NOTIFICATION_TEST_LIMIT_PER_HOUR,
       escalationMinutes: env.NOTIFICATION_ESCALATION_MINUTES,
+    };
+    this.kyc = {
+      // Without a configured secret (development, tests) it is derived from the access secret, like the providers'.
+      webhookSecrets: [
+        env.KYC_WEBHOOK_SECRET ??
+          createHmac('sha256', secrets.access).update('kyc-webhook:persona').digest('base64url'),
+        ...(env.KYC_WEBHOOK_SECRET_PREVIOUS ? [env.KYC_WEBHOOK_SECRET_PREVIOUS] : []),
+      ],
+      webhookUrl: env.KYC_WEBHOOK_URL,
+      inquiryExpiryMs: env.KYC_INQUIRY_EXPIRY_HOURS * 3_600_000,
+      sandboxDecisionDelayMs: env.KYC_SANDBOX_DECISION_DELAY_MS,
+      // Without a configured key, one derived from the TOTP key (itself required in production).
+      documentKey: env.KYC_DOCUMENT_ENCRYPTION_KEY
+        ? (parseKey32(env.KYC_DOCUMENT_ENCRYPTION_KEY) as Buffer)
+        : createHmac('sha256', secrets.totpKey).update('kyc-documents').digest(),
+      documentMaxBytes: env.KYC_DOCUMENT_MAX_BYTES,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')

@@ -29,6 +29,7 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
     }
     const server = await PgliteWireServer.start({
       dataDir: config.database.dataDir,
+      seedFile: config.database.seedFile,
       password: config.database.password,
     });
     const location = config.database.dataDir ?? 'memory (DATA_DIR=:memory:)';

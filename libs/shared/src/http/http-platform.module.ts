@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { DeadLetterController } from '../messaging/dead-letter.controller';
+import { ParkedEventsController } from '../messaging/parked-events.controller';
 import { HealthController } from '../observability/health.controller';
 import { MetricsController, MetricsMiddleware } from '../observability/metrics';
 import { REDIS, type RedisClient } from '../redis/redis.module';
@@ -31,7 +32,7 @@ import { createValidationPipe } from './validation';
         ),
     }),
   ],
-  controllers: [HealthController, MetricsController, DeadLetterController],
+  controllers: [HealthController, MetricsController, DeadLetterController, ParkedEventsController],
   providers: [
     ClientErrorResponder,
     { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -26,6 +26,7 @@ export enum JobName {
   ReconcileProviders = 'providers.reconcile',
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
+  ExpireKycInquiries = 'kyc.expire-inquiries',
 }
 
 export interface JobPayloads {
@@ -52,6 +53,8 @@ export interface JobPayloads {
   [JobName.RecordReferencePrices]: Record<string, never>;
   /** Sends one delivery (a notification through one channel); idempotent: a sent delivery is not sent again. */
   [JobName.DeliverNotification]: { deliveryId: string };
+  /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
+  [JobName.ExpireKycInquiries]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -67,6 +70,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.ReconcileProviders]: QueueName.Providers,
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
+  [JobName.ExpireKycInquiries]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

@@ -18,6 +18,8 @@ declare module '#monay/shared' {
   interface DomainEvents extends RelayTestEvents {}
 }
 import { OutboxRelay } from './outbox-relay';
+import { ParkedEvents } from './parked-events';
+import type { AppConfig } from '../config/app-config';
 
 describe('outbox relay publishes in commit order, exactly once per consumer', () => {
   let db: TestDataSource;
@@ -49,7 +51,14 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
     };
     consumers.register(batched);
     const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
-    relay = new OutboxRelay(db.dataSource, consumers, eventBus, false);
+    const config = { eventConsumers: { attempts: 3, backoffMs: 10 } } as AppConfig;
+    relay = new OutboxRelay(
+      db.dataSource,
+      consumers,
+      eventBus,
+      false,
+      new ParkedEvents(db.dataSource, consumers, config),
+    );
     const writer = new OutboxWriter();
     // 450 events in 9 transactions: more than two relay batches, sequences past 9, 99 and 199.
     for (let chunk = 0; chunk < 9; chunk += 1) {

@@ -10,7 +10,8 @@ import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { applyInOrder, consumes, EventConsumers, type EventConsumer } from './event-consumer';
-import { OUTBOX_COLUMNS, toPublishedEvent, type OutboxRow } from './outbox';
+import { OUTBOX_COLUMNS, toPublishedEvent, type DomainEvent, type OutboxRow } from './outbox';
+import { ParkedEvents } from './parked-events';
 import { Metrics } from '../observability/metrics';
 
 const BATCH = 200;
@@ -26,6 +27,10 @@ const IDLE_POLL_MS = 50;
  * the embedded database, and any number of processes can relay side by side: a row being handled by one
  * is skipped by the others. Registered {@link EventConsumer}s apply each batch inside the transaction
  * that marks it published; after the commit the events also go to the in-process EventBus (best effort).
+ *
+ * When a batch fails, the relay takes the next {@link BATCH} events one at a time, each consumer in a savepoint,
+ * so that a consumer failing on one event holds back only that event, and only until {@link ParkedEvents} parks
+ * it for that consumer.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,12 +40,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wake: (() => void) | undefined;
   /** A nudge that came while the loop was busy: the loop looks again instead of sleeping. */
   private nudged = false;
+  /** After a failed batch: how many events are still to be taken one at a time. */
+  private isolating = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly consumers: EventConsumers,
     private readonly eventBus: EventBus,
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
+    private readonly parked: ParkedEvents,
     @Optional() private readonly metrics?: Metrics,
   ) {
     metrics?.gauge(
@@ -168,12 +176,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async publishBatch(): Promise<number> {
+    if (this.isolating > 0) {
+      const published = await this.publishOne();
+      this.isolating -= published;
+      return published;
+    }
+    try {
+      return await this.publishMany();
+    } catch (error) {
+      this.logger.warn(`relay: a batch failed (${(error as Error).message}); taking events one at a time`);
+      this.isolating = BATCH;
+      return this.publishBatch();
+    }
+  }
+
+  /** Up to {@link BATCH} events, every consumer taking its share in one call, all in one transaction. */
+  private async publishMany(): Promise<number> {
     const events = await this.dataSource.transaction(async (tx) => {
-      const rows = (await tx.query(
-        `SELECT ${OUTBOX_COLUMNS}
-           FROM outbox WHERE published_at IS NULL
-          ORDER BY outbox.sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      )) as OutboxRow[];
+      const rows = await this.lockNext(tx, BATCH);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
       const consumers = this.consumers.all();
@@ -181,14 +201,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
       );
       if (due.length > 0) {
-        // Every (consumer, event) pair remembered in one statement; only the new ones are applied, in order.
-        const fresh = (await tx.query(
-          `INSERT INTO processed_events (consumer, event_id)
-           SELECT * FROM unnest($1::text[], $2::uuid[])
-           ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
-          [due.map((d) => d.consumer.name), due.map((d) => d.event.eventId)],
-        )) as Array<{ consumer: string; event_id: string }>;
-        const applies = new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
+        const applies = await this.remember(tx, due);
         // `due` is consumer by consumer, each one's events in journal order: each consumer gets its new ones.
         for (const consumer of consumers) {
           const own = due
@@ -198,16 +211,89 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await applyInOrder(consumer, tx, own);
         }
       }
-      await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [
-        rows.map((row) => row.sequence),
-      ]);
+      await this.markPublished(tx, rows);
       return batch;
     });
+    this.announce(events);
+    return events.length;
+  }
+
+  /**
+   * The next event alone, each consumer in a savepoint: a consumer that fails has its writes rolled back and its
+   * failure counted; while it still has attempts left the event stays unpublished (the consumers that took it
+   * keep their mark and are not asked again), once it is parked the event is published without it.
+   */
+  private async publishOne(): Promise<number> {
+    const events = await this.dataSource.transaction(async (tx) => {
+      const [row] = await this.lockNext(tx, 1);
+      if (!row) return [];
+      const event = toPublishedEvent(row);
+      const mine = this.consumers.all().filter((consumer) => consumes(consumer, event));
+      let holdBack = false;
+      for (const consumer of mine) {
+        if (await this.parked.waiting(tx, consumer.name, event.eventId)) {
+          holdBack = true;
+          continue;
+        }
+        if ((await this.remember(tx, [{ consumer, event }])).size === 0) continue;
+        await tx.query('SAVEPOINT consumer_apply');
+        try {
+          await applyInOrder(consumer, tx, [event]);
+          await tx.query('RELEASE SAVEPOINT consumer_apply');
+          await this.parked.recovered(tx, consumer.name, event.eventId);
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT consumer_apply');
+          if ((await this.parked.failed(tx, consumer.name, event, error)) === 'retry') {
+            holdBack = true;
+            await tx.query(`DELETE FROM processed_events WHERE consumer = $1 AND event_id = $2`, [
+              consumer.name,
+              event.eventId,
+            ]);
+          }
+        }
+      }
+      if (holdBack) return [];
+      await this.markPublished(tx, [row]);
+      return [event];
+    });
+    this.announce(events);
+    return events.length;
+  }
+
+  private lockNext(tx: EntityManager, limit: number): Promise<OutboxRow[]> {
+    return tx.query(
+      `SELECT ${OUTBOX_COLUMNS}
+         FROM outbox WHERE published_at IS NULL
+        ORDER BY outbox.sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    ) as Promise<OutboxRow[]>;
+  }
+
+  /** Every (consumer, event) pair remembered in one statement; answers the new ones (the ones to apply). */
+  private async remember(
+    tx: EntityManager,
+    due: ReadonlyArray<{ consumer: EventConsumer; event: DomainEvent }>,
+  ): Promise<Set<string>> {
+    const fresh = (await tx.query(
+      `INSERT INTO processed_events (consumer, event_id)
+       SELECT * FROM unnest($1::text[], $2::uuid[])
+       ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
+      [due.map((d) => d.consumer.name), due.map((d) => d.event.eventId)],
+    )) as Array<{ consumer: string; event_id: string }>;
+    return new Set(fresh.map((row) => `${row.consumer}\u0000${row.event_id}`));
+  }
+
+  private async markPublished(tx: EntityManager, rows: ReadonlyArray<OutboxRow>): Promise<void> {
+    await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [
+      rows.map((row) => row.sequence),
+    ]);
+  }
+
+  /** After the commit: the lag metric, and the in-process EventBus (best effort). */
+  private announce(events: ReadonlyArray<DomainEvent>): void {
     const now = Date.now();
     for (const event of events) {
       this.metrics?.outboxLag.observe(Math.max(0, now - event.occurredAt.getTime()) / 1000);
       this.eventBus.publish(event);
     }
-    return events.length;
   }
 }

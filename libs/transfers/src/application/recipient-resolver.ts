@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { FindUsersQuery, type UserDirectoryEntry } from '#monay/identity';
+import { Users, type UserDirectoryEntry } from '#monay/identity';
 import type { DomainError } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import { classifyRecipient, maskRecipient } from '../domain/recipient-ref';
@@ -20,7 +19,7 @@ export type Resolution =
 @Injectable()
 export class RecipientResolver {
   constructor(
-    private readonly queries: QueryBus,
+    private readonly users: Users,
     private readonly wallets: WalletAccess,
   ) {}
 
@@ -34,13 +33,11 @@ export class RecipientResolver {
       ...refs.filter((r) => r.kind === 'userId').map((r) => r.value),
       ...walletsByAddress.values(),
     ];
-    const users = await this.queries.execute(
-      new FindUsersQuery({
-        ids,
-        emails: refs.filter((r) => r.kind === 'email').map((r) => r.value),
-        phones: refs.filter((r) => r.kind === 'phone').map((r) => r.value),
-      }),
-    );
+    const users = await this.users.find({
+      ids,
+      emails: refs.filter((r) => r.kind === 'email').map((r) => r.value),
+      phones: refs.filter((r) => r.kind === 'phone').map((r) => r.value),
+    });
     const byId = new Map(users.map((u) => [u.id, u]));
     const byEmail = new Map(users.map((u) => [u.email, u]));
     const byPhone = new Map(users.filter((u) => u.phone).map((u) => [u.phone as string, u]));

@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork } from '#monay/shared';
-import { LimitTiers, TierLimits } from '../domain/limit-tiers';
+import { AppConfig, UnitOfWork, type TierFeature } from '#monay/shared';
+import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
+  KycTierRequiredError,
   LimitExceededError,
   LimitName,
   VelocityExceededError,
   type LimitScope,
 } from '../domain/wallet.errors';
 import { newWalletAddress } from '../domain/wallet-address';
-import { WalletOrmEntity } from '../infrastructure/wallet.orm-entity';
+import type { Wallet } from '../domain/wallet';
 import { WalletRepository } from '../infrastructure/wallet.repository';
 
 export interface WalletView {
@@ -24,11 +25,11 @@ export interface WalletView {
   createdAt: string;
 }
 
-export interface EffectiveLimits extends TierLimits {
+export interface EffectiveLimits extends Omit<TierLimits, 'level' | 'name' | 'features'> {
   tier: TierLimits;
 }
 
-export function toWalletView(wallet: WalletOrmEntity): WalletView {
+export function toWalletView(wallet: Wallet): WalletView {
   return {
     id: wallet.id,
     userId: wallet.userId,
@@ -70,7 +71,7 @@ export class WalletAccess {
   }
 
   /** Every wallet route calls this: a user who registered through /api/auth gets their wallet on first use. */
-  async ensureWallet(userId: string): Promise<WalletOrmEntity> {
+  async ensureWallet(userId: string): Promise<Wallet> {
     const existing = await this.wallets.findByUserId(userId);
     if (existing) return existing;
     return this.uow.run(async (tx) => {
@@ -92,29 +93,30 @@ export class WalletAccess {
    * {@link ensureWallet} for several users at once: one query when they all have their wallet (the usual
    * case); each missing one is created as ensureWallet does. Answers in the order asked.
    */
-  async ensureWallets(userIds: string[]): Promise<WalletOrmEntity[]> {
+  async ensureWallets(userIds: string[]): Promise<Wallet[]> {
     const unique = [...new Set(userIds)];
     const found = new Map((await this.wallets.findByUserIds(unique)).map((w) => [w.userId, w]));
     for (const userId of unique) {
       if (!found.has(userId)) found.set(userId, await this.ensureWallet(userId));
     }
-    return userIds.map((userId) => found.get(userId) as WalletOrmEntity);
+    return userIds.map((userId) => found.get(userId) as Wallet);
   }
 
-  findByAddress(address: string): Promise<WalletOrmEntity | null> {
+  findByAddress(address: string): Promise<Wallet | null> {
     return this.wallets.findByAddress(address);
   }
 
-  findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
+  findByAddresses(addresses: string[]): Promise<Wallet[]> {
     return this.wallets.findByAddresses(addresses);
   }
 
-  findByUserId(userId: string): Promise<WalletOrmEntity | null> {
-    return this.wallets.findByUserId(userId);
+  /** The user's wallet; in `tx` when given (inside a transaction, never read through another connection). */
+  findByUserId(userId: string, tx?: EntityManager): Promise<Wallet | null> {
+    return this.wallets.findByUserId(userId, tx);
   }
 
   /** The tier's limits, lowered where the user set their own. */
-  limitsOf(wallet: WalletOrmEntity): EffectiveLimits {
+  limitsOf(wallet: Wallet): EffectiveLimits {
     const tier = this.tiers.of(wallet.kycLevel);
     const own = (minor: bigint | null, cap: Money) =>
       minor !== null && minor < cap.minor ? Money.of(minor, 'USD') : cap;
@@ -126,6 +128,39 @@ export class WalletAccess {
       maxPerHour: tier.maxPerHour,
       deposit: tier.deposit,
     };
+  }
+
+  /**
+   * The one feature gate: refuses with 403 KYC_TIER_REQUIRED {required, current} unless the wallet's tier unlocks
+   * `feature` (the tier table, `LIMIT_TIERS`).
+   */
+  requireFeature(wallet: Wallet, feature: TierFeature): void {
+    const current = this.tiers.of(wallet.kycLevel);
+    if (current.features.includes(feature)) return;
+    const required = this.tiers.requiredFor(feature);
+    throw new KycTierRequiredError(
+      feature,
+      required === null ? null : { level: required, name: this.tiers.of(required).name },
+      { level: current.level, name: current.name },
+    );
+  }
+
+  /**
+   * The user's KYC level, the wallet row locked until the caller's transaction ends: libs/kyc reads it before a
+   * tier change, so tier changes of one user are serialised.
+   */
+  async lockKycLevel(tx: EntityManager, userId: string): Promise<KycLevel> {
+    // In the caller's transaction only (no second connection while it is open): a user without a wallet yet is
+    // Basic, and verification creates the wallet before it starts.
+    return levelOf(await this.wallets.lockKycLevel(tx, userId));
+  }
+
+  /**
+   * Sets the user's KYC tier in the caller's transaction (libs/kyc does, with its tier-change event and after
+   * {@link lockKycLevel}): the wallet's limits and features follow at once.
+   */
+  async setKycLevel(tx: EntityManager, userId: string, level: KycLevel): Promise<void> {
+    await this.wallets.setKycLevel(tx, userId, level);
   }
 
   usdValue(money: Money): Money {
@@ -140,7 +175,7 @@ export class WalletAccess {
    */
   async consumeLimits(
     tx: EntityManager,
-    wallet: WalletOrmEntity,
+    wallet: Wallet,
     usd: Money,
     now = new Date(),
     scope: LimitScope = 'send',
@@ -203,7 +238,7 @@ export class WalletAccess {
   /** Deposits: the tier's deposit limits, per transaction, per day and per month (no velocity). */
   private async consumeDepositLimits(
     tx: EntityManager,
-    wallet: WalletOrmEntity,
+    wallet: Wallet,
     usd: Money,
     now: Date,
   ): Promise<void> {

@@ -42,4 +42,14 @@ describe('limit tiers', () => {
     });
     expect(usd(tiers, 2).deposit).toMatchObject({ monthly: '7.00', daily: '10000.00' });
   });
+
+  it('names the lowest tier that unlocks a feature, Basic keeping what every user could do', () => {
+    const tiers = new LimitTiers({ '2': { features: ['p2p', 'deposits', 'withdrawals'] } });
+    expect(tiers.requiredFor('withdrawals')).toBe(1);
+    expect(tiers.requiredFor('virtual_cards')).toBe(3);
+    expect(new LimitTiers().requiredFor('virtual_cards')).toBe(2);
+    expect(new LimitTiers({ '3': { features: [] } }).requiredFor('wires')).toBeNull();
+    expect(tiers.next(1)?.name).toBe('verified');
+    expect(tiers.next(3)).toBeNull();
+  });
 });

@@ -11,6 +11,28 @@ export class KycVerificationRequiredError extends DomainError {
   }
 }
 
+/**
+ * The feature (withdrawals, bank transfers, virtual cards, wires, …) needs a higher KYC tier than the user has;
+ * details say which (`required`, `current`, as tier names and levels). Start verification with
+ * `POST /api/user/kyc/start`.
+ */
+export class KycTierRequiredError extends DomainError {
+  readonly code = 'KYC_TIER_REQUIRED';
+  readonly kind = 'forbidden';
+  constructor(
+    feature: string,
+    required: { level: number; name: string } | null,
+    current: { level: number; name: string },
+  ) {
+    super(
+      required
+        ? `${feature} needs the ${required.name} tier; you are ${current.name}`
+        : `${feature} is not available at any tier`,
+      { feature, required, current },
+    );
+  }
+}
+
 export type LimitName = 'perTransaction' | 'daily' | 'monthly';
 
 /** What a limit counts: money sent out (the default) or deposits. */

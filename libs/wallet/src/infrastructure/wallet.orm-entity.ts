@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { BigIntTransformer, type ProviderName } from '#monay/shared';
+import type { Wallet } from '../domain/wallet';
 
 @Entity('wallets')
-export class WalletOrmEntity {
+export class WalletOrmEntity implements Wallet {
   @PrimaryColumn('uuid')
   id!: string;
 

@@ -84,6 +84,18 @@ export class WalletRepository {
     return { wallet: stored, created: inserted.length > 0 };
   }
 
+  /** The user's KYC level, the wallet row locked until the caller's transaction ends. */
+  async lockKycLevel(tx: EntityManager, userId: string): Promise<number> {
+    const rows = (await tx.query(`SELECT kyc_level FROM wallets WHERE user_id = $1 FOR UPDATE`, [
+      userId,
+    ])) as Array<{ kyc_level: number }>;
+    return rows[0]?.kyc_level ?? 1;
+  }
+
+  async setKycLevel(tx: EntityManager, userId: string, level: number): Promise<void> {
+    await tx.query(`UPDATE wallets SET kyc_level = $2 WHERE user_id = $1`, [userId, level]);
+  }
+
   async setOwnLimits(userId: string, limits: { daily?: bigint; monthly?: bigint }): Promise<void> {
     // Nothing to change (`PUT /wallet/limits` with `{}`): TypeORM refuses an UPDATE without values.
     if (limits.daily === undefined && limits.monthly === undefined) return;

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -40,6 +40,11 @@ export interface PgliteWireServerLogger {
 export interface PgliteWireServerOptions {
   /** Directory of the database files; undefined keeps the database in memory. */
   dataDir?: string;
+  /**
+   * In memory only: start from this dump of a data directory (`PGlite.dumpDataDir()`, a tar file) instead of an
+   * empty database. Tests start from a dump of a migrated database rather than migrating each one.
+   */
+  seedFile?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -159,7 +164,12 @@ export class PgliteWireServer {
   static async start(options: PgliteWireServerOptions = {}): Promise<PgliteWireServer> {
     const started = Date.now();
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-    const db = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
+    const db =
+      options.dataDir !== undefined
+        ? new PGlite(options.dataDir)
+        : options.seedFile !== undefined
+          ? new PGlite({ loadDataDir: new Blob([readFileSync(options.seedFile)]) })
+          : new PGlite();
     await db.waitReady;
     const settings = await db.query<Record<string, string>>(
       `SELECT current_setting('server_version') AS server_version,

@@ -1,7 +1,7 @@
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { StepUp } from '#monay/identity';
-import { InvalidExternalAddressError, SendExternalTransferCommand } from '#monay/providers';
+import { ExternalPayments, InvalidExternalAddressError } from '#monay/providers';
 import { AppConfig, IdempotentExecutor, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
 import {
@@ -22,7 +22,7 @@ import { SendP2pTransferCommand } from './send-p2p-transfer.command';
 
 /**
  * One wallet pays another. A `0x` address is not a wallet here: that transfer goes out on chain through the
- * providers (SendExternalTransferCommand: hold, route, post or void), with the same key and route scope.
+ * providers (ExternalPayments.send: hold, route, post or void), with the same key and route scope.
  *
  * In one database transaction: (in a savepoint) limits are consumed and the ledger moves the money, then the
  * transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds, a
@@ -42,7 +42,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
-    private readonly commands: CommandBus,
+    private readonly payments: ExternalPayments,
     private readonly stepUp: StepUp,
     config: AppConfig,
   ) {
@@ -53,18 +53,16 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     const ref = classifyRecipient(command.to);
     if (ref.kind === 'invalid_address') throw new InvalidExternalAddressError('to');
     if (ref.kind === 'external') {
-      return this.commands.execute(
-        new SendExternalTransferCommand(
-          command.senderId,
-          command.idempotencyKey,
-          command.scope,
-          ref.value,
-          command.amount,
-          command.note,
-          command.request,
-          command.stepUp,
-        ),
-      );
+      return this.payments.send({
+        userId: command.senderId,
+        idempotencyKey: command.idempotencyKey,
+        scope: command.scope,
+        to: ref.value,
+        amount: command.amount,
+        note: command.note,
+        request: command.request,
+        stepUp: command.stepUp,
+      });
     }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
     if (!recipient.ok) throw recipient.error;

@@ -1,5 +1,5 @@
-import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { GetExternalTransferQuery } from '#monay/providers';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ExternalPayments } from '#monay/providers';
 import { TransferNotFoundError } from '../../../domain/transfer.errors';
 import { TransferRepository } from '../../../infrastructure/transfer.repository';
 import { toHistoryView, toTransferView } from '../../transfer-view';
@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatusQuery> {
   constructor(
     private readonly transfers: TransferRepository,
-    private readonly queries: QueryBus,
+    private readonly payments: ExternalPayments,
   ) {}
 
   async execute({ userId, transferId }: GetTransferStatusQuery) {
@@ -25,7 +25,7 @@ export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatus
     if (found) {
       return { transfer: toTransferView(found.transfer, userId), history: toHistoryView(found.history) };
     }
-    const external = await this.queries.execute(new GetExternalTransferQuery(userId, transferId));
+    const external = await this.payments.status(userId, transferId);
     if (!external) throw new TransferNotFoundError();
     return external;
   }

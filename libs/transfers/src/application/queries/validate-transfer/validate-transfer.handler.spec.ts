@@ -1,7 +1,7 @@
-import type { QueryBus } from '@nestjs/cqrs';
+import type { ExternalPayments } from '#monay/providers';
 import { Money } from '#monay/kernel';
 import type { AppConfig } from '#monay/shared';
-import type { WalletAccess } from '#monay/wallet';
+import type { WalletAccess, WalletReports } from '#monay/wallet';
 import { RecipientNotFoundError } from '../../../domain/transfer.errors';
 import type { RecipientResolver, Resolution } from '../../recipient-resolver';
 import { ValidateTransferHandler } from './validate-transfer.handler';
@@ -20,22 +20,25 @@ describe('ValidateTransferHandler: constant work for known and unknown recipient
         return [resolution];
       },
     } as unknown as RecipientResolver;
-    const queries = {
-      execute: async (query: object) => {
-        calls.push(query.constructor.name);
-        return query.constructor.name === 'GetBalanceQuery'
-          ? { balances: [{ currency: 'USDC', available: '50.00' }] }
-          : {
-              perTransaction: '1000.00',
-              daily: { remaining: '1000.00' },
-              monthly: { remaining: '30000.00' },
-              velocity: { usedThisHour: 0, maxPerHour: 10 },
-            };
+    const reports = {
+      balance: async () => {
+        calls.push('balance');
+        return { balances: [{ currency: 'USDC', available: '50.00' }] };
       },
-    } as unknown as QueryBus;
+      limits: async () => {
+        calls.push('limits');
+        return {
+          perTransaction: '1000.00',
+          daily: { remaining: '1000.00' },
+          monthly: { remaining: '30000.00' },
+          velocity: { usedThisHour: 0, maxPerHour: 10 },
+        };
+      },
+    } as unknown as WalletReports;
     const wallets = { usdValue: (money: Money) => Money.of(money.minor / 10_000n, 'USD') } as WalletAccess;
     const config = { fees: { p2p: '0', batch: '0' } } as AppConfig;
-    return { calls, handler: new ValidateTransferHandler(recipients, wallets, queries, config) };
+    const payments = {} as ExternalPayments; // not asked: the recipients here are Monay users
+    return { calls, handler: new ValidateTransferHandler(recipients, wallets, reports, payments, config) };
   }
 
   const query = (to: string) => new ValidateTransferQuery('sender', to, Money.parse('10.00', 'USDC'));
@@ -47,7 +50,7 @@ describe('ValidateTransferHandler: constant work for known and unknown recipient
     const unknownAnswer = await unknown.handler.execute(query('dana@example.com'));
 
     expect(unknown.calls).toEqual(known.calls);
-    expect(known.calls).toEqual(['resolve 1', 'GetBalanceQuery', 'GetLimitsQuery']);
+    expect(known.calls).toEqual(['resolve 1', 'balance', 'limits']);
     expect(Object.keys(unknownAnswer).sort()).toEqual(Object.keys(knownAnswer).sort());
     expect(unknownAnswer.recipient).toEqual(knownAnswer.recipient);
     expect(knownAnswer).toMatchObject({ valid: true, checks: { recipientFound: true } });

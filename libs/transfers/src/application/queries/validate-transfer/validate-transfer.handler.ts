@@ -1,7 +1,7 @@
-import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { GetBalanceQuery, GetLimitsQuery, WalletAccess } from '#monay/wallet';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { WalletAccess, WalletReports } from '#monay/wallet';
 import { Money } from '#monay/kernel';
-import { EstimateExternalTransferQuery, InvalidExternalAddressError } from '#monay/providers';
+import { ExternalPayments, InvalidExternalAddressError } from '#monay/providers';
 import { AppConfig } from '#monay/shared';
 import { FeeSchedule } from '../../../domain/fee-schedule';
 import { classifyRecipient, maskRecipient } from '../../../domain/recipient-ref';
@@ -21,7 +21,8 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
   constructor(
     private readonly recipients: RecipientResolver,
     private readonly wallets: WalletAccess,
-    private readonly queries: QueryBus,
+    private readonly walletReports: WalletReports,
+    private readonly payments: ExternalPayments,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
@@ -31,7 +32,7 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
     const ref = classifyRecipient(to);
     if (ref.kind === 'invalid_address') throw new InvalidExternalAddressError('to');
     if (ref.kind === 'external') {
-      const estimate = await this.queries.execute(new EstimateExternalTransferQuery(senderId, amount));
+      const estimate = await this.payments.estimate(senderId, amount);
       const held = amount.plus(Money.parse(estimate.maxFee, amount.currency.code));
       const checks = {
         ...(await this.checks(senderId, amount, held)),
@@ -74,8 +75,8 @@ export class ValidateTransferHandler implements IQueryHandler<ValidateTransferQu
   /** Whether `debit` (amount + fee) fits the available balance, the limits and the hourly velocity. */
   private async checks(senderId: string, amount: Money, debit: Money) {
     const [balance, limits] = await Promise.all([
-      this.queries.execute(new GetBalanceQuery(senderId)),
-      this.queries.execute(new GetLimitsQuery(senderId)),
+      this.walletReports.balance(senderId),
+      this.walletReports.limits(senderId),
     ]);
     const code = amount.currency.code;
     const available = Money.parse(balance.balances.find((b) => b.currency === code)?.available ?? '0', code);

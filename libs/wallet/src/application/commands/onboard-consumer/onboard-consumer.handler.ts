@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
-import { RegisterUserCommand } from '#monay/identity';
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
+import { Users } from '#monay/identity';
 import { JobName, JobQueue } from '#monay/shared';
 import { KycVerificationRequiredError } from '../../../domain/wallet.errors';
 import { GetLimitsQuery } from '../../queries/get-limits/get-limits.query';
@@ -16,7 +16,7 @@ export class OnboardConsumerHandler implements ICommandHandler<OnboardConsumerCo
   private readonly logger = new Logger('Onboarding');
 
   constructor(
-    private readonly commands: CommandBus,
+    private readonly users: Users,
     private readonly queries: QueryBus,
     private readonly wallets: WalletAccess,
     private readonly jobs: JobQueue,
@@ -26,8 +26,11 @@ export class OnboardConsumerHandler implements ICommandHandler<OnboardConsumerCo
     // Levels rise only through verification: refuse before anything is created.
     if (command.kycLevel !== undefined && command.kycLevel > 1)
       throw new KycVerificationRequiredError(command.kycLevel);
-    const registered = await this.commands.execute(
-      new RegisterUserCommand(command.email, command.password, command.phone, command.client),
+    const registered = await this.users.register(
+      command.email,
+      command.password,
+      command.phone,
+      command.client,
     );
     const wallet = await this.wallets.ensureWallet(registered.user.id);
     await this.openProviderWallets(registered.user.id);

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { GrantRoleCommand } from './commands/grant-role/grant-role.command';
+import { RegisterUserCommand, type RegisteredUser } from './commands/register-user/register-user.command';
+import { FindUsersQuery, type UserDirectoryEntry } from './queries/find-users/find-users.query';
+import { GetProfileQuery, type ProfileView } from './queries/get-profile/get-profile.query';
+import type { ClientInfo } from './user-view';
+
+/**
+ * The identity context's public service for other contexts, scripts and tests: typed calls, data in and out
+ * (architecture.md, Contexts and their public surfaces). Inside identity the use cases are commands and
+ * queries on the bus; nobody outside dispatches them.
+ */
+@Injectable()
+export class Users {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  /** Users by id, email or phone in one round trip (recipient resolution, batches of 1,000). */
+  find(by: { ids?: string[]; emails?: string[]; phones?: string[] }): Promise<UserDirectoryEntry[]> {
+    return this.queries.execute(new FindUsersQuery(by));
+  }
+
+  /** A user's profile with its security state (whether email and phone are verified, 2FA on). */
+  profile(userId: string): Promise<ProfileView> {
+    return this.queries.execute(new GetProfileQuery(userId));
+  }
+
+  /** A new user with a first session (onboarding registers through here). */
+  register(
+    email: string,
+    password: string,
+    phone: string | undefined,
+    client: ClientInfo = {},
+  ): Promise<RegisteredUser> {
+    return this.commands.execute(new RegisterUserCommand(email, password, phone, client));
+  }
+
+  /** Stores a role on a user (operators: `npm run user:grant-admin -- <email>`). */
+  grantRole(email: string, role: 'admin'): Promise<{ userId: string; roles: string[] }> {
+    return this.commands.execute(new GrantRoleCommand(email, role));
+  }
+}
