@@ -1,6 +1,7 @@
+import { OwnAddress } from '#monay/shared';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { DOCUMENT_STORE, PersonaSandboxWebhooks, type DocumentStore } from '#monay/kyc';
+import { DOCUMENT_STORE, type DocumentStore } from '#monay/kyc';
 import { registerAdmin, type Admin } from './support/admin';
 import {
   deliverWebhook,
@@ -264,7 +265,7 @@ describe('KYC: documents, review, revocation and expiry', () => {
 
   it('the sandbox vendor delivers its own signed webhooks once the API listens, and each is recorded once', async () => {
     await t.app.listen(0, '127.0.0.1');
-    t.app.get(PersonaSandboxWebhooks).listeningOn(t.app.getHttpServer().address() as AddressInfo);
+    t.app.get(OwnAddress).listeningOn(t.app.getHttpServer().address() as AddressInfo);
     const uma = await kycCustomer(t, 'uma');
     const started = await startKyc(t, uma, identity()).expect(200);
     const vendorInquiryId = started.body.inquiry.vendorInquiryId as string;

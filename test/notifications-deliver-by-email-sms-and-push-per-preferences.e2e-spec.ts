@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { CallbackTarget, twilioSignature } from '#monay/notifications';
-import { loadConfig, OutboxRelay } from '#monay/shared';
+import { twilioSignature } from '#monay/notifications';
+import { loadConfig, OutboxRelay, OwnAddress } from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { DeliverNotificationProcessor } from '../libs/notifications/src/delivery/deliver-notification.processor';
 import { registerAdmin, adminHeader, type Admin } from './support/admin';
@@ -49,7 +49,7 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
     });
     await t.app.listen(0, '127.0.0.1');
     url = await t.app.getUrl();
-    t.app.get(CallbackTarget).listeningOn(t.app.getHttpServer().address() as AddressInfo);
+    t.app.get(OwnAddress).listeningOn(t.app.getHttpServer().address() as AddressInfo);
     if (t.env.REDIS_URL) {
       // With Redis the delivery jobs run in the worker, which posts the SMS callbacks to the API.
       worker = await NestFactory.createApplicationContext(

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { signWebhook, WebhookTarget } from '#monay/providers';
-import { AppConfig } from '#monay/shared';
+import { signWebhook } from '#monay/providers';
+import { AppConfig, OwnAddress } from '#monay/shared';
 import { auth, balanceOf, expectBooksBalanced, onboard, type Customer } from './support/money';
 import {
   adapterOf,
@@ -187,7 +187,7 @@ describe('provider webhooks: verified, deduplicated, and settling a movement onc
 
   it('a webhook the Circle sandbox itself sends completes the deposit', async () => {
     await t.app.listen(0, '127.0.0.1');
-    t.app.get(WebhookTarget).listeningOn(t.app.getHttpServer().address() as AddressInfo);
+    t.app.get(OwnAddress).listeningOn(t.app.getHttpServer().address() as AddressInfo);
     const response = await depositRequest(t, alice, { amount: '12.00', currency: 'USDC' }).expect(202);
     const id = response.body.deposit.id as string;
     await waitFor('the sandbox webhook to settle the deposit', async () =>

@@ -1,9 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { CallbackTarget } from '#monay/notifications';
-import { PersonaSandboxWebhooks } from '#monay/kyc';
-import { WebhookTarget } from '#monay/providers';
-import { installGracefulShutdown, loadConfigOrExit } from '#monay/shared';
+import { installGracefulShutdown, loadConfigOrExit, OwnAddress } from '#monay/shared';
 import { createApp, describeRuntime } from './create-app';
 
 async function main(): Promise<void> {
@@ -12,9 +9,8 @@ async function main(): Promise<void> {
   const logger = new Logger('Monay');
   installGracefulShutdown(() => app.close(), config.shutdownTimeoutMs, logger);
   await app.listen(config.port, config.host);
-  app.get(WebhookTarget).listeningOn(app.getHttpServer().address());
-  app.get(CallbackTarget).listeningOn(app.getHttpServer().address());
-  app.get(PersonaSandboxWebhooks).listeningOn(app.getHttpServer().address());
+  // The sandbox vendors (providers, SMS, KYC) call back here unless their webhook URL is configured.
+  app.get(OwnAddress).listeningOn(app.getHttpServer().address());
   logger.log(`Monay Wallet API on ${await app.getUrl()}/api (docs at /api/docs)`);
   for (const line of describeRuntime(app, config)) logger.log(line);
 }

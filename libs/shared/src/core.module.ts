@@ -16,12 +16,14 @@ import { OutboxWriter } from './messaging/outbox';
 import { OutboxRelay, RELAY_ENABLED } from './messaging/outbox-relay';
 import { ParkedEvents } from './messaging/parked-events';
 import { Metrics } from './observability/metrics';
+import { OwnAddress } from './http/own-address';
 import { Clock } from './time/clock';
 import { DueWork } from './time/due-work';
 import { DevMailbox } from './dev/dev-mailbox';
 
 const SHARED_SERVICES = [
   Metrics,
+  OwnAddress,
   Clock,
   DueWork,
   UnitOfWork,

@@ -20,6 +20,7 @@ export { HttpPlatformModule } from './http/http-platform.module';
 export { HttpExceptionFilter } from './http/http-exception.filter';
 export { errorEnvelope, type ErrorEnvelope, type ErrorBody } from './http/error-envelope';
 export { ApiErrorResponses, ErrorEnvelopeDto, ErrorBodyDto } from './http/api-error-responses';
+export { OwnAddress } from './http/own-address';
 export { requestIdMiddleware } from './http/request-id';
 export { recordJsonNumberSource } from './http/json-number-source';
 export { outsideApiNotFound } from './http/outside-api.middleware';

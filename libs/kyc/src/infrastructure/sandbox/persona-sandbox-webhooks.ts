@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
-import { AppConfig } from '#monay/shared';
+import { AppConfig, OwnAddress } from '#monay/shared';
 import { PERSONA_SIGNATURE_HEADER, signPersona } from '../../domain/persona-signature';
 import { PersonaSandboxRepository, type SandboxEventRow } from './persona-sandbox.repository';
 
@@ -18,24 +17,16 @@ const DELIVERY_TIMEOUT_MS = 5_000;
 export class PersonaSandboxWebhooks implements OnApplicationShutdown {
   private readonly logger = new Logger('PersonaSandboxWebhooks');
   private readonly timers = new Set<NodeJS.Timeout>();
-  private local: string | undefined;
   private closed = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly repository: PersonaSandboxRepository,
+    private readonly own: OwnAddress,
   ) {}
 
-  /** Called with `server.address()` after `listen`. */
-  listeningOn(address: AddressInfo | string | null): void {
-    if (!address || typeof address === 'string') return;
-    const wildcard = address.address === '0.0.0.0' || address.address === '::' || address.address === '';
-    const host = wildcard ? '127.0.0.1' : address.address;
-    this.local = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  }
-
   url(): string | undefined {
-    const base = this.config.kyc.webhookUrl?.replace(/\/+$/, '') ?? this.local;
+    const base = this.own.baseUrl(this.config.kyc.webhookUrl);
     return base === undefined ? undefined : `${base}/api/webhooks/kyc/persona`;
   }
 

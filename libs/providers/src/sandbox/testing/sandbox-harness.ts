@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from '#monay/shared';
+import { loadConfig, OwnAddress, type AppConfig } from '#monay/shared';
 import { CircleSandbox } from '../circle-sandbox';
 import { MonaySandbox } from '../monay-sandbox';
 import { SandboxControl } from '../sandbox-control';
@@ -45,7 +45,7 @@ export async function openSandbox(
   const repository = new SandboxRepository(dataSource);
   const control = new SandboxControl(repository, config);
   await control.applyConfiguredModes();
-  const target = new WebhookTarget(config);
+  const target = new WebhookTarget(config, new OwnAddress());
   const webhooks = new SandboxWebhooks(config, target, repository);
   const runtime = new SandboxRuntime(config, repository, control, new SandboxRandom(), webhooks);
   return {
