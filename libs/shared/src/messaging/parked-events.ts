@@ -139,40 +139,67 @@ export class ParkedEvents {
 
   async list(): Promise<ParkedEventView[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id, consumer, event_id, event_type, attempts, last_error, first_failed_at, parked_at
-         FROM event_consumer_failures
+      `SELECT ${FAILURE_COLUMNS} FROM event_consumer_failures
         WHERE parked_at IS NOT NULL AND resolved_at IS NULL
         ORDER BY parked_at, id LIMIT 500`,
     )) as FailureRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      consumer: row.consumer,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      attempts: row.attempts,
-      lastError: row.last_error,
-      firstFailedAt: new Date(row.first_failed_at).toISOString(),
-      parkedAt: new Date(row.parked_at).toISOString(),
-    }));
+    return rows.map(viewOf);
   }
 
-  /** Applies a parked event to its consumer again, now; resolved when it takes it, else 422 and still parked. */
+  /**
+   * Applies a parked event to its consumer again, now, with the parked row locked (two re-drives at once apply it
+   * once); resolved when the consumer takes it, else 422 and still parked, nothing written.
+   */
   async retry(id: string): Promise<ParkedEventView> {
-    const parked = (await this.list()).find((view) => view.id === id);
-    const consumer = parked && this.consumers.all().find((c) => c.name === parked.consumer);
-    if (!parked || !consumer) throw new ParkedEventNotFoundError();
-    try {
-      await this.dataSource.transaction(async (tx) => {
-        const [row] = (await tx.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE event_id = $1`, [
-          parked.eventId,
-        ])) as OutboxRow[];
-        await applyInOrder(consumer, tx, [toPublishedEvent(row)]);
-        await tx.query(`UPDATE event_consumer_failures SET resolved_at = now() WHERE id = $1`, [id]);
-      });
-    } catch (error) {
-      throw new EventStillFailsError(parked.consumer, error instanceof Error ? error.message : String(error));
+    if (!UUID.test(id)) throw new ParkedEventNotFoundError();
+    let failure: unknown;
+    const parked = await this.dataSource.transaction(async (tx) => {
+      const [row] = (await tx.query(
+        `SELECT ${FAILURE_COLUMNS} FROM event_consumer_failures
+          WHERE id = $1 AND parked_at IS NOT NULL AND resolved_at IS NULL FOR UPDATE`,
+        [id],
+      )) as FailureRow[];
+      const consumer = row && this.consumers.all().find((c) => c.name === row.consumer);
+      if (!row || !consumer) throw new ParkedEventNotFoundError();
+      const [event] = (await tx.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE event_id = $1`, [
+        row.event_id,
+      ])) as OutboxRow[];
+      await tx.query('SAVEPOINT parked_retry');
+      try {
+        await applyInOrder(consumer, tx, [toPublishedEvent(event)]);
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT parked_retry');
+        failure = error;
+        return viewOf(row);
+      }
+      await tx.query(`UPDATE event_consumer_failures SET resolved_at = now() WHERE id = $1`, [id]);
+      return viewOf(row);
+    });
+    if (failure !== undefined) {
+      throw new EventStillFailsError(
+        parked.consumer,
+        failure instanceof Error ? failure.message : String(failure),
+      );
     }
     this.logger.log(`${parked.consumer} took parked ${parked.eventType} ${parked.eventId} on re-drive`);
     return parked;
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const FAILURE_COLUMNS =
+  'id, consumer, event_id, event_type, attempts, last_error, first_failed_at, parked_at';
+
+function viewOf(row: FailureRow): ParkedEventView {
+  return {
+    id: row.id,
+    consumer: row.consumer,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    firstFailedAt: new Date(row.first_failed_at).toISOString(),
+    parkedAt: new Date(row.parked_at).toISOString(),
+  };
 }
