@@ -6,6 +6,7 @@ import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
 import { AppConfig, CoreModule } from '#monay/shared';
+import { RewardsModule } from '#monay/rewards';
 import { TransfersModule } from '#monay/transfers';
 
 /**
@@ -26,6 +27,7 @@ export class WorkerModule {
         NotificationsModule,
         TransfersModule,
         ProvidersModule,
+        RewardsModule,
       ],
     };
   }

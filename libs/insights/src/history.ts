@@ -9,7 +9,7 @@ import { maskRecipient } from '#monay/transfers';
  */
 
 export type HistoryLineType =
-  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in' | 'reward';
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
@@ -36,7 +36,9 @@ export type MovementHints =
   /** Money sent on chain to an address (null: one provider batch to many addresses); the note is on the line. */
   | { kind: 'external_transfer'; address: string | null; recipients: number }
   /** Between two of the user's own assets. */
-  | { kind: 'swap'; from: string; to: string };
+  | { kind: 'swap'; from: string; to: string }
+  /** Rewards points redeemed for money in the wallet (cashback): the catalog item. */
+  | { kind: 'reward'; item: string };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -120,6 +122,7 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   SwapRequested: true,
   SwapCompleted: true,
   SwapFailed: true,
+  RewardCashbackCredited: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -147,6 +150,7 @@ export function isMoneyMovement(event: DomainEvent): event is DomainEvent<MoneyM
  * - swap: `swap_out` (what was sold, the fee inside) processing → completed | failed; once completed, `swap_in`
  *   (what was bought).
  * - WalletCredited: a deposit on the in-house rail, before deposits went through providers (old journals).
+ * - cashback (RewardCashbackCredited): points redeemed for money, a completed `reward` line credited at once.
  */
 export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementView {
   switch (event.type) {
@@ -429,6 +433,16 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         fees: [],
         posted: [],
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.from }] : [],
+      };
+    }
+    case 'RewardCashbackCredited': {
+      const p = event.payload;
+      const line = own(p.userId, 'reward', p.redemptionId, 'reward', p.currency, 'completed', p.amount);
+      return {
+        lines: [{ ...line, hints: { kind: 'reward', item: p.itemId } }],
+        fees: [],
+        posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
       };
     }
     default:

@@ -40,6 +40,7 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
+  reward: line({ type: 'reward', hints: { kind: 'reward', item: 'cashback-5-usdc' } }),
 };
 
 describe('classifier: one case per kind of movement', () => {
@@ -64,6 +65,7 @@ describe('classifier: one case per kind of movement', () => {
         '0xabcdef0000000000000000000000000000000001',
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
+      reward: ['INCOME_OTHER_INCOME', 'VERY_HIGH', 'in', false, 'Monay Rewards', null],
     });
   });
 
