@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxRelay } from '#monay/shared';
+import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { adminHeader, registerAdmin, type Admin } from './support/admin';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { advanceClock } from './support/security';
@@ -186,16 +187,34 @@ describe('rewards: levels, stock and the catalog', () => {
       REWARDS_RULES: JSON.stringify([{ ...RULES[0], points: { fixed: 60_000 }, lockHours: 0 }]),
     });
     admin = await registerAdmin(t);
+    await t.app.listen(0, '127.0.0.1');
   });
   afterAll(() => t.close());
 
   it('a Platinum member gets 25% more cashback; gift cards come out of stock until there is none', async () => {
     const fay = await onboard(t, 'fay');
+    const socket = await RealtimeClient.connect(await t.app.getUrl(), fay.token);
     await deposit(t, fay, '10.00');
     expect(await points(t, fay)).toMatchObject({
       available: '60100',
       level: { name: 'platinum', cashbackBonusPercent: 25, next: null },
     });
+    // The level and the achievement reach the member's socket and inbox.
+    const updates = [
+      await socket.nth('rewards.updated', 0),
+      await socket.nth('rewards.updated', 1),
+      await socket.nth('rewards.updated', 2),
+      await socket.nth('rewards.updated', 3),
+    ];
+    socket.close();
+    expect(updates.map((update) => update.kind).sort()).toEqual(['achievement', 'earned', 'earned', 'level']);
+    expect(updates.find((update) => update.kind === 'level')).toMatchObject({
+      level: 'platinum',
+      previous: 'bronze',
+    });
+    const inbox = (await t.http().get('/api/notifications').set(auth(fay)).expect(200)).body;
+    const kinds = ((inbox.notifications ?? inbox.items) as Array<{ kind: string }>).map((n) => n.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['rewards.level_up', 'rewards.achievement']));
     const cashback = await redeem(t, fay, 'cashback-5-usdc', 2).expect(201);
     expect(cashback.body.redemption).toMatchObject({ points: '1000', cashback: { amount: '12.50' } });
     expect((await balanceOf(t, fay))?.total).toBe('22.50');
