@@ -40,6 +40,7 @@ export class Rewards1765800000000 implements MigrationInterface {
         reason text NOT NULL,
         points bigint NOT NULL CHECK (points > 0),
         remaining bigint NOT NULL CHECK (remaining >= 0),
+        clawed bigint NOT NULL DEFAULT 0 CHECK (clawed >= 0 AND clawed <= points),
         status text NOT NULL CHECK (status IN ('pending', 'available', 'cancelled', 'clawed_back', 'spent', 'expired')),
         hold_id uuid NULL,
         available_at timestamptz NOT NULL,

@@ -69,6 +69,7 @@ export class PointsBook {
       reason: input.reason,
       points: input.points,
       remaining: 0n,
+      clawed: 0n,
       status: 'pending',
       holdId: null,
       availableAt,
@@ -179,29 +180,54 @@ export class PointsBook {
   }
 
   /**
-   * Takes back what a reversed source earned: a pending earn is cancelled (its hold voided); an available (or
-   * already spent) one is debited — from that lot first, then the member's other lots — and what the balance
-   * cannot cover becomes points debt, up to the configured bound; the rest is written off. Returns how many earns
-   * it reversed (none when the source earned nothing, or was already reversed).
+   * Takes back what a reversed source earned — all of it, or `share` of it (a partial refund: `part` of `whole`),
+   * never more than the earn is still worth. A pending earn's hold is voided (and, for a share, placed again for what
+   * is left); an available (or already spent) one is debited from that lot first, then the member's other lots, and
+   * what the balance cannot cover becomes owed points, up to the configured bound, the rest written off. Returns how
+   * many earns it touched (none when the source earned nothing or was already taken back).
    */
-  async clawBack(tx: EntityManager, sourceRef: string, reason: string, now: Date): Promise<number> {
+  async clawBack(
+    tx: EntityManager,
+    sourceRef: string,
+    reason: string,
+    now: Date,
+    share?: { part: bigint; whole: bigint },
+  ): Promise<number> {
     const users = [
       ...new Set((await this.repository.earnsBySource(tx, sourceRef)).map((earn) => earn.userId)),
     ].sort();
-    let reversed = 0;
+    let touched = 0;
     for (const userId of users) {
       const account = await this.repository.account(tx, userId, now, true);
       let debt = account.debt;
       let lifetime = account.lifetimePoints;
       for (const earn of await this.repository.lockBySource(tx, sourceRef, userId)) {
-        reversed += 1;
+        const worth = earn.points - earn.clawed;
+        const wanted = share && share.whole > 0n ? (earn.points * share.part) / share.whole : worth;
+        const claw = wanted < worth ? wanted : worth;
+        if (claw <= 0n) continue;
+        touched += 1;
+        const whole = claw === worth;
         if (earn.status === 'pending') {
+          let holdId: string | null = null;
           if (earn.holdId) await this.ledger.voidHold(tx, earn.holdId);
-          await this.repository.setEarn(tx, earn.id, 'cancelled', 0n);
+          if (!whole) {
+            const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, userId)]);
+            ({ holdId } = await this.ledger.placeHold(tx, {
+              accountId: pool.id,
+              counterAccountId: wallet.id,
+              currency: POINTS,
+              amount: worth - claw,
+              kind: 'reward_earn',
+              reference: earn.id,
+            }));
+          }
+          await this.repository.addClawed(tx, earn.id, claw, holdId);
+          if (whole) await this.repository.setEarn(tx, earn.id, 'cancelled', 0n);
           await this.repository.insertActivity(tx, [
-            activity(userId, 'cancelled', 0n, reason, earn.id, null, now),
+            activity(userId, 'cancelled', -claw, reason, earn.id, null, now),
           ]);
-          await this.clawedBackEvent(tx, userId, earn, 'cancelled', reason);
+          await this.clawedBackEvent(tx, userId, earn, claw, 'cancelled', reason);
           continue;
         }
         const lots = await this.repository.lockSpendable(tx, userId);
@@ -210,9 +236,9 @@ export class PointsBook {
           ...lots.filter((lot) => lot.id !== earn.id),
         ];
         const have = ordered.reduce((sum, lot) => sum + lot.remaining, 0n);
-        const take = earn.points < have ? earn.points : have;
+        const take = claw < have ? claw : have;
         await this.consume(tx, ordered, take, 'spent');
-        const owed = earn.points - take;
+        const owed = claw - take;
         const room = this.config.rewards.maxDebtPoints - debt;
         const toDebt = owed < room ? owed : room > 0n ? room : 0n;
         const writtenOff = owed - toDebt;
@@ -233,8 +259,12 @@ export class PointsBook {
           }));
         }
         debt += toDebt;
-        lifetime = lifetime > earn.points ? lifetime - earn.points : 0n;
-        await this.repository.setEarn(tx, earn.id, 'clawed_back', 0n);
+        lifetime = lifetime > claw ? lifetime - claw : 0n;
+        await this.repository.addClawed(tx, earn.id, claw, null);
+        if (whole) {
+          const left = ordered.find((lot) => lot.id === earn.id)?.remaining ?? 0n;
+          await this.repository.setEarn(tx, earn.id, 'clawed_back', left);
+        }
         const rows = [
           activity(userId, 'clawed_back', -(take + toDebt), reason, earn.id, ledgerTransactionId, now),
         ];
@@ -252,11 +282,11 @@ export class PointsBook {
           );
         }
         await this.repository.insertActivity(tx, rows);
-        await this.clawedBackEvent(tx, userId, earn, 'clawed_back', reason);
+        await this.clawedBackEvent(tx, userId, earn, claw, 'clawed_back', reason);
       }
       await this.repository.updateAccount(tx, userId, { debt, lifetimePoints: lifetime });
     }
-    return reversed;
+    return touched;
   }
 
   /** The member's points: the ledger's PTS balance (available lots) less what they owe. */
@@ -272,6 +302,8 @@ export class PointsBook {
     now: Date,
   ): Promise<void> {
     const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, earn.userId)]);
+    // What the earn is still worth: a partial clawback while pending left a smaller hold.
+    const worth = earn.points - earn.clawed;
     let ledgerTransactionId: string;
     if (earn.holdId) {
       await this.ledger.postHold(tx, earn.holdId);
@@ -281,15 +313,13 @@ export class PointsBook {
         kind: 'reward_earn',
         reference: earn.id,
         entries: [
-          { accountId: pool.id, currency: POINTS, amount: -earn.points },
-          { accountId: wallet.id, currency: POINTS, amount: earn.points },
+          { accountId: pool.id, currency: POINTS, amount: -worth },
+          { accountId: wallet.id, currency: POINTS, amount: worth },
         ],
       }));
     }
-    const rows = [
-      activity(earn.userId, 'vested', earn.points, earn.reason, earn.id, ledgerTransactionId, now),
-    ];
-    const repaid = account.debt < earn.points ? account.debt : earn.points;
+    const rows = [activity(earn.userId, 'vested', worth, earn.reason, earn.id, ledgerTransactionId, now)];
+    const repaid = account.debt < worth ? account.debt : worth;
     if (repaid > 0n) {
       const receivable = await this.receivable(tx);
       const { transactionId } = await this.ledger.post(tx, {
@@ -312,10 +342,10 @@ export class PointsBook {
         ),
       );
     }
-    const remaining = earn.points - repaid;
+    const remaining = worth - repaid;
     await this.repository.setEarn(tx, earn.id, remaining > 0n ? 'available' : 'spent', remaining);
     await this.repository.insertActivity(tx, rows);
-    const lifetime = account.lifetimePoints + earn.points;
+    const lifetime = account.lifetimePoints + worth;
     const before = definitionOf(account.level);
     const reached = levelFor(lifetime);
     // Levels only go up: a clawback lowers lifetime points, never the level held.
@@ -366,6 +396,7 @@ export class PointsBook {
     tx: EntityManager,
     userId: string,
     earn: EarnRecord,
+    points: bigint,
     outcome: 'cancelled' | 'clawed_back',
     reason: string,
   ): Promise<void> {
@@ -374,7 +405,7 @@ export class PointsBook {
         type: RewardPointsClawedBack,
         aggregateId: userId,
         userIds: [userId],
-        payload: { userId, earnId: earn.id, points: earn.points.toString(), outcome, reason },
+        payload: { userId, earnId: earn.id, points: points.toString(), outcome, reason },
       },
     ]);
   }

@@ -39,6 +39,7 @@ describe('earn rules: data evaluated on facts', () => {
         kind: 'card_spend',
         userId: 'u1',
         ref: 'a1',
+        key: 'a1:1',
         usdCents: 2_550n,
         mcc,
       })[0]?.points;

@@ -16,7 +16,16 @@ export type RewardFact =
       /** The recipient paid this sender recently, or it is the sender: money going round never earns. */
       circular: boolean;
     }
-  | { kind: 'card_spend'; userId: string; ref: string; usdCents: bigint; mcc: string | null };
+  | {
+      kind: 'card_spend';
+      userId: string;
+      /** The authorization: what a refund of it claws back. */
+      ref: string;
+      /** One clearing of it (an authorization may clear several times). */
+      key: string;
+      usdCents: bigint;
+      mcc: string | null;
+    };
 
 export type FactKind = RewardFact['kind'];
 
@@ -99,7 +108,7 @@ export function evaluateRules(rules: readonly EarnRule[], fact: RewardFact): Ear
     if (points <= 0n) continue;
     grants.push({
       ruleId: rule.id,
-      sourceKey: rule.only === 'first' ? `user:${fact.userId}` : fact.ref,
+      sourceKey: rule.only === 'first' ? `user:${fact.userId}` : 'key' in fact ? fact.key : fact.ref,
       points,
       lockHours: rule.lockHours,
       reason: rule.description,

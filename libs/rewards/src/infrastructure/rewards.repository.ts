@@ -14,6 +14,8 @@ export interface EarnRecord {
   reason: string;
   points: bigint;
   remaining: bigint;
+  /** Points taken back so far (a partial refund claws back its share); `points - clawed` is what the earn is worth. */
+  clawed: bigint;
   status: EarnStatus;
   holdId: string | null;
   availableAt: Date;
@@ -89,6 +91,7 @@ interface EarnRow {
   reason: string;
   points: string;
   remaining: string;
+  clawed: string;
   status: EarnStatus;
   hold_id: string | null;
   available_at: Date;
@@ -98,7 +101,7 @@ interface EarnRow {
 
 const EARN_COLUMNS =
   'id, user_id, rule_id, source_key, source_ref, reason, points::text AS points, remaining::text AS remaining, ' +
-  'status, hold_id, available_at, expires_at, created_at';
+  'clawed::text AS clawed, status, hold_id, available_at, expires_at, created_at';
 
 function toEarn(row: EarnRow): EarnRecord {
   return {
@@ -110,6 +113,7 @@ function toEarn(row: EarnRow): EarnRecord {
     reason: row.reason,
     points: BigInt(row.points),
     remaining: BigInt(row.remaining),
+    clawed: BigInt(row.clawed),
     status: row.status,
     holdId: row.hold_id,
     availableAt: row.available_at,
@@ -320,6 +324,14 @@ export class RewardsRepository {
     ]);
   }
 
+  /** Records points taken back from an earn (and its hold, when a pending earn's hold was replaced). */
+  async addClawed(tx: EntityManager, earnId: string, clawed: bigint, holdId: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE reward_earns SET clawed = clawed + $2, hold_id = COALESCE($3, hold_id) WHERE id = $1`,
+      [earnId, clawed.toString(), holdId],
+    );
+  }
+
   async lockEarn(tx: EntityManager, earnId: string): Promise<EarnRecord | null> {
     const [row] = (await tx.query(`SELECT ${EARN_COLUMNS} FROM reward_earns WHERE id = $1 FOR UPDATE`, [
       earnId,
@@ -427,7 +439,7 @@ export class RewardsRepository {
     expiringBefore: Date,
   ): Promise<{ pending: bigint; expiringSoon: bigint; nextExpiry: Date | null }> {
     const [row] = (await manager.query(
-      `SELECT COALESCE(SUM(points) FILTER (WHERE status = 'pending'), 0)::text AS pending,
+      `SELECT COALESCE(SUM(points - clawed) FILTER (WHERE status = 'pending'), 0)::text AS pending,
               COALESCE(SUM(remaining) FILTER (WHERE status = 'available' AND expires_at <= $2), 0)::text AS expiring,
               MIN(expires_at) FILTER (WHERE status = 'available' AND remaining > 0) AS next_expiry
          FROM reward_earns WHERE user_id = $1`,
