@@ -168,6 +168,6 @@ import { SwapPolicy } from './swaps/swap.policy';
     // what /metrics shows of providers
     ProviderGauges,
   ],
-  exports: [ExternalPayments],
+  exports: [ExternalPayments, ProviderWallets],
 })
 export class ProvidersModule {}

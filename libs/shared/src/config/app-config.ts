@@ -132,6 +132,14 @@ const schema = z
     EVENT_CONSUMER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(500),
     RECURRING_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).default(3_600_000),
     RECURRING_REMINDER_LEAD_MS: z.coerce.number().int().min(0).default(86_400_000),
+    PAY_LINK_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    PAYMENT_REQUEST_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
+    CONTACT_DISCOVERY_DAILY_LIMIT: z.coerce.number().int().min(1).default(2_000),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -337,6 +345,15 @@ export class AppConfig {
    * before each occurrence (0: no reminders).
    */
   readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
+  /** Contacts, payment requests and QR codes (libs/transfers). */
+  readonly everyday: {
+    /** Share links are `<payLinkBaseUrl>/pay/<token>`. */
+    payLinkBaseUrl: string;
+    /** A payment request's life when the requester does not say (`expiresIn`), and its ceiling. */
+    requestExpiryHours: number;
+    /** Address-book entries a user may check for Monay users per UTC day (POST /api/contacts/import). */
+    discoveryDailyLimit: number;
+  };
   /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
   readonly eventConsumers: { attempts: number; backoffMs: number };
   /** Stablecoin providers: routing, sandbox behaviour, breakers, webhooks, polling (libs/providers). */
@@ -455,6 +472,11 @@ export class AppConfig {
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
     this.eventConsumers = { attempts: env.EVENT_CONSUMER_ATTEMPTS, backoffMs: env.EVENT_CONSUMER_BACKOFF_MS };
+    this.everyday = {
+      payLinkBaseUrl: env.PAY_LINK_BASE_URL.replace(/\/+$/, ''),
+      requestExpiryHours: env.PAYMENT_REQUEST_EXPIRY_HOURS,
+      discoveryDailyLimit: env.CONTACT_DISCOVERY_DAILY_LIMIT,
+    };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
       retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,

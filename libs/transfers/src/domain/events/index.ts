@@ -1,5 +1,11 @@
 import { defineEvents } from '#monay/shared';
 import type {
+  PaymentRequestClosedPayload,
+  PaymentRequestCreatedPayload,
+  PaymentRequestPaidPayload,
+  PaymentRequestRemindedPayload,
+} from './payment-request.events';
+import type {
   RecurringTransferExecutedPayload,
   RecurringTransferPausedPayload,
   RecurringTransferSkippedPayload,
@@ -11,6 +17,7 @@ import type {
   TransferFailedPayload,
 } from './transfer.events';
 
+export * from './payment-request.events';
 export * from './recurring-transfer.events';
 export * from './transfer.events';
 
@@ -27,6 +34,10 @@ export interface TransferEvents extends TransferMovementEvents {
   RecurringTransferSkipped: RecurringTransferSkippedPayload;
   RecurringTransferPaused: RecurringTransferPausedPayload;
   RecurringTransferUpcoming: RecurringTransferUpcomingPayload;
+  PaymentRequestCreated: PaymentRequestCreatedPayload;
+  PaymentRequestPaid: PaymentRequestPaidPayload;
+  PaymentRequestClosed: PaymentRequestClosedPayload;
+  PaymentRequestReminded: PaymentRequestRemindedPayload;
 }
 
 export const transferEvents = defineEvents<TransferEvents>('transfers', {
@@ -37,6 +48,10 @@ export const transferEvents = defineEvents<TransferEvents>('transfers', {
   RecurringTransferSkipped: { version: 1 },
   RecurringTransferPaused: { version: 1 },
   RecurringTransferUpcoming: { version: 1 },
+  PaymentRequestCreated: { version: 1 },
+  PaymentRequestPaid: { version: 1 },
+  PaymentRequestClosed: { version: 1 },
+  PaymentRequestReminded: { version: 1 },
 });
 
 declare module '#monay/shared' {
