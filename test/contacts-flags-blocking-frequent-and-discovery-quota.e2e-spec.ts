@@ -89,7 +89,7 @@ describe('contacts: flags, blocking, frequent recipients and discovery', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await t
+      const page: { body: { contacts: Array<{ nickname: string }>; nextCursor: string | null } } = await t
         .http()
         .get('/api/contacts')
         .query({ limit: 1, ...(cursor && { cursor }) })

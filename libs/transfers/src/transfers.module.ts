@@ -25,6 +25,9 @@ import { RecurringTransferProcessor } from './infrastructure/recurring-transfer.
 import { RecurringTransferRepository } from './infrastructure/recurring-transfer.repository';
 import { RecurringTransferController } from './interface/http/recurring-transfer.controller';
 import { ContactBook } from './application/contacts/contact-book';
+import { ClaimOnVerificationHandler } from './application/invites/claim-on-verification.handler';
+import { P2pInvites } from './application/invites/p2p-invites';
+import { P2pInviteRepository } from './infrastructure/p2p-invite.repository';
 import { P2pBooking } from './application/p2p/p2p-booking';
 import { PaymentRequests } from './application/payment-requests/payment-requests';
 import { QrCodes } from './application/qr/qr-codes';
@@ -73,6 +76,9 @@ import { QrCodeController } from './interface/http/qr-code.controller';
     PaymentRequests,
     PaymentRequestExpiryProcessor,
     QrCodes,
+    P2pInviteRepository,
+    P2pInvites,
+    ClaimOnVerificationHandler,
   ],
 })
 export class TransfersModule {}

@@ -140,6 +140,7 @@ const schema = z
       .max(24 * 90)
       .default(24 * 7),
     CONTACT_DISCOVERY_DAILY_LIMIT: z.coerce.number().int().min(1).default(2_000),
+    P2P_INVITE_CLAIM_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -353,6 +354,8 @@ export class AppConfig {
     requestExpiryHours: number;
     /** Address-book entries a user may check for Monay users per UTC day (POST /api/contacts/import). */
     discoveryDailyLimit: number;
+    /** How long money sent to someone not yet signed up (inviteIfUnknown) waits to be claimed before it returns. */
+    inviteClaimDays: number;
   };
   /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
   readonly eventConsumers: { attempts: number; backoffMs: number };
@@ -476,6 +479,7 @@ export class AppConfig {
       payLinkBaseUrl: env.PAY_LINK_BASE_URL.replace(/\/+$/, ''),
       requestExpiryHours: env.PAYMENT_REQUEST_EXPIRY_HOURS,
       discoveryDailyLimit: env.CONTACT_DISCOVERY_DAILY_LIMIT,
+      inviteClaimDays: env.P2P_INVITE_CLAIM_DAYS,
     };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,

@@ -28,6 +28,7 @@ export enum JobName {
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
   ExpirePaymentRequests = 'transfers.expire-payment-requests',
+  SweepP2pInvites = 'transfers.sweep-p2p-invites',
 }
 
 export interface JobPayloads {
@@ -58,6 +59,8 @@ export interface JobPayloads {
   [JobName.ExpireKycInquiries]: { limit: number };
   /** Closes payment requests past their expiry (also a due-work sweeper). */
   [JobName.ExpirePaymentRequests]: { limit: number };
+  /** Voids invites past their claim window and claims those a verified user may have (P2P to unknown recipients). */
+  [JobName.SweepP2pInvites]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -75,6 +78,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.ExpirePaymentRequests]: QueueName.Maintenance,
+  [JobName.SweepP2pInvites]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

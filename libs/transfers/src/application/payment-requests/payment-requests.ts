@@ -232,6 +232,8 @@ export class PaymentRequests {
       });
     }
     const [sender] = await this.wallets.ensureWallets([input.payerId, recipient.userId]);
+    // Read before the transaction: nothing may wait on a second connection while it is open (architecture.md).
+    const links = await this.links(request);
     const result = await this.executor.execute(idempotent, async (tx) => {
       const locked = await this.requests.lock(tx, request.id);
       if (!locked) throw new PaymentRequestNotFoundError();
@@ -289,7 +291,7 @@ export class PaymentRequests {
         status: 201,
         body: {
           ...(booked.response.body as Record<string, unknown>),
-          paymentRequest: toPaymentRequestView(after, input.payerId, payments, await this.links(after)),
+          paymentRequest: toPaymentRequestView(after, input.payerId, payments, links),
         },
       };
     });
@@ -316,6 +318,8 @@ export class PaymentRequests {
     if (request.requesterUserId !== requesterId || request.payerUserId === null) {
       throw new PaymentRequestActionNotAllowedError('remind');
     }
+    // A payer who blocked the requester is not reminded (read before the transaction opens).
+    const blocked = (await this.contacts.blockedBy(request.payerUserId, [requesterId])).has(requesterId);
     const updated = await this.uow.run(async (tx) => {
       const locked = await this.requests.lock(tx, id);
       if (!locked) throw new PaymentRequestNotFoundError();
@@ -329,7 +333,6 @@ export class PaymentRequests {
       }
       await this.requests.setStatus(tx, id, { status: locked.status, lastRemindedAt: now }, now);
       const payerId = locked.payerUserId as string;
-      const blocked = (await this.contacts.blockedBy(payerId, [requesterId])).has(requesterId);
       if (!blocked) {
         await this.outbox.append(tx, [
           {
@@ -371,6 +374,8 @@ export class PaymentRequests {
       const locked = await this.requests.lock(tx, id);
       if (!locked) throw new PaymentRequestNotFoundError();
       const now = this.clock.now();
+      // Declining a declined request, or cancelling a cancelled one, answers it as it is (a retry changes nothing).
+      if (locked.status === status) return locked;
       if (!isPayable(locked.status)) throw new PaymentRequestClosedError(locked.status);
       // An open request paid at least once and then cancelled keeps what it was paid: it ends `paid`.
       const final = status === 'cancelled' && locked.paidAmount > 0n ? 'paid' : status;

@@ -1,4 +1,5 @@
 import { defineEvents } from '#monay/shared';
+import type { InviteTransferPendingPayload, InviteTransferVoidedPayload } from './p2p-invite.events';
 import type {
   PaymentRequestClosedPayload,
   PaymentRequestCreatedPayload,
@@ -17,6 +18,7 @@ import type {
   TransferFailedPayload,
 } from './transfer.events';
 
+export * from './p2p-invite.events';
 export * from './payment-request.events';
 export * from './recurring-transfer.events';
 export * from './transfer.events';
@@ -26,6 +28,8 @@ export interface TransferMovementEvents {
   FundsTransferred: FundsTransferredPayload;
   TransferFailed: TransferFailedPayload;
   BatchTransferCompleted: BatchTransferCompletedPayload;
+  InviteTransferPending: InviteTransferPendingPayload;
+  InviteTransferVoided: InviteTransferVoidedPayload;
 }
 
 /** Every event of the transfers context (docs/architecture.md, "Events and the outbox"). */
@@ -44,6 +48,8 @@ export const transferEvents = defineEvents<TransferEvents>('transfers', {
   FundsTransferred: { version: 1 },
   TransferFailed: { version: 1 },
   BatchTransferCompleted: { version: 1 },
+  InviteTransferPending: { version: 1 },
+  InviteTransferVoided: { version: 1 },
   RecurringTransferExecuted: { version: 1 },
   RecurringTransferSkipped: { version: 1 },
   RecurringTransferPaused: { version: 1 },

@@ -7,6 +7,8 @@ import { FeeSchedule } from '../../../domain/fee-schedule';
 import { classifyRecipient } from '../../../domain/recipient-ref';
 import { ContactRepository } from '../../../infrastructure/contact.repository';
 import { TransferRepository } from '../../../infrastructure/transfer.repository';
+import { RecipientNotFoundError } from '../../../domain/transfer.errors';
+import { inviteAddressOf, P2pInvites } from '../../invites/p2p-invites';
 import { P2pBooking } from '../../p2p/p2p-booking';
 import { RecipientResolver } from '../../recipient-resolver';
 import { SendP2pTransferCommand } from './send-p2p-transfer.command';
@@ -34,6 +36,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     private readonly relay: OutboxRelay,
     private readonly payments: ExternalPayments,
     private readonly stepUp: StepUp,
+    private readonly invites: P2pInvites,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
@@ -55,13 +58,19 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
       });
     }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
-    if (!recipient.ok) throw recipient.error;
     const idempotent = {
       userId: command.senderId,
       key: command.idempotencyKey,
       scope: command.scope,
       body: command.request,
     };
+    if (!recipient.ok) {
+      const invitable = ref.kind === 'email' || ref.kind === 'phone';
+      if (!(command.inviteIfUnknown && invitable && recipient.error instanceof RecipientNotFoundError)) {
+        throw recipient.error;
+      }
+      return this.inviteUnknown(command, ref.kind as 'email' | 'phone', idempotent);
+    }
     // Before the key is claimed: a refusal (403 STEP_UP_REQUIRED) is not stored, so the same key goes through
     // once the client steps up. A recurring occurrence (no step-up context) was authorised with its schedule.
     if (command.stepUp) {
@@ -91,5 +100,35 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     });
     this.relay.nudge();
     return result;
+  }
+
+  /**
+   * No user has that email or phone (or one who blocked the sender: answered alike): the money is held for whoever
+   * verifies it (P2pInvites). A new recipient by definition, for the step-up check.
+   */
+  private async inviteUnknown(
+    command: SendP2pTransferCommand,
+    kind: 'email' | 'phone',
+    idempotent: { userId: string; key: string; scope: string; body: unknown },
+  ) {
+    if (command.stepUp) {
+      await this.stepUp.assert({
+        userId: command.senderId,
+        context: command.stepUp,
+        operation: 'p2p_transfer',
+        amountUsd: this.wallets.usdValue(command.amount),
+        newRecipient: true,
+        alreadyAnswered: () => this.executor.answered(idempotent),
+      });
+    }
+    const [sender] = await this.wallets.ensureWallets([command.senderId]);
+    return this.invites.send({
+      sender,
+      idempotent,
+      recipient: { kind, value: inviteAddressOf(kind, command.to), ref: command.to.trim() },
+      amount: command.amount,
+      fee: this.fees.p2p(command.amount.currency.code),
+      note: command.note,
+    });
   }
 }
