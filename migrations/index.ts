@@ -28,6 +28,7 @@ import { NotificationDelivery1765300000000 } from './1765300000000-notification-
 import { Kyc1765400000000 } from './1765400000000-kyc';
 import { EverydayMoney1765700000000 } from './1765700000000-everyday-money';
 import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
+import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   Kyc1765400000000,
   EverydayMoney1765700000000,
   P2pInvites1765700100000,
+  AutoConvertPreference1765700200000,
 ];

@@ -38,6 +38,7 @@ import { CreateProviderWalletsProcessor } from './provider-wallets/create-provid
 import { ProviderWalletsController } from './provider-wallets/list-provider-wallets/provider-wallets.controller';
 import { ProviderWalletRepository } from './provider-wallets/provider-wallet.repository';
 import { ProviderWallets } from './provider-wallets/provider-wallets';
+import { AutoConvert, AutoConvertOnArrival } from './swaps/auto-convert/auto-convert';
 import { LedgerInvariantCheck, ProviderReconciler } from './reconciliation/provider-reconciler';
 import { ReconciliationReportsController } from './reconciliation/read-reconciliation-reports/reconciliation-reports.controller';
 import { ReconcileProvidersProcessor } from './reconciliation/reconcile-providers.processor';
@@ -100,6 +101,9 @@ import { SwapPolicy } from './swaps/swap.policy';
     ReconciliationReportsController,
   ],
   providers: [
+    // auto-convert: arrivals swapped to the preferred currency
+    AutoConvert,
+    AutoConvertOnArrival,
     // sandbox: the vendors' side, their modes and webhooks
     SandboxRepository,
     SandboxRandom,

@@ -141,6 +141,10 @@ const schema = z
       .default(24 * 7),
     CONTACT_DISCOVERY_DAILY_LIMIT: z.coerce.number().int().min(1).default(2_000),
     P2P_INVITE_CLAIM_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    AUTO_CONVERT_MIN_AMOUNT: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,6})?$/, 'must be an amount such as 1.00')
+      .default('1.00'),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -356,6 +360,8 @@ export class AppConfig {
     discoveryDailyLimit: number;
     /** How long money sent to someone not yet signed up (inviteIfUnknown) waits to be claimed before it returns. */
     inviteClaimDays: number;
+    /** Arrivals below this amount (in their own currency) are not auto-converted. */
+    autoConvertMinAmount: string;
   };
   /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
   readonly eventConsumers: { attempts: number; backoffMs: number };
@@ -480,6 +486,7 @@ export class AppConfig {
       requestExpiryHours: env.PAYMENT_REQUEST_EXPIRY_HOURS,
       discoveryDailyLimit: env.CONTACT_DISCOVERY_DAILY_LIMIT,
       inviteClaimDays: env.P2P_INVITE_CLAIM_DAYS,
+      autoConvertMinAmount: env.AUTO_CONVERT_MIN_AMOUNT,
     };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
