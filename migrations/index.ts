@@ -29,6 +29,7 @@ import { Kyc1765400000000 } from './1765400000000-kyc';
 import { EverydayMoney1765700000000 } from './1765700000000-everyday-money';
 import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
 import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
+import { AutoBalance1765700300000 } from './1765700300000-auto-balance';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   EverydayMoney1765700000000,
   P2pInvites1765700100000,
   AutoConvertPreference1765700200000,
+  AutoBalance1765700300000,
 ];

@@ -39,6 +39,9 @@ import { ProviderWalletsController } from './provider-wallets/list-provider-wall
 import { ProviderWalletRepository } from './provider-wallets/provider-wallet.repository';
 import { ProviderWallets } from './provider-wallets/provider-wallets';
 import { AutoConvert, AutoConvertOnArrival } from './swaps/auto-convert/auto-convert';
+import { AutoBalanceController } from './swaps/auto-balance/auto-balance.controller';
+import { AutoBalanceRepository } from './swaps/auto-balance/auto-balance.repository';
+import { AutoBalanceOnMovement, AutoBalancer } from './swaps/auto-balance/auto-balancer';
 import { LedgerInvariantCheck, ProviderReconciler } from './reconciliation/provider-reconciler';
 import { ReconciliationReportsController } from './reconciliation/read-reconciliation-reports/reconciliation-reports.controller';
 import { ReconcileProvidersProcessor } from './reconciliation/reconcile-providers.processor';
@@ -80,6 +83,7 @@ import { SwapPolicy } from './swaps/swap.policy';
 @Module({
   imports: [LedgerModule, WalletModule, IdentityModule],
   controllers: [
+    AutoBalanceController,
     // sandbox and provider wallets
     AdminProvidersController,
     ProviderWalletsController,
@@ -104,6 +108,10 @@ import { SwapPolicy } from './swaps/swap.policy';
     // auto-convert: arrivals swapped to the preferred currency
     AutoConvert,
     AutoConvertOnArrival,
+    // auto-balance: a target kept by swaps
+    AutoBalanceRepository,
+    AutoBalancer,
+    AutoBalanceOnMovement,
     // sandbox: the vendors' side, their modes and webhooks
     SandboxRepository,
     SandboxRandom,

@@ -145,6 +145,7 @@ const schema = z
       .string()
       .regex(/^\d{1,9}(\.\d{1,6})?$/, 'must be an amount such as 1.00')
       .default('1.00'),
+    AUTO_BALANCE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -362,6 +363,8 @@ export class AppConfig {
     inviteClaimDays: number;
     /** Arrivals below this amount (in their own currency) are not auto-converted. */
     autoConvertMinAmount: string;
+    /** A user's wallet is rebalanced at most this often (0: at every trigger). */
+    autoBalanceIntervalMinutes: number;
   };
   /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
   readonly eventConsumers: { attempts: number; backoffMs: number };
@@ -487,6 +490,7 @@ export class AppConfig {
       discoveryDailyLimit: env.CONTACT_DISCOVERY_DAILY_LIMIT,
       inviteClaimDays: env.P2P_INVITE_CLAIM_DAYS,
       autoConvertMinAmount: env.AUTO_CONVERT_MIN_AMOUNT,
+      autoBalanceIntervalMinutes: env.AUTO_BALANCE_INTERVAL_MINUTES,
     };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,

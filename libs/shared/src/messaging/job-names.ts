@@ -29,6 +29,7 @@ export enum JobName {
   ExpireKycInquiries = 'kyc.expire-inquiries',
   ExpirePaymentRequests = 'transfers.expire-payment-requests',
   SweepP2pInvites = 'transfers.sweep-p2p-invites',
+  RunAutoBalance = 'providers.run-auto-balance',
 }
 
 export interface JobPayloads {
@@ -61,6 +62,8 @@ export interface JobPayloads {
   [JobName.ExpirePaymentRequests]: { limit: number };
   /** Voids invites past their claim window and claims those a verified user may have (P2P to unknown recipients). */
   [JobName.SweepP2pInvites]: { limit: number };
+  /** Rebalances the wallets of users with auto-balance on that are due (at most once per interval each). */
+  [JobName.RunAutoBalance]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -79,6 +82,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.ExpirePaymentRequests]: QueueName.Maintenance,
   [JobName.SweepP2pInvites]: QueueName.Maintenance,
+  [JobName.RunAutoBalance]: QueueName.Providers,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */
