@@ -34,11 +34,15 @@ function basisPoints(field: string, value: string): number {
   if (!SHARE.test(value))
     throw new SwapRequestInvalidError(field, 'must be a share between 0 and 1 such as "0.25"');
   const [whole, fraction = ''] = value.split('.');
-  return Number(whole) * 10_000 + Number(fraction.padEnd(4, '0'));
+  // A share, not money: basis points fit an integer exactly.
+  return parseInt(whole, 10) * 10_000 + parseInt(fraction.padEnd(4, '0'), 10);
 }
 
 function shareOf(bps: number): string {
-  return (bps / 10_000).toFixed(4).replace(/0+$/, '').replace(/\.$/, '.0');
+  const fraction = String(bps % 10_000)
+    .padStart(4, '0')
+    .replace(/0+$/, '');
+  return `${Math.floor(bps / 10_000)}.${fraction || '0'}`;
 }
 
 /**
