@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
@@ -68,7 +68,13 @@ export class PaymentRequestsController {
 
   @ApiErrorResponses(400, 404)
   @Get(':id/qr')
-  @ApiProduces('image/png', 'image/svg+xml')
+  @ApiOkResponse({
+    description: 'The QR code image',
+    content: {
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+      'image/svg+xml': { schema: { type: 'string' } },
+    },
+  })
   @ApiOperation({ summary: 'The QR code of the request’s share link (PNG or SVG)' })
   async qr(
     @CurrentUser() user: AuthUser,
