@@ -140,6 +140,22 @@ export class P2pInviteRepository {
     return rows.map(toRecord);
   }
 
+  /** Pending invites to these verified addresses, still in their window (the pending index serves it). */
+  async pendingTo(
+    addresses: Array<{ kind: 'email' | 'phone'; value: string }>,
+    now: Date,
+  ): Promise<InviteRecord[]> {
+    if (addresses.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM p2p_invites
+        WHERE status = 'pending' AND expires_at > $1
+          AND (recipient_kind, recipient_value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        ORDER BY created_at`,
+      [now, addresses.map((a) => a.kind), addresses.map((a) => a.value)],
+    )) as Row[];
+    return rows.map(toRecord);
+  }
+
   async pendingDue(now: Date, limit: number): Promise<InviteRecord[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM p2p_invites WHERE status = 'pending' AND expires_at <= $1

@@ -216,17 +216,16 @@ export class P2pInvites implements DueWorkSweeper, OnApplicationBootstrap {
   /** Claims every pending invite to the user's verified email or phone (after identity publishes a verification). */
   async claimFor(userId: string): Promise<number> {
     const profile = await this.users.profile(userId);
-    const now = this.clock.now();
-    const open = await this.invites.pendingOpen(now, 1_000);
-    const email = profile.security.emailVerified ? inviteAddressOf('email', profile.email) : null;
-    const phone =
-      profile.security.phoneVerified && profile.phone ? inviteAddressOf('phone', profile.phone) : null;
+    const addresses: Array<{ kind: 'email' | 'phone'; value: string }> = [];
+    if (profile.security.emailVerified) {
+      addresses.push({ kind: 'email', value: inviteAddressOf('email', profile.email) });
+    }
+    if (profile.security.phoneVerified && profile.phone) {
+      addresses.push({ kind: 'phone', value: inviteAddressOf('phone', profile.phone) });
+    }
     let claimed = 0;
-    for (const invite of open) {
-      const matches =
-        (invite.recipientKind === 'email' && invite.recipientValue === email) ||
-        (invite.recipientKind === 'phone' && invite.recipientValue === phone);
-      if (matches && invite.senderUserId !== userId && (await this.claim(invite.id, userId))) claimed += 1;
+    for (const invite of await this.invites.pendingTo(addresses, this.clock.now())) {
+      if (invite.senderUserId !== userId && (await this.claim(invite.id, userId))) claimed += 1;
     }
     if (claimed > 0) this.relay.nudge();
     return claimed;
