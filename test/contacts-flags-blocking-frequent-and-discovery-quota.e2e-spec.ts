@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { auth, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
 
@@ -305,5 +306,19 @@ describe('contacts: flags, blocking, frequent recipients and discovery', () => {
       .send({ entries: Array.from({ length: 1001 }, (_, i) => ({ name: `n${i}` })) })
       .expect(400);
     expect(tooMany.body.error.code).toBe('VALIDATION_FAILED');
+  });
+  itRacesOnPostgres('imports racing for the daily quota never pass it together', async () => {
+    const racer = await onboard(t, 'racer');
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t
+          .http()
+          .post('/api/contacts/import')
+          .set(auth(racer))
+          .send({ entries: [{ name: `a${i}` }, { name: `b${i}` }] }),
+      ),
+    );
+    // 6 entries a day, 2 per import: exactly 3 imports get through.
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
   });
 });
