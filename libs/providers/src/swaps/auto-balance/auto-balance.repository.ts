@@ -84,6 +84,16 @@ export class AutoBalanceRepository {
     return rows[0].length > 0 ? toSettings(rows[0][0]) : null;
   }
 
+  /** Of `userIds`, those who set a target (one query for all the users a batch moved money for). */
+  async withTargets(userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT user_id FROM auto_balance_settings WHERE user_id = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<{ user_id: string }>;
+    return rows.map((row) => row.user_id);
+  }
+
   /** Users with targets whose interval has passed (the scheduled job and the sandbox clock's sweep). */
   async due(now: Date, intervalMs: number, limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(

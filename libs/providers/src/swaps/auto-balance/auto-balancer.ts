@@ -205,17 +205,37 @@ function targetView(settings: AutoBalanceSettings) {
   };
 }
 
-/** Money that moved for a user (not a swap: its own result never triggers another) → look at their wallet. */
+/**
+ * Money that moved for a user (not a swap: its own result never triggers another) → look at their wallet. Users are
+ * gathered for a moment and filtered in one query to those with a target, so a batch of a thousand transfers does
+ * not crowd the relay's connections.
+ */
 @EventsHandler(PublishedEvent)
 export class AutoBalanceOnMovement implements IEventHandler<DomainEvent> {
   private readonly logger = new Logger('AutoBalance');
+  private pending = new Set<string>();
+  private scheduled = false;
 
-  constructor(private readonly balancer: AutoBalancer) {}
+  constructor(
+    private readonly balancer: AutoBalancer,
+    private readonly settings: AutoBalanceRepository,
+  ) {}
 
   handle(event: DomainEvent): void {
-    const users = usersMovedBy(event);
-    for (const userId of users) {
-      this.balancer
+    for (const userId of usersMovedBy(event)) this.pending.add(userId);
+    if (this.scheduled || this.pending.size === 0) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      const users = [...this.pending];
+      this.pending = new Set();
+      this.scheduled = false;
+      this.runFor(users).catch((error: unknown) => this.logger.warn(`Could not rebalance: ${String(error)}`));
+    }, 20);
+  }
+
+  private async runFor(users: string[]): Promise<void> {
+    for (const userId of await this.settings.withTargets(users)) {
+      await this.balancer
         .run(userId)
         .catch((error: unknown) => this.logger.warn(`Could not rebalance ${userId}: ${String(error)}`));
     }

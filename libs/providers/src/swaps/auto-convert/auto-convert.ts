@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus, EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { isCurrencyCode, Money, type CurrencyCode } from '#monay/kernel';
+import { isCurrencyCode, Money } from '#monay/kernel';
 import { AppConfig, PublishedEvent, type DomainEvent } from '#monay/shared';
 import { WalletReports } from '#monay/wallet';
 import { ExecuteSwapCommand } from '../execute-swap/execute-swap.command';
@@ -56,20 +56,36 @@ export class AutoConvert {
     this.minimum = config.everyday.autoConvertMinAmount;
   }
 
-  /** Converts the arrival if the user asked for it; returns the swap's HTTP-like status, or null when not converted. */
-  async convert(arrival: Arrival): Promise<number | null> {
-    if (!isCurrencyCode(arrival.currency)) return null;
-    const preferences = await this.wallets.preferences(arrival.userId);
-    const to = preferences.preferredCurrency;
-    if (!preferences.autoConvert || to === arrival.currency || !isCurrencyCode(to)) return null;
-    const from = arrival.currency as CurrencyCode;
+  /**
+   * Converts, of these arrivals, those of users with auto-convert on, in a currency other than their preferred one
+   * and at or above the minimum: one query for the whole batch (a batch transfer's thousand recipients), then one
+   * swap per arrival. Returns the swaps' HTTP-like statuses.
+   */
+  async convertAll(arrivals: Arrival[]): Promise<number[]> {
+    const preferred = await this.wallets.autoConverting([...new Set(arrivals.map((a) => a.userId))]);
+    const statuses: number[] = [];
+    for (const arrival of arrivals) {
+      const to = preferred.get(arrival.userId);
+      if (!to) continue;
+      const status = await this.convert(arrival, to).catch((error: unknown) => {
+        this.logger.warn(`Could not auto-convert ${arrival.movementId}: ${String(error)}`);
+        return null;
+      });
+      if (status !== null) statuses.push(status);
+    }
+    return statuses;
+  }
+
+  private async convert(arrival: Arrival, to: string): Promise<number | null> {
+    if (!isCurrencyCode(arrival.currency) || !isCurrencyCode(to) || to === arrival.currency) return null;
+    const from = arrival.currency;
     const amount = Money.parse(arrival.amount, from);
     if (amount.lessThan(Money.parse(this.minimum, from))) return null;
     const result = await this.commands.execute(
       new ExecuteSwapCommand(
         arrival.userId,
         autoConvertKeyOf(arrival),
-        { from, to: to as CurrencyCode, amount },
+        { from, to, amount },
         { from, to, amount: amount.toDecimalString(), autoConvertOf: arrival.movementId },
       ),
     );
@@ -82,20 +98,32 @@ export class AutoConvert {
   }
 }
 
-/** After the relay commits an arrival (best effort after the commit; the key makes a repeat harmless). */
+/**
+ * After the relay commits an arrival (best effort after the commit; the key makes a repeat harmless). Arrivals are
+ * gathered for a moment and handled together, so a batch of a thousand transfers costs one preference query, not a
+ * thousand that would crowd the relay's connections.
+ */
 @EventsHandler(PublishedEvent)
 export class AutoConvertOnArrival implements IEventHandler<DomainEvent> {
   private readonly logger = new Logger('AutoConvert');
+  private pending: Arrival[] = [];
+  private scheduled = false;
 
   constructor(private readonly autoConvert: AutoConvert) {}
 
   handle(event: DomainEvent): void {
     const arrival = arrivalOf(event);
     if (!arrival) return;
-    this.autoConvert
-      .convert(arrival)
-      .catch((error: unknown) =>
-        this.logger.warn(`Could not auto-convert ${arrival.movementId}: ${String(error)}`),
-      );
+    this.pending.push(arrival);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      const batch = this.pending;
+      this.pending = [];
+      this.scheduled = false;
+      this.autoConvert
+        .convertAll(batch)
+        .catch((error: unknown) => this.logger.warn(`Could not auto-convert arrivals: ${String(error)}`));
+    }, 20);
   }
 }
