@@ -26,6 +26,10 @@ import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
 import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
 import { Kyc1765400000000 } from './1765400000000-kyc';
+import { EverydayMoney1765700000000 } from './1765700000000-everyday-money';
+import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
+import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
+import { AutoBalance1765700300000 } from './1765700300000-auto-balance';
 import { Rewards1765800000000 } from './1765800000000-rewards';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
@@ -58,5 +62,9 @@ export const migrations = [
   ParkedEvents1765150000000,
   NotificationDelivery1765300000000,
   Kyc1765400000000,
+  EverydayMoney1765700000000,
+  P2pInvites1765700100000,
+  AutoConvertPreference1765700200000,
+  AutoBalance1765700300000,
   Rewards1765800000000,
 ];

@@ -299,7 +299,12 @@ describe('analytics: rollups exact across currencies, time zones and month ends;
     ]);
     const day = await spending('from=2026-02-01&to=2026-02-01&groupBy=counterparty');
     expect(day.totals.groups).toEqual([
-      expect.objectContaining({ key: bob.userId, label: maskRecipient(bob.email), amount: '30.00', count: 2 }),
+      expect.objectContaining({
+        key: bob.userId,
+        label: maskRecipient(bob.email),
+        amount: '30.00',
+        count: 2,
+      }),
     ]);
     await setZone('America/New_York');
     expect(await monthly('2026-01-01', '2026-03-31')).toEqual([

@@ -23,11 +23,18 @@ type Resource =
   | 'transaction'
   | 'session'
   | 'device'
-  | 'monitor';
+  | 'monitor'
+  | 'contact'
+  | 'paymentRequest'
+  | 'incomingRequest'
+  | 'invite';
 
 type IdRouteRule =
-  /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
-  | { owned: Resource; body?: Record<string, unknown> }
+  /**
+   * The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. `once`: the owner's
+   * call is not repeatable with success (a delete, a reminder at most once a day), so it is made once.
+   */
+  | { owned: Resource; body?: Record<string, unknown>; once?: true }
   /** Admin-only: a customer gets 403 whatever the id. */
   | { admin: string }
   /** The path parameter names no user's resource. */
@@ -54,6 +61,19 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/analytics/rules/{id}/apply': { owned: 'rule' },
   'PUT /api/transactions/{id}/category': { owned: 'transaction', body: { category: 'TRAVEL' } },
   'DELETE /api/auth/sessions/{id}': { owned: 'session' },
+  'GET /api/contacts/{id}': { owned: 'contact' },
+  'PUT /api/contacts/{id}': { owned: 'contact', body: { favourite: true } },
+  'DELETE /api/contacts/{id}': { owned: 'contact', once: true },
+  'GET /api/payment-requests/{id}': { owned: 'paymentRequest' },
+  'GET /api/payment-requests/{id}/qr': { owned: 'paymentRequest' },
+  'POST /api/payment-requests/{id}/cancel': { owned: 'paymentRequest' },
+  'POST /api/payment-requests/{id}/remind': { owned: 'paymentRequest', once: true },
+  'POST /api/payment-requests/{id}/pay': {
+    owned: 'incomingRequest',
+    body: { idempotencyKey: 'chaos-matrix-pay-key' },
+  },
+  'POST /api/payment-requests/{id}/decline': { owned: 'incomingRequest' },
+  'POST /api/p2p-transfer/{id}/cancel': { owned: 'invite' },
   'POST /api/admin/jobs/dead-letter/{id}/retry': { admin: 'dead letters are the operator’s' },
   'POST /api/admin/events/parked/{id}/retry': { admin: 'parked events are the operator’s' },
   'GET /api/admin/reconciliation/{id}': { admin: 'reconciliation reports are the operator’s' },
@@ -250,6 +270,44 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .expect(201);
       return response.body.monitor.id;
     },
+    contact: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/contacts')
+        .set(auth(owner))
+        .send({ to: `0x${randomUUID().replace(/-/g, '').padEnd(40, '0')}` })
+        .expect(201);
+      return response.body.contact.id;
+    },
+    paymentRequest: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/payment-requests')
+        .set(auth(owner))
+        .send({ from: carol.email, amount: '1.00' })
+        .expect(201);
+      return response.body.paymentRequest.id;
+    },
+    incomingRequest: async (owner) => {
+      // Carol asks the owner to pay: the owner pays or declines it.
+      const response = await t
+        .http()
+        .post('/api/payment-requests')
+        .set(auth(carol))
+        .send({ from: owner.email, amount: '1.00' })
+        .expect(201);
+      return response.body.paymentRequest.id;
+    },
+    invite: async (owner) => {
+      const response = await t
+        .http()
+        .post('/api/p2p-transfer/send')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ to: `invitee.${randomUUID()}@example.com`, amount: '1.00', inviteIfUnknown: true })
+        .expect(202);
+      return response.body.transfer.id;
+    },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).
       const id = await create.transfer(owner);
@@ -309,7 +367,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
       const asAlice = await send(route.method, path, alice.token, rule.body);
       expect(asAlice.status).toBeGreaterThanOrEqual(200);
       expect(asAlice.status).toBeLessThan(300);
-      if (route.method !== 'GET') {
+      if (route.method !== 'GET' && !rule.once) {
         const again = await send(route.method, path, alice.token, rule.body);
         expect(again.status).toBeLessThan(300); // idempotent for the owner (pause, cancel, read)
       }

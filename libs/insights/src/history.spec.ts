@@ -400,6 +400,55 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       balances: [usdc],
     },
   ],
+  InviteTransferPending: [
+    event('InviteTransferPending', {
+      inviteId: 'i-1',
+      senderId: A,
+      recipientRef: 'dana@example.com',
+      currency: 'USDC',
+      amount: '25.00',
+      fee: '0.00',
+      note: 'welcome',
+      holdId: 'h-1',
+      expiresAt: '2026-01-08T00:00:00.000Z',
+    }),
+    {
+      lines: [
+        {
+          ...line('i-1:out', 'transfer_out', 'processing', 'USDC', '25.00', '0.00'),
+          counterpartyDisplay: 'd***@e***.com',
+          note: 'welcome',
+          hints: { kind: 'p2p' },
+        },
+      ],
+      fees: [],
+      posted: [],
+      balances: [{ userId: A, currency: 'USDC' }],
+    },
+  ],
+  InviteTransferVoided: [
+    event('InviteTransferVoided', {
+      inviteId: 'i-1',
+      senderId: A,
+      recipientRef: '+14155550100',
+      currency: 'USDC',
+      amount: '25.00',
+      reason: 'expired',
+      at: '2026-01-08T00:00:00.000Z',
+    }),
+    {
+      lines: [
+        {
+          ...line('i-1:out', 'transfer_out', 'failed', 'USDC', '25.00', '0.00', 'INVITE_EXPIRED'),
+          counterpartyDisplay: '+1 *** *** 0100',
+          hints: { kind: 'p2p' },
+        },
+      ],
+      fees: [],
+      posted: [],
+      balances: [{ userId: A, currency: 'USDC' }],
+    },
+  ],
 };
 
 describe('historyOf: what a user sees of each money movement event', () => {

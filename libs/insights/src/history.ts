@@ -123,6 +123,8 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   SwapCompleted: true,
   SwapFailed: true,
   RewardCashbackCredited: true,
+  InviteTransferPending: true,
+  InviteTransferVoided: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -247,6 +249,37 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         fees: [],
         posted: [],
         balances: [],
+      };
+    }
+    case 'InviteTransferPending':
+    case 'InviteTransferVoided': {
+      // Money sent to someone not signed up yet: the sender's transfer out is pending (amount + fee held) until it
+      // is claimed — then FundsTransferred with the invite's id completes this very line — or voided (failed).
+      const p = event.payload;
+      const pending = event.type === 'InviteTransferPending';
+      return {
+        lines: [
+          {
+            lineId: `${p.inviteId}:out`,
+            userId: p.senderId,
+            type: 'transfer_out',
+            referenceId: p.inviteId,
+            batchId: null,
+            counterpartyUserId: null,
+            counterpartyDisplay: maskRecipient(p.recipientRef),
+            currency: p.currency,
+            amount: p.amount,
+            fee: pending ? event.payload.fee : zero(p.currency),
+            status: pending ? 'processing' : 'failed',
+            failureCode: pending ? null : `INVITE_${event.payload.reason.toUpperCase()}`,
+            note: pending ? event.payload.note : null,
+            feeMode: 'on_top',
+            hints: { kind: 'p2p' },
+          },
+        ],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.senderId, currency: p.currency }],
       };
     }
     case 'BatchTransferCompleted': {

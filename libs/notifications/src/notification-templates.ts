@@ -32,6 +32,10 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'RewardAchievementUnlocked',
   'RewardPointsExpiring',
   'ReferralDecided',
+  'PaymentRequestCreated',
+  'PaymentRequestReminded',
+  'PaymentRequestPaid',
+  'PaymentRequestClosed',
 ] as const);
 
 export type NotifyingEventName = typeof NOTIFYING_EVENT_TYPES extends Set<infer K> ? K : never;
@@ -253,6 +257,53 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'security.alert',
           { event: p.kind, device: p.device, ip: p.ip, at: p.at },
           `security.alert:${event.eventId}`,
+        ),
+      ];
+    }
+    case 'PaymentRequestCreated': {
+      const p = event.payload;
+      // An open request concerns no one yet: its link is shared by the requester.
+      if (!p.payerId) return [];
+      return [
+        intent(
+          p.payerId,
+          'payment_request.received',
+          pick(p, ['requestId', 'amount', 'currency', 'note', 'expiresAt']),
+          `payment_request.received:${p.requestId}`,
+        ),
+      ];
+    }
+    case 'PaymentRequestReminded': {
+      const p = event.payload;
+      return [
+        intent(
+          p.payerId,
+          'payment_request.reminder',
+          pick(p, ['requestId', 'amount', 'currency', 'note', 'expiresAt']),
+          `payment_request.reminder:${p.requestId}:${p.at}`,
+        ),
+      ];
+    }
+    case 'PaymentRequestPaid': {
+      const p = event.payload;
+      return [
+        intent(
+          p.requesterId,
+          'payment_request.paid',
+          pick(p, ['requestId', 'transferId', 'amount', 'currency']),
+          `payment_request.paid:${p.requestId}:${p.transferId}`,
+        ),
+      ];
+    }
+    case 'PaymentRequestClosed': {
+      const p = event.payload;
+      if (p.status !== 'declined') return [];
+      return [
+        intent(
+          p.requesterId,
+          'payment_request.declined',
+          pick(p, ['requestId', 'amount', 'currency']),
+          `payment_request.declined:${p.requestId}`,
         ),
       ];
     }

@@ -38,6 +38,10 @@ import { CreateProviderWalletsProcessor } from './provider-wallets/create-provid
 import { ProviderWalletsController } from './provider-wallets/list-provider-wallets/provider-wallets.controller';
 import { ProviderWalletRepository } from './provider-wallets/provider-wallet.repository';
 import { ProviderWallets } from './provider-wallets/provider-wallets';
+import { AutoConvert, AutoConvertOnArrival } from './swaps/auto-convert/auto-convert';
+import { AutoBalanceController } from './swaps/auto-balance/auto-balance.controller';
+import { AutoBalanceRepository } from './swaps/auto-balance/auto-balance.repository';
+import { AutoBalanceOnMovement, AutoBalancer } from './swaps/auto-balance/auto-balancer';
 import { LedgerInvariantCheck, ProviderReconciler } from './reconciliation/provider-reconciler';
 import { ReconciliationReportsController } from './reconciliation/read-reconciliation-reports/reconciliation-reports.controller';
 import { ReconcileProvidersProcessor } from './reconciliation/reconcile-providers.processor';
@@ -79,6 +83,7 @@ import { SwapPolicy } from './swaps/swap.policy';
 @Module({
   imports: [LedgerModule, WalletModule, IdentityModule],
   controllers: [
+    AutoBalanceController,
     // sandbox and provider wallets
     AdminProvidersController,
     ProviderWalletsController,
@@ -100,6 +105,13 @@ import { SwapPolicy } from './swaps/swap.policy';
     ReconciliationReportsController,
   ],
   providers: [
+    // auto-convert: arrivals swapped to the preferred currency
+    AutoConvert,
+    AutoConvertOnArrival,
+    // auto-balance: a target kept by swaps
+    AutoBalanceRepository,
+    AutoBalancer,
+    AutoBalanceOnMovement,
     // sandbox: the vendors' side, their modes and webhooks
     SandboxRepository,
     SandboxRandom,
@@ -168,6 +180,6 @@ import { SwapPolicy } from './swaps/swap.policy';
     // what /metrics shows of providers
     ProviderGauges,
   ],
-  exports: [ExternalPayments],
+  exports: [ExternalPayments, ProviderWallets],
 })
 export class ProvidersModule {}

@@ -15,6 +15,8 @@ export interface ServerToClientEvents {
   'kyc.updated': (data: KycUpdated) => void;
   /** The member's points moved (earned, clawed back) or they reached a level or an achievement. */
   'rewards.updated': (data: RewardsUpdated) => void;
+  /** A payment request the user made or was asked to pay was made, paid, reminded, declined, cancelled or expired. */
+  'payment_request.updated': (data: PaymentRequestUpdated) => void;
   'system.alert': (data: SystemAlert) => void;
 }
 
@@ -82,6 +84,17 @@ export interface NotificationCreated {
 }
 
 /** A verification inquiry's new status (`inquiry`), or a tier change (`tier`: up on approval, down on revocation). */
+export interface PaymentRequestUpdated {
+  eventId: string;
+  id: string;
+  /** `created`, `reminded`, or the request's status after the change (`paid`, `partially_paid`, `declined` …). */
+  change: string;
+  direction: 'incoming' | 'outgoing';
+  amount: string | null;
+  currency: string;
+  transferId?: string;
+}
+
 export type KycUpdated =
   | {
       eventId: string;

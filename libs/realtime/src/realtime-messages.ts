@@ -13,6 +13,10 @@ export const REALTIME_EVENT_TYPES: readonly DomainEventName[] = [
   'RewardPointsClawedBack',
   'RewardLevelChanged',
   'RewardAchievementUnlocked',
+  'PaymentRequestCreated',
+  'PaymentRequestPaid',
+  'PaymentRequestClosed',
+  'PaymentRequestReminded',
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -93,6 +97,36 @@ export function realtimeMessagesFor(
   }
   const reward = rewardsUpdated(event, userId);
   if (reward) return [{ event: 'rewards.updated', data: reward }];
+  if (
+    event.type === 'PaymentRequestCreated' ||
+    event.type === 'PaymentRequestPaid' ||
+    event.type === 'PaymentRequestClosed' ||
+    event.type === 'PaymentRequestReminded'
+  ) {
+    const p = event.payload;
+    const direction = p.requesterId === userId ? 'outgoing' : p.payerId === userId ? 'incoming' : null;
+    if (direction === null) return [];
+    const change =
+      event.type === 'PaymentRequestCreated'
+        ? 'created'
+        : event.type === 'PaymentRequestReminded'
+          ? 'reminded'
+          : event.payload.status;
+    return [
+      {
+        event: 'payment_request.updated',
+        data: {
+          eventId,
+          id: p.requestId,
+          change,
+          direction,
+          amount: p.amount,
+          currency: p.currency,
+          ...(event.type === 'PaymentRequestPaid' && { transferId: event.payload.transferId }),
+        },
+      },
+    ];
+  }
   if (!isMoneyMovement(event)) return [];
   const view = historyOf(event);
   const messages: RealtimeMessage[] = [];

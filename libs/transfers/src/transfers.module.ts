@@ -24,10 +24,30 @@ import { RecurringTransferScheduler } from './application/recurring-transfer-sch
 import { RecurringTransferProcessor } from './infrastructure/recurring-transfer.processor';
 import { RecurringTransferRepository } from './infrastructure/recurring-transfer.repository';
 import { RecurringTransferController } from './interface/http/recurring-transfer.controller';
+import { ContactBook } from './application/contacts/contact-book';
+import { ClaimOnVerificationHandler } from './application/invites/claim-on-verification.handler';
+import { P2pInvites } from './application/invites/p2p-invites';
+import { P2pInviteRepository } from './infrastructure/p2p-invite.repository';
+import { P2pBooking } from './application/p2p/p2p-booking';
+import { PaymentRequests } from './application/payment-requests/payment-requests';
+import { QrCodes } from './application/qr/qr-codes';
+import { ContactRepository } from './infrastructure/contact.repository';
+import { PaymentRequestExpiryProcessor } from './infrastructure/payment-request-expiry.processor';
+import { PaymentRequestRepository } from './infrastructure/payment-request.repository';
+import { ContactsController } from './interface/http/contacts.controller';
+import { PaymentRequestsController } from './interface/http/payment-requests.controller';
+import { QrCodeController } from './interface/http/qr-code.controller';
 
 @Module({
   imports: [LedgerModule, WalletModule, IdentityModule, ProvidersModule],
-  controllers: [P2pTransferController, ConsumerTransferController, RecurringTransferController],
+  controllers: [
+    P2pTransferController,
+    ConsumerTransferController,
+    RecurringTransferController,
+    ContactsController,
+    PaymentRequestsController,
+    QrCodeController,
+  ],
   providers: [
     TransferRepository,
     RecipientResolver,
@@ -48,6 +68,17 @@ import { RecurringTransferController } from './interface/http/recurring-transfer
     RunRecurringTransferHandler,
     GetRecurringTransferHandler,
     ListRecurringTransfersHandler,
+    // everyday money: contacts, payment requests, QR codes
+    P2pBooking,
+    ContactRepository,
+    ContactBook,
+    PaymentRequestRepository,
+    PaymentRequests,
+    PaymentRequestExpiryProcessor,
+    QrCodes,
+    P2pInviteRepository,
+    P2pInvites,
+    ClaimOnVerificationHandler,
   ],
 })
 export class TransfersModule {}

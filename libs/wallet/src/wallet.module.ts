@@ -8,6 +8,7 @@ import { UpdateLimitsHandler } from './application/commands/update-limits/update
 import { UpdatePreferencesHandler } from './application/commands/update-preferences/update-preferences.handler';
 import { GetBalanceHandler } from './application/queries/get-balance/get-balance.handler';
 import { GetLimitsHandler } from './application/queries/get-limits/get-limits.handler';
+import { GetAutoConvertingUsersHandler } from './application/queries/get-auto-converting-users/get-auto-converting-users.handler';
 import { GetPreferencesHandler } from './application/queries/get-preferences/get-preferences.handler';
 import { WalletAccess } from './application/wallet-access';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './infrastructure/wallet.orm-entity';
@@ -32,6 +33,7 @@ import { WalletController } from './interface/http/wallet.controller';
     GetBalanceHandler,
     GetLimitsHandler,
     GetPreferencesHandler,
+    GetAutoConvertingUsersHandler,
   ],
   exports: [WalletAccess, WalletReports],
 })

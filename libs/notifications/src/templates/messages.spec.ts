@@ -48,6 +48,22 @@ const SAMPLE: Record<string, Record<string, unknown>> = {
     recipient: 'r',
   },
   'recurring.paused': { scheduleId: 's', skippedInARow: 3, amount: '1.00', currency: 'USDC', recipient: 'r' },
+  'payment_request.received': {
+    requestId: 'r',
+    amount: '12.50',
+    currency: 'USDC',
+    note: 'dinner',
+    expiresAt: '2026-01-08T00:00:00Z',
+  },
+  'payment_request.reminder': {
+    requestId: 'r',
+    amount: null,
+    currency: 'USDC',
+    note: null,
+    expiresAt: '2026-01-08T00:00:00Z',
+  },
+  'payment_request.paid': { requestId: 'r', transferId: 't', amount: '12.50', currency: 'USDC' },
+  'payment_request.declined': { requestId: 'r', amount: '12.50', currency: 'USDC' },
   'security.alert': {
     event: 'new_device',
     device: 'Chrome on macOS',

@@ -47,6 +47,22 @@ export interface KindData {
     currency: string;
     recipient: string;
   };
+  'payment_request.received': {
+    requestId: string;
+    amount: string | null;
+    currency: string;
+    note: string | null;
+    expiresAt: string;
+  };
+  'payment_request.reminder': {
+    requestId: string;
+    amount: string | null;
+    currency: string;
+    note: string | null;
+    expiresAt: string;
+  };
+  'payment_request.paid': { requestId: string; transferId: string; amount: string; currency: string };
+  'payment_request.declined': { requestId: string; amount: string | null; currency: string };
   'security.alert': { event: string; device: string | null; ip: string | null; at: string };
   'rewards.cashback': { redemptionId: string; amount: string; currency: string; points: string };
   'rewards.level_up': { level: string; perk: string };
@@ -178,6 +194,26 @@ const en: Templates = {
       `Your recurring transfer of ${d.amount} ${d.currency} to ${d.recipient} was paused after ` +
       `${d.skippedInARow} skipped transfers in a row. Resume it once your wallet can cover it.`,
   }),
+  'payment_request.received': (d) => ({
+    title: 'Payment request',
+    body:
+      `You were asked to pay ${d.amount ?? 'an amount you choose'} ${d.currency}` +
+      `${d.note ? ` for “${d.note}”` : ''}, before ${d.expiresAt}.`,
+  }),
+  'payment_request.reminder': (d) => ({
+    title: 'Reminder: payment request',
+    body:
+      `A request for ${d.amount ?? 'an amount you choose'} ${d.currency}${d.note ? ` (“${d.note}”)` : ''} ` +
+      `is still waiting for you, until ${d.expiresAt}.`,
+  }),
+  'payment_request.paid': (d) => ({
+    title: 'Payment request paid',
+    body: `Your request was paid: ${d.amount} ${d.currency} arrived in your wallet.`,
+  }),
+  'payment_request.declined': (d) => ({
+    title: 'Payment request declined',
+    body: `Your request for ${d.amount ?? 'money'}${d.amount ? ` ${d.currency}` : ''} was declined.`,
+  }),
   'security.alert': (d) => ({
     title: SECURITY_EN[d.event] ?? 'Security alert',
     body:
@@ -274,6 +310,26 @@ const es: Templates = {
     body:
       `Tu transferencia recurrente de ${d.amount} ${d.currency} a ${d.recipient} se pausó tras ` +
       `${d.skippedInARow} transferencias omitidas seguidas.`,
+  }),
+  'payment_request.received': (d) => ({
+    title: 'Solicitud de pago',
+    body:
+      `Te pidieron pagar ${d.amount ?? 'un importe a tu elección'} ${d.currency}` +
+      `${d.note ? ` por “${d.note}”` : ''}, antes del ${d.expiresAt}.`,
+  }),
+  'payment_request.reminder': (d) => ({
+    title: 'Recordatorio: solicitud de pago',
+    body:
+      `Una solicitud de ${d.amount ?? 'un importe a tu elección'} ${d.currency}${d.note ? ` (“${d.note}”)` : ''} ` +
+      `sigue esperándote, hasta el ${d.expiresAt}.`,
+  }),
+  'payment_request.paid': (d) => ({
+    title: 'Solicitud de pago pagada',
+    body: `Pagaron tu solicitud: ${d.amount} ${d.currency} llegaron a tu billetera.`,
+  }),
+  'payment_request.declined': (d) => ({
+    title: 'Solicitud de pago rechazada',
+    body: `Rechazaron tu solicitud de ${d.amount ?? 'dinero'}${d.amount ? ` ${d.currency}` : ''}.`,
   }),
   'security.alert': (d) => ({
     title: SECURITY_ES[d.event] ?? 'Alerta de seguridad',

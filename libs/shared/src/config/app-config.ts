@@ -132,6 +132,20 @@ const schema = z
     EVENT_CONSUMER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(500),
     RECURRING_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).default(3_600_000),
     RECURRING_REMINDER_LEAD_MS: z.coerce.number().int().min(0).default(86_400_000),
+    PAY_LINK_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    PAYMENT_REQUEST_EXPIRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
+    CONTACT_DISCOVERY_DAILY_LIMIT: z.coerce.number().int().min(1).default(2_000),
+    P2P_INVITE_CLAIM_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    AUTO_CONVERT_MIN_AMOUNT: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,6})?$/, 'must be an amount such as 1.00')
+      .default('1.00'),
+    AUTO_BALANCE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     EURC_USD_PRICE: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,8})?$/, 'must be a decimal price such as 1.08')
@@ -411,6 +425,21 @@ export class AppConfig {
    * before each occurrence (0: no reminders).
    */
   readonly recurring: { retryAttempts: number; retryBackoffMs: number; reminderLeadMs: number };
+  /** Contacts, payment requests and QR codes (libs/transfers). */
+  readonly everyday: {
+    /** Share links are `<payLinkBaseUrl>/pay/<token>`. */
+    payLinkBaseUrl: string;
+    /** A payment request's life when the requester does not say (`expiresIn`), and its ceiling. */
+    requestExpiryHours: number;
+    /** Address-book entries a user may check for Monay users per UTC day (POST /api/contacts/import). */
+    discoveryDailyLimit: number;
+    /** How long money sent to someone not yet signed up (inviteIfUnknown) waits to be claimed before it returns. */
+    inviteClaimDays: number;
+    /** Arrivals below this amount (in their own currency) are not auto-converted. */
+    autoConvertMinAmount: string;
+    /** A user's wallet is rebalanced at most this often (0: at every trigger). */
+    autoBalanceIntervalMinutes: number;
+  };
   /** How often a consumer may fail on one event (waiting backoff × 2^n between tries) before it is parked. */
   readonly eventConsumers: { attempts: number; backoffMs: number };
   /** Stablecoin providers: routing, sandbox behaviour, breakers, webhooks, polling (libs/providers). */
@@ -529,6 +558,14 @@ export class AppConfig {
     this.limitTiers = env.LIMIT_TIERS ?? {};
     this.fees = { p2p: env.TRANSFER_FEE_P2P, batch: env.TRANSFER_FEE_BATCH };
     this.eventConsumers = { attempts: env.EVENT_CONSUMER_ATTEMPTS, backoffMs: env.EVENT_CONSUMER_BACKOFF_MS };
+    this.everyday = {
+      payLinkBaseUrl: env.PAY_LINK_BASE_URL.replace(/\/+$/, ''),
+      requestExpiryHours: env.PAYMENT_REQUEST_EXPIRY_HOURS,
+      discoveryDailyLimit: env.CONTACT_DISCOVERY_DAILY_LIMIT,
+      inviteClaimDays: env.P2P_INVITE_CLAIM_DAYS,
+      autoConvertMinAmount: env.AUTO_CONVERT_MIN_AMOUNT,
+      autoBalanceIntervalMinutes: env.AUTO_BALANCE_INTERVAL_MINUTES,
+    };
     this.recurring = {
       retryAttempts: env.RECURRING_RETRY_ATTEMPTS,
       retryBackoffMs: env.RECURRING_RETRY_BACKOFF_MS,

@@ -28,6 +28,9 @@ export enum JobName {
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
   RunRewardsDueWork = 'rewards.due-work',
+  ExpirePaymentRequests = 'transfers.expire-payment-requests',
+  SweepP2pInvites = 'transfers.sweep-p2p-invites',
+  RunAutoBalance = 'providers.run-auto-balance',
 }
 
 export interface JobPayloads {
@@ -58,6 +61,12 @@ export interface JobPayloads {
   [JobName.ExpireKycInquiries]: { limit: number };
   /** Vests points whose lock period is over, expires old lots, tells members of coming expiries, decides referrals. */
   [JobName.RunRewardsDueWork]: { limit: number };
+  /** Closes payment requests past their expiry (also a due-work sweeper). */
+  [JobName.ExpirePaymentRequests]: { limit: number };
+  /** Voids invites past their claim window and claims those a verified user may have (P2P to unknown recipients). */
+  [JobName.SweepP2pInvites]: { limit: number };
+  /** Rebalances the wallets of users with auto-balance on that are due (at most once per interval each). */
+  [JobName.RunAutoBalance]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -75,6 +84,9 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.RunRewardsDueWork]: QueueName.Maintenance,
+  [JobName.ExpirePaymentRequests]: QueueName.Maintenance,
+  [JobName.SweepP2pInvites]: QueueName.Maintenance,
+  [JobName.RunAutoBalance]: QueueName.Providers,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

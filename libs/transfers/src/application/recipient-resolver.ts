@@ -4,6 +4,7 @@ import type { DomainError } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import { classifyRecipient, maskRecipient } from '../domain/recipient-ref';
 import { RecipientNotFoundError, SelfTransferError } from '../domain/transfer.errors';
+import { ContactRepository } from '../infrastructure/contact.repository';
 
 /**
  * `displayName` is what the sender may be shown: the masked form of what they typed (maskRecipient), never
@@ -14,13 +15,16 @@ export type Resolution =
 
 /**
  * Turns what senders typed (`to`: email, phone, user id or `monay:` address) into Monay users, in a fixed
- * number of queries however many recipients there are (a batch has up to 1,000).
+ * number of queries however many recipients there are (a batch has up to 1,000). A user who blocked the sender is
+ * answered exactly as no user at all (RECIPIENT_NOT_FOUND): the sender cannot pay them, request from them or find
+ * them by lookup, and cannot tell a block from an unknown recipient.
  */
 @Injectable()
 export class RecipientResolver {
   constructor(
     private readonly users: Users,
     private readonly wallets: WalletAccess,
+    private readonly contacts: ContactRepository,
   ) {}
 
   async resolveMany(senderId: string, tos: string[]): Promise<Resolution[]> {
@@ -38,6 +42,10 @@ export class RecipientResolver {
       emails: refs.filter((r) => r.kind === 'email').map((r) => r.value),
       phones: refs.filter((r) => r.kind === 'phone').map((r) => r.value),
     });
+    const blockers = await this.contacts.blockersOf(
+      senderId,
+      users.map((u) => u.id),
+    );
     const byId = new Map(users.map((u) => [u.id, u]));
     const byEmail = new Map(users.map((u) => [u.email, u]));
     const byPhone = new Map(users.filter((u) => u.phone).map((u) => [u.phone as string, u]));
@@ -52,7 +60,7 @@ export class RecipientResolver {
       else if (ref.kind === 'phone') user = byPhone.get(normalizePhone(ref.value));
       else if (ref.kind === 'userId') user = byId.get(ref.value);
       else if (ref.kind === 'address') user = byId.get(walletsByAddress.get(ref.value) ?? '');
-      if (!user) return { ok: false, error: new RecipientNotFoundError(tos[index]) };
+      if (!user || blockers.has(user.id)) return { ok: false, error: new RecipientNotFoundError(tos[index]) };
       if (user.id === senderId) return { ok: false, error: new SelfTransferError() };
       return { ok: true, userId: user.id, displayName: maskRecipient(tos[index]), ref: tos[index] };
     });

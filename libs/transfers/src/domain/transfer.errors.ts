@@ -51,3 +51,12 @@ export class RecipientLookupLimitError extends DomainError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The money sent to someone not signed up yet was already claimed, or returned: it can no longer be cancelled. */
+export class InviteNotPendingError extends DomainError {
+  readonly code = 'INVITE_NOT_PENDING';
+  readonly kind = 'conflict';
+  constructor(status: string) {
+    super(`This transfer is ${status}; only a transfer waiting to be claimed can be cancelled`, { status });
+  }
+}

@@ -38,6 +38,10 @@ export class ConsumerPreferencesOrmEntity {
   @Column('boolean', { name: 'auto_balance' })
   autoBalance!: boolean;
 
+  /** Money arriving in another stablecoin is swapped to `preferredCurrency` (providers' auto-convert). */
+  @Column('boolean', { name: 'auto_convert', default: false })
+  autoConvert!: boolean;
+
   @Column('boolean', { name: 'smart_routing' })
   smartRouting!: boolean;
 

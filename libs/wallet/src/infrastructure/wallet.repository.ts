@@ -108,6 +108,17 @@ export class WalletRepository {
     );
   }
 
+  /** Of `userIds`, those with auto-convert on → their preferred currency. */
+  async autoConverting(userIds: string[]): Promise<Map<string, string>> {
+    const ids = userIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT user_id, preferred_currency FROM consumer_preferences WHERE user_id = ANY($1::uuid[]) AND auto_convert`,
+      [ids],
+    )) as Array<{ user_id: string; preferred_currency: string }>;
+    return new Map(rows.map((row) => [row.user_id, row.preferred_currency]));
+  }
+
   preferences(userId: string): Promise<ConsumerPreferencesOrmEntity | null> {
     return this.dataSource.getRepository(ConsumerPreferencesOrmEntity).findOneBy({ userId });
   }

@@ -1,4 +1,11 @@
 import { defineEvents } from '#monay/shared';
+import type { InviteTransferPendingPayload, InviteTransferVoidedPayload } from './p2p-invite.events';
+import type {
+  PaymentRequestClosedPayload,
+  PaymentRequestCreatedPayload,
+  PaymentRequestPaidPayload,
+  PaymentRequestRemindedPayload,
+} from './payment-request.events';
 import type {
   RecurringTransferExecutedPayload,
   RecurringTransferPausedPayload,
@@ -11,6 +18,8 @@ import type {
   TransferFailedPayload,
 } from './transfer.events';
 
+export * from './p2p-invite.events';
+export * from './payment-request.events';
 export * from './recurring-transfer.events';
 export * from './transfer.events';
 
@@ -19,6 +28,8 @@ export interface TransferMovementEvents {
   FundsTransferred: FundsTransferredPayload;
   TransferFailed: TransferFailedPayload;
   BatchTransferCompleted: BatchTransferCompletedPayload;
+  InviteTransferPending: InviteTransferPendingPayload;
+  InviteTransferVoided: InviteTransferVoidedPayload;
 }
 
 /** Every event of the transfers context (docs/architecture.md, "Events and the outbox"). */
@@ -27,16 +38,26 @@ export interface TransferEvents extends TransferMovementEvents {
   RecurringTransferSkipped: RecurringTransferSkippedPayload;
   RecurringTransferPaused: RecurringTransferPausedPayload;
   RecurringTransferUpcoming: RecurringTransferUpcomingPayload;
+  PaymentRequestCreated: PaymentRequestCreatedPayload;
+  PaymentRequestPaid: PaymentRequestPaidPayload;
+  PaymentRequestClosed: PaymentRequestClosedPayload;
+  PaymentRequestReminded: PaymentRequestRemindedPayload;
 }
 
 export const transferEvents = defineEvents<TransferEvents>('transfers', {
   FundsTransferred: { version: 1 },
   TransferFailed: { version: 1 },
   BatchTransferCompleted: { version: 1 },
+  InviteTransferPending: { version: 1 },
+  InviteTransferVoided: { version: 1 },
   RecurringTransferExecuted: { version: 1 },
   RecurringTransferSkipped: { version: 1 },
   RecurringTransferPaused: { version: 1 },
   RecurringTransferUpcoming: { version: 1 },
+  PaymentRequestCreated: { version: 1 },
+  PaymentRequestPaid: { version: 1 },
+  PaymentRequestClosed: { version: 1 },
+  PaymentRequestReminded: { version: 1 },
 });
 
 declare module '#monay/shared' {

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput, type CurrencyCode } from '#monay/kernel';
 import { idempotencyKeyOf, sendIdempotent, ApiErrorResponses } from '#monay/shared';
+import { P2pInvites } from '../../application/invites/p2p-invites';
 import { SendP2pTransferCommand } from '../../application/commands/send-p2p-transfer/send-p2p-transfer.command';
 import { GetTransferStatusQuery } from '../../application/queries/get-transfer-status/get-transfer-status.query';
 import { ValidateTransferQuery } from '../../application/queries/validate-transfer/validate-transfer.query';
@@ -25,6 +26,7 @@ export function sendCommandOf(user: AuthUser, request: Request, body: SendTransf
     body.note ?? null,
     { ...payload, amount: amount.toDecimalString(), currency },
     stepUpContextOf(user, request),
+    body.inviteIfUnknown === true,
   );
 }
 
@@ -36,6 +38,7 @@ export class P2pTransferController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly invites: P2pInvites,
   ) {}
 
   @ApiErrorResponses(400, 422)
@@ -79,7 +82,10 @@ export class P2pTransferController {
       'provider can take it (nothing held; the same key may be retried). `GET /p2p-transfer/status/:id` finds ' +
       'either kind. 403 STEP_UP_REQUIRED `{methods, reasons}` when the payment needs a fresh second factor ' +
       '(above STEP_UP_AMOUNT_USD; with 2FA also a new recipient or address): nothing is stored, step up and ' +
-      'retry with X-Step-Up-Token and the same Idempotency-Key.',
+      'retry with X-Step-Up-Token and the same Idempotency-Key. With `inviteIfUnknown: true`, an email or phone no ' +
+      'user has is not 404: 202 with a `pending_claim` transfer — amount + fee held (counted against your balance ' +
+      'and limits), an invitation sent; the first user to verify that address within P2P_INVITE_CLAIM_DAYS receives ' +
+      'it once; after that, or on POST /p2p-transfer/:id/cancel, it returns to you.',
   })
   async send(
     @CurrentUser() user: AuthUser,
@@ -95,5 +101,18 @@ export class P2pTransferController {
   @Get('status/:id')
   async status(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, ...(await this.queries.execute(new GetTransferStatusQuery(user.userId, id))) };
+  }
+
+  @ApiErrorResponses(404, 409)
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Take back money sent to someone not signed up yet, while it waits to be claimed',
+    description:
+      'The hold is voided and your limits are given back. 409 INVITE_NOT_PENDING once it was claimed or returned; ' +
+      '404 for any other transfer id.',
+  })
+  async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return { success: true, transfer: await this.invites.cancel(user.userId, id) };
   }
 }

@@ -19,6 +19,8 @@ export class SendP2pTransferCommand extends Command<IdempotentResult> {
      * user set up earlier and a job makes now (a recurring occurrence): no one is there to step up.
      */
     readonly stepUp: StepUpContext | null,
+    /** To an email or phone no user has: hold the money for them and invite them (issue 17). */
+    readonly inviteIfUnknown = false,
   ) {
     super();
   }

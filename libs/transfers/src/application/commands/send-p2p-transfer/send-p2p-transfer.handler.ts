@@ -1,32 +1,25 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { StepUp } from '#monay/identity';
 import { ExternalPayments, InvalidExternalAddressError } from '#monay/providers';
-import { AppConfig, IdempotentExecutor, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
+import { AppConfig, IdempotentExecutor, OutboxRelay } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
-import {
-  FundsTransferred,
-  FundsTransferredPayload,
-  TransferFailed,
-  TransferFailedPayload,
-} from '../../../domain/events/transfer.events';
 import { FeeSchedule } from '../../../domain/fee-schedule';
 import { classifyRecipient } from '../../../domain/recipient-ref';
-import { TransferLifecycle } from '../../../domain/transfer';
-import { TransferRecord, TransferRepository } from '../../../infrastructure/transfer.repository';
+import { ContactRepository } from '../../../infrastructure/contact.repository';
+import { TransferRepository } from '../../../infrastructure/transfer.repository';
+import { RecipientNotFoundError } from '../../../domain/transfer.errors';
+import { inviteAddressOf, P2pInvites } from '../../invites/p2p-invites';
+import { P2pBooking } from '../../p2p/p2p-booking';
 import { RecipientResolver } from '../../recipient-resolver';
-import { TransferBooking } from '../../transfer-booking';
-import { errorBody, isRecordableRefusal } from '../../transfer-outcome';
-import { toHistoryView, toTransferView } from '../../transfer-view';
 import { SendP2pTransferCommand } from './send-p2p-transfer.command';
 
 /**
  * One wallet pays another. A `0x` address is not a wallet here: that transfer goes out on chain through the
  * providers (ExternalPayments.send: hold, route, post or void), with the same key and route scope.
  *
- * In one database transaction: (in a savepoint) limits are consumed and the ledger moves the money, then the
- * transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds, a
- * limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
+ * In one database transaction (P2pBooking): (in a savepoint) limits are consumed and the ledger moves the money,
+ * then the transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds,
+ * a limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
  * with the key.
  */
 @CommandHandler(SendP2pTransferCommand)
@@ -36,14 +29,14 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
   constructor(
     private readonly recipients: RecipientResolver,
     private readonly wallets: WalletAccess,
-    private readonly booking: TransferBooking,
+    private readonly p2p: P2pBooking,
     private readonly transfers: TransferRepository,
+    private readonly contacts: ContactRepository,
     private readonly executor: IdempotentExecutor,
-    private readonly uow: UnitOfWork,
-    private readonly outbox: OutboxWriter,
     private readonly relay: OutboxRelay,
     private readonly payments: ExternalPayments,
     private readonly stepUp: StepUp,
+    private readonly invites: P2pInvites,
     config: AppConfig,
   ) {
     this.fees = new FeeSchedule(config.fees);
@@ -65,13 +58,19 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
       });
     }
     const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
-    if (!recipient.ok) throw recipient.error;
     const idempotent = {
       userId: command.senderId,
       key: command.idempotencyKey,
       scope: command.scope,
       body: command.request,
     };
+    if (!recipient.ok) {
+      const invitable = ref.kind === 'email' || ref.kind === 'phone';
+      if (!(command.inviteIfUnknown && invitable && recipient.error instanceof RecipientNotFoundError)) {
+        throw recipient.error;
+      }
+      return this.inviteUnknown(command, ref.kind as 'email' | 'phone', idempotent);
+    }
     // Before the key is claimed: a refusal (403 STEP_UP_REQUIRED) is not stored, so the same key goes through
     // once the client steps up. A recurring occurrence (no step-up context) was authorised with its schedule.
     if (command.stepUp) {
@@ -80,115 +79,56 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
         context: command.stepUp,
         operation: 'p2p_transfer',
         amountUsd: this.wallets.usdValue(command.amount),
+        // A trusted contact is never "new" (issue 17: trusted contacts skip the new-recipient step-up).
         newRecipient: async () =>
-          !(await this.transfers.paidBefore(command.senderId, [recipient.userId])).has(recipient.userId),
+          !(await this.transfers.paidBefore(command.senderId, [recipient.userId])).has(recipient.userId) &&
+          !(await this.contacts.isTrusted(command.senderId, recipient.userId)),
         alreadyAnswered: () => this.executor.answered(idempotent),
       });
     }
     const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId]);
-    const { amount } = command;
-    const fee = this.fees.p2p(amount.currency.code);
 
     const result = await this.executor.execute(idempotent, async (tx) => {
-      const now = new Date();
-      const lifecycle = new TransferLifecycle('pending', now);
-      lifecycle.moveTo('processing', undefined, now);
-      const transfer: TransferRecord = {
-        id: randomUUID(),
-        batchId: null,
-        senderUserId: command.senderId,
-        recipientUserId: recipient.userId,
-        recipientRef: recipient.ref,
-        currency: amount.currency.code,
-        amount: amount.minor,
-        fee: fee.minor,
+      const booked = await this.p2p.book(tx, {
+        sender,
+        recipient,
+        amount: command.amount,
+        fee: this.fees.p2p(command.amount.currency.code),
         note: command.note,
-        status: 'processing',
-        failureCode: null,
-        failureMessage: null,
-        ledgerTransactionId: null,
-        createdAt: now,
-        completedAt: null,
-      };
-      try {
-        const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
-          this.booking.book(inner, {
-            sender,
-            legs: [{ recipientId: recipient.userId, amount }],
-            fee,
-            kind: 'p2p_transfer',
-            reference: transfer.id,
-          }),
-        );
-        const completedAt = new Date();
-        lifecycle.moveTo('completed', undefined, completedAt);
-        Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
-        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
-        const payload: FundsTransferredPayload = {
-          transferId: transfer.id,
-          batchId: null,
-          senderId: command.senderId,
-          recipientId: recipient.userId,
-          recipientRef: recipient.ref,
-          currency: amount.currency.code,
-          amount: amount.toDecimalString(),
-          fee: fee.toDecimalString(),
-          note: command.note,
-          ledgerTransactionId,
-          completedAt: completedAt.toISOString(),
-        };
-        await this.outbox.append(tx, [
-          {
-            type: FundsTransferred,
-            aggregateId: transfer.id,
-            userIds: [command.senderId, recipient.userId],
-            payload,
-          },
-        ]);
-        return {
-          status: 201,
-          body: {
-            success: true,
-            transfer: {
-              ...toTransferView(transfer, command.senderId),
-              recipient: { displayName: recipient.displayName },
-            },
-          },
-        };
-      } catch (error) {
-        if (!isRecordableRefusal(error)) throw error;
-        const failedAt = new Date();
-        lifecycle.moveTo('failed', error.code, failedAt);
-        Object.assign(transfer, {
-          status: 'failed',
-          failureCode: error.code,
-          failureMessage: error.message,
-          completedAt: failedAt,
-        });
-        await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
-        const payload: TransferFailedPayload = {
-          transferId: transfer.id,
-          batchId: null,
-          senderId: command.senderId,
-          currency: amount.currency.code,
-          amount: amount.toDecimalString(),
-          reason: error.code,
-        };
-        await this.outbox.append(tx, [
-          { type: TransferFailed, aggregateId: transfer.id, userIds: [command.senderId], payload },
-        ]);
-        return {
-          status: 422,
-          body: {
-            success: false,
-            error: errorBody(error),
-            transfer: toTransferView(transfer, command.senderId),
-            history: toHistoryView(lifecycle.history),
-          },
-        };
-      }
+      });
+      return booked.response;
     });
     this.relay.nudge();
     return result;
+  }
+
+  /**
+   * No user has that email or phone (or one who blocked the sender: answered alike): the money is held for whoever
+   * verifies it (P2pInvites). A new recipient by definition, for the step-up check.
+   */
+  private async inviteUnknown(
+    command: SendP2pTransferCommand,
+    kind: 'email' | 'phone',
+    idempotent: { userId: string; key: string; scope: string; body: unknown },
+  ) {
+    if (command.stepUp) {
+      await this.stepUp.assert({
+        userId: command.senderId,
+        context: command.stepUp,
+        operation: 'p2p_transfer',
+        amountUsd: this.wallets.usdValue(command.amount),
+        newRecipient: true,
+        alreadyAnswered: () => this.executor.answered(idempotent),
+      });
+    }
+    const [sender] = await this.wallets.ensureWallets([command.senderId]);
+    return this.invites.send({
+      sender,
+      idempotent,
+      recipient: { kind, value: inviteAddressOf(kind, command.to), ref: command.to.trim() },
+      amount: command.amount,
+      fee: this.fees.p2p(command.amount.currency.code),
+      note: command.note,
+    });
   }
 }

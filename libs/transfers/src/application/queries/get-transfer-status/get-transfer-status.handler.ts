@@ -2,6 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ExternalPayments } from '#monay/providers';
 import { TransferNotFoundError } from '../../../domain/transfer.errors';
 import { TransferRepository } from '../../../infrastructure/transfer.repository';
+import { P2pInvites } from '../../invites/p2p-invites';
 import { toHistoryView, toTransferView } from '../../transfer-view';
 import { GetTransferStatusQuery } from './get-transfer-status.query';
 
@@ -17,6 +18,7 @@ export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatus
   constructor(
     private readonly transfers: TransferRepository,
     private readonly payments: ExternalPayments,
+    private readonly invites: P2pInvites,
   ) {}
 
   async execute({ userId, transferId }: GetTransferStatusQuery) {
@@ -25,6 +27,8 @@ export class GetTransferStatusHandler implements IQueryHandler<GetTransferStatus
     if (found) {
       return { transfer: toTransferView(found.transfer, userId), history: toHistoryView(found.history) };
     }
+    const invite = await this.invites.statusOf(userId, transferId);
+    if (invite) return invite;
     const external = await this.payments.status(userId, transferId);
     if (!external) throw new TransferNotFoundError();
     return external;

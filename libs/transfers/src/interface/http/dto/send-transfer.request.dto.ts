@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsOptional,
   IsString,
   MaxLength,
@@ -31,6 +32,16 @@ export class SendTransferRequestDto extends TransferLegDto {
   @IsString()
   @MaxLength(280)
   note?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'To an email or phone no Monay user has: hold the money for them and send an invitation (202 pending_claim) ' +
+      'instead of 404 RECIPIENT_NOT_FOUND',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  inviteIfUnknown?: boolean;
 
   @ApiPropertyOptional({ description: 'Alternative to the Idempotency-Key header' })
   @IsOptional()

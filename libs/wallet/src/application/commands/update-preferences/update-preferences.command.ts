@@ -4,6 +4,8 @@ import type { ProviderName } from '#monay/shared';
 export interface Preferences {
   preferredCurrency: string;
   autoBalance: boolean;
+  /** Money arriving in another stablecoin (P2P, deposits, request payments) is swapped to `preferredCurrency`. */
+  autoConvert: boolean;
   smartRouting: boolean;
   instantNotifications: boolean;
   /** The provider deposits and withdrawals go to first when it can serve them; null: the router decides. */

@@ -18,6 +18,7 @@ export class GetPreferencesHandler implements IQueryHandler<GetPreferencesQuery>
     return {
       preferredCurrency: stored.preferredCurrency,
       autoBalance: stored.autoBalance,
+      autoConvert: stored.autoConvert,
       smartRouting: stored.smartRouting,
       instantNotifications: stored.instantNotifications,
       preferredProvider: stored.preferredProvider,

@@ -12,6 +12,13 @@ export class UpdatePreferencesRequestDto {
   preferredCurrency?: string;
 
   @ApiPropertyOptional() @IfPresent() @IsBoolean() autoBalance?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Swap money arriving in another stablecoin to preferredCurrency (above AUTO_CONVERT_MIN_AMOUNT), once per arrival',
+  })
+  @IfPresent()
+  @IsBoolean()
+  autoConvert?: boolean;
   @ApiPropertyOptional() @IfPresent() @IsBoolean() smartRouting?: boolean;
   @ApiPropertyOptional() @IfPresent() @IsBoolean() instantNotifications?: boolean;
 
