@@ -59,6 +59,22 @@ const asSwap = (l: HistoryLine): HistoryLine => ({
 });
 
 const usdc = { userId: A, currency: 'USDC' };
+const bankWithdrawal = {
+  bankTransferId: 't-1',
+  userId: A,
+  rail: 'ach' as const,
+  direction: 'withdrawal' as const,
+  speed: 'standard',
+  currency: 'USDC',
+  amount: '100.000000',
+  fee: '0.250000',
+  bankAccount: 'Gingham Bank ••1234',
+};
+const bankDeposit = { ...bankWithdrawal, bankTransferId: 't-2', direction: 'deposit' as const };
+const asBank = (l: HistoryLine, direction: 'in' | 'out', returnCode: string | null): HistoryLine => ({
+  ...l,
+  hints: { kind: 'bank', rail: 'ach', direction, account: 'Gingham Bank ••1234', returnCode },
+});
 const moved = (delta: bigint, currency = 'USDC', userId = A) => ({ userId, currency, delta });
 
 const transfer: DomainEvents['FundsTransferred'] = {
@@ -374,6 +390,78 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       lines: [asSwap(line('s-1:swap_out', 'swap_out', 'failed', 'USDC', '10.00', '0.00', 'PROVIDER_FAILED'))],
       fees: [],
       posted: [],
+      balances: [usdc],
+    },
+  ],
+  BankTransferRequested: [
+    event('BankTransferRequested', {
+      ...bankWithdrawal,
+      held: '100.250000',
+      expectedSettlementAt: '2026-12-08T14:00:00.000Z',
+    }),
+    {
+      lines: [
+        asBank(line('t-1:bank', 'withdrawal', 'processing', 'USDC', '100.000000', '0.00'), 'out', null),
+      ],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BankTransferSettled: [
+    event('BankTransferSettled', {
+      ...bankDeposit,
+      posted: '99.750000',
+      ledgerTransactionId: 'l-1',
+      settledAt: '2026-12-08T14:00:00.000Z',
+    }),
+    {
+      lines: [
+        {
+          ...asBank(line('t-2:bank', 'deposit', 'completed', 'USDC', '99.750000', '0.250000'), 'in', null),
+          feeMode: 'withheld',
+        },
+      ],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: 99_750_000n }],
+      balances: [usdc],
+    },
+  ],
+  BankTransferFailed: [
+    event('BankTransferFailed', { ...bankWithdrawal, status: 'failed', reason: 'R03', holdReleased: true }),
+    {
+      lines: [
+        asBank(
+          line('t-1:bank', 'withdrawal', 'failed', 'USDC', '100.000000', '0.00', 'R03'),
+          'out',
+          null,
+        ),
+      ],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BankTransferReturned: [
+    event('BankTransferReturned', {
+      ...bankWithdrawal,
+      returnCode: 'R01',
+      meaning: 'Insufficient funds',
+      reversed: '100.250000',
+      receivable: '0.000000',
+      ledgerTransactionId: 'l-2',
+      returnedAt: '2026-12-10T16:00:00.000Z',
+    }),
+    {
+      lines: [
+        asBank(
+          line('t-1:return', 'deposit', 'completed', 'USDC', '100.250000', '0.00', 'R01'),
+          'in',
+          'R01',
+        ),
+      ],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: 100_250_000n }],
       balances: [usdc],
     },
   ],

@@ -36,7 +36,12 @@ export type MovementHints =
   /** Money sent on chain to an address (null: one provider batch to many addresses); the note is on the line. */
   | { kind: 'external_transfer'; address: string | null; recipients: number }
   /** Between two of the user's own assets. */
-  | { kind: 'swap'; from: string; to: string };
+  | { kind: 'swap'; from: string; to: string }
+  /**
+   * Between the user's own bank account and their wallet over a bank rail (libs/banking): `in` adds money, `out`
+   * withdraws; a return's line carries its R-code (it undoes the movement it returns).
+   */
+  | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -120,6 +125,10 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   SwapRequested: true,
   SwapCompleted: true,
   SwapFailed: true,
+  BankTransferRequested: true,
+  BankTransferSettled: true,
+  BankTransferFailed: true,
+  BankTransferReturned: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -431,8 +440,106 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.from }] : [],
       };
     }
+    case 'BankTransferRequested':
+    case 'BankTransferSettled':
+    case 'BankTransferFailed':
+    case 'BankTransferReturned':
+      return bankTransferView(event);
     default:
       return unreachable(event);
+  }
+}
+
+/**
+ * A bank transfer (libs/banking) between the user's bank account and wallet:
+ * - add money (`deposit` line): pending (the amount asked) → completed (amount − fee credited, the fee withheld) |
+ *   failed or cancelled (nothing moved); returned after settlement: a second line, `:return`, a `withdrawal` of
+ *   what was taken back;
+ * - withdrawal (`withdrawal` line): requested (a hold of amount + fee lowers what is available) → completed (amount
+ *   + fee debited) | failed or cancelled (the hold released); returned after settlement: a `:return` line, a
+ *   `deposit` of amount + fee given back.
+ */
+function bankTransferView(
+  event: DomainEvent<
+    'BankTransferRequested' | 'BankTransferSettled' | 'BankTransferFailed' | 'BankTransferReturned'
+  >,
+): MovementView {
+  const p = event.payload;
+  const inbound = p.direction === 'deposit';
+  const hints = (direction: 'in' | 'out', returnCode: string | null): MovementHints => ({
+    kind: 'bank',
+    rail: p.rail,
+    direction,
+    account: p.bankAccount,
+    returnCode,
+  });
+  const base = (status: HistoryStatus, amount: string, fee: string | null, failureCode: string | null) => ({
+    ...own(
+      p.userId,
+      inbound ? 'deposit' : 'withdrawal',
+      p.bankTransferId,
+      'bank',
+      p.currency,
+      status,
+      amount,
+      fee,
+      failureCode,
+    ),
+    feeMode: inbound ? ('withheld' as const) : ('on_top' as const),
+    hints: hints(inbound ? 'in' : 'out', null),
+  });
+  const touched = [{ userId: p.userId, currency: p.currency }];
+  switch (event.type) {
+    case 'BankTransferRequested':
+      return {
+        lines: [base('processing', p.amount, null, null)],
+        fees: [],
+        posted: [],
+        balances: inbound ? [] : touched,
+      };
+    case 'BankTransferSettled': {
+      const s = event.payload;
+      const posted = minor(s.posted, s.currency);
+      return {
+        lines: [base('completed', inbound ? s.posted : s.amount, s.fee, null)],
+        fees: [],
+        posted: [delta(s.userId, s.currency, inbound ? posted : -posted)],
+        balances: touched,
+      };
+    }
+    case 'BankTransferFailed': {
+      const f = event.payload;
+      return {
+        lines: [base('failed', f.amount, null, f.reason)],
+        fees: [],
+        posted: [],
+        balances: f.holdReleased ? touched : [],
+      };
+    }
+    case 'BankTransferReturned': {
+      const r = event.payload;
+      const reversed = minor(r.reversed, r.currency);
+      const line: HistoryLine = {
+        ...own(
+          r.userId,
+          inbound ? 'withdrawal' : 'deposit',
+          r.bankTransferId,
+          'return',
+          r.currency,
+          'completed',
+          r.reversed,
+          null,
+          r.returnCode,
+        ),
+        hints: hints(inbound ? 'out' : 'in', r.returnCode),
+      };
+      return {
+        lines: [line],
+        fees: [],
+        posted: reversed > 0n ? [delta(r.userId, r.currency, inbound ? -reversed : reversed)] : [],
+        balances: touched,
+      };
+    }
   }
 }
 

@@ -25,6 +25,10 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'WithdrawalCompleted',
   'WithdrawalFailed',
   'SwapCompleted',
+  'BankTransferSettled',
+  'BankTransferFailed',
+  'BankTransferReturned',
+  'BankAccountUpdated',
   'SecurityEventRecorded',
   'AnnouncementPublished',
 ] as const);
@@ -178,6 +182,59 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'swap.completed',
           { swapId: p.swapId, from: p.from, to: p.to, amountIn: p.amountIn, amountOut: p.amountOut },
           `swap.completed:${p.swapId}`,
+        ),
+      ];
+    }
+    case 'BankTransferSettled': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.settled',
+          pick(p, ['bankTransferId', 'direction', 'rail', 'amount', 'posted', 'currency', 'bankAccount']),
+          `bank.settled:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankTransferFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.failed',
+          pick(p, ['bankTransferId', 'direction', 'amount', 'currency', 'bankAccount', 'reason']),
+          `bank.failed:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankTransferReturned': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.returned',
+          pick(p, [
+            'bankTransferId',
+            'direction',
+            'amount',
+            'reversed',
+            'currency',
+            'bankAccount',
+            'returnCode',
+            'meaning',
+          ]),
+          `bank.returned:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankAccountUpdated': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.account',
+          pick(p, ['bankAccountId', 'bankAccount', 'status', 'reason']),
+          `bank.account:${p.bankAccountId}:${p.status}`,
         ),
       ];
     }

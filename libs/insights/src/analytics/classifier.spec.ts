@@ -40,6 +40,11 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
+  bank: line({
+    type: 'deposit',
+    feeMode: 'withheld',
+    hints: { kind: 'bank', rail: 'ach', direction: 'in', account: 'Gingham Bank ••1234', returnCode: null },
+  }),
 };
 
 describe('classifier: one case per kind of movement', () => {
@@ -64,6 +69,7 @@ describe('classifier: one case per kind of movement', () => {
         '0xabcdef0000000000000000000000000000000001',
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
+      bank: ['TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', 'in', false, null, 'Gingham Bank ••1234'],
     });
   });
 

@@ -117,6 +117,20 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
         direction,
         { excluded: true },
       );
+    case 'bank':
+      // Between the user's own bank account and wallet: moving their own money, excluded from spending and income
+      // (a withdrawal is a withdrawal, as through a provider); a return undoes the movement it returns.
+      if (hints.returnCode !== null) {
+        return classified(
+          direction === 'out' ? 'TRANSFER_OUT_ACCOUNT_TRANSFER' : 'TRANSFER_IN_ACCOUNT_TRANSFER',
+          'VERY_HIGH',
+          direction,
+          { counterparty: hints.account, excluded: true },
+        );
+      }
+      return hints.direction === 'in'
+        ? classified('TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', direction, { counterparty: hints.account })
+        : classified('TRANSFER_OUT_WITHDRAWAL', 'VERY_HIGH', direction, { counterparty: hints.account });
     default:
       return unclassified(hints);
   }

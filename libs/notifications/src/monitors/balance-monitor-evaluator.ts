@@ -39,6 +39,10 @@ export const MOVEMENTS: ReadonlySet<MoneyMovementEventName> = new Set<MoneyMovem
   'SwapCompleted',
   'SwapFailed',
   'WalletCredited',
+  'BankTransferRequested',
+  'BankTransferSettled',
+  'BankTransferFailed',
+  'BankTransferReturned',
 ]);
 
 /** Whether `available` meets the monitor's condition. */

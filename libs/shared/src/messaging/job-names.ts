@@ -27,6 +27,7 @@ export enum JobName {
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
+  SettleBankTransfers = 'banking.settle-bank-transfers',
 }
 
 export interface JobPayloads {
@@ -55,6 +56,8 @@ export interface JobPayloads {
   [JobName.DeliverNotification]: { deliveryId: string };
   /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
   [JobName.ExpireKycInquiries]: { limit: number };
+  /** Asks the bank rail about transfers due for a check (settlement, late returns); sends unsent ones. */
+  [JobName.SettleBankTransfers]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -71,6 +74,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
+  [JobName.SettleBankTransfers]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */
