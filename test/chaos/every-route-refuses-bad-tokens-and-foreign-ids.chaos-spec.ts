@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { setTier, verifiedAccount } from '../support/bank';
 import { auth, deposit, onboard, type Customer } from '../support/money';
+import { verifyEmail } from '../support/security';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { isErrorEnvelope } from './support/http';
@@ -23,7 +25,9 @@ type Resource =
   | 'transaction'
   | 'session'
   | 'device'
-  | 'monitor';
+  | 'monitor'
+  | 'bankAccount'
+  | 'bankTransfer';
 
 type IdRouteRule =
   /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
@@ -69,6 +73,12 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/webhooks/kyc/{vendor}': {
     notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
   },
+  'POST /api/bank-accounts/{id}/verify': { owned: 'bankAccount', body: { amount1: '0.01', amount2: '0.02' } },
+  'DELETE /api/bank-accounts/{id}': { owned: 'bankAccount' },
+  'GET /api/add-money/ach/status/{id}': { owned: 'bankTransfer' },
+  'POST /api/add-money/ach/{id}/cancel': { owned: 'bankTransfer' },
+  'GET /api/withdrawal/ach/status/{id}': { owned: 'bankTransfer' },
+  'POST /api/withdrawal/ach/{id}/cancel': { owned: 'bankTransfer' },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -85,6 +95,8 @@ const PUBLIC_ROUTES = [
   // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
   'POST /api/notifications/unsubscribe',
   'POST /api/webhooks/kyc/{vendor}',
+  // The bank rail's events: authenticated by X-Request-Signature-SHA-256.
+  'POST /api/webhooks/bank/dwolla',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',
@@ -129,6 +141,8 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
     await worker?.close();
     await t?.close();
   });
+
+  const emailVerified = new Set<string>();
 
   /** Makes one resource of `owner`'s (alice's) and returns its id. */
   const create: Record<Resource, (owner: Customer) => Promise<string>> = {
@@ -249,6 +263,39 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ currency: 'USDC', condition: 'below', threshold: '5.00' })
         .expect(201);
       return response.body.monitor.id;
+    },
+    bankAccount: async (owner) => {
+      // A manually added account (the Verified tier, no identity needed): waiting for its micro-deposits.
+      await setTier(t, owner, 2);
+      const response = await t
+        .http()
+        .post('/api/bank-accounts')
+        .set(auth(owner))
+        .send({
+          routingNumber: '011401533',
+          accountNumber: String(Date.now()).slice(-12),
+          type: 'checking',
+          holderName: 'Chaos Owner',
+        })
+        .expect(201);
+      return response.body.bankAccount.id;
+    },
+    bankTransfer: async (owner) => {
+      // An ACH add-money from an account linked instantly (matched by the owner's verified email).
+      await setTier(t, owner, 2);
+      if (!emailVerified.has(owner.userId)) {
+        await verifyEmail(t, owner);
+        emailVerified.add(owner.userId);
+      }
+      const account = await verifiedAccount(t, owner, `Chaos ${randomUUID().slice(0, 8)}`);
+      const response = await t
+        .http()
+        .post('/api/add-money/ach')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ bankAccountId: account, amount: '10.00' })
+        .expect(202);
+      return response.body.transfer.id;
     },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).
