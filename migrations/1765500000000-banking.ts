@@ -145,6 +145,8 @@ export class Banking1765500000000 implements MigrationInterface {
   }
 
   async down(): Promise<void> {
-    throw new Error('Migrations roll forward only');
+    throw new Error(
+      'Migrations only move forward (additive only): write a new migration instead of rolling back',
+    );
   }
 }

@@ -27,6 +27,7 @@ import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
 import { Kyc1765400000000 } from './1765400000000-kyc';
 import { Banking1765500000000 } from './1765500000000-banking';
+import { BillPay1765500100000 } from './1765500100000-bill-pay';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   NotificationDelivery1765300000000,
   Kyc1765400000000,
   Banking1765500000000,
+  BillPay1765500100000,
 ];

@@ -27,7 +27,8 @@ type Resource =
   | 'device'
   | 'monitor'
   | 'bankAccount'
-  | 'bankTransfer';
+  | 'bankTransfer'
+  | 'billPayment';
 
 type IdRouteRule =
   /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
@@ -79,6 +80,7 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/add-money/ach/{id}/cancel': { owned: 'bankTransfer' },
   'GET /api/withdrawal/ach/status/{id}': { owned: 'bankTransfer' },
   'POST /api/withdrawal/ach/{id}/cancel': { owned: 'bankTransfer' },
+  'POST /api/bill-pay/payments/{id}/cancel': { owned: 'billPayment' },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -296,6 +298,24 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ bankAccountId: account, amount: '10.00' })
         .expect(202);
       return response.body.transfer.id;
+    },
+    billPayment: async (owner) => {
+      // A bill of the owner's (a payee with a fresh account number, then a payment: pending until its run).
+      await setTier(t, owner, 2);
+      const payee = await t
+        .http()
+        .post('/api/bill-pay/add')
+        .set(auth(owner))
+        .send({ billerId: 'blr_power', accountNumber: String(Date.now()).slice(-10), nickname: 'chaos' })
+        .expect(201);
+      const response = await t
+        .http()
+        .post('/api/bill-pay/pay')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ payeeId: payee.body.payee.id, amount: '1.00', currency: 'USDC' })
+        .expect(202);
+      return response.body.payment.id;
     },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).

@@ -6,6 +6,9 @@ import { AccountCipher } from './bank-accounts/account-cipher';
 import { BankAccountRepository } from './bank-accounts/bank-account.repository';
 import { BankAccounts } from './bank-accounts/bank-accounts';
 import { BankAccountsController } from './bank-accounts/bank-accounts.controller';
+import { BillPay } from './bill-pay/bill-pay';
+import { BillPayController } from './bill-pay/bill-pay.controller';
+import { BillPayRepository } from './bill-pay/bill-pay.repository';
 import { BankSettlementProcessor } from './bank-transfers/bank-settlement.processor';
 import { BankTransferEngine } from './bank-transfers/bank-transfer-engine';
 import { BankTransferLedger } from './bank-transfers/bank-transfer-ledger';
@@ -31,7 +34,13 @@ import { PlaidSandbox } from './vendors/sandbox/plaid-sandbox';
  */
 @Module({
   imports: [IdentityModule, WalletModule, LedgerModule],
-  controllers: [BankAccountsController, BankTransfersController, BankWebhooksController, AdminBankController],
+  controllers: [
+    BankAccountsController,
+    BankTransfersController,
+    BankWebhooksController,
+    BillPayController,
+    AdminBankController,
+  ],
   providers: [
     { provide: BankingCalendar, useValue: new BankingCalendar() },
     AccountCipher,
@@ -43,6 +52,8 @@ import { PlaidSandbox } from './vendors/sandbox/plaid-sandbox';
     BankSettlementProcessor,
     DwollaWebhookHandler,
     BankReconciler,
+    BillPayRepository,
+    BillPay,
     DwollaSandboxRepository,
     DwollaSandboxWebhooks,
     DwollaSandbox,

@@ -41,7 +41,9 @@ export type MovementHints =
    * Between the user's own bank account and their wallet over a bank rail (libs/banking): `in` adds money, `out`
    * withdraws; a return's line carries its R-code (it undoes the movement it returns).
    */
-  | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null };
+  | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null }
+  /** A bill paid from the wallet (libs/banking), by its biller's type; `reversal`: the biller gave it back. */
+  | { kind: 'bill'; billerType: string; billerName: string; reversal: boolean };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -129,6 +131,10 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   BankTransferSettled: true,
   BankTransferFailed: true,
   BankTransferReturned: true,
+  BillPaymentRequested: true,
+  BillPaymentSent: true,
+  BillPaymentFailed: true,
+  BillPaymentReversed: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -445,6 +451,11 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     case 'BankTransferFailed':
     case 'BankTransferReturned':
       return bankTransferView(event);
+    case 'BillPaymentRequested':
+    case 'BillPaymentSent':
+    case 'BillPaymentFailed':
+    case 'BillPaymentReversed':
+      return billPaymentView(event);
     default:
       return unreachable(event);
   }
@@ -540,6 +551,66 @@ function bankTransferView(
         balances: touched,
       };
     }
+  }
+}
+
+/**
+ * A bill paid from the wallet: a `withdrawal` line — scheduled (its amount held) → completed when sent to the biller
+ * (debited) | failed or cancelled (the hold released); a biller's reversal is a second line, `:reversal`, a `deposit`
+ * of the amount given back.
+ */
+function billPaymentView(
+  event: DomainEvent<
+    'BillPaymentRequested' | 'BillPaymentSent' | 'BillPaymentFailed' | 'BillPaymentReversed'
+  >,
+): MovementView {
+  const p = event.payload;
+  const hints = (reversal: boolean): MovementHints => ({
+    kind: 'bill',
+    billerType: p.billerType,
+    billerName: p.billerName,
+    reversal,
+  });
+  const line = (status: HistoryStatus, failureCode: string | null = null): HistoryLine => ({
+    ...own(p.userId, 'withdrawal', p.billPaymentId, 'bill', p.currency, status, p.amount, null, failureCode),
+    hints: hints(false),
+  });
+  const touched = [{ userId: p.userId, currency: p.currency }];
+  const amount = minor(p.amount, p.currency);
+  switch (event.type) {
+    case 'BillPaymentRequested':
+      return { lines: [line('processing')], fees: [], posted: [], balances: touched };
+    case 'BillPaymentSent':
+      return {
+        lines: [line('completed')],
+        fees: [],
+        posted: [delta(p.userId, p.currency, -amount)],
+        balances: touched,
+      };
+    case 'BillPaymentFailed':
+      return { lines: [line('failed', event.payload.reason)], fees: [], posted: [], balances: touched };
+    case 'BillPaymentReversed':
+      return {
+        lines: [
+          {
+            ...own(
+              p.userId,
+              'deposit',
+              p.billPaymentId,
+              'reversal',
+              p.currency,
+              'completed',
+              p.amount,
+              null,
+              'REVERSED_BY_BILLER',
+            ),
+            hints: hints(true),
+          },
+        ],
+        fees: [],
+        posted: [delta(p.userId, p.currency, amount)],
+        balances: touched,
+      };
   }
 }
 

@@ -29,6 +29,9 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'BankTransferFailed',
   'BankTransferReturned',
   'BankAccountUpdated',
+  'BillPaymentSent',
+  'BillPaymentFailed',
+  'BillPaymentReversed',
   'SecurityEventRecorded',
   'AnnouncementPublished',
 ] as const);
@@ -235,6 +238,39 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'bank.account',
           pick(p, ['bankAccountId', 'bankAccount', 'status', 'reason']),
           `bank.account:${p.bankAccountId}:${p.status}`,
+        ),
+      ];
+    }
+    case 'BillPaymentSent': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.sent',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency', 'estimatedDelivery']),
+          `bill.sent:${p.billPaymentId}`,
+        ),
+      ];
+    }
+    case 'BillPaymentFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.failed',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency', 'reason']),
+          `bill.failed:${p.billPaymentId}`,
+        ),
+      ];
+    }
+    case 'BillPaymentReversed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.reversed',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency']),
+          `bill.reversed:${p.billPaymentId}`,
         ),
       ];
     }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, DueWork, JobName, JobPayloads, JobQueue, OnJob, type DueWorkSweeper } from '#monay/shared';
+import { BillPay } from '../bill-pay/bill-pay';
 import { BANK_RAIL_VENDOR, type BankRailVendor } from '../vendors/bank-rail.port';
 import { BankTransferEngine } from './bank-transfer-engine';
 import { BankTransferRepository } from './bank-transfer.repository';
@@ -7,7 +8,8 @@ import { BankTransferRepository } from './bank-transfer.repository';
 /**
  * Every minute, and whenever the sandbox clock is advanced (due work): the sandbox vendor first does what is due on
  * its side (its own clock), then every transfer due for a check is asked about and the vendor's answer applied —
- * pending ones at their settlement time, settled ones daily for the 60-day return window, unsent ones sent. Webhooks
+ * pending ones at their settlement time, settled ones daily for the 60-day return window, unsent ones sent — and
+ * bill payments move on to their next state. Webhooks
  * make this faster; this makes them optional.
  */
 @Injectable()
@@ -19,6 +21,7 @@ export class BankSettlementProcessor implements OnApplicationBootstrap, DueWorkS
     private readonly repository: BankTransferRepository,
     private readonly engine: BankTransferEngine,
     @Inject(BANK_RAIL_VENDOR) private readonly vendor: BankRailVendor,
+    private readonly billPay: BillPay,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     dueWork: DueWork,
@@ -62,6 +65,6 @@ export class BankSettlementProcessor implements OnApplicationBootstrap, DueWorkS
         }
       }
     }
-    return changed;
+    return changed + (await this.billPay.runDue(now));
   }
 }

@@ -43,6 +43,6 @@ export interface BankTransfer {
 }
 
 /** The clearing account of a rail (a `provider_clearing` system account; qualifier `bank:<rail>`). */
-export function clearingQualifier(rail: Rail): string {
+export function clearingQualifier(rail: Rail | 'billpay'): string {
   return `bank:${rail}`;
 }

@@ -66,3 +66,12 @@ describe('BankingCalendar', () => {
     expect(formatLocalDate(calendar.deliveryDate(et(2026, 12, 4, 10), 5))).toBe('2026-12-11');
   });
 });
+
+describe('BankingCalendar: bill payment runs', () => {
+  it('runs at the submission day’s cut-off, sends the next business day at 09:00, posts at 17:00', () => {
+    const run = calendar.billRun(et(2026, 12, 4, 19));
+    expect(run).toEqual(et(2026, 12, 7, 16));
+    expect(calendar.billSent(run)).toEqual(et(2026, 12, 8, 9));
+    expect(calendar.billPosted({ year: 2026, month: 12, day: 9 })).toEqual(et(2026, 12, 9, 17));
+  });
+});

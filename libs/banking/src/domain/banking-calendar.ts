@@ -236,6 +236,21 @@ export class BankingCalendar {
     });
   }
 
+  /** The bill payment run a payment made at `at` goes out in: its submission day's cut-off. */
+  billRun(at: Date): Date {
+    return atLocal(this.submissionDay(at, STANDARD_CUTOFF), STANDARD_CUTOFF);
+  }
+
+  /** When a bill payment of the run at `run` is sent (the file transmitted, the check mailed): 09:00 the next business day. */
+  billSent(run: Date): Date {
+    return atLocal(this.nextBusinessDay(this.dateOf(run)), STANDARD_SETTLES);
+  }
+
+  /** When a bill delivered on `date` is posted to the biller: 17:00 that day. */
+  billPosted(date: LocalDate): Date {
+    return atLocal(date, { hour: 17, minute: 0 });
+  }
+
   /**
    * The earliest day a bill paid at `at` can be delivered: the payment enters the next business day's run when
    * after the cut-off, then takes `leadBusinessDays` business days.

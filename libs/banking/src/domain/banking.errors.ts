@@ -152,3 +152,66 @@ export class BankWebhookPayloadInvalidError extends DomainError {
     super(`The webhook is not a bank event: ${reason}`);
   }
 }
+
+/** Unknown biller id (GET /api/bill-pay/billers lists them). */
+export class BillerNotFoundError extends DomainError {
+  readonly code = 'BILLER_NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor() {
+    super('Biller not found');
+  }
+}
+
+/** The account number does not have the biller's format. */
+export class BillerAccountNumberInvalidError extends DomainError {
+  readonly code = 'BILLER_ACCOUNT_NUMBER_INVALID';
+  readonly kind = 'invalid';
+  constructor(format: string) {
+    super(`accountNumber does not match this biller's format (${format})`, { format });
+  }
+}
+
+/** The payee is not the caller's (or was never added). */
+export class PayeeNotFoundError extends DomainError {
+  readonly code = 'PAYEE_NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor() {
+    super('Payee not found');
+  }
+}
+
+/** The payee with this biller and account number is already in the list. */
+export class PayeeAlreadyAddedError extends DomainError {
+  readonly code = 'PAYEE_ALREADY_ADDED';
+  readonly kind = 'conflict';
+  constructor(payeeId: string) {
+    super('This biller and account are already in your list', { payeeId });
+  }
+}
+
+/** `deliverBy` is earlier than the biller can receive a payment made now. */
+export class DeliverByTooEarlyError extends DomainError {
+  readonly code = 'DELIVER_BY_TOO_EARLY';
+  readonly kind = 'unprocessable';
+  constructor(earliest: string) {
+    super(`The earliest this payment can be delivered is ${earliest}`, { earliestDelivery: earliest });
+  }
+}
+
+/** The bill payment is not the caller's (or does not exist). */
+export class BillPaymentNotFoundError extends DomainError {
+  readonly code = 'BILL_PAYMENT_NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor() {
+    super('Bill payment not found');
+  }
+}
+
+/** Only a payment not yet sent to the biller may be cancelled. */
+export class BillPaymentNotCancellableError extends DomainError {
+  readonly code = 'BILL_PAYMENT_NOT_CANCELLABLE';
+  readonly kind = 'conflict';
+  constructor(status: string) {
+    super('This payment was sent to the biller and can no longer be cancelled', { status });
+  }
+}

@@ -3,6 +3,7 @@ import { LedgerService } from '#monay/ledger';
 import { UnitOfWork } from '#monay/shared';
 import { CENTS_TO_WALLET, WALLET_CURRENCY, clearingQualifier } from '../domain/bank-transfer';
 import type { Rail } from '../domain/banking-calendar';
+import { BillPayRepository } from '../bill-pay/bill-pay.repository';
 import { BankTransferRepository } from '../bank-transfers/bank-transfer.repository';
 import { usd, wallet } from '../bank-transfers/bank-transfer-view';
 import { BANK_RAIL_VENDOR, type BankRailVendor } from '../vendors/bank-rail.port';
@@ -10,7 +11,7 @@ import { BANK_RAIL_VENDOR, type BankRailVendor } from '../vendors/bank-rail.port
 const RAILS: Rail[] = ['ach', 'wire'];
 
 export interface BankRailReconciliation {
-  rail: Rail;
+  rail: Rail | 'billpay';
   /** Our settlement account at the vendor (USD). */
   vendorBalance: string;
   /** The rail's clearing account in the ledger (wallet currency): the negative of the vendor's balance. */
@@ -34,6 +35,7 @@ export class BankReconciler {
     private readonly ledger: LedgerService,
     private readonly transfers: BankTransferRepository,
     private readonly uow: UnitOfWork,
+    private readonly billPay: BillPayRepository,
   ) {}
 
   async reconcile(): Promise<{ ok: boolean; rails: BankRailReconciliation[] }> {
@@ -65,6 +67,22 @@ export class BankReconciler {
         ok: difference === 0n,
       });
     }
+    // Bill pay: what it sent billers (and was not reversed) left our account; its clearing account mirrors it.
+    const sent = await this.billPay.sentTotal(WALLET_CURRENCY);
+    const billClearing = await this.ledger.systemBalance(
+      this.uow.manager,
+      WALLET_CURRENCY,
+      'provider_clearing',
+      clearingQualifier('billpay'),
+    );
+    rails.push({
+      rail: 'billpay',
+      vendorBalance: usd(-sent),
+      clearing: wallet(billClearing, WALLET_CURRENCY),
+      inTransit: wallet(0n, WALLET_CURRENCY),
+      difference: wallet(billClearing - sent, WALLET_CURRENCY),
+      ok: billClearing === sent,
+    });
     return { ok: rails.every((line) => line.ok), rails };
   }
 }

@@ -40,6 +40,15 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
+  bill: line({
+    type: 'withdrawal',
+    hints: {
+      kind: 'bill',
+      billerType: 'electricity',
+      billerName: 'Consolidated Power & Light',
+      reversal: false,
+    },
+  }),
   bank: line({
     type: 'deposit',
     feeMode: 'withheld',
@@ -70,6 +79,14 @@ describe('classifier: one case per kind of movement', () => {
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
       bank: ['TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', 'in', false, null, 'Gingham Bank ••1234'],
+      bill: [
+        'RENT_AND_UTILITIES_GAS_AND_ELECTRICITY',
+        'HIGH',
+        'out',
+        false,
+        'Consolidated Power & Light',
+        null,
+      ],
     });
   });
 

@@ -131,6 +131,19 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
       return hints.direction === 'in'
         ? classified('TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', direction, { counterparty: hints.account })
         : classified('TRANSFER_OUT_WITHDRAWAL', 'VERY_HIGH', direction, { counterparty: hints.account });
+    case 'bill': {
+      // A bill by its biller's type; a reversal gives the money back (not income).
+      const billerType = (
+        hints.billerType in BILLER_TYPE_CATEGORIES ? hints.billerType : 'other'
+      ) as BillerType;
+      if (hints.reversal) {
+        return classified('TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', direction, {
+          merchant: hints.billerName,
+          excluded: true,
+        });
+      }
+      return classifyBill({ billerType, billerName: hints.billerName });
+    }
     default:
       return unclassified(hints);
   }

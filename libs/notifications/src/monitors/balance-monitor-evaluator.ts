@@ -43,6 +43,10 @@ export const MOVEMENTS: ReadonlySet<MoneyMovementEventName> = new Set<MoneyMovem
   'BankTransferSettled',
   'BankTransferFailed',
   'BankTransferReturned',
+  'BillPaymentRequested',
+  'BillPaymentSent',
+  'BillPaymentFailed',
+  'BillPaymentReversed',
 ]);
 
 /** Whether `available` meets the monitor's condition. */

@@ -42,6 +42,21 @@ export interface KindData {
     meaning: string;
   };
   'bank.account': { bankAccountId: string; bankAccount: string; status: string; reason: string | null };
+  'bill.sent': {
+    billPaymentId: string;
+    billerName: string;
+    amount: string;
+    currency: string;
+    estimatedDelivery: string;
+  };
+  'bill.failed': {
+    billPaymentId: string;
+    billerName: string;
+    amount: string;
+    currency: string;
+    reason: string;
+  };
+  'bill.reversed': { billPaymentId: string; billerName: string; amount: string; currency: string };
   'balance.low': { monitorId: string; currency: string; threshold: string; balance: string };
   'balance.high': { monitorId: string; currency: string; threshold: string; balance: string };
   'recurring.reminder': {
@@ -192,6 +207,18 @@ const en: Templates = {
     title: 'Bank account update',
     body: `${d.bankAccount} is now ${d.status.replace(/_/g, ' ')}${d.reason ? ` (${d.reason})` : ''}.`,
   }),
+  'bill.sent': (d) => ({
+    title: 'Bill payment sent',
+    body: `${d.amount} ${d.currency} was sent to ${d.billerName}; it should arrive by ${d.estimatedDelivery}.`,
+  }),
+  'bill.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Bill payment cancelled' : 'Bill payment failed',
+    body: `Your payment of ${d.amount} ${d.currency} to ${d.billerName} was not made (${d.reason}). The money is back in your wallet.`,
+  }),
+  'bill.reversed': (d) => ({
+    title: 'Bill payment reversed',
+    body: `${d.billerName} returned your payment of ${d.amount} ${d.currency}; it is back in your wallet.`,
+  }),
   'balance.low': (d) => ({
     title: `Low ${d.currency} balance`,
     body: `Your ${d.currency} balance is ${d.balance}, below the ${d.threshold} you set.`,
@@ -291,6 +318,18 @@ const es: Templates = {
   'bank.account': (d) => ({
     title: 'Actualización de cuenta bancaria',
     body: `${d.bankAccount} ahora está ${STATUS_ES[d.status] ?? d.status}${d.reason ? ` (${d.reason})` : ''}.`,
+  }),
+  'bill.sent': (d) => ({
+    title: 'Pago de factura enviado',
+    body: `Se enviaron ${d.amount} ${d.currency} a ${d.billerName}; debería llegar a más tardar el ${d.estimatedDelivery}.`,
+  }),
+  'bill.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Pago de factura cancelado' : 'Pago de factura fallido',
+    body: `Tu pago de ${d.amount} ${d.currency} a ${d.billerName} no se realizó (${d.reason}). El dinero volvió a tu billetera.`,
+  }),
+  'bill.reversed': (d) => ({
+    title: 'Pago de factura devuelto',
+    body: `${d.billerName} devolvió tu pago de ${d.amount} ${d.currency}; volvió a tu billetera.`,
   }),
   'balance.low': (d) => ({
     title: `Saldo bajo de ${d.currency}`,

@@ -7,15 +7,26 @@ import type {
   BankTransferReturnedPayload,
   BankTransferSettledPayload,
 } from './bank-transfer.events';
+import type {
+  BillPaymentFailedPayload,
+  BillPaymentRequestedPayload,
+  BillPaymentReversedPayload,
+  BillPaymentSentPayload,
+} from './bill-payment.events';
 
 export * from './bank-transfer.events';
+export * from './bill-payment.events';
 
-/** The money movements over the bank rails. */
+/** The money movements over the bank rails and bill pay. */
 export interface BankingMovementEvents {
   BankTransferRequested: BankTransferRequestedPayload;
   BankTransferSettled: BankTransferSettledPayload;
   BankTransferFailed: BankTransferFailedPayload;
   BankTransferReturned: BankTransferReturnedPayload;
+  BillPaymentRequested: BillPaymentRequestedPayload;
+  BillPaymentSent: BillPaymentSentPayload;
+  BillPaymentFailed: BillPaymentFailedPayload;
+  BillPaymentReversed: BillPaymentReversedPayload;
 }
 
 /** Every event of the banking context (docs/architecture.md, "Events and the outbox"). */
@@ -29,6 +40,10 @@ export const bankingEvents = defineEvents<BankingEvents>('banking', {
   BankTransferSettled: { version: 1 },
   BankTransferFailed: { version: 1 },
   BankTransferReturned: { version: 1 },
+  BillPaymentRequested: { version: 1 },
+  BillPaymentSent: { version: 1 },
+  BillPaymentFailed: { version: 1 },
+  BillPaymentReversed: { version: 1 },
   BankRailsFrozen: { version: 1 },
   BankAccountUpdated: { version: 1 },
 });
