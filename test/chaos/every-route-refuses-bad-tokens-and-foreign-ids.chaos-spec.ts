@@ -27,6 +27,7 @@ type Resource =
   | 'device'
   | 'monitor'
   | 'bankAccount'
+  | 'verifiedBankAccount'
   | 'bankTransfer'
   | 'billPayment';
 
@@ -74,7 +75,11 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/webhooks/kyc/{vendor}': {
     notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
   },
-  'POST /api/bank-accounts/{id}/verify': { owned: 'bankAccount', body: { amount1: '0.01', amount2: '0.02' } },
+  // A verified account (linked instantly): verifying it again is a no-op that answers it as it stands.
+  'POST /api/bank-accounts/{id}/verify': {
+    owned: 'verifiedBankAccount',
+    body: { amount1: '0.01', amount2: '0.02' },
+  },
   'DELETE /api/bank-accounts/{id}': { owned: 'bankAccount' },
   'GET /api/add-money/ach/status/{id}': { owned: 'bankTransfer' },
   'POST /api/add-money/ach/{id}/cancel': { owned: 'bankTransfer' },
@@ -281,6 +286,14 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         })
         .expect(201);
       return response.body.bankAccount.id;
+    },
+    verifiedBankAccount: async (owner) => {
+      await setTier(t, owner, 2);
+      if (!emailVerified.has(owner.userId)) {
+        await verifyEmail(t, owner);
+        emailVerified.add(owner.userId);
+      }
+      return verifiedAccount(t, owner, `Chaos ${randomUUID().slice(0, 8)}`);
     },
     bankTransfer: async (owner) => {
       // An ACH add-money from an account linked instantly (matched by the owner's verified email).

@@ -101,6 +101,16 @@ export class BankAccountRepository {
     return rows[0] ? toAccount(rows[0]) : null;
   }
 
+  /** The user's account whatever its status, removed ones too. */
+  async findOwnedAnyStatus(userId: string, id: string): Promise<BankAccount | null> {
+    if (!UUID.test(id)) return null;
+    const rows = (await this.dataSource.query(`SELECT * FROM bank_accounts WHERE id = $1 AND user_id = $2`, [
+      id,
+      userId,
+    ])) as Row[];
+    return rows[0] ? toAccount(rows[0]) : null;
+  }
+
   async findById(id: string, tx?: EntityManager): Promise<BankAccount | null> {
     const rows = (await (tx ?? this.dataSource.manager).query(`SELECT * FROM bank_accounts WHERE id = $1`, [
       id,

@@ -151,6 +151,8 @@ export class BankAccounts {
 
   async verify(userId: string, bankAccountId: string, amount1: Money, amount2: Money) {
     const account = await this.owned(userId, bankAccountId);
+    // Verified already (instantly, or by an earlier answer): nothing to do, the same answer.
+    if (account.status === 'verified') return bankAccountView(account);
     if (account.status !== 'pending_verification' || !account.vendorFundingSourceId) {
       throw new BankAccountNotAwaitingVerificationError(account.status);
     }
@@ -199,7 +201,10 @@ export class BankAccounts {
     return (await this.repository.list(userId)).map(bankAccountView);
   }
 
+  /** Removes the account; removing it again answers the same (idempotent for its owner). */
   async remove(userId: string, bankAccountId: string): Promise<void> {
+    const existing = await this.repository.findOwnedAnyStatus(userId, bankAccountId);
+    if (existing?.status === 'removed') return;
     const account = await this.owned(userId, bankAccountId);
     await this.uow.run(async (tx) => {
       const locked = await this.repository.findOwned(userId, account.id, tx, true);

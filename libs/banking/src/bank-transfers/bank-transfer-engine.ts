@@ -200,6 +200,8 @@ export class BankTransferEngine {
   async cancel(userId: string, id: string) {
     const transfer = await this.repository.findOwned(userId, id);
     if (!transfer) throw new BankTransferNotFoundError();
+    // Cancelled already: the same answer again.
+    if (transfer.status === 'cancelled') return bankTransferView(transfer);
     const now = this.clock.now();
     if (
       transfer.status !== 'pending' ||

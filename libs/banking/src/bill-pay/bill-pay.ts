@@ -187,6 +187,8 @@ export class BillPay {
     const result = await this.uow.run(async (tx) => {
       const payment = await this.repository.payment(id, tx, true);
       if (!payment || payment.userId !== userId) throw new BillPaymentNotFoundError();
+      // Cancelled already: the same answer again.
+      if (payment.status === 'cancelled') return payment;
       if (payment.status !== 'pending' && payment.status !== 'processing') {
         throw new BillPaymentNotCancellableError(payment.status);
       }

@@ -54,6 +54,21 @@ const SAMPLE: Record<string, Record<string, unknown>> = {
     status: 'verified',
     reason: null,
   },
+  'bill.sent': {
+    billPaymentId: 'p',
+    billerName: 'City Water Works',
+    amount: '80.00',
+    currency: 'USDC',
+    estimatedDelivery: '2026-12-11',
+  },
+  'bill.failed': {
+    billPaymentId: 'p',
+    billerName: 'City Water Works',
+    amount: '80.00',
+    currency: 'USDC',
+    reason: 'CANCELLED',
+  },
+  'bill.reversed': { billPaymentId: 'p', billerName: 'City Water Works', amount: '80.00', currency: 'USDC' },
   'balance.low': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '25.00' },
   'balance.high': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '35.00' },
   'recurring.reminder': {
