@@ -270,5 +270,12 @@ describe('bank rails: ACH settles on the banking clock; returns reverse exactly;
     await advanceDays(t, admin, 4);
     expect((await transferStatus(t, ivy, sent.body.transfer.id)).status).toBe('processed');
     expect(await balanceOf(t, ivy)).toMatchObject({ available: '485.00', pending: '0.00', total: '485.00' });
+
+    // Above STEP_UP_AMOUNT_USD (1000.00 with the fee) a withdrawal asks for a step-up first; nothing is held.
+    await deposit(t, ivy, '1000.00');
+    const large = await bankTransfer(t, ivy, 'withdrawal/ach', { bankAccountId: account, amount: '1200.00' });
+    expect(large.status).toBe(403);
+    expect(large.body.error.code).toBe('STEP_UP_REQUIRED');
+    expect(await balanceOf(t, ivy)).toMatchObject({ available: '1485.00', pending: '0.00' });
   });
 });

@@ -11,6 +11,7 @@ import {
   type AnyOutboxMessage,
   type IdempotentResult,
 } from '#monay/shared';
+import { StepUp, type StepUpContext } from '#monay/identity';
 import { WalletAccess } from '#monay/wallet';
 import { BankAccounts } from '../bank-accounts/bank-accounts';
 import { labelOf } from '../bank-accounts/bank-account';
@@ -56,6 +57,8 @@ export interface BankTransferRequest {
   rail: Rail;
   direction: BankTransferDirection;
   speed: BankTransferSpeed;
+  /** The client's session and step-up token (withdrawals: identity's step-up check). */
+  stepUp: StepUpContext;
 }
 
 /**
@@ -81,6 +84,7 @@ export class BankTransferEngine {
     private readonly uow: UnitOfWork,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
+    private readonly stepUp: StepUp,
   ) {}
 
   async request(input: BankTransferRequest): Promise<IdempotentResult> {
@@ -94,6 +98,20 @@ export class BankTransferEngine {
     if (!(await this.executor.answered(idempotency))) {
       const walletRow = await this.wallets.ensureWallet(input.userId);
       this.wallets.requireFeature(walletRow, input.rail === 'wire' ? 'wires' : 'bank_transfers');
+      if (input.direction === 'withdrawal') {
+        // Money out: a step-up above the amount threshold (and, with 2FA, to an account never paid out to), as for
+        // provider withdrawals; a 403 STEP_UP_REQUIRED stores nothing, so the same key works after stepping up.
+        const total = input.amount.minor + RAIL_FEES_CENTS[input.speed];
+        await this.stepUp.assert({
+          userId: input.userId,
+          context: input.stepUp,
+          operation: 'withdrawal',
+          amountUsd: Money.of(total, 'USD'),
+          newDestination: async () =>
+            !(await this.repository.hasPaidOutTo(input.userId, input.bankAccountId)),
+          alreadyAnswered: () => this.executor.answered(idempotency),
+        });
+      }
     }
     const result = await this.executor.execute(idempotency, async (tx) => {
       const freeze = await this.repository.freezeOf(input.userId, tx);

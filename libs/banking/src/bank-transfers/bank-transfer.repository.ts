@@ -165,6 +165,17 @@ export class BankTransferRepository {
     return rows.map(toTransfer);
   }
 
+  /** Whether a withdrawal to this account was ever processed (the account is not a new destination). */
+  async hasPaidOutTo(userId: string, bankAccountId: string): Promise<boolean> {
+    if (!UUID.test(bankAccountId)) return false;
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM bank_transfers WHERE user_id = $1 AND bank_account_id = $2 AND direction = 'withdrawal'
+          AND status IN ('processed', 'returned') LIMIT 1`,
+      [userId, bankAccountId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   async hasPending(tx: EntityManager, bankAccountId: string): Promise<boolean> {
     const rows = (await tx.query(
       `SELECT 1 FROM bank_transfers WHERE bank_account_id = $1 AND status = 'pending' LIMIT 1`,

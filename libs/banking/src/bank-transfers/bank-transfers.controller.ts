@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, type AuthUser } from '#monay/identity';
+import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput } from '#monay/kernel';
 import { ApiErrorResponses, idempotencyKeyOf, sendIdempotent } from '#monay/shared';
 import { BankTransferEngine } from './bank-transfer-engine';
@@ -9,6 +9,7 @@ import { AchTransferRequestDto, WireTransferRequestDto } from './bank-transfer.r
 
 const PENDING =
   '202 with the transfer `pending` until the rail processes it on the banking clock (`expectedSettlementAt`). ' +
+  'Withdrawals: 403 STEP_UP_REQUIRED above STEP_UP_AMOUNT_USD (nothing stored; step up, retry with the same key). ' +
   '403 KYC_TIER_REQUIRED (Verified for ACH, Premium for wires) or BANK_RAILS_FROZEN; 404 BANK_ACCOUNT_NOT_FOUND; ' +
   '422 BANK_ACCOUNT_NOT_VERIFIED, INSUFFICIENT_FUNDS, LIMIT_EXCEEDED. Same key and body: the same answer.';
 
@@ -56,6 +57,11 @@ export class BankTransfersController {
 
   @Post('withdrawal/ach')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @ApiErrorResponses(400, 403, 404, 409, 422)
   @ApiOperation({
     summary: 'Withdraw to your bank account by ACH',
@@ -87,6 +93,11 @@ export class BankTransfersController {
 
   @Post('withdrawal/wire')
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: false,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @ApiErrorResponses(400, 403, 404, 409, 422)
   @ApiOperation({
     summary: 'Wire to your bank account (Premium)',
@@ -109,6 +120,7 @@ export class BankTransfersController {
       rail: 'wire',
       direction: 'withdrawal',
       speed: 'wire',
+      stepUp: stepUpContextOf(user, request),
     });
     return sendIdempotent(request, response, result);
   }
@@ -132,6 +144,7 @@ export class BankTransfersController {
       rail: 'ach',
       direction,
       speed,
+      stepUp: stepUpContextOf(user, request),
     });
     return sendIdempotent(request, response, result);
   }
