@@ -28,6 +28,7 @@ import { NotificationDelivery1765300000000 } from './1765300000000-notification-
 import { Kyc1765400000000 } from './1765400000000-kyc';
 import { Banking1765500000000 } from './1765500000000-banking';
 import { BillPay1765500100000 } from './1765500100000-bill-pay';
+import { Rewards1765800000000 } from './1765800000000-rewards';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   Kyc1765400000000,
   Banking1765500000000,
   BillPay1765500100000,
+  Rewards1765800000000,
 ];

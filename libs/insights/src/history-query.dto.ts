@@ -10,10 +10,10 @@ export class HistoryQueryDto extends PageQueryDto {
   currency?: string;
 
   @ApiPropertyOptional({
-    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'],
+    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'reward'],
   })
   @IsOptional()
-  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'])
+  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'reward'])
   type?: string;
 }
 

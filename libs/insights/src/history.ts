@@ -9,7 +9,7 @@ import { maskRecipient } from '#monay/transfers';
  */
 
 export type HistoryLineType =
-  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in' | 'reward';
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
@@ -43,7 +43,9 @@ export type MovementHints =
    */
   | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null }
   /** A bill paid from the wallet (libs/banking), by its biller's type; `reversal`: the biller gave it back. */
-  | { kind: 'bill'; billerType: string; billerName: string; reversal: boolean };
+  | { kind: 'bill'; billerType: string; billerName: string; reversal: boolean }
+  /** Rewards points redeemed for money in the wallet (cashback): the catalog item. */
+  | { kind: 'reward'; item: string };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -135,6 +137,7 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   BillPaymentSent: true,
   BillPaymentFailed: true,
   BillPaymentReversed: true,
+  RewardCashbackCredited: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -162,6 +165,7 @@ export function isMoneyMovement(event: DomainEvent): event is DomainEvent<MoneyM
  * - swap: `swap_out` (what was sold, the fee inside) processing → completed | failed; once completed, `swap_in`
  *   (what was bought).
  * - WalletCredited: a deposit on the in-house rail, before deposits went through providers (old journals).
+ * - cashback (RewardCashbackCredited): points redeemed for money, a completed `reward` line credited at once.
  */
 export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementView {
   switch (event.type) {
@@ -456,6 +460,16 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     case 'BillPaymentFailed':
     case 'BillPaymentReversed':
       return billPaymentView(event);
+    case 'RewardCashbackCredited': {
+      const p = event.payload;
+      const line = own(p.userId, 'reward', p.redemptionId, 'reward', p.currency, 'completed', p.amount);
+      return {
+        lines: [{ ...line, hints: { kind: 'reward', item: p.itemId } }],
+        fees: [],
+        posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
     default:
       return unreachable(event);
   }

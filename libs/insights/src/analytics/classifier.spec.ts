@@ -54,6 +54,7 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     feeMode: 'withheld',
     hints: { kind: 'bank', rail: 'ach', direction: 'in', account: 'Gingham Bank ••1234', returnCode: null },
   }),
+  reward: line({ type: 'reward', hints: { kind: 'reward', item: 'cashback-5-usdc' } }),
 };
 
 describe('classifier: one case per kind of movement', () => {
@@ -87,6 +88,7 @@ describe('classifier: one case per kind of movement', () => {
         'Consolidated Power & Light',
         null,
       ],
+      reward: ['INCOME_OTHER_INCOME', 'VERY_HIGH', 'in', false, 'Monay Rewards', null],
     });
   });
 

@@ -34,6 +34,7 @@ const DIRECTION: Record<HistoryLineType, Direction> = {
   withdrawal: 'out',
   transfer_out: 'out',
   swap_out: 'out',
+  reward: 'in',
 };
 
 export function directionOf(type: HistoryLineType): Direction {
@@ -144,6 +145,9 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
       }
       return classifyBill({ billerType, billerName: hints.billerName });
     }
+    case 'reward':
+      // Cashback for rewards points: income the user did not pay for, from Monay.
+      return classified('INCOME_OTHER_INCOME', 'VERY_HIGH', direction, { merchant: 'Monay Rewards' });
     default:
       return unclassified(hints);
   }
