@@ -26,6 +26,8 @@ import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
 import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
 import { Kyc1765400000000 } from './1765400000000-kyc';
+import { Banking1765500000000 } from './1765500000000-banking';
+import { BillPay1765500100000 } from './1765500100000-bill-pay';
 import { EverydayMoney1765700000000 } from './1765700000000-everyday-money';
 import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
 import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
@@ -62,6 +64,8 @@ export const migrations = [
   ParkedEvents1765150000000,
   NotificationDelivery1765300000000,
   Kyc1765400000000,
+  Banking1765500000000,
+  BillPay1765500100000,
   EverydayMoney1765700000000,
   P2pInvites1765700100000,
   AutoConvertPreference1765700200000,

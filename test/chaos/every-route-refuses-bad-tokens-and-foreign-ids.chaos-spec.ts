@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { setTier, verifiedAccount } from '../support/bank';
 import { auth, deposit, onboard, type Customer } from '../support/money';
+import { verifyEmail } from '../support/security';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { isErrorEnvelope } from './support/http';
@@ -27,7 +29,11 @@ type Resource =
   | 'contact'
   | 'paymentRequest'
   | 'incomingRequest'
-  | 'invite';
+  | 'invite'
+  | 'bankAccount'
+  | 'verifiedBankAccount'
+  | 'bankTransfer'
+  | 'billPayment';
 
 type IdRouteRule =
   /**
@@ -89,6 +95,17 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/webhooks/kyc/{vendor}': {
     notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
   },
+  // A verified account (linked instantly): verifying it again is a no-op that answers it as it stands.
+  'POST /api/bank-accounts/{id}/verify': {
+    owned: 'verifiedBankAccount',
+    body: { amount1: '0.01', amount2: '0.02' },
+  },
+  'DELETE /api/bank-accounts/{id}': { owned: 'bankAccount' },
+  'GET /api/add-money/ach/status/{id}': { owned: 'bankTransfer' },
+  'POST /api/add-money/ach/{id}/cancel': { owned: 'bankTransfer' },
+  'GET /api/withdrawal/ach/status/{id}': { owned: 'bankTransfer' },
+  'POST /api/withdrawal/ach/{id}/cancel': { owned: 'bankTransfer' },
+  'POST /api/bill-pay/payments/{id}/cancel': { owned: 'billPayment' },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -105,6 +122,8 @@ const PUBLIC_ROUTES = [
   // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
   'POST /api/notifications/unsubscribe',
   'POST /api/webhooks/kyc/{vendor}',
+  // The bank rail's events: authenticated by X-Request-Signature-SHA-256.
+  'POST /api/webhooks/bank/dwolla',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',
@@ -149,6 +168,8 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
     await worker?.close();
     await t?.close();
   });
+
+  const emailVerified = new Set<string>();
 
   /** Makes one resource of `owner`'s (alice's) and returns its id. */
   const create: Record<Resource, (owner: Customer) => Promise<string>> = {
@@ -307,6 +328,65 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .send({ to: `invitee.${randomUUID()}@example.com`, amount: '1.00', inviteIfUnknown: true })
         .expect(202);
       return response.body.transfer.id;
+    },
+    bankAccount: async (owner) => {
+      // A manually added account (the Verified tier, no identity needed): waiting for its micro-deposits.
+      await setTier(t, owner, 2);
+      const response = await t
+        .http()
+        .post('/api/bank-accounts')
+        .set(auth(owner))
+        .send({
+          routingNumber: '011401533',
+          accountNumber: String(Date.now()).slice(-12),
+          type: 'checking',
+          holderName: 'Chaos Owner',
+        })
+        .expect(201);
+      return response.body.bankAccount.id;
+    },
+    verifiedBankAccount: async (owner) => {
+      await setTier(t, owner, 2);
+      if (!emailVerified.has(owner.userId)) {
+        await verifyEmail(t, owner);
+        emailVerified.add(owner.userId);
+      }
+      return verifiedAccount(t, owner, `Chaos ${randomUUID().slice(0, 8)}`);
+    },
+    bankTransfer: async (owner) => {
+      // An ACH add-money from an account linked instantly (matched by the owner's verified email).
+      await setTier(t, owner, 2);
+      if (!emailVerified.has(owner.userId)) {
+        await verifyEmail(t, owner);
+        emailVerified.add(owner.userId);
+      }
+      const account = await verifiedAccount(t, owner, `Chaos ${randomUUID().slice(0, 8)}`);
+      const response = await t
+        .http()
+        .post('/api/add-money/ach')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ bankAccountId: account, amount: '10.00' })
+        .expect(202);
+      return response.body.transfer.id;
+    },
+    billPayment: async (owner) => {
+      // A bill of the owner's (a payee with a fresh account number, then a payment: pending until its run).
+      await setTier(t, owner, 2);
+      const payee = await t
+        .http()
+        .post('/api/bill-pay/add')
+        .set(auth(owner))
+        .send({ billerId: 'blr_power', accountNumber: String(Date.now()).slice(-10), nickname: 'chaos' })
+        .expect(201);
+      const response = await t
+        .http()
+        .post('/api/bill-pay/pay')
+        .set(auth(owner))
+        .set('Idempotency-Key', randomUUID())
+        .send({ payeeId: payee.body.payee.id, amount: '1.00', currency: 'USDC' })
+        .expect(202);
+      return response.body.payment.id;
     },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { BankingModule } from '#monay/banking';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { KycModule } from '#monay/kyc';
@@ -25,6 +26,7 @@ export class AppModule {
         LedgerModule,
         WalletModule,
         KycModule,
+        BankingModule,
         TransfersModule,
         ProvidersModule,
         InsightsModule,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { BankingModule } from '#monay/banking';
 import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { KycModule } from '#monay/kyc';
@@ -24,6 +25,7 @@ export class WorkerModule {
         LedgerModule,
         InsightsModule,
         KycModule,
+        BankingModule,
         NotificationsModule,
         TransfersModule,
         ProvidersModule,

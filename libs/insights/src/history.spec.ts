@@ -59,6 +59,37 @@ const asSwap = (l: HistoryLine): HistoryLine => ({
 });
 
 const usdc = { userId: A, currency: 'USDC' };
+const bankWithdrawal = {
+  bankTransferId: 't-1',
+  userId: A,
+  rail: 'ach' as const,
+  direction: 'withdrawal' as const,
+  speed: 'standard',
+  currency: 'USDC',
+  amount: '100.000000',
+  fee: '0.250000',
+  bankAccount: 'Gingham Bank ••1234',
+};
+const bill = {
+  billPaymentId: 'p-1',
+  userId: A,
+  payeeId: 'y-1',
+  billerName: 'Consolidated Power & Light',
+  billerType: 'electricity',
+  method: 'electronic' as const,
+  currency: 'USDC',
+  amount: '80.00',
+  account: '••7890',
+};
+const asBill = (l: HistoryLine, reversal = false): HistoryLine => ({
+  ...l,
+  hints: { kind: 'bill', billerType: 'electricity', billerName: 'Consolidated Power & Light', reversal },
+});
+const bankDeposit = { ...bankWithdrawal, bankTransferId: 't-2', direction: 'deposit' as const };
+const asBank = (l: HistoryLine, direction: 'in' | 'out', returnCode: string | null): HistoryLine => ({
+  ...l,
+  hints: { kind: 'bank', rail: 'ach', direction, account: 'Gingham Bank ••1234', returnCode },
+});
 const moved = (delta: bigint, currency = 'USDC', userId = A) => ({ userId, currency, delta });
 
 const transfer: DomainEvents['FundsTransferred'] = {
@@ -447,6 +478,120 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       fees: [],
       posted: [],
       balances: [{ userId: A, currency: 'USDC' }],
+    },
+  ],
+  BankTransferRequested: [
+    event('BankTransferRequested', {
+      ...bankWithdrawal,
+      held: '100.250000',
+      expectedSettlementAt: '2026-12-08T14:00:00.000Z',
+    }),
+    {
+      lines: [
+        asBank(line('t-1:bank', 'withdrawal', 'processing', 'USDC', '100.000000', '0.00'), 'out', null),
+      ],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BankTransferSettled: [
+    event('BankTransferSettled', {
+      ...bankDeposit,
+      posted: '99.750000',
+      ledgerTransactionId: 'l-1',
+      settledAt: '2026-12-08T14:00:00.000Z',
+    }),
+    {
+      lines: [
+        {
+          ...asBank(line('t-2:bank', 'deposit', 'completed', 'USDC', '99.750000', '0.250000'), 'in', null),
+          feeMode: 'withheld',
+        },
+      ],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: 99_750_000n }],
+      balances: [usdc],
+    },
+  ],
+  BankTransferFailed: [
+    event('BankTransferFailed', { ...bankWithdrawal, status: 'failed', reason: 'R03', holdReleased: true }),
+    {
+      lines: [
+        asBank(line('t-1:bank', 'withdrawal', 'failed', 'USDC', '100.000000', '0.00', 'R03'), 'out', null),
+      ],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BankTransferReturned: [
+    event('BankTransferReturned', {
+      ...bankWithdrawal,
+      returnCode: 'R01',
+      meaning: 'Insufficient funds',
+      reversed: '100.250000',
+      receivable: '0.000000',
+      ledgerTransactionId: 'l-2',
+      returnedAt: '2026-12-10T16:00:00.000Z',
+    }),
+    {
+      lines: [
+        asBank(line('t-1:return', 'deposit', 'completed', 'USDC', '100.250000', '0.00', 'R01'), 'in', 'R01'),
+      ],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: 100_250_000n }],
+      balances: [usdc],
+    },
+  ],
+  BillPaymentRequested: [
+    event('BillPaymentRequested', { ...bill, estimatedDelivery: '2026-12-09' }),
+    {
+      lines: [asBill(line('p-1:bill', 'withdrawal', 'processing', 'USDC', '80.00', '0.00'))],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BillPaymentSent: [
+    event('BillPaymentSent', {
+      ...bill,
+      ledgerTransactionId: 'l-3',
+      sentAt: '2026-12-08T14:00:00.000Z',
+      estimatedDelivery: '2026-12-09',
+    }),
+    {
+      lines: [asBill(line('p-1:bill', 'withdrawal', 'completed', 'USDC', '80.00', '0.00'))],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: -80_000_000n }],
+      balances: [usdc],
+    },
+  ],
+  BillPaymentFailed: [
+    event('BillPaymentFailed', { ...bill, status: 'cancelled', reason: 'CANCELLED' }),
+    {
+      lines: [asBill(line('p-1:bill', 'withdrawal', 'failed', 'USDC', '80.00', '0.00', 'CANCELLED'))],
+      fees: [],
+      posted: [],
+      balances: [usdc],
+    },
+  ],
+  BillPaymentReversed: [
+    event('BillPaymentReversed', {
+      ...bill,
+      ledgerTransactionId: 'l-4',
+      reversedAt: '2026-12-11T22:00:00.000Z',
+    }),
+    {
+      lines: [
+        asBill(
+          line('p-1:reversal', 'deposit', 'completed', 'USDC', '80.00', '0.00', 'REVERSED_BY_BILLER'),
+          true,
+        ),
+      ],
+      fees: [],
+      posted: [{ userId: A, currency: 'USDC', delta: 80_000_000n }],
+      balances: [usdc],
     },
   ],
 };

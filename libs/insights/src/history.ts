@@ -37,6 +37,13 @@ export type MovementHints =
   | { kind: 'external_transfer'; address: string | null; recipients: number }
   /** Between two of the user's own assets. */
   | { kind: 'swap'; from: string; to: string }
+  /**
+   * Between the user's own bank account and their wallet over a bank rail (libs/banking): `in` adds money, `out`
+   * withdraws; a return's line carries its R-code (it undoes the movement it returns).
+   */
+  | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null }
+  /** A bill paid from the wallet (libs/banking), by its biller's type; `reversal`: the biller gave it back. */
+  | { kind: 'bill'; billerType: string; billerName: string; reversal: boolean }
   /** Rewards points redeemed for money in the wallet (cashback): the catalog item. */
   | { kind: 'reward'; item: string };
 
@@ -122,6 +129,14 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   SwapRequested: true,
   SwapCompleted: true,
   SwapFailed: true,
+  BankTransferRequested: true,
+  BankTransferSettled: true,
+  BankTransferFailed: true,
+  BankTransferReturned: true,
+  BillPaymentRequested: true,
+  BillPaymentSent: true,
+  BillPaymentFailed: true,
+  BillPaymentReversed: true,
   RewardCashbackCredited: true,
   InviteTransferPending: true,
   InviteTransferVoided: true,
@@ -468,6 +483,16 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.from }] : [],
       };
     }
+    case 'BankTransferRequested':
+    case 'BankTransferSettled':
+    case 'BankTransferFailed':
+    case 'BankTransferReturned':
+      return bankTransferView(event);
+    case 'BillPaymentRequested':
+    case 'BillPaymentSent':
+    case 'BillPaymentFailed':
+    case 'BillPaymentReversed':
+      return billPaymentView(event);
     case 'RewardCashbackCredited': {
       const p = event.payload;
       const line = own(p.userId, 'reward', p.redemptionId, 'reward', p.currency, 'completed', p.amount);
@@ -480,6 +505,159 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     }
     default:
       return unreachable(event);
+  }
+}
+
+/**
+ * A bank transfer (libs/banking) between the user's bank account and wallet:
+ * - add money (`deposit` line): pending (the amount asked) → completed (amount − fee credited, the fee withheld) |
+ *   failed or cancelled (nothing moved); returned after settlement: a second line, `:return`, a `withdrawal` of
+ *   what was taken back;
+ * - withdrawal (`withdrawal` line): requested (a hold of amount + fee lowers what is available) → completed (amount
+ *   + fee debited) | failed or cancelled (the hold released); returned after settlement: a `:return` line, a
+ *   `deposit` of amount + fee given back.
+ */
+function bankTransferView(
+  event: DomainEvent<
+    'BankTransferRequested' | 'BankTransferSettled' | 'BankTransferFailed' | 'BankTransferReturned'
+  >,
+): MovementView {
+  const p = event.payload;
+  const inbound = p.direction === 'deposit';
+  const hints = (direction: 'in' | 'out', returnCode: string | null): MovementHints => ({
+    kind: 'bank',
+    rail: p.rail,
+    direction,
+    account: p.bankAccount,
+    returnCode,
+  });
+  const base = (status: HistoryStatus, amount: string, fee: string | null, failureCode: string | null) => ({
+    ...own(
+      p.userId,
+      inbound ? 'deposit' : 'withdrawal',
+      p.bankTransferId,
+      'bank',
+      p.currency,
+      status,
+      amount,
+      fee,
+      failureCode,
+    ),
+    feeMode: inbound ? ('withheld' as const) : ('on_top' as const),
+    hints: hints(inbound ? 'in' : 'out', null),
+  });
+  const touched = [{ userId: p.userId, currency: p.currency }];
+  switch (event.type) {
+    case 'BankTransferRequested':
+      return {
+        lines: [base('processing', p.amount, null, null)],
+        fees: [],
+        posted: [],
+        balances: inbound ? [] : touched,
+      };
+    case 'BankTransferSettled': {
+      const s = event.payload;
+      const posted = minor(s.posted, s.currency);
+      return {
+        lines: [base('completed', inbound ? s.posted : s.amount, s.fee, null)],
+        fees: [],
+        posted: [delta(s.userId, s.currency, inbound ? posted : -posted)],
+        balances: touched,
+      };
+    }
+    case 'BankTransferFailed': {
+      const f = event.payload;
+      return {
+        lines: [base('failed', f.amount, null, f.reason)],
+        fees: [],
+        posted: [],
+        balances: f.holdReleased ? touched : [],
+      };
+    }
+    case 'BankTransferReturned': {
+      const r = event.payload;
+      const reversed = minor(r.reversed, r.currency);
+      const line: HistoryLine = {
+        ...own(
+          r.userId,
+          inbound ? 'withdrawal' : 'deposit',
+          r.bankTransferId,
+          'return',
+          r.currency,
+          'completed',
+          r.reversed,
+          null,
+          r.returnCode,
+        ),
+        hints: hints(inbound ? 'out' : 'in', r.returnCode),
+      };
+      return {
+        lines: [line],
+        fees: [],
+        posted: reversed > 0n ? [delta(r.userId, r.currency, inbound ? -reversed : reversed)] : [],
+        balances: touched,
+      };
+    }
+  }
+}
+
+/**
+ * A bill paid from the wallet: a `withdrawal` line — scheduled (its amount held) → completed when sent to the biller
+ * (debited) | failed or cancelled (the hold released); a biller's reversal is a second line, `:reversal`, a `deposit`
+ * of the amount given back.
+ */
+function billPaymentView(
+  event: DomainEvent<
+    'BillPaymentRequested' | 'BillPaymentSent' | 'BillPaymentFailed' | 'BillPaymentReversed'
+  >,
+): MovementView {
+  const p = event.payload;
+  const hints = (reversal: boolean): MovementHints => ({
+    kind: 'bill',
+    billerType: p.billerType,
+    billerName: p.billerName,
+    reversal,
+  });
+  const line = (status: HistoryStatus, failureCode: string | null = null): HistoryLine => ({
+    ...own(p.userId, 'withdrawal', p.billPaymentId, 'bill', p.currency, status, p.amount, null, failureCode),
+    hints: hints(false),
+  });
+  const touched = [{ userId: p.userId, currency: p.currency }];
+  const amount = minor(p.amount, p.currency);
+  switch (event.type) {
+    case 'BillPaymentRequested':
+      return { lines: [line('processing')], fees: [], posted: [], balances: touched };
+    case 'BillPaymentSent':
+      return {
+        lines: [line('completed')],
+        fees: [],
+        posted: [delta(p.userId, p.currency, -amount)],
+        balances: touched,
+      };
+    case 'BillPaymentFailed':
+      return { lines: [line('failed', event.payload.reason)], fees: [], posted: [], balances: touched };
+    case 'BillPaymentReversed':
+      return {
+        lines: [
+          {
+            ...own(
+              p.userId,
+              'deposit',
+              p.billPaymentId,
+              'reversal',
+              p.currency,
+              'completed',
+              p.amount,
+              null,
+              'REVERSED_BY_BILLER',
+            ),
+            hints: hints(true),
+          },
+        ],
+        fees: [],
+        posted: [delta(p.userId, p.currency, amount)],
+        balances: touched,
+      };
   }
 }
 

@@ -25,6 +25,13 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'WithdrawalCompleted',
   'WithdrawalFailed',
   'SwapCompleted',
+  'BankTransferSettled',
+  'BankTransferFailed',
+  'BankTransferReturned',
+  'BankAccountUpdated',
+  'BillPaymentSent',
+  'BillPaymentFailed',
+  'BillPaymentReversed',
   'SecurityEventRecorded',
   'AnnouncementPublished',
   'RewardCashbackCredited',
@@ -245,6 +252,92 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'swap.completed',
           { swapId: p.swapId, from: p.from, to: p.to, amountIn: p.amountIn, amountOut: p.amountOut },
           `swap.completed:${p.swapId}`,
+        ),
+      ];
+    }
+    case 'BankTransferSettled': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.settled',
+          pick(p, ['bankTransferId', 'direction', 'rail', 'amount', 'posted', 'currency', 'bankAccount']),
+          `bank.settled:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankTransferFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.failed',
+          pick(p, ['bankTransferId', 'direction', 'amount', 'currency', 'bankAccount', 'reason']),
+          `bank.failed:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankTransferReturned': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.returned',
+          pick(p, [
+            'bankTransferId',
+            'direction',
+            'amount',
+            'reversed',
+            'currency',
+            'bankAccount',
+            'returnCode',
+            'meaning',
+          ]),
+          `bank.returned:${p.bankTransferId}`,
+        ),
+      ];
+    }
+    case 'BankAccountUpdated': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bank.account',
+          pick(p, ['bankAccountId', 'bankAccount', 'status', 'reason']),
+          `bank.account:${p.bankAccountId}:${p.status}`,
+        ),
+      ];
+    }
+    case 'BillPaymentSent': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.sent',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency', 'estimatedDelivery']),
+          `bill.sent:${p.billPaymentId}`,
+        ),
+      ];
+    }
+    case 'BillPaymentFailed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.failed',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency', 'reason']),
+          `bill.failed:${p.billPaymentId}`,
+        ),
+      ];
+    }
+    case 'BillPaymentReversed': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'bill.reversed',
+          pick(p, ['billPaymentId', 'billerName', 'amount', 'currency']),
+          `bill.reversed:${p.billPaymentId}`,
         ),
       ];
     }

@@ -40,6 +40,20 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
+  bill: line({
+    type: 'withdrawal',
+    hints: {
+      kind: 'bill',
+      billerType: 'electricity',
+      billerName: 'Consolidated Power & Light',
+      reversal: false,
+    },
+  }),
+  bank: line({
+    type: 'deposit',
+    feeMode: 'withheld',
+    hints: { kind: 'bank', rail: 'ach', direction: 'in', account: 'Gingham Bank ••1234', returnCode: null },
+  }),
   reward: line({ type: 'reward', hints: { kind: 'reward', item: 'cashback-5-usdc' } }),
 };
 
@@ -65,6 +79,15 @@ describe('classifier: one case per kind of movement', () => {
         '0xabcdef0000000000000000000000000000000001',
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
+      bank: ['TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', 'in', false, null, 'Gingham Bank ••1234'],
+      bill: [
+        'RENT_AND_UTILITIES_GAS_AND_ELECTRICITY',
+        'HIGH',
+        'out',
+        false,
+        'Consolidated Power & Light',
+        null,
+      ],
       reward: ['INCOME_OTHER_INCOME', 'VERY_HIGH', 'in', false, 'Monay Rewards', null],
     });
   });

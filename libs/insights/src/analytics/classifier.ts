@@ -118,6 +118,33 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
         direction,
         { excluded: true },
       );
+    case 'bank':
+      // Between the user's own bank account and wallet: moving their own money, excluded from spending and income
+      // (a withdrawal is a withdrawal, as through a provider); a return undoes the movement it returns.
+      if (hints.returnCode !== null) {
+        return classified(
+          direction === 'out' ? 'TRANSFER_OUT_ACCOUNT_TRANSFER' : 'TRANSFER_IN_ACCOUNT_TRANSFER',
+          'VERY_HIGH',
+          direction,
+          { counterparty: hints.account, excluded: true },
+        );
+      }
+      return hints.direction === 'in'
+        ? classified('TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', direction, { counterparty: hints.account })
+        : classified('TRANSFER_OUT_WITHDRAWAL', 'VERY_HIGH', direction, { counterparty: hints.account });
+    case 'bill': {
+      // A bill by its biller's type; a reversal gives the money back (not income).
+      const billerType = (
+        hints.billerType in BILLER_TYPE_CATEGORIES ? hints.billerType : 'other'
+      ) as BillerType;
+      if (hints.reversal) {
+        return classified('TRANSFER_IN_ACCOUNT_TRANSFER', 'VERY_HIGH', direction, {
+          merchant: hints.billerName,
+          excluded: true,
+        });
+      }
+      return classifyBill({ billerType, billerName: hints.billerName });
+    }
     case 'reward':
       // Cashback for rewards points: income the user did not pay for, from Monay.
       return classified('INCOME_OTHER_INCOME', 'VERY_HIGH', direction, { merchant: 'Monay Rewards' });

@@ -39,6 +39,14 @@ export const MOVEMENTS: ReadonlySet<MoneyMovementEventName> = new Set<MoneyMovem
   'SwapCompleted',
   'SwapFailed',
   'WalletCredited',
+  'BankTransferRequested',
+  'BankTransferSettled',
+  'BankTransferFailed',
+  'BankTransferReturned',
+  'BillPaymentRequested',
+  'BillPaymentSent',
+  'BillPaymentFailed',
+  'BillPaymentReversed',
 ]);
 
 /** Whether `available` meets the monitor's condition. */

@@ -14,6 +14,49 @@ export interface KindData {
   'withdrawal.completed': { withdrawalId: string; amount: string; currency: string };
   'withdrawal.failed': { withdrawalId: string; amount: string; currency: string; reason: string };
   'swap.completed': { swapId: string; from: string; to: string; amountIn: string; amountOut: string };
+  'bank.settled': {
+    bankTransferId: string;
+    direction: string;
+    rail: string;
+    amount: string;
+    posted: string;
+    currency: string;
+    bankAccount: string;
+  };
+  'bank.failed': {
+    bankTransferId: string;
+    direction: string;
+    amount: string;
+    currency: string;
+    bankAccount: string;
+    reason: string;
+  };
+  'bank.returned': {
+    bankTransferId: string;
+    direction: string;
+    amount: string;
+    reversed: string;
+    currency: string;
+    bankAccount: string;
+    returnCode: string;
+    meaning: string;
+  };
+  'bank.account': { bankAccountId: string; bankAccount: string; status: string; reason: string | null };
+  'bill.sent': {
+    billPaymentId: string;
+    billerName: string;
+    amount: string;
+    currency: string;
+    estimatedDelivery: string;
+  };
+  'bill.failed': {
+    billPaymentId: string;
+    billerName: string;
+    amount: string;
+    currency: string;
+    reason: string;
+  };
+  'bill.reversed': { billPaymentId: string; billerName: string; amount: string; currency: string };
   'balance.low': { monitorId: string; currency: string; threshold: string; balance: string };
   'balance.high': { monitorId: string; currency: string; threshold: string; balance: string };
   'recurring.reminder': {
@@ -112,6 +155,15 @@ const REFUSALS_ES: Record<string, string> = {
   VELOCITY_EXCEEDED: 'demasiadas transferencias en poco tiempo',
 };
 
+const STATUS_ES: Record<string, string> = {
+  verified: 'verificada',
+  pending_verification: 'pendiente de verificación',
+  needs_review: 'en revisión',
+  verification_failed: 'sin verificar (falló la verificación)',
+  unverified: 'sin verificar',
+  removed: 'eliminada',
+};
+
 const SECURITY_EN: Record<string, string> = {
   new_sign_in: 'New sign-in to your account',
   new_device: 'A new device signed in to your account',
@@ -165,6 +217,46 @@ const en: Templates = {
   'swap.completed': (d) => ({
     title: 'Swap completed',
     body: `You swapped ${d.amountIn} ${d.from} for ${d.amountOut} ${d.to}.`,
+  }),
+  'bank.settled': (d) =>
+    d.direction === 'deposit'
+      ? {
+          title: 'Money added from your bank',
+          body: `${d.posted} ${d.currency} from ${d.bankAccount} arrived in your wallet.`,
+        }
+      : {
+          title: 'Bank withdrawal sent',
+          body: `${d.amount} ${d.currency} was sent to ${d.bankAccount} (${d.rail === 'wire' ? 'wire' : 'ACH'}).`,
+        },
+  'bank.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Bank transfer cancelled' : 'Bank transfer failed',
+    body:
+      d.reason === 'CANCELLED'
+        ? `Your ${d.direction === 'deposit' ? 'transfer from' : 'withdrawal to'} ${d.bankAccount} of ${d.amount} ${d.currency} was cancelled. Nothing moved.`
+        : `Your ${d.direction === 'deposit' ? 'transfer from' : 'withdrawal to'} ${d.bankAccount} of ${d.amount} ${d.currency} failed (${d.reason}). Nothing moved.`,
+  }),
+  'bank.returned': (d) => ({
+    title: 'Bank transfer returned',
+    body:
+      d.direction === 'deposit'
+        ? `Your bank returned the ${d.amount} ${d.currency} added from ${d.bankAccount} (${d.returnCode}: ${d.meaning}); ${d.reversed} ${d.currency} was taken back from your wallet.`
+        : `Your bank returned the withdrawal of ${d.amount} ${d.currency} to ${d.bankAccount} (${d.returnCode}: ${d.meaning}); ${d.reversed} ${d.currency} is back in your wallet.`,
+  }),
+  'bank.account': (d) => ({
+    title: 'Bank account update',
+    body: `${d.bankAccount} is now ${d.status.replace(/_/g, ' ')}${d.reason ? ` (${d.reason})` : ''}.`,
+  }),
+  'bill.sent': (d) => ({
+    title: 'Bill payment sent',
+    body: `${d.amount} ${d.currency} was sent to ${d.billerName}; it should arrive by ${d.estimatedDelivery}.`,
+  }),
+  'bill.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Bill payment cancelled' : 'Bill payment failed',
+    body: `Your payment of ${d.amount} ${d.currency} to ${d.billerName} was not made (${d.reason}). The money is back in your wallet.`,
+  }),
+  'bill.reversed': (d) => ({
+    title: 'Bill payment reversed',
+    body: `${d.billerName} returned your payment of ${d.amount} ${d.currency}; it is back in your wallet.`,
   }),
   'balance.low': (d) => ({
     title: `Low ${d.currency} balance`,
@@ -282,6 +374,46 @@ const es: Templates = {
   'swap.completed': (d) => ({
     title: 'Cambio completado',
     body: `Cambiaste ${d.amountIn} ${d.from} por ${d.amountOut} ${d.to}.`,
+  }),
+  'bank.settled': (d) =>
+    d.direction === 'deposit'
+      ? {
+          title: 'Dinero agregado desde tu banco',
+          body: `${d.posted} ${d.currency} desde ${d.bankAccount} llegaron a tu billetera.`,
+        }
+      : {
+          title: 'Retiro bancario enviado',
+          body: `Se enviaron ${d.amount} ${d.currency} a ${d.bankAccount} (${d.rail === 'wire' ? 'transferencia cablegráfica' : 'ACH'}).`,
+        },
+  'bank.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Transferencia bancaria cancelada' : 'Transferencia bancaria fallida',
+    body:
+      d.reason === 'CANCELLED'
+        ? `Tu ${d.direction === 'deposit' ? 'transferencia desde' : 'retiro a'} ${d.bankAccount} de ${d.amount} ${d.currency} fue cancelado. No se movió dinero.`
+        : `Tu ${d.direction === 'deposit' ? 'transferencia desde' : 'retiro a'} ${d.bankAccount} de ${d.amount} ${d.currency} falló (${d.reason}). No se movió dinero.`,
+  }),
+  'bank.returned': (d) => ({
+    title: 'Transferencia bancaria devuelta',
+    body:
+      d.direction === 'deposit'
+        ? `Tu banco devolvió los ${d.amount} ${d.currency} agregados desde ${d.bankAccount} (${d.returnCode}); se retiraron ${d.reversed} ${d.currency} de tu billetera.`
+        : `Tu banco devolvió el retiro de ${d.amount} ${d.currency} a ${d.bankAccount} (${d.returnCode}); ${d.reversed} ${d.currency} volvieron a tu billetera.`,
+  }),
+  'bank.account': (d) => ({
+    title: 'Actualización de cuenta bancaria',
+    body: `${d.bankAccount} ahora está ${STATUS_ES[d.status] ?? d.status}${d.reason ? ` (${d.reason})` : ''}.`,
+  }),
+  'bill.sent': (d) => ({
+    title: 'Pago de factura enviado',
+    body: `Se enviaron ${d.amount} ${d.currency} a ${d.billerName}; debería llegar a más tardar el ${d.estimatedDelivery}.`,
+  }),
+  'bill.failed': (d) => ({
+    title: d.reason === 'CANCELLED' ? 'Pago de factura cancelado' : 'Pago de factura fallido',
+    body: `Tu pago de ${d.amount} ${d.currency} a ${d.billerName} no se realizó (${d.reason}). El dinero volvió a tu billetera.`,
+  }),
+  'bill.reversed': (d) => ({
+    title: 'Pago de factura devuelto',
+    body: `${d.billerName} devolvió tu pago de ${d.amount} ${d.currency}; volvió a tu billetera.`,
   }),
   'balance.low': (d) => ({
     title: `Saldo bajo de ${d.currency}`,

@@ -199,6 +199,9 @@ const schema = z
       .default(24),
     KYC_SANDBOX_DECISION_DELAY_MS: z.coerce.number().int().min(0).default(0),
     KYC_DOCUMENT_ENCRYPTION_KEY: key32.optional(),
+    BANK_WEBHOOK_SECRET: secret.optional(),
+    BANK_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    BANK_ACCOUNT_ENCRYPTION_KEY: key32.optional(),
     KYC_DOCUMENT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -395,6 +398,15 @@ export class AppConfig {
     sandboxDecisionDelayMs: number;
     documentKey: Buffer;
     documentMaxBytes: number;
+  };
+  /**
+   * Bank rails (libs/banking): the Dwolla-shaped vendor's webhook secret, where its sandbox delivers webhooks, and
+   * the key that seals bank account numbers (AES-256-GCM) and fingerprints them.
+   */
+  readonly bank: {
+    webhookSecrets: string[];
+    webhookUrl: string | undefined;
+    accountKey: Buffer;
   };
   /**
    * Rewards (libs/rewards): earned points expire after `expiryMonths` (the member is told `expiryNoticeDays`
@@ -637,6 +649,17 @@ export class AppConfig {
         ? (parseKey32(env.KYC_DOCUMENT_ENCRYPTION_KEY) as Buffer)
         : createHmac('sha256', secrets.totpKey).update('kyc-documents').digest(),
       documentMaxBytes: env.KYC_DOCUMENT_MAX_BYTES,
+    };
+    this.bank = {
+      webhookSecrets: [
+        env.BANK_WEBHOOK_SECRET ??
+          createHmac('sha256', secrets.access).update('bank-webhook:dwolla').digest('base64url'),
+      ],
+      webhookUrl: env.BANK_WEBHOOK_URL,
+      // Without a configured key, one derived from the TOTP key (itself required in production).
+      accountKey: env.BANK_ACCOUNT_ENCRYPTION_KEY
+        ? (parseKey32(env.BANK_ACCOUNT_ENCRYPTION_KEY) as Buffer)
+        : createHmac('sha256', secrets.totpKey).update('bank-accounts').digest(),
     };
     this.rewards = {
       expiryMonths: env.REWARDS_EXPIRY_MONTHS,

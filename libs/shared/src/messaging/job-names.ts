@@ -27,6 +27,7 @@ export enum JobName {
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
+  SettleBankTransfers = 'banking.settle-bank-transfers',
   RunRewardsDueWork = 'rewards.due-work',
   ExpirePaymentRequests = 'transfers.expire-payment-requests',
   SweepP2pInvites = 'transfers.sweep-p2p-invites',
@@ -59,6 +60,8 @@ export interface JobPayloads {
   [JobName.DeliverNotification]: { deliveryId: string };
   /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
   [JobName.ExpireKycInquiries]: { limit: number };
+  /** Asks the bank rail about transfers due for a check (settlement, late returns); sends unsent ones. */
+  [JobName.SettleBankTransfers]: { limit: number };
   /** Vests points whose lock period is over, expires old lots, tells members of coming expiries, decides referrals. */
   [JobName.RunRewardsDueWork]: { limit: number };
   /** Closes payment requests past their expiry (also a due-work sweeper). */
@@ -83,6 +86,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
+  [JobName.SettleBankTransfers]: QueueName.Maintenance,
   [JobName.RunRewardsDueWork]: QueueName.Maintenance,
   [JobName.ExpirePaymentRequests]: QueueName.Maintenance,
   [JobName.SweepP2pInvites]: QueueName.Maintenance,
