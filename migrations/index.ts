@@ -26,6 +26,7 @@ import { DevMailbox1765100100000 } from './1765100100000-dev-mailbox';
 import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
 import { Kyc1765400000000 } from './1765400000000-kyc';
+import { Cards1765600000000 } from './1765600000000-cards';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   ParkedEvents1765150000000,
   NotificationDelivery1765300000000,
   Kyc1765400000000,
+  Cards1765600000000,
 ];

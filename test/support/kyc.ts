@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { signPersona } from '#monay/kyc';
 import { AppConfig } from '#monay/shared';
+import { WalletAccess } from '#monay/wallet';
 import { auth, onboard, type Customer } from './money';
 import { latestCode, mailbox, verifyEmail } from './security';
 import type { TestApp } from './test-app';
@@ -118,5 +119,17 @@ export function forgedEvent(eventId: string, vendorInquiryId: string, status: st
         payload: { data: { type: 'inquiry', id: vendorInquiryId, attributes: { status } } },
       },
     },
+  });
+}
+
+/**
+ * Sets the customer's KYC tier directly, as libs/kyc does on approval (through wallet's public `WalletAccess`):
+ * for scenarios about what a tier unlocks rather than about verification itself.
+ */
+export async function raiseTier(t: TestApp, customer: Customer, level: 1 | 2 | 3): Promise<void> {
+  const wallets = t.app.get(WalletAccess);
+  await t.app.get(DataSource).transaction(async (tx) => {
+    await wallets.lockKycLevel(tx, customer.userId);
+    await wallets.setKycLevel(tx, customer.userId, level);
   });
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { CardsModule } from '#monay/cards';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { KycModule } from '#monay/kyc';
@@ -24,6 +25,7 @@ export class AppModule {
         LedgerModule,
         WalletModule,
         KycModule,
+        CardsModule,
         TransfersModule,
         ProvidersModule,
         InsightsModule,

@@ -10,10 +10,10 @@ export class HistoryQueryDto extends PageQueryDto {
   currency?: string;
 
   @ApiPropertyOptional({
-    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'],
+    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'card_payment', 'card_refund'],
   })
   @IsOptional()
-  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in'])
+  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'card_payment', 'card_refund'])
   type?: string;
 }
 

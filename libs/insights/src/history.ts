@@ -9,7 +9,14 @@ import { maskRecipient } from '#monay/transfers';
  */
 
 export type HistoryLineType =
-  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in';
+  | 'deposit'
+  | 'withdrawal'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'swap_out'
+  | 'swap_in'
+  | 'card_payment'
+  | 'card_refund';
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
@@ -36,7 +43,9 @@ export type MovementHints =
   /** Money sent on chain to an address (null: one provider batch to many addresses); the note is on the line. */
   | { kind: 'external_transfer'; address: string | null; recipients: number }
   /** Between two of the user's own assets. */
-  | { kind: 'swap'; from: string; to: string };
+  | { kind: 'swap'; from: string; to: string }
+  /** A card purchase (or its refund) at a merchant, with its category code. */
+  | { kind: 'card'; merchant: string; mcc: string };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -120,6 +129,11 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   SwapRequested: true,
   SwapCompleted: true,
   SwapFailed: true,
+  CardAuthorizationApproved: true,
+  CardAuthorizationDeclined: true,
+  CardAuthorizationCleared: true,
+  CardAuthorizationReleased: true,
+  CardRefunded: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -146,6 +160,10 @@ export function isMoneyMovement(event: DomainEvent): event is DomainEvent<MoneyM
  *   failed (its hold released, when there was one).
  * - swap: `swap_out` (what was sold, the fee inside) processing → completed | failed; once completed, `swap_in`
  *   (what was bought).
+ * - card purchase (`card_payment`, one line per authorization): approved (a hold lowers what is available;
+ *   `processing`) → cleared (`completed`, the amount cleared; a non-final clearing stays `processing`) | released
+ *   (reversed or expired uncaptured: `failed` with REVERSED / EXPIRED, or `completed` if part of it cleared) |
+ *   declined (`failed` with the decline code; nothing held). A refund is a `card_refund` line of its own.
  * - WalletCredited: a deposit on the in-house rail, before deposits went through providers (old journals).
  */
 export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementView {
@@ -431,9 +449,77 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
         balances: p.holdReleased ? [{ userId: p.userId, currency: p.from }] : [],
       };
     }
+    case 'CardAuthorizationApproved': {
+      const p = event.payload;
+      return {
+        lines: [card(p, 'card_payment', `${p.authorizationId}:card`, 'processing', p.held)],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardAuthorizationDeclined': {
+      const p = event.payload;
+      const line = card(p, 'card_payment', `${p.authorizationId}:card`, 'failed', p.amount);
+      return lineOnly({ ...line, failureCode: p.code });
+    }
+    case 'CardAuthorizationCleared': {
+      const p = event.payload;
+      const status = p.final ? 'completed' : 'processing';
+      return {
+        lines: [card(p, 'card_payment', `${p.authorizationId}:card`, status, p.clearedTotal)],
+        fees: [],
+        posted: [delta(p.userId, p.currency, -minor(p.debited, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardAuthorizationReleased': {
+      const p = event.payload;
+      const cleared = minor(p.clearedTotal, p.currency) > 0n;
+      const open = minor(p.held, p.currency) > 0n;
+      const line = open
+        ? card(p, 'card_payment', `${p.authorizationId}:card`, 'processing', p.held)
+        : cleared
+          ? card(p, 'card_payment', `${p.authorizationId}:card`, 'completed', p.clearedTotal)
+          : {
+              ...card(p, 'card_payment', `${p.authorizationId}:card`, 'failed', p.released),
+              failureCode: p.reason === 'expiry' ? 'EXPIRED' : 'REVERSED',
+            };
+      return {
+        lines: [line],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardRefunded': {
+      const p = event.payload;
+      return {
+        lines: [card(p, 'card_refund', p.refundId, 'completed', p.amount)],
+        fees: [],
+        posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
     default:
       return unreachable(event);
   }
+}
+
+/** A card line: the authorization (or the refund) is what the history lists; the merchant is the note. */
+function card(
+  p: { userId: string; authorizationId: string; currency: string; merchant: { name: string; mcc: string } },
+  type: 'card_payment' | 'card_refund',
+  lineId: string,
+  status: HistoryStatus,
+  amount: string,
+): HistoryLine {
+  return {
+    ...own(p.userId, type, p.authorizationId, 'card', p.currency, status, amount),
+    lineId,
+    note: p.merchant.name,
+    hints: { kind: 'card', merchant: p.merchant.name, mcc: p.merchant.mcc },
+  };
 }
 
 /**

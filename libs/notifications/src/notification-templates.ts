@@ -25,6 +25,9 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'WithdrawalCompleted',
   'WithdrawalFailed',
   'SwapCompleted',
+  'CardAuthorizationDeclined',
+  'CardRefunded',
+  'CardStateChanged',
   'SecurityEventRecorded',
   'AnnouncementPublished',
 ] as const);
@@ -179,6 +182,48 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           { swapId: p.swapId, from: p.from, to: p.to, amountIn: p.amountIn, amountOut: p.amountOut },
           `swap.completed:${p.swapId}`,
         ),
+      ];
+    }
+    case 'CardAuthorizationDeclined': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'card.declined',
+          {
+            authorizationId: p.authorizationId,
+            last4: p.last4,
+            amount: p.amount,
+            currency: p.currency,
+            merchant: p.merchant.name,
+            code: p.code,
+          },
+          `card.declined:${event.eventId}`,
+        ),
+      ];
+    }
+    case 'CardRefunded': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'card.refunded',
+          {
+            authorizationId: p.authorizationId,
+            last4: p.last4,
+            amount: p.amount,
+            currency: p.currency,
+            merchant: p.merchant.name,
+          },
+          `card.refunded:${p.refundId}`,
+        ),
+      ];
+    }
+    case 'CardStateChanged': {
+      const p = event.payload;
+      if (p.to !== 'CLOSED') return [];
+      return [
+        intent(p.userId, 'card.closed', { cardId: p.cardId, last4: p.last4, reason: p.reason }, `card.closed:${p.cardId}`),
       ];
     }
     case 'SecurityEventRecorded': {

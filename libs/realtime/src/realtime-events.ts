@@ -13,7 +13,22 @@ export interface ServerToClientEvents {
   'notification.created': (data: NotificationCreated) => void;
   /** The user's verification moved on, or their KYC tier (and so their limits and features) changed. */
   'kyc.updated': (data: KycUpdated) => void;
+  /** A card authorization moved on: approved, declined (with its code), cleared, released, refunded. */
+  'card.authorization': (data: CardAuthorizationUpdated) => void;
   'system.alert': (data: SystemAlert) => void;
+}
+
+export interface CardAuthorizationUpdated {
+  eventId: string;
+  authorizationId: string;
+  cardId: string;
+  last4: string;
+  status: 'approved' | 'declined' | 'cleared' | 'released' | 'refunded';
+  /** In the funding currency. */
+  amount: string;
+  currency: string;
+  merchant: { name: string; mcc: string };
+  declineCode?: string;
 }
 
 /** Clients send nothing on `/ws`: it is a push channel. */

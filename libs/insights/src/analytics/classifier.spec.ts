@@ -40,6 +40,7 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
+  card: line({ type: 'card_payment', note: 'Corner Bistro', hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' } }),
 };
 
 describe('classifier: one case per kind of movement', () => {
@@ -64,6 +65,7 @@ describe('classifier: one case per kind of movement', () => {
         '0xabcdef0000000000000000000000000000000001',
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
+      card: ['FOOD_AND_DRINK_RESTAURANT', 'MEDIUM', 'out', false, 'Corner Bistro', null],
     });
   });
 

@@ -34,6 +34,8 @@ const DIRECTION: Record<HistoryLineType, Direction> = {
   withdrawal: 'out',
   transfer_out: 'out',
   swap_out: 'out',
+  card_payment: 'out',
+  card_refund: 'in',
 };
 
 export function directionOf(type: HistoryLineType): Direction {
@@ -117,6 +119,11 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
         direction,
         { excluded: true },
       );
+    case 'card': {
+      // A purchase at a merchant (its refund: the same category, money back in).
+      const purchase = classifyPurchase({ descriptor: hints.merchant, mcc: hints.mcc }, merchants);
+      return { ...purchase, direction };
+    }
     default:
       return unclassified(hints);
   }

@@ -21,6 +21,16 @@ const SAMPLE: Record<string, Record<string, unknown>> = {
     reason: 'PROVIDER_UNAVAILABLE',
   },
   'swap.completed': { swapId: 's', from: 'USDC', to: 'EURC', amountIn: '10.00', amountOut: '9.20' },
+  'card.declined': {
+    authorizationId: 'a',
+    last4: '4242',
+    amount: '25.00',
+    currency: 'USDC',
+    merchant: 'Corner Bistro',
+    code: 'CARD_PAUSED',
+  },
+  'card.refunded': { authorizationId: 'a', last4: '4242', amount: '5.00', currency: 'USDC', merchant: 'Shop' },
+  'card.closed': { cardId: 'c', last4: '4242', reason: 'stolen' },
   'balance.low': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '25.00' },
   'balance.high': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '35.00' },
   'recurring.reminder': {
