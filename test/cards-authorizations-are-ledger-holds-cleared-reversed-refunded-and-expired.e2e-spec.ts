@@ -45,7 +45,8 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
       .transactions as Array<{ type: string; amount: string; declineCode: string | null }>;
   const history = async (customer: Customer) => {
     await t.app.get(OutboxRelay).drain();
-    return (await t.http().get('/api/transactions').set(auth(customer)).expect(200)).body.transactions as Array<{
+    return (await t.http().get('/api/transactions').set(auth(customer)).expect(200)).body
+      .transactions as Array<{
       id: string;
       type: string;
       status: string;
@@ -64,7 +65,13 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
       state: 'OPEN',
       last4: expect.stringMatching(/^[0-9]{4}$/),
       fundingCurrency: 'USDC',
-      limits: { perAuthorization: '100.00', daily: '150.00', monthly: null, allTime: null, blockedCategories: [] },
+      limits: {
+        perAuthorization: '100.00',
+        daily: '150.00',
+        monthly: null,
+        allTime: null,
+        blockedCategories: [],
+      },
       replacementFor: null,
     });
     const got = await t.http().get(`/api/card/virtual/${card.id}`).set(auth(customer)).expect(200);
@@ -90,7 +97,10 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
       ['authorization', '40.00'],
     ]);
     const seen = await history(customer);
-    expect(seen.find((l) => l.type === 'card_payment')).toMatchObject({ status: 'completed', amount: '30.00' });
+    expect(seen.find((l) => l.type === 'card_payment')).toMatchObject({
+      status: 'completed',
+      amount: '30.00',
+    });
   });
 
   it('declines over a limit, when paused and for a blocked category, with stable codes, and nothing held', async () => {
@@ -155,11 +165,17 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
     const bought = await purchase(t, admin, card.id, '30.00');
     await network(t, admin, card.id, 'clear', { authorizationId: bought.id, amount: '30.00' }).expect(200);
     expect(await balance(customer)).toEqual({ available: '70.00', pending: '0.00', total: '70.00' });
-    const refunded = await network(t, admin, card.id, 'refund', { authorizationId: bought.id, amount: '10.00' });
+    const refunded = await network(t, admin, card.id, 'refund', {
+      authorizationId: bought.id,
+      amount: '10.00',
+    });
     expect(refunded.status).toBe(200);
     expect(await balance(customer)).toEqual({ available: '80.00', pending: '0.00', total: '80.00' });
     // More than is left to refund: refused by the network, nothing moves.
-    const tooMuch = await network(t, admin, card.id, 'refund', { authorizationId: bought.id, amount: '20.01' });
+    const tooMuch = await network(t, admin, card.id, 'refund', {
+      authorizationId: bought.id,
+      amount: '20.01',
+    });
     expect([tooMuch.status, tooMuch.body.error.code]).toEqual([422, 'CARD_REFUND_TOO_LARGE']);
 
     const seen = await history(customer);
@@ -168,7 +184,10 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
       status: 'failed',
       failureCode: 'REVERSED',
     });
-    expect(seen.find((l) => l.type === 'card_refund')).toMatchObject({ status: 'completed', amount: '10.00' });
+    expect(seen.find((l) => l.type === 'card_refund')).toMatchObject({
+      status: 'completed',
+      amount: '10.00',
+    });
   });
 
   it('over-capture for a tip, several clearings and an incremental authorization post exactly', async () => {
@@ -189,7 +208,10 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
 
     // A hotel: 30 authorized, 10 more asked for in real time, 40 cleared.
     const hotel = await purchase(t, admin, card.id, '30.00');
-    const raised = await network(t, admin, card.id, 'increment', { authorizationId: hotel.id, amount: '10.00' });
+    const raised = await network(t, admin, card.id, 'increment', {
+      authorizationId: hotel.id,
+      amount: '10.00',
+    });
     expect(raised.body.authorization.amount).toBe('40.00');
     expect(await balance(customer)).toEqual({ available: '145.00', pending: '40.00', total: '185.00' });
     await network(t, admin, card.id, 'clear', { authorizationId: hotel.id, amount: '40.00' }).expect(200);
@@ -206,7 +228,10 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
     expect(await balance(customer)).toEqual({ available: '50.00', pending: '0.00', total: '50.00' });
     expect((await lines(customer, card.id)).map((l) => l.type)).toEqual(['expiry', 'authorization']);
     const seen = await history(customer);
-    expect(seen.find((l) => l.type === 'card_payment')).toMatchObject({ status: 'failed', failureCode: 'EXPIRED' });
+    expect(seen.find((l) => l.type === 'card_payment')).toMatchObject({
+      status: 'failed',
+      failureCode: 'EXPIRED',
+    });
   });
 
   it('webhooks: duplicates and redeliveries apply once, a bad signature is 401', async () => {
@@ -234,20 +259,29 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
     expect((await deliver('msg_fixed1').expect(200)).body.duplicate).toBe(true);
     const forged = await deliver('msg_forged', 'v1,AAAA').expect(401);
     expect(forged.body.error.code).toBe('CARD_WEBHOOK_SIGNATURE_INVALID');
-    await t.http().post('/api/webhooks/cards/acme').set('Content-Type', 'application/json').send(body).expect(404);
+    await t
+      .http()
+      .post('/api/webhooks/cards/acme')
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .expect(404);
     expect(await balance(customer)).toEqual({ available: '90.00', pending: '0.00', total: '90.00' });
     // The sandbox sent each webhook twice; the duplicates were recognised by their webhook-id.
-    const [row] = (await t.app
-      .get(DataSource)
-      .query(`SELECT count(*)::int AS n FROM card_transactions WHERE authorization_id IN
-                (SELECT id FROM card_authorizations WHERE issuer_authorization_id = $1)`, [bought.id])) as Array<{
+    const [row] = (await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS n FROM card_transactions WHERE authorization_id IN
+                (SELECT id FROM card_authorizations WHERE issuer_authorization_id = $1)`,
+      [bought.id],
+    )) as Array<{
       n: number;
     }>;
     expect(row.n).toBe(2);
   });
 
   it('report stolen → closed and replaced with the same limits in one step; the old card declines', async () => {
-    const { customer, card } = await holder('ivy', '100.00', { perAuthorization: '60.00', blockedCategories: ['7995'] });
+    const { customer, card } = await holder('ivy', '100.00', {
+      perAuthorization: '60.00',
+      blockedCategories: ['7995'],
+    });
     const reported = await t
       .http()
       .post(`/api/card/${card.id}/report`)
@@ -291,14 +325,17 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
     }
   });
 
-  itRacesOnPostgres('concurrent authorizations never overdraw: 20 × 10.00 against 100.00 → 10 approved', async () => {
-    const { customer, card } = await holder('kai', '100.00');
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => purchase(t, admin, card.id, '10.00', { ...MERCHANT, name: 'Race' })),
-    );
-    const approved = answers.filter((a) => a.status === 'pending');
-    expect(approved).toHaveLength(10);
-    expect(answers.filter((a) => a.declineCode === 'INSUFFICIENT_FUNDS')).toHaveLength(10);
-    expect(await balance(customer)).toEqual({ available: '0.00', pending: '100.00', total: '100.00' });
-  });
+  itRacesOnPostgres(
+    'concurrent authorizations never overdraw: 20 × 10.00 against 100.00 → 10 approved',
+    async () => {
+      const { customer, card } = await holder('kai', '100.00');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => purchase(t, admin, card.id, '10.00', { ...MERCHANT, name: 'Race' })),
+      );
+      const approved = answers.filter((a) => a.status === 'pending');
+      expect(approved).toHaveLength(10);
+      expect(answers.filter((a) => a.declineCode === 'INSUFFICIENT_FUNDS')).toHaveLength(10);
+      expect(await balance(customer)).toEqual({ available: '0.00', pending: '100.00', total: '100.00' });
+    },
+  );
 });

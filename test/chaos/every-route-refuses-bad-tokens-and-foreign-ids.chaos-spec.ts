@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { raiseTier } from '../support/kyc';
 import { auth, deposit, onboard, type Customer } from '../support/money';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
@@ -23,11 +24,15 @@ type Resource =
   | 'transaction'
   | 'session'
   | 'device'
-  | 'monitor';
+  | 'monitor'
+  | 'card';
 
 type IdRouteRule =
-  /** The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. */
-  | { owned: Resource; body?: Record<string, unknown> }
+  /**
+   * The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. `ownerStatus`: what
+   * the owner's own plain request answers when it is not a 2xx (a reveal without a step-up token is 403).
+   */
+  | { owned: Resource; body?: Record<string, unknown>; ownerStatus?: number }
   /** Admin-only: a customer gets 403 whatever the id. */
   | { admin: string }
   /** The path parameter names no user's resource. */
@@ -69,6 +74,24 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'POST /api/webhooks/kyc/{vendor}': {
     notAResource: 'a KYC vendor name; public, authenticated by its Persona-Signature',
   },
+  'GET /api/card/virtual/{id}': { owned: 'card' },
+  'POST /api/card/virtual/{id}/reveal': { owned: 'card', ownerStatus: 403 },
+  'DELETE /api/card/virtual/{id}': { owned: 'card' },
+  'PUT /api/card/{id}/freeze': { owned: 'card', body: { frozen: true } },
+  'PUT /api/card/{id}/limits': { owned: 'card', body: { daily: '100.00' } },
+  'POST /api/card/{id}/report': { owned: 'card', body: { reason: 'lost' } },
+  'GET /api/card/{id}/transactions': { owned: 'card' },
+  'POST /api/admin/sandbox/cards/{id}/authorize': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/increment': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/clear': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/reverse': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/refund': { admin: 'the sandbox card network' },
+  'POST /api/webhooks/cards/{issuer}': {
+    notAResource: 'a card issuer name; public, authenticated by its Standard Webhooks signature',
+  },
+  'POST /api/webhooks/cards/{issuer}/authorize': {
+    notAResource: 'a card issuer name; public, authenticated by its Standard Webhooks signature',
+  },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -85,6 +108,9 @@ const PUBLIC_ROUTES = [
   // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
   'POST /api/notifications/unsubscribe',
   'POST /api/webhooks/kyc/{vendor}',
+  // The card issuer's real-time authorizations and webhooks: authenticated by Standard Webhooks signatures.
+  'POST /api/webhooks/cards/{issuer}',
+  'POST /api/webhooks/cards/{issuer}/authorize',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',
@@ -250,6 +276,16 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .expect(201);
       return response.body.monitor.id;
     },
+    card: async (owner) => {
+      await raiseTier(t, owner, 2);
+      const response = await t
+        .http()
+        .post('/api/card/virtual/create')
+        .set(auth(owner))
+        .send({ nickname: 'chaos' })
+        .expect(201);
+      return response.body.card.id;
+    },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).
       const id = await create.transfer(owner);
@@ -307,6 +343,10 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
       expect(asBob.body.error.code).toBe(unknownId.body.error.code);
       // Bob's attempt changed nothing: alice's own request still does what it says.
       const asAlice = await send(route.method, path, alice.token, rule.body);
+      if (rule.ownerStatus !== undefined) {
+        expect(asAlice.status).toBe(rule.ownerStatus);
+        return;
+      }
       expect(asAlice.status).toBeGreaterThanOrEqual(200);
       expect(asAlice.status).toBeLessThan(300);
       if (route.method !== 'GET') {

@@ -10,10 +10,28 @@ export class HistoryQueryDto extends PageQueryDto {
   currency?: string;
 
   @ApiPropertyOptional({
-    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'card_payment', 'card_refund'],
+    enum: [
+      'deposit',
+      'withdrawal',
+      'transfer_out',
+      'transfer_in',
+      'swap_out',
+      'swap_in',
+      'card_payment',
+      'card_refund',
+    ],
   })
   @IsOptional()
-  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'card_payment', 'card_refund'])
+  @IsIn([
+    'deposit',
+    'withdrawal',
+    'transfer_out',
+    'transfer_in',
+    'swap_out',
+    'swap_in',
+    'card_payment',
+    'card_refund',
+  ])
   type?: string;
 }
 

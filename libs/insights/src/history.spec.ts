@@ -69,7 +69,11 @@ const cardBase = {
   currency: 'USDC',
   merchant: { name: 'Corner Bistro', mcc: '5812', city: null, country: 'US' },
 };
-const cardLine = (status: HistoryLine['status'], amount: string, failureCode: string | null = null): HistoryLine => ({
+const cardLine = (
+  status: HistoryLine['status'],
+  amount: string,
+  failureCode: string | null = null,
+): HistoryLine => ({
   ...line('a-1:card', 'card_payment', status, 'USDC', amount, '0.00', failureCode),
   note: 'Corner Bistro',
   hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' },
@@ -396,7 +400,12 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
     { lines: [cardLine('processing', '25.00')], fees: [], posted: [], balances: [usdc] },
   ],
   CardAuthorizationDeclined: [
-    event('CardAuthorizationDeclined', { ...cardBase, amount: '25.00', code: 'CARD_PAUSED', incremental: false }),
+    event('CardAuthorizationDeclined', {
+      ...cardBase,
+      amount: '25.00',
+      code: 'CARD_PAUSED',
+      incremental: false,
+    }),
     { lines: [cardLine('failed', '25.00', 'CARD_PAUSED')], fees: [], posted: [], balances: [] },
   ],
   CardAuthorizationCleared: [

@@ -223,7 +223,12 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
       const p = event.payload;
       if (p.to !== 'CLOSED') return [];
       return [
-        intent(p.userId, 'card.closed', { cardId: p.cardId, last4: p.last4, reason: p.reason }, `card.closed:${p.cardId}`),
+        intent(
+          p.userId,
+          'card.closed',
+          { cardId: p.cardId, last4: p.last4, reason: p.reason },
+          `card.closed:${p.cardId}`,
+        ),
       ];
     }
     case 'SecurityEventRecorded': {

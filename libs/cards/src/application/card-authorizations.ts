@@ -5,13 +5,7 @@ import { Money } from '#monay/kernel';
 import { InsufficientFundsError, LedgerService } from '#monay/ledger';
 import { Clock, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { LimitExceededError, VelocityExceededError, WalletAccess } from '#monay/wallet';
-import {
-  cardDecline,
-  fundingMinor,
-  usageWindows,
-  type Card,
-  type DeclineCode,
-} from '../domain/card';
+import { cardDecline, fundingMinor, usageWindows, type Card, type DeclineCode } from '../domain/card';
 import type { CardMerchant } from '../domain/events';
 import { CardsRepository, type CardAuthorizationRow } from '../infrastructure/cards.repository';
 import { funding } from './card-money';
@@ -66,7 +60,11 @@ export class CardAuthorizations {
   ) {}
 
   async decide(request: AuthorizationRequest): Promise<AuthorizationAnswer> {
-    const known = await this.repository.findRequest(this.repository.manager, request.issuer, request.requestId);
+    const known = await this.repository.findRequest(
+      this.repository.manager,
+      request.issuer,
+      request.requestId,
+    );
     if (known) return { approved: known.approved, declineCode: known.declineCode };
     try {
       return await this.uow.run((tx) => this.approve(tx, request));
@@ -78,7 +76,11 @@ export class CardAuthorizations {
   }
 
   private async answered(request: AuthorizationRequest): Promise<AuthorizationAnswer> {
-    const known = await this.repository.findRequest(this.repository.manager, request.issuer, request.requestId);
+    const known = await this.repository.findRequest(
+      this.repository.manager,
+      request.issuer,
+      request.requestId,
+    );
     if (!known) throw new Error(`Card authorization request ${request.requestId} has no recorded answer`);
     return { approved: known.approved, declineCode: known.declineCode };
   }
@@ -157,7 +159,9 @@ export class CardAuthorizations {
           };
       if (existing) await this.repository.updateAuthorization(tx, row, now);
       else if (!(await this.repository.insertAuthorization(tx, row))) throw new AlreadyAnswered();
-      if (!(await this.repository.insertRequest(tx, request.issuer, request.requestId, row.id, true, null, now))) {
+      if (
+        !(await this.repository.insertRequest(tx, request.issuer, request.requestId, row.id, true, null, now))
+      ) {
         throw new AlreadyAnswered();
       }
       await this.repository.insertTransaction(tx, {
@@ -242,7 +246,15 @@ export class CardAuthorizations {
         const existing = await this.repository.lockAuthorization(tx, request.issuer, request.authorizationId);
         authorizationId = existing?.id ?? row.id;
       }
-      await this.repository.insertRequest(tx, request.issuer, request.requestId, authorizationId, false, code, now);
+      await this.repository.insertRequest(
+        tx,
+        request.issuer,
+        request.requestId,
+        authorizationId,
+        false,
+        code,
+        now,
+      );
       await this.repository.insertTransaction(tx, {
         id: randomUUID(),
         cardId: card.id,

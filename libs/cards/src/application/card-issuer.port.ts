@@ -11,7 +11,8 @@ export interface IssuedCard {
   expYear: number;
 }
 
-export type IssuerAuthorizationStatus = 'requested' | 'pending' | 'closed' | 'reversed' | 'expired' | 'declined';
+export type IssuerAuthorizationStatus =
+  'requested' | 'pending' | 'closed' | 'reversed' | 'expired' | 'declined';
 
 /** One step of an authorization at the issuer (Lithic's transaction events). Amounts in USD cents. */
 export interface IssuerAuthorizationEvent {

@@ -2,9 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { StepUp, type StepUpContext } from '#monay/identity';
-import { AppConfig, Clock, OutboxWriter, UnitOfWork, decodePageCursor, encodePageCursor } from '#monay/shared';
+import {
+  AppConfig,
+  Clock,
+  OutboxWriter,
+  UnitOfWork,
+  decodePageCursor,
+  encodePageCursor,
+} from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
-import { usageWindows, type Card, type CardState, type CardLimits, type CardStateReason, type FundingCurrency } from '../domain/card';
+import {
+  usageWindows,
+  type Card,
+  type CardState,
+  type CardLimits,
+  type CardStateReason,
+  type FundingCurrency,
+} from '../domain/card';
 import {
   CardClosedError,
   CardCountLimitError,
@@ -94,7 +108,12 @@ export class CardLifecycle {
       const now = this.clock.now();
       await this.repository.setState(tx, cardId, target, frozen ? 'user_request' : null, now);
       await this.stateChanged(tx, locked, target, frozen ? 'user_request' : null);
-      return { ...locked, state: target, stateReason: frozen ? ('user_request' as const) : null, updatedAt: now };
+      return {
+        ...locked,
+        state: target,
+        stateReason: frozen ? ('user_request' as const) : null,
+        updatedAt: now,
+      };
     });
     return cardView(updated);
   }
@@ -104,7 +123,8 @@ export class CardLifecycle {
       const card = await this.lock(tx, userId, cardId);
       if (card.state === 'CLOSED') throw new CardClosedError();
       const limits: CardLimits = {
-        perAuthorization: patch.perAuthorization === undefined ? card.limits.perAuthorization : patch.perAuthorization,
+        perAuthorization:
+          patch.perAuthorization === undefined ? card.limits.perAuthorization : patch.perAuthorization,
         daily: patch.daily === undefined ? card.limits.daily : patch.daily,
         monthly: patch.monthly === undefined ? card.limits.monthly : patch.monthly,
         allTime: patch.allTime === undefined ? card.limits.allTime : patch.allTime,
@@ -195,7 +215,11 @@ export class CardLifecycle {
 
   async transactions(userId: string, cardId: string, limit: number, cursor: string | undefined) {
     await this.find(userId, cardId);
-    const rows = await this.repository.transactions(cardId, limit + 1, cursor ? decodePageCursor(cursor) : null);
+    const rows = await this.repository.transactions(
+      cardId,
+      limit + 1,
+      cursor ? decodePageCursor(cursor) : null,
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -271,7 +295,12 @@ export class CardLifecycle {
     return card;
   }
 
-  private async stateChanged(tx: EntityManager, card: Card, to: string, reason: string | null): Promise<void> {
+  private async stateChanged(
+    tx: EntityManager,
+    card: Card,
+    to: string,
+    reason: string | null,
+  ): Promise<void> {
     await this.outbox.append(tx, [
       {
         type: 'CardStateChanged',
@@ -301,7 +330,9 @@ export class CardLifecycle {
   }
 
   private async find(userId: string, cardId: string): Promise<Card> {
-    const card = UUID.test(cardId) ? await this.repository.find(this.repository.manager, userId, cardId) : null;
+    const card = UUID.test(cardId)
+      ? await this.repository.find(this.repository.manager, userId, cardId)
+      : null;
     if (!card) throw new CardNotFoundError();
     return card;
   }

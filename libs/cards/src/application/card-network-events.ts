@@ -75,7 +75,11 @@ export class CardNetworkEvents {
     this.authenticate(issuerName, message);
     const data = (body as { type?: unknown; data?: { authorization_id?: unknown } } | null) ?? {};
     const authorizationId = data.data?.authorization_id;
-    if (typeof data.type !== 'string' || typeof authorizationId !== 'string' || !AUTHORIZATION_ID.test(authorizationId)) {
+    if (
+      typeof data.type !== 'string' ||
+      typeof authorizationId !== 'string' ||
+      !AUTHORIZATION_ID.test(authorizationId)
+    ) {
       throw new CardWebhookPayloadInvalidError('data.authorization_id must be an authorization id');
     }
     const webhookId = message.id as string;
@@ -230,11 +234,22 @@ export class CardNetworkEvents {
         if (event.type === 'decline') auth.amount = 0n;
         if (auth.held === 0n) {
           auth.status =
-            auth.cleared > 0n ? 'closed' : event.type === 'expiry' ? 'expired' : event.type === 'decline' ? 'declined' : 'reversed';
+            auth.cleared > 0n
+              ? 'closed'
+              : event.type === 'expiry'
+                ? 'expired'
+                : event.type === 'decline'
+                  ? 'declined'
+                  : 'reversed';
           if (event.type === 'decline') auth.declineCode = 'ISSUER_TIMEOUT';
           if (auth.cleared === 0n && auth.limitsUsd > 0n) {
             // Nothing was spent: the tier's limits get back what the authorization counted.
-            await this.wallets.releaseLimits(tx, auth.userId, Money.of(auth.limitsUsd, 'USD'), auth.createdAt);
+            await this.wallets.releaseLimits(
+              tx,
+              auth.userId,
+              Money.of(auth.limitsUsd, 'USD'),
+              auth.createdAt,
+            );
             auth.limitsUsd = 0n;
           }
         }
@@ -246,7 +261,12 @@ export class CardNetworkEvents {
             userIds: [auth.userId],
             payload: {
               ...base,
-              reason: event.type === 'reversal' ? 'reversal' : event.type === 'expiry' ? 'expiry' : 'network_decline',
+              reason:
+                event.type === 'reversal'
+                  ? 'reversal'
+                  : event.type === 'expiry'
+                    ? 'expiry'
+                    : 'network_decline',
               released: funding(released, currency),
               held: funding(auth.held, currency),
               clearedTotal: funding(fundingMinor(auth.cleared), currency),

@@ -6,7 +6,11 @@ describe('Standard Webhooks signatures', () => {
 
   it('verifies its own signature, and refuses another body, another id, a stale time or another key', () => {
     const h = signStandardWebhook([secret], 'msg_1', 1_000, body);
-    const headers = { id: h['webhook-id'], timestamp: h['webhook-timestamp'], signature: h['webhook-signature'] };
+    const headers = {
+      id: h['webhook-id'],
+      timestamp: h['webhook-timestamp'],
+      signature: h['webhook-signature'],
+    };
     expect(verifyStandardWebhook([secret], body, headers, 1_000)).toBe(true);
     expect(verifyStandardWebhook([secret], `${body} `, headers, 1_000)).toBe(false);
     expect(verifyStandardWebhook([secret], body, { ...headers, id: 'msg_2' }, 1_000)).toBe(false);

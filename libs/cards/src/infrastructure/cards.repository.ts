@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Card, CardLimits, CardState, CardStateReason, CardUsage, FundingCurrency } from '../domain/card';
+import type {
+  Card,
+  CardLimits,
+  CardState,
+  CardStateReason,
+  CardUsage,
+  FundingCurrency,
+} from '../domain/card';
 import type { CardMerchant } from '../domain/events';
 
 interface CardRow {
@@ -153,11 +160,7 @@ export class CardsRepository {
     return this.dataSource.manager;
   }
 
-  async insertCard(
-    tx: EntityManager,
-    card: Card,
-    sealed: { pan: Buffer; cvv: Buffer },
-  ): Promise<void> {
+  async insertCard(tx: EntityManager, card: Card, sealed: { pan: Buffer; cvv: Buffer }): Promise<void> {
     await tx.query(
       `INSERT INTO cards (id, user_id, issuer, issuer_card_id, nickname, state, state_reason, last4, exp_month,
          exp_year, pan_sealed, cvv_sealed, funding_currency, limit_per_authorization, limit_daily, limit_monthly,
@@ -243,7 +246,9 @@ export class CardsRepository {
   }
 
   async sealed(tx: EntityManager, cardId: string): Promise<{ pan: Buffer; cvv: Buffer }> {
-    const [row] = (await tx.query(`SELECT pan_sealed, cvv_sealed FROM cards WHERE id = $1`, [cardId])) as Array<{
+    const [row] = (await tx.query(`SELECT pan_sealed, cvv_sealed FROM cards WHERE id = $1`, [
+      cardId,
+    ])) as Array<{
       pan_sealed: Buffer;
       cvv_sealed: Buffer;
     }>;
@@ -305,7 +310,11 @@ export class CardsRepository {
       [issuer, requestId],
     )) as Array<{ approved: boolean; decline_code: string | null; authorization_id: string }>;
     return rows[0]
-      ? { approved: rows[0].approved, declineCode: rows[0].decline_code, authorizationId: rows[0].authorization_id }
+      ? {
+          approved: rows[0].approved,
+          declineCode: rows[0].decline_code,
+          authorizationId: rows[0].authorization_id,
+        }
       : null;
   }
 

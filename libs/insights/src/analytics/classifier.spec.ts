@@ -40,7 +40,11 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     },
   }),
   swap: line({ type: 'swap_out', feeMode: 'inside', hints: { kind: 'swap', from: 'USDC', to: 'EURC' } }),
-  card: line({ type: 'card_payment', note: 'Corner Bistro', hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' } }),
+  card: line({
+    type: 'card_payment',
+    note: 'Corner Bistro',
+    hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' },
+  }),
 };
 
 describe('classifier: one case per kind of movement', () => {

@@ -14,8 +14,21 @@ export interface KindData {
   'withdrawal.completed': { withdrawalId: string; amount: string; currency: string };
   'withdrawal.failed': { withdrawalId: string; amount: string; currency: string; reason: string };
   'swap.completed': { swapId: string; from: string; to: string; amountIn: string; amountOut: string };
-  'card.declined': { authorizationId: string; last4: string; amount: string; currency: string; merchant: string; code: string };
-  'card.refunded': { authorizationId: string; last4: string; amount: string; currency: string; merchant: string };
+  'card.declined': {
+    authorizationId: string;
+    last4: string;
+    amount: string;
+    currency: string;
+    merchant: string;
+    code: string;
+  };
+  'card.refunded': {
+    authorizationId: string;
+    last4: string;
+    amount: string;
+    currency: string;
+    merchant: string;
+  };
   'card.closed': { cardId: string; last4: string; reason: string | null };
   'balance.low': { monitorId: string; currency: string; threshold: string; balance: string };
   'balance.high': { monitorId: string; currency: string; threshold: string; balance: string };

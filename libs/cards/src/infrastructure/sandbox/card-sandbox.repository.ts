@@ -176,7 +176,13 @@ export class CardSandboxRepository {
       `SELECT id, type, amount::text AS amount, final, created_at FROM sandbox_card_events
        WHERE authorization_id = $1 ORDER BY seq`,
       [id],
-    )) as Array<{ id: string; type: IssuerAuthorizationEvent['type']; amount: string; final: boolean; created_at: Date }>;
+    )) as Array<{
+      id: string;
+      type: IssuerAuthorizationEvent['type'];
+      amount: string;
+      final: boolean;
+      created_at: Date;
+    }>;
     return {
       id: auth.id,
       cardId: auth.cardId,

@@ -153,14 +153,26 @@ export class CardSandbox implements CardIssuer, DueWorkSweeper, OnApplicationShu
         row.declineCode = answer.declineCode;
       }
       await this.repository.saveAuthorization(tx, row);
-      await this.event(tx, events, row, answer.approved ? 'authorization' : 'decline', input.amount, true, requestId);
+      await this.event(
+        tx,
+        events,
+        row,
+        answer.approved ? 'authorization' : 'decline',
+        input.amount,
+        true,
+        requestId,
+      );
       return row;
     });
     return this.view(events);
   }
 
   /** An incremental authorization (a hotel's extra night): asked in real time like the first. */
-  async increment(cardId: string, authorizationId: string, amount: bigint): Promise<NetworkAuthorizationView> {
+  async increment(
+    cardId: string,
+    authorizationId: string,
+    amount: bigint,
+  ): Promise<NetworkAuthorizationView> {
     const current = await this.uow.run((tx) => this.locked(tx, cardId, authorizationId));
     if (current.status !== 'pending') throw new CardAuthorizationStateError(current.status, 'incremented');
     const requestId = id('areq');
@@ -225,7 +237,8 @@ export class CardSandbox implements CardIssuer, DueWorkSweeper, OnApplicationShu
     return this.view(
       await this.change(async (tx, events) => {
         const row = await this.locked(tx, cardId, authorizationId);
-        if (row.refunded + amount > row.cleared) throw new CardRefundTooLargeError(cents(row.cleared - row.refunded));
+        if (row.refunded + amount > row.cleared)
+          throw new CardRefundTooLargeError(cents(row.cleared - row.refunded));
         row.refunded += amount;
         await this.repository.saveAuthorization(tx, row);
         await this.event(tx, events, row, 'refund', amount, true);
@@ -327,13 +340,20 @@ export class CardSandbox implements CardIssuer, DueWorkSweeper, OnApplicationShu
         body,
         signal: AbortSignal.timeout(this.config.cards.authorizationTimeoutMs),
       });
-      const answer = (await response.json().catch(() => ({}))) as { approved?: unknown; declineCode?: unknown };
+      const answer = (await response.json().catch(() => ({}))) as {
+        approved?: unknown;
+        declineCode?: unknown;
+      };
       if (!response.ok || typeof answer.approved !== 'boolean') {
         return { approved: false, declineCode: 'ISSUER_TIMEOUT' };
       }
       return {
         approved: answer.approved,
-        declineCode: answer.approved ? null : typeof answer.declineCode === 'string' ? answer.declineCode : 'DECLINED',
+        declineCode: answer.approved
+          ? null
+          : typeof answer.declineCode === 'string'
+            ? answer.declineCode
+            : 'DECLINED',
       };
     } catch {
       return { approved: false, declineCode: 'ISSUER_TIMEOUT' };
@@ -361,7 +381,8 @@ export class CardSandbox implements CardIssuer, DueWorkSweeper, OnApplicationShu
   private async deliver(events: SandboxEventRow[]): Promise<void> {
     for (const event of events) {
       await this.post(event, 0);
-      if (Math.random() < this.config.cards.sandboxDuplicateRate) await this.post(event, RETRY_DELAYS_MS.length);
+      if (Math.random() < this.config.cards.sandboxDuplicateRate)
+        await this.post(event, RETRY_DELAYS_MS.length);
     }
   }
 
@@ -381,7 +402,9 @@ export class CardSandbox implements CardIssuer, DueWorkSweeper, OnApplicationShu
     } catch (error) {
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined || this.closed) {
-        this.logger.warn(`Card webhook ${event.id} not delivered after ${attempt + 1} attempts: ${String(error)}`);
+        this.logger.warn(
+          `Card webhook ${event.id} not delivered after ${attempt + 1} attempts: ${String(error)}`,
+        );
         return;
       }
       const timer = setTimeout(() => {

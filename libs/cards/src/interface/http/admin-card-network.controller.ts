@@ -52,7 +52,11 @@ export class AdminCardNetworkController {
   @HttpCode(200)
   @ApiOperation({ summary: 'An incremental authorization (asked in real time like the first)' })
   async increment(@Param('id') id: string, @Body() body: NetworkStepRequestDto) {
-    const authorization = await this.network.increment(await this.card(id), body.authorizationId, this.amount(body));
+    const authorization = await this.network.increment(
+      await this.card(id),
+      body.authorizationId,
+      this.amount(body),
+    );
     return { success: true, authorization };
   }
 
@@ -90,7 +94,11 @@ export class AdminCardNetworkController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A refund of (part of) what was cleared' })
   async refund(@Param('id') id: string, @Body() body: NetworkStepRequestDto) {
-    const authorization = await this.network.refund(await this.card(id), body.authorizationId, this.amount(body));
+    const authorization = await this.network.refund(
+      await this.card(id),
+      body.authorizationId,
+      this.amount(body),
+    );
     return { success: true, authorization };
   }
 

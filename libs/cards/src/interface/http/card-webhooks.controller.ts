@@ -25,7 +25,11 @@ interface AuthorizationRequestBody {
 const signedHeaders = [
   ApiHeader({ name: 'webhook-id', required: true }),
   ApiHeader({ name: 'webhook-timestamp', required: true, description: 'unix seconds' }),
-  ApiHeader({ name: 'webhook-signature', required: true, description: 'v1,<base64 HMAC-SHA256 of id.timestamp.body>' }),
+  ApiHeader({
+    name: 'webhook-signature',
+    required: true,
+    description: 'v1,<base64 HMAC-SHA256 of id.timestamp.body>',
+  }),
 ];
 
 /** The card issuer's calls: signed as Standard Webhooks sign (`webhook-id`, `-timestamp`, `-signature`), no token. */
@@ -70,7 +74,11 @@ export class CardWebhooksController {
     if (typeof body.amount !== 'number' || !Number.isSafeInteger(body.amount) || body.amount <= 0) {
       throw new CardWebhookPayloadInvalidError('amount must be a positive integer of cents');
     }
-    if (typeof merchant.name !== 'string' || typeof merchant.mcc !== 'string' || !/^[0-9]{4}$/.test(merchant.mcc)) {
+    if (
+      typeof merchant.name !== 'string' ||
+      typeof merchant.mcc !== 'string' ||
+      !/^[0-9]{4}$/.test(merchant.mcc)
+    ) {
       throw new CardWebhookPayloadInvalidError('merchant must have a name and a 4-digit mcc');
     }
     const amount = parseAmountInput(String(body.amount), 'USD', { field: 'amount' }).minor / 100n;
@@ -109,11 +117,17 @@ export class CardWebhooksController {
     @Headers() headers: Record<string, string | undefined>,
     @Req() request: RawBodyRequest<Request>,
   ) {
-    return { success: true, ...(await this.events.receive(issuer, signed(headers, request), request.body as unknown)) };
+    return {
+      success: true,
+      ...(await this.events.receive(issuer, signed(headers, request), request.body as unknown)),
+    };
   }
 }
 
-function signed(headers: Record<string, string | undefined>, request: RawBodyRequest<Request>): SignedMessage {
+function signed(
+  headers: Record<string, string | undefined>,
+  request: RawBodyRequest<Request>,
+): SignedMessage {
   return {
     id: headers['webhook-id'],
     timestamp: headers['webhook-timestamp'],

@@ -65,7 +65,11 @@ export class CardsController {
   @ApiErrorResponses(400, 403, 404, 409, 429)
   @Post('card/virtual/:id/reveal')
   @HttpCode(200)
-  @ApiHeader({ name: STEP_UP_HEADER, required: true, description: 'A step-up token (POST /api/auth/step-up)' })
+  @ApiHeader({
+    name: STEP_UP_HEADER,
+    required: true,
+    description: 'A step-up token (POST /api/auth/step-up)',
+  })
   @ApiOperation({
     summary: "Reveal a card's PAN and CVV",
     description:
@@ -81,7 +85,8 @@ export class CardsController {
   @Delete('card/virtual/:id')
   @ApiOperation({
     summary: 'Close a card (final)',
-    description: 'Its pending authorizations still clear or are released; new ones are declined (CARD_CLOSED).',
+    description:
+      'Its pending authorizations still clear or are released; new ones are declined (CARD_CLOSED).',
   })
   async close(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return { success: true, card: await this.cards.close(user.userId, id) };
@@ -89,14 +94,20 @@ export class CardsController {
 
   @ApiErrorResponses(400, 404, 409, 503)
   @Put('card/:id/freeze')
-  @ApiOperation({ summary: 'Pause (frozen: true) or open again (frozen: false)', description: 'A paused card declines at once (CARD_PAUSED).' })
+  @ApiOperation({
+    summary: 'Pause (frozen: true) or open again (frozen: false)',
+    description: 'A paused card declines at once (CARD_PAUSED).',
+  })
   async freeze(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: FreezeCardRequestDto) {
     return { success: true, card: await this.cards.freeze(user.userId, id, body.frozen) };
   }
 
   @ApiErrorResponses(400, 404, 409)
   @Put('card/:id/limits')
-  @ApiOperation({ summary: "Set a card's limits and blocked categories", description: 'The answer carries the current usage.' })
+  @ApiOperation({
+    summary: "Set a card's limits and blocked categories",
+    description: 'The answer carries the current usage.',
+  })
   async limits(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CardLimitsRequestDto) {
     return { success: true, card: await this.cards.setLimits(user.userId, id, limitsOf(body)) };
   }
@@ -123,8 +134,13 @@ export class CardsController {
 
   @ApiErrorResponses(400, 404)
   @Get('card/:id/transactions')
-  @ApiOperation({ summary: "A card's activity (authorizations, declines, clearings, reversals, expiries, refunds)" })
+  @ApiOperation({
+    summary: "A card's activity (authorizations, declines, clearings, reversals, expiries, refunds)",
+  })
   async transactions(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: PageQueryDto) {
-    return { success: true, ...(await this.cards.transactions(user.userId, id, query.limit ?? 20, query.cursor)) };
+    return {
+      success: true,
+      ...(await this.cards.transactions(user.userId, id, query.limit ?? 20, query.cursor)),
+    };
   }
 }

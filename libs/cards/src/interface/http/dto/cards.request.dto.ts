@@ -18,22 +18,42 @@ import { FUNDING_CURRENCIES } from '../../../domain/card';
 const limitNote = `USD; null removes the limit. ${MONEY_AMOUNT_SCHEMA_NOTE}`;
 
 export class CardLimitsRequestDto {
-  @ApiPropertyOptional({ type: 'string', nullable: true, pattern: MONEY_AMOUNT_PATTERN, description: limitNote })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    pattern: MONEY_AMOUNT_PATTERN,
+    description: limitNote,
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   perAuthorization?: string | number | null;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, pattern: MONEY_AMOUNT_PATTERN, description: limitNote })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    pattern: MONEY_AMOUNT_PATTERN,
+    description: limitNote,
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   daily?: string | number | null;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, pattern: MONEY_AMOUNT_PATTERN, description: limitNote })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    pattern: MONEY_AMOUNT_PATTERN,
+    description: limitNote,
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   monthly?: string | number | null;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, pattern: MONEY_AMOUNT_PATTERN, description: limitNote })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    pattern: MONEY_AMOUNT_PATTERN,
+    description: limitNote,
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   allTime?: string | number | null;
@@ -119,12 +139,19 @@ export class NetworkStepRequestDto {
   @Matches(/^auth_[A-Za-z0-9]{1,64}$/, { message: 'authorizationId must be an authorization id' })
   authorizationId!: string;
 
-  @ApiPropertyOptional({ type: 'string', pattern: MONEY_AMOUNT_PATTERN, description: MONEY_AMOUNT_SCHEMA_NOTE })
+  @ApiPropertyOptional({
+    type: 'string',
+    pattern: MONEY_AMOUNT_PATTERN,
+    description: MONEY_AMOUNT_SCHEMA_NOTE,
+  })
   @IsOptional()
   @IsMoneyAmount({ defaultCurrency: 'USD' })
   amount?: string | number;
 
-  @ApiPropertyOptional({ description: 'Clearings: false keeps the rest authorized for further clearings', default: true })
+  @ApiPropertyOptional({
+    description: 'Clearings: false keeps the rest authorized for further clearings',
+    default: true,
+  })
   @IsOptional()
   @IsBoolean()
   final?: boolean;
