@@ -42,11 +42,10 @@ describe('Cards: reveal steps up, card data never leaves the answer, authorizati
         ((e: null, n: number) => void) | undefined;
       callback?.(null, Buffer.byteLength(text(args[1])));
     }) as never);
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(((
-      data: unknown,
-      ...rest: unknown[]
-    ) => {
-      if (!isLog(data)) return true;
+    const originalStdout = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(((...args: unknown[]) => {
+      const [data] = args;
+      if (!isLog(data)) return originalStdout(...args);
       written.push(text(data));
       return true;
     }) as never);

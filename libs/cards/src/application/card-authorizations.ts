@@ -109,7 +109,11 @@ export class CardAuthorizations {
     );
     if (refused) throw new Declined(refused);
     await this.consumeTierLimits(tx, card, request.amount, now);
-    const [account] = await this.ledger.openUserAccounts(tx, card.userId, [card.fundingCurrency]);
+    // The wallet account is known (and cached) once opened: no insert on the hot path.
+    const known = await this.ledger.userAccountIds(tx, [card.userId], [card.fundingCurrency]);
+    const accountId =
+      known.get(`${card.userId}:${card.fundingCurrency}`) ??
+      (await this.ledger.openUserAccounts(tx, card.userId, [card.fundingCurrency]))[0].id;
     const settlement = await this.ledger.systemAccount(
       tx,
       'provider_clearing',
@@ -122,7 +126,7 @@ export class CardAuthorizations {
       // An increment replaces the hold by one for the new total, in this transaction.
       if (existing?.holdId) await this.ledger.voidHold(tx, existing.holdId);
       const { holdId } = await this.ledger.placeHold(tx, {
-        accountId: account.id,
+        accountId,
         counterAccountId: settlement.id,
         currency: card.fundingCurrency,
         amount: held,
