@@ -133,6 +133,58 @@ describe('Cards: reveal steps up, card data never leaves the answer, authorizati
     expect(JSON.stringify(audit.body)).not.toContain(pan);
   });
 
+  /** The issuer's real-time question about `issuerCardId`, signed as the issuer signs it. */
+  const askFor = (issuerCardId: string, requestId: string, cents: number) => {
+    const body = JSON.stringify({
+      type: 'authorization.request',
+      id: `areq_${requestId}`,
+      authorization_id: `auth_${requestId}`,
+      card_id: issuerCardId,
+      amount: cents,
+      currency: 'USD',
+      merchant: MERCHANT,
+      incremental: false,
+    });
+    const headers = signStandardWebhook(
+      t.app.get(AppConfig).cards.webhookSecrets,
+      `areq_${requestId}`,
+      Math.floor(Date.now() / 1000),
+      body,
+    );
+    return t
+      .http()
+      .post('/api/webhooks/cards/sandbox/authorize')
+      .set('Content-Type', 'application/json')
+      .set(headers as unknown as Record<string, string>)
+      .send(body);
+  };
+  const issuerCardOf = async (cardId: string) =>
+    (
+      (await t.app
+        .get(DataSource)
+        .query(`SELECT issuer_card_id FROM cards WHERE id = $1`, [cardId])) as Array<{
+        issuer_card_id: string;
+      }>
+    )[0].issuer_card_id;
+
+  itRacesOnPostgres('10 identical real-time requests at once: one answer, one hold', async () => {
+    const { customer, card } = await holder('raz', '100.00');
+    const issuerCard = await issuerCardOf(card.id);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => askFor(issuerCard, 'racing1', 1_500)));
+    expect(answers.map((a) => [a.status, a.body.approved])).toEqual(
+      Array.from({ length: 10 }, () => [200, true]),
+    );
+    expect((await balanceOf(t, customer))?.available).toBe('85.00');
+    const [row] = (await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM card_authorizations WHERE issuer_authorization_id = 'auth_racing1'`,
+      )) as Array<{
+      n: number;
+    }>;
+    expect(row.n).toBe(1);
+  });
+
   it('the real-time answer is idempotent by the issuer request id: one hold for two identical requests', async () => {
     const { customer, card } = await holder('bo', '100.00');
     const [row] = (await t.app
