@@ -1,8 +1,20 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { WalletModule } from '#monay/wallet';
 import { CardAuthorizations } from './application/card-authorizations';
+import { IssueCardHandler } from './application/commands/issue-card/issue-card.handler';
+import { FreezeCardHandler } from './application/commands/freeze-card/freeze-card.handler';
+import { SetCardLimitsHandler } from './application/commands/set-card-limits/set-card-limits.handler';
+import { CloseCardHandler } from './application/commands/close-card/close-card.handler';
+import { ReportCardHandler } from './application/commands/report-card/report-card.handler';
+import { RevealCardHandler } from './application/commands/reveal-card/reveal-card.handler';
+import { DecideAuthorizationHandler } from './application/commands/decide-authorization/decide-authorization.handler';
+import { HandleCardWebhookHandler } from './application/commands/handle-card-webhook/handle-card-webhook.handler';
+import { GetCardHandler } from './application/queries/get-card/get-card.handler';
+import { ListCardsHandler } from './application/queries/list-cards/list-cards.handler';
+import { ListCardTransactionsHandler } from './application/queries/list-card-transactions/list-card-transactions.handler';
 import { CARD_ISSUER } from './application/card-issuer.port';
 import { CardLifecycle } from './application/card-lifecycle';
 import { CardNetworkEvents } from './application/card-network-events';
@@ -20,7 +32,7 @@ import { CardsController } from './interface/http/cards.controller';
  * applied from signed webhooks.
  */
 @Module({
-  imports: [LedgerModule, WalletModule, IdentityModule],
+  imports: [CqrsModule, LedgerModule, WalletModule, IdentityModule],
   controllers: [CardsController, CardWebhooksController, AdminCardNetworkController],
   providers: [
     CardsRepository,
@@ -31,6 +43,17 @@ import { CardsController } from './interface/http/cards.controller';
     CardAuthorizations,
     CardNetworkEvents,
     CardLifecycle,
+    IssueCardHandler,
+    FreezeCardHandler,
+    SetCardLimitsHandler,
+    CloseCardHandler,
+    ReportCardHandler,
+    RevealCardHandler,
+    DecideAuthorizationHandler,
+    HandleCardWebhookHandler,
+    GetCardHandler,
+    ListCardsHandler,
+    ListCardTransactionsHandler,
   ],
 })
 export class CardsModule {}

@@ -32,6 +32,29 @@ import { CARD_ISSUER, type CardIssuer, type IssuedCard } from './card-issuer.por
 import { usd } from './card-money';
 import { cardView, type CardView } from './card-view';
 
+export interface RevealedCard {
+  id: string;
+  pan: string;
+  cvv: string;
+  expMonth: number;
+  expYear: number;
+  last4: string;
+}
+
+export interface CardTransactionsPage {
+  transactions: Array<{
+    id: string;
+    authorizationId: string;
+    type: string;
+    amount: string;
+    currency: string;
+    declineCode: string | null;
+    merchant: { name: string; mcc: string; city: string | null; country: string | null };
+    createdAt: string;
+  }>;
+  nextCursor: string | null;
+}
+
 export interface LimitsPatch {
   perAuthorization?: bigint | null;
   daily?: bigint | null;
@@ -182,11 +205,7 @@ export class CardLifecycle {
    * CARD_REVEAL_LIMIT_PER_HOUR times an hour per user, with an audit entry. The answer is the only place they
    * appear: never in events, the outbox, logs or the audit entry.
    */
-  async reveal(
-    userId: string,
-    cardId: string,
-    context: StepUpContext,
-  ): Promise<{ id: string; pan: string; cvv: string; expMonth: number; expYear: number; last4: string }> {
+  async reveal(userId: string, cardId: string, context: StepUpContext): Promise<RevealedCard> {
     await this.find(userId, cardId);
     await this.stepUp.assert({ userId, context, operation: 'reveal_card_details', amountUsd: null });
     const revealed = await this.uow.run(async (tx) => {
@@ -213,7 +232,12 @@ export class CardLifecycle {
     return revealed;
   }
 
-  async transactions(userId: string, cardId: string, limit: number, cursor: string | undefined) {
+  async transactions(
+    userId: string,
+    cardId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CardTransactionsPage> {
     await this.find(userId, cardId);
     const rows = await this.repository.transactions(
       cardId,

@@ -1,26 +1,11 @@
 import { Controller, Headers, HttpCode, Param, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { parseAmountInput } from '#monay/kernel';
 import { ApiErrorResponses, Public } from '#monay/shared';
-import { CardAuthorizations } from '../../application/card-authorizations';
-import { CardNetworkEvents, type SignedMessage } from '../../application/card-network-events';
-import { CardWebhookPayloadInvalidError } from '../../domain/card.errors';
-
-const REQUEST_ID = /^areq_[A-Za-z0-9]{1,64}$/;
-const AUTHORIZATION_ID = /^auth_[A-Za-z0-9]{1,64}$/;
-const CARD_ID = /^card_[A-Za-z0-9]{1,64}$/;
-
-interface AuthorizationRequestBody {
-  type?: unknown;
-  id?: unknown;
-  authorization_id?: unknown;
-  card_id?: unknown;
-  amount?: unknown;
-  currency?: unknown;
-  merchant?: { name?: unknown; mcc?: unknown; city?: unknown; country?: unknown };
-  incremental?: unknown;
-}
+import { CommandBus } from '@nestjs/cqrs';
+import type { SignedMessage } from '../../application/card-network-events';
+import { DecideAuthorizationCommand } from '../../application/commands/decide-authorization/decide-authorization.command';
+import { HandleCardWebhookCommand } from '../../application/commands/handle-card-webhook/handle-card-webhook.command';
 
 const signedHeaders = [
   ApiHeader({ name: 'webhook-id', required: true }),
@@ -36,10 +21,7 @@ const signedHeaders = [
 @ApiTags('cards')
 @Controller('webhooks/cards')
 export class CardWebhooksController {
-  constructor(
-    private readonly authorizations: CardAuthorizations,
-    private readonly events: CardNetworkEvents,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Public()
   @ApiErrorResponses(400, 401, 404)
@@ -59,44 +41,9 @@ export class CardWebhooksController {
     @Headers() headers: Record<string, string | undefined>,
     @Req() request: RawBodyRequest<Request>,
   ) {
-    this.events.authenticate(issuer, signed(headers, request));
-    const body = (request.body ?? {}) as AuthorizationRequestBody;
-    const merchant = body.merchant ?? {};
-    if (body.type !== 'authorization.request' || typeof body.id !== 'string' || !REQUEST_ID.test(body.id)) {
-      throw new CardWebhookPayloadInvalidError('id must be an authorization request id');
-    }
-    if (typeof body.authorization_id !== 'string' || !AUTHORIZATION_ID.test(body.authorization_id)) {
-      throw new CardWebhookPayloadInvalidError('authorization_id must be an authorization id');
-    }
-    if (typeof body.card_id !== 'string' || !CARD_ID.test(body.card_id)) {
-      throw new CardWebhookPayloadInvalidError('card_id must be a card id');
-    }
-    if (typeof body.amount !== 'number' || !Number.isSafeInteger(body.amount) || body.amount <= 0) {
-      throw new CardWebhookPayloadInvalidError('amount must be a positive integer of cents');
-    }
-    if (
-      typeof merchant.name !== 'string' ||
-      typeof merchant.mcc !== 'string' ||
-      !/^[0-9]{4}$/.test(merchant.mcc)
-    ) {
-      throw new CardWebhookPayloadInvalidError('merchant must have a name and a 4-digit mcc');
-    }
-    const amount = parseAmountInput(String(body.amount), 'USD', { field: 'amount' }).minor / 100n;
-    const answer = await this.authorizations.decide({
-      issuer,
-      requestId: body.id,
-      authorizationId: body.authorization_id,
-      issuerCardId: body.card_id,
-      amount,
-      currency: typeof body.currency === 'string' ? body.currency : '',
-      merchant: {
-        name: merchant.name.slice(0, 80),
-        mcc: merchant.mcc,
-        city: typeof merchant.city === 'string' ? merchant.city.slice(0, 80) : null,
-        country: typeof merchant.country === 'string' ? merchant.country.slice(0, 2) : null,
-      },
-      incremental: body.incremental === true,
-    });
+    const answer = await this.commands.execute(
+      new DecideAuthorizationCommand(issuer, signed(headers, request), request.body as unknown),
+    );
     return { success: true, ...answer };
   }
 
@@ -119,7 +66,9 @@ export class CardWebhooksController {
   ) {
     return {
       success: true,
-      ...(await this.events.receive(issuer, signed(headers, request), request.body as unknown)),
+      ...(await this.commands.execute(
+        new HandleCardWebhookCommand(issuer, signed(headers, request), request.body as unknown),
+      )),
     };
   }
 }

@@ -4,7 +4,17 @@ import type { Request } from 'express';
 import { CurrentUser, STEP_UP_HEADER, stepUpContextOf, type AuthUser } from '#monay/identity';
 import { parseAmountInput } from '#monay/kernel';
 import { ApiErrorResponses, PageQueryDto } from '#monay/shared';
-import { CardLifecycle, type LimitsPatch } from '../../application/card-lifecycle';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { LimitsPatch } from '../../application/card-lifecycle';
+import { CloseCardCommand } from '../../application/commands/close-card/close-card.command';
+import { FreezeCardCommand } from '../../application/commands/freeze-card/freeze-card.command';
+import { IssueCardCommand } from '../../application/commands/issue-card/issue-card.command';
+import { ReportCardCommand } from '../../application/commands/report-card/report-card.command';
+import { RevealCardCommand } from '../../application/commands/reveal-card/reveal-card.command';
+import { SetCardLimitsCommand } from '../../application/commands/set-card-limits/set-card-limits.command';
+import { GetCardQuery } from '../../application/queries/get-card/get-card.query';
+import { ListCardTransactionsQuery } from '../../application/queries/list-card-transactions/list-card-transactions.query';
+import { ListCardsQuery } from '../../application/queries/list-cards/list-cards.query';
 import {
   CardLimitsRequestDto,
   CreateCardRequestDto,
@@ -35,7 +45,10 @@ function limitsOf(dto: CardLimitsRequestDto | undefined): LimitsPatch {
 @ApiErrorResponses(401)
 @Controller()
 export class CardsController {
-  constructor(private readonly cards: CardLifecycle) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @ApiErrorResponses(400, 403, 422, 503)
   @Post('card/virtual/create')
@@ -47,11 +60,9 @@ export class CardsController {
       'blocked merchant categories. The answer has the last 4 digits, expiry and state, never the PAN.',
   })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateCardRequestDto) {
-    const card = await this.cards.create(user.userId, {
-      nickname: body.nickname,
-      fundingCurrency: body.fundingCurrency ?? 'USDC',
-      limits: limitsOf(body.limits),
-    });
+    const card = await this.commands.execute(
+      new IssueCardCommand(user.userId, body.nickname, body.fundingCurrency ?? 'USDC', limitsOf(body.limits)),
+    );
     return { success: true, card };
   }
 
@@ -59,7 +70,7 @@ export class CardsController {
   @Get('card/virtual/:id')
   @ApiOperation({ summary: 'A card, with its limits and current usage (no PAN, no CVV)' })
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    return { success: true, card: await this.cards.get(user.userId, id) };
+    return { success: true, card: await this.queries.execute(new GetCardQuery(user.userId, id)) };
   }
 
   @ApiErrorResponses(400, 403, 404, 409, 429)
@@ -78,7 +89,12 @@ export class CardsController {
       'the PAN and CVV are never logged.',
   })
   async reveal(@CurrentUser() user: AuthUser, @Param('id') id: string, @Req() request: Request) {
-    return { success: true, card: await this.cards.reveal(user.userId, id, stepUpContextOf(user, request)) };
+    return {
+      success: true,
+      card: await this.commands.execute(
+        new RevealCardCommand(user.userId, id, stepUpContextOf(user, request)),
+      ),
+    };
   }
 
   @ApiErrorResponses(400, 404, 503)
@@ -89,7 +105,7 @@ export class CardsController {
       'Its pending authorizations still clear or are released; new ones are declined (CARD_CLOSED).',
   })
   async close(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    return { success: true, card: await this.cards.close(user.userId, id) };
+    return { success: true, card: await this.commands.execute(new CloseCardCommand(user.userId, id)) };
   }
 
   @ApiErrorResponses(400, 404, 409, 503)
@@ -99,7 +115,10 @@ export class CardsController {
     description: 'A paused card declines at once (CARD_PAUSED).',
   })
   async freeze(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: FreezeCardRequestDto) {
-    return { success: true, card: await this.cards.freeze(user.userId, id, body.frozen) };
+    return {
+      success: true,
+      card: await this.commands.execute(new FreezeCardCommand(user.userId, id, body.frozen)),
+    };
   }
 
   @ApiErrorResponses(400, 404, 409)
@@ -109,7 +128,10 @@ export class CardsController {
     description: 'The answer carries the current usage.',
   })
   async limits(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: CardLimitsRequestDto) {
-    return { success: true, card: await this.cards.setLimits(user.userId, id, limitsOf(body)) };
+    return {
+      success: true,
+      card: await this.commands.execute(new SetCardLimitsCommand(user.userId, id, limitsOf(body))),
+    };
   }
 
   @ApiErrorResponses(400, 404, 409, 503)
@@ -122,14 +144,17 @@ export class CardsController {
       'controls and funding, `replacementFor` naming the old card. The answer carries the new card.',
   })
   async report(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: ReportCardRequestDto) {
-    return { success: true, ...(await this.cards.report(user.userId, id, body.reason)) };
+    return {
+      success: true,
+      ...(await this.commands.execute(new ReportCardCommand(user.userId, id, body.reason))),
+    };
   }
 
   @ApiErrorResponses(400)
   @Get('cards')
   @ApiOperation({ summary: "The user's cards, newest first" })
   async list(@CurrentUser() user: AuthUser) {
-    return { success: true, cards: await this.cards.list(user.userId) };
+    return { success: true, cards: await this.queries.execute(new ListCardsQuery(user.userId)) };
   }
 
   @ApiErrorResponses(400, 404)
@@ -140,7 +165,9 @@ export class CardsController {
   async transactions(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: PageQueryDto) {
     return {
       success: true,
-      ...(await this.cards.transactions(user.userId, id, query.limit ?? 20, query.cursor)),
+      ...(await this.queries.execute(
+        new ListCardTransactionsQuery(user.userId, id, query.limit ?? 20, query.cursor),
+      )),
     };
   }
 }
