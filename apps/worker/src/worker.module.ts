@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
+import { CardsModule } from '#monay/cards';
 import { KycModule } from '#monay/kyc';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
@@ -23,6 +24,7 @@ export class WorkerModule {
         LedgerModule,
         InsightsModule,
         KycModule,
+        CardsModule,
         NotificationsModule,
         TransfersModule,
         ProvidersModule,

@@ -20,6 +20,7 @@ import { CardLifecycle } from './application/card-lifecycle';
 import { CardNetworkEvents } from './application/card-network-events';
 import { CardCipher } from './infrastructure/card-cipher';
 import { CardsRepository } from './infrastructure/cards.repository';
+import { CardNetworkExpiryProcessor } from './infrastructure/sandbox/card-network-expiry.processor';
 import { CardSandbox } from './infrastructure/sandbox/card-sandbox';
 import { CardSandboxRepository } from './infrastructure/sandbox/card-sandbox.repository';
 import { AdminCardNetworkController } from './interface/http/admin-card-network.controller';
@@ -39,6 +40,7 @@ import { CardsController } from './interface/http/cards.controller';
     CardCipher,
     CardSandboxRepository,
     CardSandbox,
+    CardNetworkExpiryProcessor,
     { provide: CARD_ISSUER, useExisting: CardSandbox },
     CardAuthorizations,
     CardNetworkEvents,

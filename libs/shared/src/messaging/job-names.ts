@@ -27,6 +27,7 @@ export enum JobName {
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
+  ExpireCardAuthorizations = 'cards.expire-authorizations',
 }
 
 export interface JobPayloads {
@@ -55,6 +56,8 @@ export interface JobPayloads {
   [JobName.DeliverNotification]: { deliveryId: string };
   /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
   [JobName.ExpireKycInquiries]: { limit: number };
+  /** The sandbox card network expires uncaptured authorizations past their expiry (and tells the issuer's webhook). */
+  [JobName.ExpireCardAuthorizations]: Record<string, never>;
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -71,6 +74,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
+  [JobName.ExpireCardAuthorizations]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */
