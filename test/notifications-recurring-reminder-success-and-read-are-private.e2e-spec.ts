@@ -41,13 +41,18 @@ describe('notifications: a reminder before a recurring transfer, a success after
       await worker.init();
     }
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
-    // Only the reminders category in the inbox: the deposit and each transfer notify too (transactions).
+    // Only the reminders category in the inbox: the deposit and each transfer notify too (transactions, rewards).
     for (const customer of [alice, bob]) {
       await t
         .http()
         .put('/api/notifications/preferences')
         .set(auth(customer))
-        .send({ channels: { transactions: { in_app: false, email: false, push: false } } })
+        .send({
+          channels: {
+            transactions: { in_app: false, email: false, push: false },
+            rewards: { in_app: false, push: false },
+          },
+        })
         .expect(200);
     }
     await deposit(t, alice, '100.00');

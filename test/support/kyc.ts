@@ -123,6 +123,37 @@ export function forgedEvent(eventId: string, vendorInquiryId: string, status: st
 }
 
 /**
+ * A new customer raised to the Verified tier the way a real one is: email and phone verified, verification started,
+ * documents sent, the sandbox vendor's decision delivered as its signed webhooks.
+ */
+export async function verifiedCustomer(
+  t: TestApp,
+  prefix: string,
+  admin: { Authorization: string },
+): Promise<Customer> {
+  const customer = await kycCustomer(t, prefix);
+  await verifyIdentity(t, customer, admin);
+  return customer;
+}
+
+/** Takes an existing customer (email and phone verified) through verification to the Verified tier. */
+export async function verifyIdentity(
+  t: TestApp,
+  customer: Customer,
+  admin: { Authorization: string },
+): Promise<void> {
+  const started = await startKyc(t, customer, identity()).expect(200);
+  await sendVerifiedDocuments(t, customer);
+  await t.http().post('/api/admin/sandbox/clock/advance').set(admin).send({ minutes: 2 }).expect(200);
+  for (const event of await vendorEvents(t, started.body.inquiry.vendorInquiryId as string)) {
+    await deliverWebhook(t, event.body).expect(200);
+  }
+  const status = await kycStatus(t, customer);
+  if (status.tier?.level !== 2)
+    throw new Error(`verification did not raise the tier: ${JSON.stringify(status)}`);
+}
+
+/**
  * Sets the customer's KYC tier directly, as libs/kyc does on approval (through wallet's public `WalletAccess`):
  * for scenarios about what a tier unlocks rather than about verification itself.
  */

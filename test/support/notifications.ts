@@ -188,8 +188,9 @@ export function inboxNotification(
 }
 
 /**
- * Turns the transactions category off on every channel for these users: for suites that count exactly what a
- * money movement sends to a socket, where each transfer's `notification.created` would be another feature's message.
+ * Turns the transactions and rewards categories off on every channel for these users: for suites that count exactly
+ * what a money movement sends to a socket, where each transfer's `notification.created` (and the points it earns)
+ * would be another feature's message.
  */
 export async function withoutTransactionNotifications(
   t: TestApp,
@@ -200,7 +201,12 @@ export async function withoutTransactionNotifications(
       .http()
       .put('/api/notifications/preferences')
       .set({ Authorization: `Bearer ${user.token}` })
-      .send({ channels: { transactions: { in_app: false, email: false, sms: false, push: false } } })
+      .send({
+        channels: {
+          transactions: { in_app: false, email: false, sms: false, push: false },
+          rewards: { in_app: false, email: false, sms: false, push: false },
+        },
+      })
       .expect(200);
   }
 }

@@ -8,6 +8,7 @@ import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
 import { RealtimeModule } from '#monay/realtime';
+import { RewardsModule } from '#monay/rewards';
 import { TransfersModule } from '#monay/transfers';
 import { WalletModule } from '#monay/wallet';
 import { AppConfig, CoreModule, DevToolsModule, HttpPlatformModule } from '#monay/shared';
@@ -30,6 +31,7 @@ export class AppModule {
         ProvidersModule,
         InsightsModule,
         NotificationsModule,
+        RewardsModule,
         RealtimeModule,
       ],
       // After the rate limiter (HttpPlatformModule's guard), every route needs a token unless @Public().

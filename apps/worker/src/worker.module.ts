@@ -7,6 +7,7 @@ import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
 import { AppConfig, CoreModule } from '#monay/shared';
+import { RewardsModule } from '#monay/rewards';
 import { TransfersModule } from '#monay/transfers';
 
 /**
@@ -28,6 +29,7 @@ export class WorkerModule {
         NotificationsModule,
         TransfersModule,
         ProvidersModule,
+        RewardsModule,
       ],
     };
   }

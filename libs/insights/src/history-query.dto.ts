@@ -19,6 +19,7 @@ export class HistoryQueryDto extends PageQueryDto {
       'swap_in',
       'card_payment',
       'card_refund',
+      'reward',
     ],
   })
   @IsOptional()
@@ -31,6 +32,7 @@ export class HistoryQueryDto extends PageQueryDto {
     'swap_in',
     'card_payment',
     'card_refund',
+    'reward',
   ])
   type?: string;
 }

@@ -440,6 +440,29 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       balances: [usdc],
     },
   ],
+  RewardCashbackCredited: [
+    event('RewardCashbackCredited', {
+      redemptionId: 'r-1',
+      userId: A,
+      itemId: 'cashback-5-usdc',
+      currency: 'USDC',
+      amount: '5.50',
+      points: '500',
+      ledgerTransactionId: 'l-7',
+      completedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    {
+      lines: [
+        {
+          ...line('r-1:reward', 'reward', 'completed', 'USDC', '5.50', '0.00'),
+          hints: { kind: 'reward', item: 'cashback-5-usdc' },
+        },
+      ],
+      fees: [],
+      posted: [moved(5_500_000n)],
+      balances: [usdc],
+    },
+  ],
 };
 
 describe('historyOf: what a user sees of each money movement event', () => {

@@ -16,7 +16,8 @@ export type HistoryLineType =
   | 'swap_out'
   | 'swap_in'
   | 'card_payment'
-  | 'card_refund';
+  | 'card_refund'
+  | 'reward';
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
@@ -45,7 +46,9 @@ export type MovementHints =
   /** Between two of the user's own assets. */
   | { kind: 'swap'; from: string; to: string }
   /** A card purchase (or its refund) at a merchant, with its category code. */
-  | { kind: 'card'; merchant: string; mcc: string };
+  | { kind: 'card'; merchant: string; mcc: string }
+  /** Rewards points redeemed for money in the wallet (cashback): the catalog item. */
+  | { kind: 'reward'; item: string };
 
 export type MovementKind = MovementHints['kind'];
 
@@ -134,6 +137,7 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   CardAuthorizationCleared: true,
   CardAuthorizationReleased: true,
   CardRefunded: true,
+  RewardCashbackCredited: true,
 };
 
 export const MONEY_MOVEMENT_EVENT_TYPES: ReadonlySet<MoneyMovementEventName> = new Set(
@@ -165,6 +169,7 @@ export function isMoneyMovement(event: DomainEvent): event is DomainEvent<MoneyM
  *   (reversed or expired uncaptured: `failed` with REVERSED / EXPIRED, or `completed` if part of it cleared) |
  *   declined (`failed` with the decline code; nothing held). A refund is a `card_refund` line of its own.
  * - WalletCredited: a deposit on the in-house rail, before deposits went through providers (old journals).
+ * - cashback (RewardCashbackCredited): points redeemed for money, a completed `reward` line credited at once.
  */
 export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementView {
   switch (event.type) {
@@ -496,6 +501,16 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
       const p = event.payload;
       return {
         lines: [card(p, 'card_refund', p.refundId, 'completed', p.amount)],
+        fees: [],
+        posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'RewardCashbackCredited': {
+      const p = event.payload;
+      const line = own(p.userId, 'reward', p.redemptionId, 'reward', p.currency, 'completed', p.amount);
+      return {
+        lines: [{ ...line, hints: { kind: 'reward', item: p.itemId } }],
         fees: [],
         posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
         balances: [{ userId: p.userId, currency: p.currency }],

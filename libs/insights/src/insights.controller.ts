@@ -56,6 +56,7 @@ export class InsightsController {
       'swap_in',
       'card_payment',
       'card_refund',
+      'reward',
     ],
   })
   async transactions(@CurrentUser() user: AuthUser, @Query() query: HistoryQueryDto) {

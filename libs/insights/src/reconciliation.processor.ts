@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { STABLECOINS, type CurrencyCode } from '#monay/kernel';
 import { LedgerService, verifyLedger, type LedgerBreach } from '#monay/ledger';
 import { JobName, JobQueue, OnJob, OutboxRelay, UnitOfWork } from '#monay/shared';
 import { InsightsRepository } from './insights.repository';
@@ -39,7 +40,10 @@ export class ReconciliationProcessor implements OnApplicationBootstrap {
   async reconcile(): Promise<ReconciliationReport> {
     await this.relay.waitUntilPublished();
     const report = await verifyLedger(this.uow.manager);
-    const ledger = await this.ledger.allUserPosted(this.uow.manager);
+    // The portfolio is of money: points (PTS) are reconciled by rewards against its own lots.
+    const ledger = (await this.ledger.allUserPosted(this.uow.manager)).filter((account) =>
+      STABLECOINS.includes(account.currency as CurrencyCode),
+    );
     const projected = new Map(
       (await this.insights.allPortfolios()).map((p) => [`${p.userId}:${p.currency}`, p.total]),
     );

@@ -30,6 +30,11 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'CardStateChanged',
   'SecurityEventRecorded',
   'AnnouncementPublished',
+  'RewardCashbackCredited',
+  'RewardLevelChanged',
+  'RewardAchievementUnlocked',
+  'RewardPointsExpiring',
+  'ReferralDecided',
 ] as const);
 
 export type NotifyingEventName = typeof NOTIFYING_EVENT_TYPES extends Set<infer K> ? K : never;
@@ -137,6 +142,64 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'transfer.failed',
           { transferId: p.transferId, amount: p.amount, currency: p.currency, reason: p.reason },
           p.transferId ? `transfer.failed:${p.transferId}` : null,
+        ),
+      ];
+    }
+    case 'RewardCashbackCredited': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'rewards.cashback',
+          { redemptionId: p.redemptionId, amount: p.amount, currency: p.currency, points: p.points },
+          `rewards.cashback:${p.redemptionId}`,
+        ),
+      ];
+    }
+    case 'RewardLevelChanged': {
+      const p = event.payload;
+      return [
+        intent(p.userId, 'rewards.level_up', { level: p.to, perk: p.perk }, `rewards.level_up:${p.to}`),
+      ];
+    }
+    case 'RewardAchievementUnlocked': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'rewards.achievement',
+          { achievementId: p.achievementId, name: p.name, points: p.points },
+          `rewards.achievement:${p.achievementId}`,
+        ),
+      ];
+    }
+    case 'RewardPointsExpiring': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'rewards.expiring',
+          { points: p.points, expiresAt: p.expiresAt },
+          `rewards.expiring:${event.eventId}`,
+        ),
+      ];
+    }
+    case 'ReferralDecided': {
+      const p = event.payload;
+      // A rejection is told to nobody: the referrer would learn of a referred member's fraud, or the other way round.
+      if (p.status !== 'approved') return [];
+      return [
+        intent(
+          p.referrerId,
+          'rewards.referral',
+          { referralId: p.referralId, status: p.status, points: p.referrerPoints, side: 'referrer' },
+          `rewards.referral:${p.referralId}`,
+        ),
+        intent(
+          p.referredId,
+          'rewards.referral',
+          { referralId: p.referralId, status: p.status, points: p.referredPoints, side: 'referred' },
+          `rewards.referral:${p.referralId}`,
         ),
       ];
     }

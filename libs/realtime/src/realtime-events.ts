@@ -15,6 +15,8 @@ export interface ServerToClientEvents {
   'kyc.updated': (data: KycUpdated) => void;
   /** A card authorization moved on: approved, declined (with its code), cleared, released, refunded. */
   'card.authorization': (data: CardAuthorizationUpdated) => void;
+  /** The member's points moved (earned, clawed back) or they reached a level or an achievement. */
+  'rewards.updated': (data: RewardsUpdated) => void;
   'system.alert': (data: SystemAlert) => void;
 }
 
@@ -127,3 +129,16 @@ export type RealtimePayload<E extends RealtimeEventName> = Parameters<ServerToCl
 export type RealtimeMessage = {
   [E in RealtimeEventName]: { event: E; data: RealtimePayload<E> };
 }[RealtimeEventName];
+
+/** A change in the member's rewards: read `GET /api/rewards/balance` for the new totals. */
+export type RewardsUpdated =
+  | { eventId: string; kind: 'earned'; points: string; status: 'pending' | 'available'; reason: string }
+  | {
+      eventId: string;
+      kind: 'clawed_back';
+      points: string;
+      outcome: 'cancelled' | 'clawed_back';
+      reason: string;
+    }
+  | { eventId: string; kind: 'level'; level: string; previous: string; perk: string }
+  | { eventId: string; kind: 'achievement'; achievementId: string; name: string; points: string };

@@ -5,6 +5,7 @@ import type {
   BalanceUpdated,
   CardAuthorizationUpdated,
   RealtimeMessage,
+  RewardsUpdated,
   TransactionUpdated,
 } from './realtime-events';
 
@@ -14,6 +15,10 @@ export const REALTIME_EVENT_TYPES: readonly DomainEventName[] = [
   'NotificationCreated',
   'KycTierChanged',
   'KycInquiryUpdated',
+  'RewardPointsEarned',
+  'RewardPointsClawedBack',
+  'RewardLevelChanged',
+  'RewardAchievementUnlocked',
 ];
 
 /** A user's ledger balance in one currency, in minor units (what `LedgerService.balances` returns). */
@@ -31,7 +36,8 @@ export interface UserBalance {
  * A money movement is what insights' `historyOf` says it is, and nothing else: for each of the user's lines of
  * history, a `transaction.updated` (preceded by `transfer.received` for money that arrived from another Monay
  * user), then a `balance.updated` for each currency whose balance the event touched. A notification goes to its
- * user as `notification.created`; a KYC inquiry's progress or tier change as `kyc.updated`.
+ * user as `notification.created`; a KYC inquiry's progress or tier change as `kyc.updated`; points earned or
+ * clawed back, a level or an achievement reached as `rewards.updated`.
  */
 export function realtimeMessagesFor(
   event: DomainEvent,
@@ -91,6 +97,8 @@ export function realtimeMessagesFor(
       },
     ];
   }
+  const reward = rewardsUpdated(event, userId);
+  if (reward) return [{ event: 'rewards.updated', data: reward }];
   if (!isMoneyMovement(event)) return [];
   const view = historyOf(event);
   const messages: RealtimeMessage[] = [];
@@ -189,4 +197,36 @@ function balanceView(eventId: string, currency: string, balances: readonly UserB
     pending: pending.toDecimalString(),
     total: total.toDecimalString(),
   };
+}
+
+function rewardsUpdated(event: DomainEvent, userId: string): RewardsUpdated | null {
+  const { eventId } = event;
+  switch (event.type) {
+    case 'RewardPointsEarned': {
+      const p = event.payload;
+      return p.userId === userId
+        ? { eventId, kind: 'earned', points: p.points, status: p.status, reason: p.reason }
+        : null;
+    }
+    case 'RewardPointsClawedBack': {
+      const p = event.payload;
+      return p.userId === userId
+        ? { eventId, kind: 'clawed_back', points: p.points, outcome: p.outcome, reason: p.reason }
+        : null;
+    }
+    case 'RewardLevelChanged': {
+      const p = event.payload;
+      return p.userId === userId
+        ? { eventId, kind: 'level', level: p.to, previous: p.from, perk: p.perk }
+        : null;
+    }
+    case 'RewardAchievementUnlocked': {
+      const p = event.payload;
+      return p.userId === userId
+        ? { eventId, kind: 'achievement', achievementId: p.achievementId, name: p.name, points: p.points }
+        : null;
+    }
+    default:
+      return null;
+  }
 }

@@ -45,6 +45,7 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     note: 'Corner Bistro',
     hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' },
   }),
+  reward: line({ type: 'reward', hints: { kind: 'reward', item: 'cashback-5-usdc' } }),
 };
 
 describe('classifier: one case per kind of movement', () => {
@@ -70,6 +71,7 @@ describe('classifier: one case per kind of movement', () => {
       ],
       swap: ['TRANSFER_OUT_ACCOUNT_TRANSFER', 'VERY_HIGH', 'out', true, null, null],
       card: ['FOOD_AND_DRINK_RESTAURANT', 'MEDIUM', 'out', false, 'Corner Bistro', null],
+      reward: ['INCOME_OTHER_INCOME', 'VERY_HIGH', 'in', false, 'Monay Rewards', null],
     });
   });
 

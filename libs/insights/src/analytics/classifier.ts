@@ -36,6 +36,7 @@ const DIRECTION: Record<HistoryLineType, Direction> = {
   swap_out: 'out',
   card_payment: 'out',
   card_refund: 'in',
+  reward: 'in',
 };
 
 export function directionOf(type: HistoryLineType): Direction {
@@ -124,6 +125,9 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
       const purchase = classifyPurchase({ descriptor: hints.merchant, mcc: hints.mcc }, merchants);
       return { ...purchase, direction };
     }
+    case 'reward':
+      // Cashback for rewards points: income the user did not pay for, from Monay.
+      return classified('INCOME_OTHER_INCOME', 'VERY_HIGH', direction, { merchant: 'Monay Rewards' });
     default:
       return unclassified(hints);
   }

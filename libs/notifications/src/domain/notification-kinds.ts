@@ -8,6 +8,7 @@ export const NOTIFICATION_CATEGORIES = [
   'marketing',
   'product_updates',
   'reminders',
+  'rewards',
 ] as const;
 export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 
@@ -41,6 +42,11 @@ export const KIND_SPECS = {
   'recurring.skipped': { category: 'reminders', critical: true },
   'recurring.paused': { category: 'reminders', critical: true },
   'security.alert': { category: 'security', critical: true },
+  'rewards.cashback': { category: 'rewards', critical: false },
+  'rewards.level_up': { category: 'rewards', critical: false },
+  'rewards.achievement': { category: 'rewards', critical: false },
+  'rewards.expiring': { category: 'rewards', critical: false },
+  'rewards.referral': { category: 'rewards', critical: false },
   marketing: { category: 'marketing', critical: false },
   'system.update': { category: 'product_updates', critical: false },
   /** POST /api/notifications/test: through the channel asked for, whatever the preferences say. */

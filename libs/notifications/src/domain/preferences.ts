@@ -31,6 +31,7 @@ export const DEFAULT_CHANNELS: ChannelMatrix = {
   marketing: { in_app: false, email: false, sms: false, push: false },
   product_updates: { in_app: true, email: true, sms: false, push: false },
   reminders: { in_app: true, email: false, sms: false, push: true },
+  rewards: { in_app: true, email: false, sms: false, push: true },
 };
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = {

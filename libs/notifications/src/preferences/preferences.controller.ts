@@ -20,7 +20,7 @@ export class PreferencesController {
   @ApiOperation({
     summary: 'Notification preferences: category × channel, quiet hours, locale',
     description:
-      'Categories: transactions, security, marketing, product_updates, reminders; channels: in_app, email, sms, ' +
+      'Categories: transactions, security, marketing, product_updates, reminders, rewards; channels: in_app, email, sms, ' +
       'push. Marketing is off until the user turns it on.',
   })
   async get(@CurrentUser() user: AuthUser) {

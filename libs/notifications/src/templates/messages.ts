@@ -64,6 +64,16 @@ export interface KindData {
     recipient: string;
   };
   'security.alert': { event: string; device: string | null; ip: string | null; at: string };
+  'rewards.cashback': { redemptionId: string; amount: string; currency: string; points: string };
+  'rewards.level_up': { level: string; perk: string };
+  'rewards.achievement': { achievementId: string; name: string; points: string };
+  'rewards.expiring': { points: string; expiresAt: string };
+  'rewards.referral': {
+    referralId: string;
+    status: 'approved' | 'rejected';
+    points: string;
+    side: 'referrer' | 'referred';
+  };
   marketing: { announcementId: string; title: string; body: string };
   'system.update': { announcementId: string; title: string; body: string };
   test: { channel: string };
@@ -77,6 +87,19 @@ export interface Rendered {
 }
 
 type Templates = { [K in NotificationKind]: (data: KindData[K]) => Omit<Rendered, 'sms'> & { sms?: string } };
+
+const LEVELS_EN: Record<string, string> = {
+  bronze: 'Bronze',
+  silver: 'Silver',
+  gold: 'Gold',
+  platinum: 'Platinum',
+};
+const LEVELS_ES: Record<string, string> = {
+  bronze: 'Bronce',
+  silver: 'Plata',
+  gold: 'Oro',
+  platinum: 'Platino',
+};
 
 const REFUSALS_EN: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'not enough funds',
@@ -218,6 +241,31 @@ const en: Templates = {
       'If this was not you, change your password and review your sessions now.',
     sms: `Monay security: ${SECURITY_EN[d.event] ?? d.event}. Not you? Change your password now.`,
   }),
+  'rewards.cashback': (d) => ({
+    title: 'Cashback added',
+    body: `${d.amount} ${d.currency} for ${d.points} points arrived in your wallet.`,
+  }),
+  'rewards.level_up': (d) => ({
+    title: `You reached ${LEVELS_EN[d.level] ?? d.level}`,
+    body: `Welcome to ${LEVELS_EN[d.level] ?? d.level}: ${d.perk}.`,
+  }),
+  'rewards.achievement': (d) => ({
+    title: `Achievement unlocked: ${d.name}`,
+    body: `You earned ${d.points} points.`,
+  }),
+  'rewards.expiring': (d) => ({
+    title: 'Points expiring soon',
+    body: `${d.points} of your points expire on ${d.expiresAt.slice(0, 10)}. Redeem them before then.`,
+  }),
+  'rewards.referral': (d) => ({
+    title: d.status === 'approved' ? 'Referral reward' : 'Referral not rewarded',
+    body:
+      d.status === 'approved'
+        ? d.side === 'referrer'
+          ? `A friend you referred joined: you earned ${d.points} points.`
+          : `Welcome bonus: you earned ${d.points} points for joining with a referral.`
+        : 'A referral did not qualify for a reward.',
+  }),
   marketing: (d) => ({ title: d.title, body: d.body }),
   'system.update': (d) => ({ title: d.title, body: d.body }),
   test: (d) => ({
@@ -306,6 +354,31 @@ const es: Templates = {
       `${SECURITY_ES[d.event] ?? d.event} el ${d.at}${d.device ? ` desde ${d.device}` : ''}${d.ip ? ` (${d.ip})` : ''}. ` +
       'Si no fuiste tú, cambia tu contraseña y revisa tus sesiones.',
     sms: `Monay seguridad: ${SECURITY_ES[d.event] ?? d.event}. ¿No fuiste tú? Cambia tu contraseña.`,
+  }),
+  'rewards.cashback': (d) => ({
+    title: 'Reembolso añadido',
+    body: `${d.amount} ${d.currency} por ${d.points} puntos llegaron a tu billetera.`,
+  }),
+  'rewards.level_up': (d) => ({
+    title: `Alcanzaste el nivel ${LEVELS_ES[d.level] ?? d.level}`,
+    body: `Bienvenido al nivel ${LEVELS_ES[d.level] ?? d.level}: ${d.perk}.`,
+  }),
+  'rewards.achievement': (d) => ({
+    title: `Logro desbloqueado: ${d.name}`,
+    body: `Ganaste ${d.points} puntos.`,
+  }),
+  'rewards.expiring': (d) => ({
+    title: 'Puntos a punto de vencer',
+    body: `${d.points} de tus puntos vencen el ${d.expiresAt.slice(0, 10)}. Canjéalos antes.`,
+  }),
+  'rewards.referral': (d) => ({
+    title: d.status === 'approved' ? 'Recompensa por referido' : 'Referido sin recompensa',
+    body:
+      d.status === 'approved'
+        ? d.side === 'referrer'
+          ? `Un amigo que invitaste se unió: ganaste ${d.points} puntos.`
+          : `Bono de bienvenida: ganaste ${d.points} puntos por unirte con una invitación.`
+        : 'Una invitación no cumplió las condiciones de la recompensa.',
   }),
   marketing: (d) => ({ title: d.title, body: d.body }),
   'system.update': (d) => ({ title: d.title, body: d.body }),

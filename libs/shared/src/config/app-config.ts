@@ -201,6 +201,31 @@ const schema = z
       .min(1_024)
       .max(50 * 1024 * 1024)
       .default(10 * 1024 * 1024),
+    REWARDS_EXPIRY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+    REWARDS_EXPIRY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    REWARDS_MAX_DEBT_POINTS: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
+    REWARDS_CIRCULAR_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    REWARDS_REFERRAL_MIN_DEPOSIT_USD: usdAmount('20.00').default('20.00'),
+    REWARDS_REFERRAL_HOLD_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    REWARDS_REFERRAL_POINTS_REFERRER: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+    REWARDS_REFERRAL_POINTS_REFERRED: z.coerce.number().int().min(0).max(1_000_000).default(500),
+    REWARDS_REFERRAL_MONTHLY_CAP: z.coerce.number().int().min(0).max(10_000).default(10),
+    REWARDS_RULES: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        try {
+          return earnRulesSchema.parse(JSON.parse(value));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'must be a JSON array of rules such as [{"id":"p2p-sent","on":"p2p_sent","description":"…","points":{"perUsd":1},"lockHours":24}]',
+          });
+          return z.NEVER;
+        }
+      }),
     LIMIT_TIERS: z
       .string()
       .optional()
@@ -259,6 +284,36 @@ const limitTiersSchema = z
   .object({ '1': tierOverride, '2': tierOverride, '3': tierOverride })
   .partial()
   .strict();
+
+/** Rewards' earn rules (libs/rewards, domain/earn-rules.ts), when `REWARDS_RULES` replaces the defaults. */
+const earnRulesSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
+        on: z.enum(['deposit', 'p2p_sent', 'card_spend']),
+        description: z.string().min(1).max(200),
+        points: z.union([
+          z.object({ fixed: z.number().int().positive() }).strict(),
+          z
+            .object({ perUsd: z.number().int().positive(), max: z.number().int().positive().optional() })
+            .strict(),
+        ]),
+        perUsdByMcc: z.record(z.string().regex(/^\d{4}$/), z.number().int().positive()).optional(),
+        minUsd: usd.optional(),
+        only: z.literal('first').optional(),
+        lockHours: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 365),
+      })
+      .strict(),
+  )
+  .max(100);
+
+/** An earn rule as configured (the same shape as libs/rewards' `EarnRule`). */
+export type EarnRuleConfig = z.infer<typeof earnRulesSchema>[number];
 
 /** Per-KYC-level overrides of the wallet limits, in USD decimal strings. */
 export type LimitTierOverrides = z.infer<typeof limitTiersSchema>;
@@ -353,6 +408,25 @@ export class AppConfig {
     sandboxDuplicateRate: number;
     revealLimitPerHour: number;
     maxOpenCards: number;
+  };
+  /**
+   * Rewards (libs/rewards): earned points expire after `expiryMonths` (the member is told `expiryNoticeDays`
+   * before); a clawback may leave at most `maxDebtPoints` owed; money sent back within `circularWindowDays` earns
+   * nothing; referrals pay `referrerPoints` and `referredPoints` once the referred member is verified and has kept a
+   * first deposit of `referralMinDepositUsd` for `referralHoldDays`, at most `referralMonthlyCap` a month per
+   * referrer; `rules` replaces the default earn rules.
+   */
+  readonly rewards: {
+    expiryMonths: number;
+    expiryNoticeDays: number;
+    maxDebtPoints: bigint;
+    circularWindowDays: number;
+    referralMinDepositUsd: string;
+    referralHoldDays: number;
+    referrerPoints: bigint;
+    referredPoints: bigint;
+    referralMonthlyCap: number;
+    rules: EarnRuleConfig[] | undefined;
   };
   /** Transfer fees in the currency moved: internal P2P per transfer, batch once per batch. */
   readonly fees: { p2p: string; batch: string };
@@ -570,6 +644,18 @@ export class AppConfig {
       sandboxDuplicateRate: env.CARD_SANDBOX_DUPLICATE_RATE,
       revealLimitPerHour: env.CARD_REVEAL_LIMIT_PER_HOUR,
       maxOpenCards: env.CARD_MAX_OPEN,
+    };
+    this.rewards = {
+      expiryMonths: env.REWARDS_EXPIRY_MONTHS,
+      expiryNoticeDays: env.REWARDS_EXPIRY_NOTICE_DAYS,
+      maxDebtPoints: BigInt(env.REWARDS_MAX_DEBT_POINTS),
+      circularWindowDays: env.REWARDS_CIRCULAR_WINDOW_DAYS,
+      referralMinDepositUsd: env.REWARDS_REFERRAL_MIN_DEPOSIT_USD,
+      referralHoldDays: env.REWARDS_REFERRAL_HOLD_DAYS,
+      referrerPoints: BigInt(env.REWARDS_REFERRAL_POINTS_REFERRER),
+      referredPoints: BigInt(env.REWARDS_REFERRAL_POINTS_REFERRED),
+      referralMonthlyCap: env.REWARDS_REFERRAL_MONTHLY_CAP,
+      rules: env.REWARDS_RULES,
     };
     this.adminEmails = new Set(
       env.ADMIN_EMAILS.split(',')

@@ -28,6 +28,7 @@ export enum JobName {
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
   ExpireCardAuthorizations = 'cards.expire-authorizations',
+  RunRewardsDueWork = 'rewards.due-work',
 }
 
 export interface JobPayloads {
@@ -58,6 +59,8 @@ export interface JobPayloads {
   [JobName.ExpireKycInquiries]: { limit: number };
   /** The sandbox card network expires uncaptured authorizations past their expiry (and tells the issuer's webhook). */
   [JobName.ExpireCardAuthorizations]: Record<string, never>;
+  /** Vests points whose lock period is over, expires old lots, tells members of coming expiries, decides referrals. */
+  [JobName.RunRewardsDueWork]: { limit: number };
 }
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -75,6 +78,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.ExpireCardAuthorizations]: QueueName.Maintenance,
+  [JobName.RunRewardsDueWork]: QueueName.Maintenance,
 };
 
 /** What the dead-letter queue keeps of a job that exhausted its attempts. */

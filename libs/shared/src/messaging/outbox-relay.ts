@@ -108,7 +108,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Feeds every event ever written (the outbox is the event journal), oldest first, to `consumers` inside
-   * `tx`: how read models are rebuilt. Their processed-event memory must have been cleared by the caller.
+   * `tx`: how read models are rebuilt. Their processed-event memory must have been cleared by the caller. Returns
+   * how many events at least one of them took.
    */
   async replay(tx: EntityManager, consumers: ReadonlyArray<EventConsumer>): Promise<number> {
     let after = '0';
@@ -121,17 +122,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       )) as OutboxRow[];
       if (rows.length === 0) return total;
       const events = rows.map(toPublishedEvent);
+      const taken = new Set<string>();
       // Consumers keep to their own read models: each takes the page's events in order, after the one before.
       for (const consumer of consumers) {
         const own = events.filter((event) => consumes(consumer, event));
         if (own.length === 0) continue;
+        for (const event of own) taken.add(event.eventId);
         await tx.query(
           `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
           [consumer.name, own.map((event) => event.eventId)],
         );
         await applyInOrder(consumer, tx, own);
       }
-      total += rows.length;
+      total += taken.size;
       after = rows[rows.length - 1].sequence;
     }
   }

@@ -1,0 +1,448 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { LedgerService, type EntryInput, type LedgerAccount } from '#monay/ledger';
+import { AppConfig, OutboxWriter } from '#monay/shared';
+import { definitionOf, levelFor, LEVELS } from '../domain/levels';
+import { HOUR_MS, POINTS } from '../domain/points';
+import {
+  RewardLevelChanged,
+  RewardPointsClawedBack,
+  RewardPointsEarned,
+} from '../domain/events/rewards.events';
+import { InsufficientPointsError } from '../domain/rewards.errors';
+import {
+  RewardsRepository,
+  type ActivityRecord,
+  type EarnRecord,
+  type RewardAccountRecord,
+} from '../infrastructure/rewards.repository';
+
+export interface EarnInput {
+  userId: string;
+  ruleId: string;
+  /** With the rule id, what makes this earn happen once (the source's reference, or `user:<id>` for a first). */
+  sourceKey: string;
+  /** What reversing the source claws back (a deposit's, transfer's or card authorization's id). */
+  sourceRef: string | null;
+  sourceEventId: string | null;
+  reason: string;
+  points: bigint;
+  lockHours: number;
+}
+
+/**
+ * The points books (docs/architecture.md, "Rewards"): every point is a ledger entry in `PTS`. The rewards pool
+ * (a system account) issues points; a pending earn is a ledger hold on the pool in the member's favour, posted
+ * when its lock period ends (vesting) and voided if its source is reversed first. What a member owes after a
+ * clawback larger than their balance is booked on the pool's `receivable` account and repaid from the next
+ * vested points. The lots (`reward_earns`) say which points are left of which earn: their `remaining` sums to the
+ * member's PTS balance, and spending, expiring and clawing back consume them oldest expiry first.
+ *
+ * Every method runs in the caller's transaction and locks the member's rewards account before their lots and
+ * their ledger account (the one lock order of this context).
+ */
+@Injectable()
+export class PointsBook {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly repository: RewardsRepository,
+    private readonly outbox: OutboxWriter,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Earns points once per (rule, source key): pending for `lockHours` (a hold on the pool), or vested at once.
+   * Returns the earn's id, or null when this source already earned under this rule.
+   */
+  async earn(tx: EntityManager, input: EarnInput, now: Date): Promise<string | null> {
+    if (input.points <= 0n) return null;
+    const account = await this.repository.account(tx, input.userId, now, true);
+    const id = randomUUID();
+    const availableAt = new Date(now.getTime() + input.lockHours * HOUR_MS);
+    const earn: EarnRecord = {
+      id,
+      userId: input.userId,
+      ruleId: input.ruleId,
+      sourceKey: input.sourceKey,
+      sourceRef: input.sourceRef,
+      reason: input.reason,
+      points: input.points,
+      remaining: 0n,
+      clawed: 0n,
+      status: 'pending',
+      holdId: null,
+      availableAt,
+      expiresAt: addMonths(availableAt, this.config.rewards.expiryMonths),
+      createdAt: now,
+    };
+    if (!(await this.repository.insertEarn(tx, { ...earn, sourceEventId: input.sourceEventId }))) return null;
+    await this.repository.insertActivity(tx, [
+      activity(input.userId, 'earned', input.points, input.reason, id, null, now),
+    ]);
+    await this.outbox.append(tx, [
+      {
+        type: RewardPointsEarned,
+        aggregateId: input.userId,
+        userIds: [input.userId],
+        payload: {
+          userId: input.userId,
+          earnId: id,
+          ruleId: input.ruleId,
+          points: input.points.toString(),
+          status: input.lockHours > 0 ? 'pending' : 'available',
+          reason: input.reason,
+          availableAt: availableAt.toISOString(),
+        },
+      },
+    ]);
+    if (input.lockHours > 0) {
+      const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, input.userId)]);
+      const { holdId } = await this.ledger.placeHold(tx, {
+        accountId: pool.id,
+        counterAccountId: wallet.id,
+        currency: POINTS,
+        amount: input.points,
+        kind: 'reward_earn',
+        reference: id,
+      });
+      await this.repository.setEarnHold(tx, id, holdId);
+    } else {
+      await this.vestLocked(tx, account, earn, now);
+    }
+    return id;
+  }
+
+  /** Vests one pending earn whose lock period is over (a no-op when it was vested, cancelled or is not due). */
+  async vest(tx: EntityManager, earnId: string, userId: string, now: Date): Promise<boolean> {
+    const account = await this.repository.account(tx, userId, now, true);
+    const earn = await this.repository.lockEarn(tx, earnId);
+    if (!earn || earn.status !== 'pending' || earn.availableAt > now) return false;
+    await this.vestLocked(tx, account, earn, now);
+    return true;
+  }
+
+  /**
+   * Spends `points` of the member's available points (a redemption): their lots oldest expiry first, the ledger
+   * from the member to the pool. Refused with INSUFFICIENT_POINTS beyond the balance less any debt.
+   */
+  async spend(
+    tx: EntityManager,
+    userId: string,
+    points: bigint,
+    reason: string,
+    reference: string,
+    now: Date,
+  ): Promise<{ ledgerTransactionId: string; account: RewardAccountRecord }> {
+    const account = await this.repository.account(tx, userId, now, true);
+    const lots = await this.repository.lockSpendable(tx, userId);
+    const have = lots.reduce((sum, lot) => sum + lot.remaining, 0n) - account.debt;
+    if (have < points) throw new InsufficientPointsError(points, have < 0n ? 0n : have);
+    await this.consume(tx, lots, points, 'spent');
+    const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, userId)]);
+    const { transactionId } = await this.ledger.post(tx, {
+      kind: 'reward_redemption',
+      reference,
+      entries: [
+        { accountId: wallet.id, currency: POINTS, amount: -points },
+        { accountId: pool.id, currency: POINTS, amount: points },
+      ],
+    });
+    await this.repository.insertActivity(tx, [
+      activity(userId, 'redeemed', -points, reason, reference, transactionId, now),
+    ]);
+    return { ledgerTransactionId: transactionId, account };
+  }
+
+  /** Expires the member's lots past their expiry: what is left of them goes back to the pool. */
+  async expire(tx: EntityManager, userId: string, now: Date): Promise<bigint> {
+    await this.repository.account(tx, userId, now, true);
+    const lots = await this.repository.lockExpiredOf(tx, userId, now);
+    const points = lots.reduce((sum, lot) => sum + lot.remaining, 0n);
+    if (points === 0n) return 0n;
+    const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, userId)]);
+    const { transactionId } = await this.ledger.post(tx, {
+      kind: 'reward_expiry',
+      reference: userId,
+      entries: [
+        { accountId: wallet.id, currency: POINTS, amount: -points },
+        { accountId: pool.id, currency: POINTS, amount: points },
+      ],
+    });
+    for (const lot of lots) await this.repository.setEarn(tx, lot.id, 'expired', 0n);
+    await this.repository.insertActivity(
+      tx,
+      lots.map((lot) =>
+        activity(userId, 'expired', -lot.remaining, `Expired: ${lot.reason}`, lot.id, transactionId, now),
+      ),
+    );
+    return points;
+  }
+
+  /**
+   * Takes back what a reversed source earned — all of it, or `share` of it (a partial refund: `part` of `whole`),
+   * never more than the earn is still worth. A pending earn's hold is voided (and, for a share, placed again for what
+   * is left); an available (or already spent) one is debited from that lot first, then the member's other lots, and
+   * what the balance cannot cover becomes owed points, up to the configured bound, the rest written off. Returns how
+   * many earns it touched (none when the source earned nothing or was already taken back).
+   */
+  async clawBack(
+    tx: EntityManager,
+    sourceRef: string,
+    reason: string,
+    now: Date,
+    share?: { part: bigint; whole: bigint },
+  ): Promise<number> {
+    const users = [
+      ...new Set((await this.repository.earnsBySource(tx, sourceRef)).map((earn) => earn.userId)),
+    ].sort();
+    let touched = 0;
+    for (const userId of users) {
+      const account = await this.repository.account(tx, userId, now, true);
+      let debt = account.debt;
+      let lifetime = account.lifetimePoints;
+      for (const earn of await this.repository.lockBySource(tx, sourceRef, userId)) {
+        const worth = earn.points - earn.clawed;
+        const wanted = share && share.whole > 0n ? (earn.points * share.part) / share.whole : worth;
+        const claw = wanted < worth ? wanted : worth;
+        if (claw <= 0n) continue;
+        touched += 1;
+        const whole = claw === worth;
+        if (earn.status === 'pending') {
+          let holdId: string | null = null;
+          if (earn.holdId) await this.ledger.voidHold(tx, earn.holdId);
+          if (!whole) {
+            const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, userId)]);
+            ({ holdId } = await this.ledger.placeHold(tx, {
+              accountId: pool.id,
+              counterAccountId: wallet.id,
+              currency: POINTS,
+              amount: worth - claw,
+              kind: 'reward_earn',
+              reference: earn.id,
+            }));
+          }
+          await this.repository.addClawed(tx, earn.id, claw, holdId);
+          if (whole) await this.repository.setEarn(tx, earn.id, 'cancelled', 0n);
+          await this.repository.insertActivity(tx, [
+            activity(userId, 'cancelled', -claw, reason, earn.id, null, now),
+          ]);
+          await this.clawedBackEvent(tx, userId, earn, claw, 'cancelled', reason);
+          continue;
+        }
+        const lots = await this.repository.lockSpendable(tx, userId);
+        const ordered = [
+          ...lots.filter((lot) => lot.id === earn.id),
+          ...lots.filter((lot) => lot.id !== earn.id),
+        ];
+        const have = ordered.reduce((sum, lot) => sum + lot.remaining, 0n);
+        const take = claw < have ? claw : have;
+        await this.consume(tx, ordered, take, 'spent');
+        const owed = claw - take;
+        const room = this.config.rewards.maxDebtPoints - debt;
+        const toDebt = owed < room ? owed : room > 0n ? room : 0n;
+        const writtenOff = owed - toDebt;
+        let ledgerTransactionId: string | null = null;
+        if (take + toDebt > 0n) {
+          const [pool, wallet, receivable] = await Promise.all([
+            this.pool(tx),
+            this.wallet(tx, userId),
+            this.receivable(tx),
+          ]);
+          const entries: EntryInput[] = [{ accountId: pool.id, currency: POINTS, amount: take + toDebt }];
+          if (take > 0n) entries.push({ accountId: wallet.id, currency: POINTS, amount: -take });
+          if (toDebt > 0n) entries.push({ accountId: receivable.id, currency: POINTS, amount: -toDebt });
+          ({ transactionId: ledgerTransactionId } = await this.ledger.post(tx, {
+            kind: 'reward_clawback',
+            reference: earn.id,
+            entries,
+          }));
+        }
+        debt += toDebt;
+        lifetime = lifetime > claw ? lifetime - claw : 0n;
+        await this.repository.addClawed(tx, earn.id, claw, null);
+        if (whole) {
+          const left = ordered.find((lot) => lot.id === earn.id)?.remaining ?? 0n;
+          await this.repository.setEarn(tx, earn.id, 'clawed_back', left);
+        }
+        const rows = [
+          activity(userId, 'clawed_back', -(take + toDebt), reason, earn.id, ledgerTransactionId, now),
+        ];
+        if (writtenOff > 0n) {
+          rows.push(
+            activity(
+              userId,
+              'written_off',
+              writtenOff,
+              `${reason} (beyond the points debt limit)`,
+              earn.id,
+              null,
+              now,
+            ),
+          );
+        }
+        await this.repository.insertActivity(tx, rows);
+        await this.clawedBackEvent(tx, userId, earn, claw, 'clawed_back', reason);
+      }
+      await this.repository.updateAccount(tx, userId, { debt, lifetimePoints: lifetime });
+    }
+    return touched;
+  }
+
+  /** The member's points: the ledger's PTS balance (available lots) less what they owe. */
+  async balanceOf(manager: EntityManager, userId: string): Promise<{ posted: bigint }> {
+    const accounts = await this.ledger.balances(manager, userId);
+    return { posted: accounts.find((account) => account.currency === POINTS)?.posted ?? 0n };
+  }
+
+  private async vestLocked(
+    tx: EntityManager,
+    account: RewardAccountRecord,
+    earn: EarnRecord,
+    now: Date,
+  ): Promise<void> {
+    const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, earn.userId)]);
+    // What the earn is still worth: a partial clawback while pending left a smaller hold.
+    const worth = earn.points - earn.clawed;
+    let ledgerTransactionId: string;
+    if (earn.holdId) {
+      await this.ledger.postHold(tx, earn.holdId);
+      ledgerTransactionId = earn.holdId;
+    } else {
+      ({ transactionId: ledgerTransactionId } = await this.ledger.post(tx, {
+        kind: 'reward_earn',
+        reference: earn.id,
+        entries: [
+          { accountId: pool.id, currency: POINTS, amount: -worth },
+          { accountId: wallet.id, currency: POINTS, amount: worth },
+        ],
+      }));
+    }
+    const rows = [activity(earn.userId, 'vested', worth, earn.reason, earn.id, ledgerTransactionId, now)];
+    const repaid = account.debt < worth ? account.debt : worth;
+    if (repaid > 0n) {
+      const receivable = await this.receivable(tx);
+      const { transactionId } = await this.ledger.post(tx, {
+        kind: 'reward_debt_repayment',
+        reference: earn.id,
+        entries: [
+          { accountId: wallet.id, currency: POINTS, amount: -repaid },
+          { accountId: receivable.id, currency: POINTS, amount: repaid },
+        ],
+      });
+      rows.push(
+        activity(
+          earn.userId,
+          'debt_repaid',
+          -repaid,
+          'Points owed after a clawback',
+          earn.id,
+          transactionId,
+          now,
+        ),
+      );
+    }
+    const remaining = worth - repaid;
+    await this.repository.setEarn(tx, earn.id, remaining > 0n ? 'available' : 'spent', remaining);
+    await this.repository.insertActivity(tx, rows);
+    const lifetime = account.lifetimePoints + worth;
+    const before = definitionOf(account.level);
+    const reached = levelFor(lifetime);
+    // Levels only go up: a clawback lowers lifetime points, never the level held.
+    const level = LEVELS.indexOf(reached) > LEVELS.indexOf(before) ? reached : before;
+    await this.repository.updateAccount(tx, earn.userId, {
+      lifetimePoints: lifetime,
+      debt: account.debt - repaid,
+      level: level.level,
+    });
+    Object.assign(account, { lifetimePoints: lifetime, debt: account.debt - repaid, level: level.level });
+    if (level !== before) {
+      await this.outbox.append(tx, [
+        {
+          type: RewardLevelChanged,
+          aggregateId: earn.userId,
+          userIds: [earn.userId],
+          payload: {
+            userId: earn.userId,
+            from: before.level,
+            to: level.level,
+            lifetimePoints: lifetime.toString(),
+            perk: level.perk,
+            at: now.toISOString(),
+          },
+        },
+      ]);
+    }
+  }
+
+  /** Takes `points` from `lots` in order; a lot emptied becomes `status`. */
+  private async consume(
+    tx: EntityManager,
+    lots: EarnRecord[],
+    points: bigint,
+    status: 'spent',
+  ): Promise<void> {
+    let left = points;
+    for (const lot of lots) {
+      if (left === 0n) break;
+      const take = lot.remaining < left ? lot.remaining : left;
+      left -= take;
+      lot.remaining -= take;
+      await this.repository.setEarn(tx, lot.id, lot.remaining === 0n ? status : 'available', lot.remaining);
+    }
+  }
+
+  private async clawedBackEvent(
+    tx: EntityManager,
+    userId: string,
+    earn: EarnRecord,
+    points: bigint,
+    outcome: 'cancelled' | 'clawed_back',
+    reason: string,
+  ): Promise<void> {
+    await this.outbox.append(tx, [
+      {
+        type: RewardPointsClawedBack,
+        aggregateId: userId,
+        userIds: [userId],
+        payload: { userId, earnId: earn.id, points: points.toString(), outcome, reason },
+      },
+    ]);
+  }
+
+  private pool(tx: EntityManager): Promise<LedgerAccount> {
+    return this.ledger.systemAccount(tx, 'rewards_pool', POINTS);
+  }
+
+  private receivable(tx: EntityManager): Promise<LedgerAccount> {
+    return this.ledger.systemAccount(tx, 'rewards_pool', POINTS, 'receivable');
+  }
+
+  private async wallet(tx: EntityManager, userId: string): Promise<LedgerAccount> {
+    const [account] = await this.ledger.openUserAccounts(tx, userId, [POINTS]);
+    return account;
+  }
+}
+
+function activity(
+  userId: string,
+  kind: ActivityRecord['kind'],
+  points: bigint,
+  reason: string,
+  reference: string | null,
+  ledgerTransactionId: string | null,
+  now: Date,
+): ActivityRecord {
+  return { id: randomUUID(), userId, kind, points, reason, reference, ledgerTransactionId, createdAt: now };
+}
+
+/** `date` plus whole calendar months (UTC), the day clamped to the month's last. */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date.getTime());
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const last = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, last));
+  return result;
+}

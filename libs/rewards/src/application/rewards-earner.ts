@@ -1,0 +1,243 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Money, localDate, type CurrencyCode } from '#monay/kernel';
+import {
+  AppConfig,
+  Clock,
+  EventConsumers,
+  OutboxWriter,
+  type DomainEvent,
+  type EventConsumer,
+} from '#monay/shared';
+import { WalletAccess } from '#monay/wallet';
+import { achievementsReached, type RewardCounter } from '../domain/achievements';
+import { DEFAULT_EARN_RULES, evaluateRules, type EarnRule, type RewardFact } from '../domain/earn-rules';
+import { RewardAchievementUnlocked } from '../domain/events/rewards.events';
+import { DAY_MS } from '../domain/points';
+import { advanceStreak, STREAK_MILESTONES, weekOf } from '../domain/streaks';
+import { RewardsRepository } from '../infrastructure/rewards.repository';
+import { PointsBook } from './points-book';
+
+/** The events rewards learns from (a new source, such as card spend, adds its type here and a fact below). */
+export const EARNING_EVENT_TYPES = new Set([
+  'FundsTransferred',
+  'DepositCompleted',
+  'KycTierChanged',
+  'TimeZoneChanged',
+] as const);
+
+export type EarningEventName = typeof EARNING_EVENT_TYPES extends Set<infer K> ? K : never;
+
+/**
+ * Turns domain events into points (docs/architecture.md, "Rewards"): an {@link EventConsumer}, so the relay hands
+ * it each event once (processed_events) inside the transaction that marks it applied, and everything it books —
+ * earns, achievements, streaks, referral qualification — commits with that mark or not at all. Earn rules are data
+ * (`domain/earn-rules.ts`, or `REWARDS_RULES`); each earn is idempotent per (rule, source).
+ */
+@Injectable()
+export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleInit {
+  readonly name = 'rewards.earn';
+  readonly types = EARNING_EVENT_TYPES;
+  private readonly rules: readonly EarnRule[];
+
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly repository: RewardsRepository,
+    private readonly book: PointsBook,
+    private readonly wallets: WalletAccess,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.rules = (config.rewards.rules as EarnRule[] | undefined) ?? DEFAULT_EARN_RULES;
+  }
+
+  onModuleInit(): void {
+    this.consumers.register(this);
+  }
+
+  async apply(tx: EntityManager, event: DomainEvent<EarningEventName>): Promise<void> {
+    const now = this.clock.now();
+    switch (event.type) {
+      case 'FundsTransferred': {
+        const p = event.payload;
+        if (p.senderId === p.recipientId) return;
+        const at = new Date(p.completedAt);
+        const windowStart = new Date(at.getTime() - this.config.rewards.circularWindowDays * DAY_MS);
+        // Money sent back to whoever paid you recently is going round: it earns nothing and counts for nothing.
+        const circular = await this.repository.paidSince(tx, p.recipientId, p.senderId, windowStart);
+        const firstToThem = await this.repository.notePayment(tx, p.senderId, p.recipientId, at);
+        if (circular) return;
+        const fact: RewardFact = {
+          kind: 'p2p_sent',
+          userId: p.senderId,
+          ref: p.transferId,
+          usdCents: this.usdCents(p.amount, p.currency),
+          counterpartyId: p.recipientId,
+          circular,
+        };
+        await this.earnFrom(tx, fact, event.eventId, now);
+        await this.count(tx, p.senderId, 'p2p_sent', now);
+        if (firstToThem) await this.count(tx, p.senderId, 'distinct_recipients', now);
+        await this.streak(tx, p.senderId, at, now);
+        return;
+      }
+      case 'DepositCompleted': {
+        const p = event.payload;
+        const at = new Date(p.completedAt);
+        const account = await this.repository.account(tx, p.userId, now, true);
+        const first = account.firstDepositAt === null;
+        if (first) await this.repository.updateAccount(tx, p.userId, { firstDepositAt: at });
+        const usdCents = this.usdCents(p.credited, p.currency);
+        await this.earnFrom(
+          tx,
+          { kind: 'deposit', userId: p.userId, ref: p.depositId, usdCents, first },
+          event.eventId,
+          now,
+        );
+        await this.count(tx, p.userId, 'deposits', now);
+        await this.streak(tx, p.userId, at, now);
+        await this.qualifyReferral(tx, p.userId, p.depositId, usdCents, at);
+        return;
+      }
+      case 'KycTierChanged': {
+        const p = event.payload;
+        if (p.direction !== 'up' || p.to.level < 2) return;
+        const account = await this.repository.account(tx, p.userId, now, true);
+        if (account.verifiedAt !== null) return;
+        await this.repository.updateAccount(tx, p.userId, { verifiedAt: new Date(p.at) });
+        await this.count(tx, p.userId, 'identity_verified', now);
+        return;
+      }
+      case 'TimeZoneChanged': {
+        const p = event.payload;
+        await this.repository.account(tx, p.userId, now, true);
+        await this.repository.updateAccount(tx, p.userId, { timeZone: p.timezone });
+        return;
+      }
+    }
+  }
+
+  private async earnFrom(tx: EntityManager, fact: RewardFact, eventId: string, now: Date): Promise<void> {
+    for (const grant of evaluateRules(this.rules, fact)) {
+      await this.book.earn(
+        tx,
+        {
+          userId: fact.userId,
+          ruleId: grant.ruleId,
+          sourceKey: grant.sourceKey,
+          sourceRef: fact.ref,
+          sourceEventId: eventId,
+          reason: grant.reason,
+          points: grant.points,
+          lockHours: grant.lockHours,
+        },
+        now,
+      );
+    }
+  }
+
+  /** Counts one more of `counter` (or sets it) and unlocks what it reaches: each achievement once, points at once. */
+  private async count(
+    tx: EntityManager,
+    userId: string,
+    counter: RewardCounter,
+    now: Date,
+    setTo?: number,
+  ): Promise<void> {
+    let value: number;
+    if (setTo === undefined) {
+      value = await this.repository.bump(tx, userId, counter);
+    } else {
+      await this.repository.setCounter(tx, userId, counter, setTo);
+      value = setTo;
+    }
+    for (const achievement of achievementsReached(counter, value)) {
+      if (!(await this.repository.unlock(tx, userId, achievement.id, now))) continue;
+      await this.book.earn(
+        tx,
+        {
+          userId,
+          ruleId: `achievement:${achievement.id}`,
+          sourceKey: userId,
+          sourceRef: null,
+          sourceEventId: null,
+          reason: `Achievement: ${achievement.name}`,
+          points: achievement.points,
+          lockHours: 0,
+        },
+        now,
+      );
+      await this.outbox.append(tx, [
+        {
+          type: RewardAchievementUnlocked,
+          aggregateId: userId,
+          userIds: [userId],
+          payload: {
+            userId,
+            achievementId: achievement.id,
+            name: achievement.name,
+            points: achievement.points.toString(),
+            at: now.toISOString(),
+          },
+        },
+      ]);
+    }
+  }
+
+  /** A qualifying action in the week it happened in the member's time zone; milestones pay a bonus once. */
+  private async streak(tx: EntityManager, userId: string, at: Date, now: Date): Promise<void> {
+    const account = await this.repository.account(tx, userId, now, true);
+    const monday = weekOf(localDate(at, account.timeZone));
+    const next = advanceStreak({ weeks: account.streakWeeks, lastWeek: account.streakLastWeek }, monday);
+    if (!next.changed) return;
+    await this.repository.updateAccount(tx, userId, {
+      streakWeeks: next.state.weeks,
+      streakLastWeek: next.state.lastWeek,
+    });
+    await this.count(tx, userId, 'streak_weeks', now, next.state.weeks);
+    if (next.milestone === null) return;
+    await this.book.earn(
+      tx,
+      {
+        userId,
+        ruleId: `streak:${next.milestone}`,
+        // Once per streak: a streak that breaks and reaches the milestone again earns it again.
+        sourceKey: `${userId}:${monday}`,
+        sourceRef: null,
+        sourceEventId: null,
+        reason: `${next.milestone}-week streak`,
+        points: STREAK_MILESTONES.get(next.milestone) ?? 0n,
+        lockHours: 0,
+      },
+      now,
+    );
+  }
+
+  /**
+   * The referred member's first deposit of at least the configured amount starts the holding period; the referral
+   * is decided (by the due-work sweep) once it is over and the member's identity is verified.
+   */
+  private async qualifyReferral(
+    tx: EntityManager,
+    userId: string,
+    depositId: string,
+    usdCents: bigint,
+    at: Date,
+  ): Promise<void> {
+    const referral = await this.repository.referralOf(tx, userId, true);
+    if (!referral || referral.status !== 'pending' || referral.qualifyingDepositId !== null) return;
+    const minimum = Money.parse(this.config.rewards.referralMinDepositUsd, 'USD').minor;
+    if (usdCents < minimum) return;
+    await this.repository.setQualification(
+      tx,
+      referral.id,
+      { depositId, amountUsd: Money.of(usdCents, 'USD').toDecimalString() },
+      new Date(at.getTime() + this.config.rewards.referralHoldDays * DAY_MS),
+    );
+  }
+
+  private usdCents(amount: string, currency: string): bigint {
+    return this.wallets.usdValue(Money.parse(amount, currency as CurrencyCode)).minor;
+  }
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { OutboxRelay } from '#monay/shared';
+import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
+import { adminHeader, registerAdmin, type Admin } from './support/admin';
+import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
+import { advanceClock } from './support/security';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** Moves the clock once what was done so far has reached rewards (the relay applies events after the commit). */
+async function advance(t: TestApp, admin: Admin, minutes: number): Promise<void> {
+  await t.app.get(OutboxRelay).waitUntilPublished();
+  await advanceClock(t, admin, minutes);
+}
+
+/**
+ * Rewards points are ledger money (PTS): a first deposit earns points that stay pending through their lock period
+ * on the application clock, then can be redeemed once per Idempotency-Key for USDC cashback (booked in the ledger
+ * and in history), gift cards from a catalog with stock, at the level the member holds; achievements unlock once;
+ * money going round between two members earns nothing; unspent points expire after 12 months, oldest first.
+ */
+const RULES = [
+  {
+    id: 'first-deposit-bonus',
+    on: 'deposit',
+    description: 'First deposit of 10 USD or more',
+    points: { fixed: 600 },
+    minUsd: '10.00',
+    only: 'first',
+    lockHours: 72,
+  },
+  {
+    id: 'p2p-sent',
+    on: 'p2p_sent',
+    description: '1 point per dollar sent',
+    points: { perUsd: 1, max: 100 },
+    minUsd: '1.00',
+    lockHours: 0,
+  },
+];
+
+async function settled(t: TestApp): Promise<void> {
+  await t.app.get(OutboxRelay).waitUntilPublished();
+}
+
+async function points(t: TestApp, customer: Customer) {
+  await settled(t);
+  return (await t.http().get('/api/rewards/balance').set(auth(customer)).expect(200)).body;
+}
+
+async function history(
+  t: TestApp,
+  customer: Customer,
+): Promise<Array<{ kind: string; points: string; reason: string }>> {
+  await settled(t);
+  return (await t.http().get('/api/rewards/history?limit=100').set(auth(customer)).expect(200)).body.items;
+}
+
+function redeem(t: TestApp, customer: Customer, itemId: string, quantity: number, key = randomUUID()) {
+  return t
+    .http()
+    .post('/api/rewards/redeem')
+    .set(auth(customer))
+    .set('Idempotency-Key', key)
+    .send({ itemId, quantity });
+}
+
+async function expectPointsReconciled(t: TestApp, admin: Admin): Promise<void> {
+  await settled(t);
+  const report = await t.http().get('/api/admin/rewards/reconciliation').set(adminHeader(admin)).expect(200);
+  expect(report.body).toMatchObject({ ok: true, mismatches: [] });
+}
+
+describe('rewards: points in the ledger', () => {
+  let t: TestApp;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    t = await startTestApp({ REWARDS_RULES: JSON.stringify(RULES) });
+    admin = await registerAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('a first deposit earns pending points that become available on the clock; cashback credits USDC exactly, once', async () => {
+    const ann = await onboard(t, 'ann');
+    await deposit(t, ann, '50.00');
+    // The deposit's 600 are pending for 72 h; the first-deposit achievement's 100 are available at once.
+    expect(await points(t, ann)).toMatchObject({ available: '100', pending: '600', lifetime: '100' });
+    const catalog = (await t.http().get('/api/rewards/catalog').set(auth(ann)).expect(200)).body.items;
+    expect(catalog.find((item: { id: string }) => item.id === 'cashback-5-usdc')).toMatchObject({
+      cost: '500',
+      cashback: { currency: 'USDC', amount: '5.00' },
+      availability: 'insufficient_points',
+    });
+    await redeem(t, ann, 'cashback-5-usdc', 1).expect(422, /INSUFFICIENT_POINTS/);
+
+    await advance(t, admin, 71 * 60);
+    expect(await points(t, ann)).toMatchObject({ available: '100', pending: '600' });
+    await advance(t, admin, 60);
+    expect(await points(t, ann)).toMatchObject({ available: '700', pending: '0', lifetime: '700' });
+
+    const key = randomUUID();
+    const first = await redeem(t, ann, 'cashback-5-usdc', 1, key).expect(201);
+    expect(first.body.redemption).toMatchObject({
+      points: '500',
+      cashback: { currency: 'USDC', amount: '5.00' },
+    });
+    const again = await redeem(t, ann, 'cashback-5-usdc', 1, key).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await balanceOf(t, ann))?.total).toBe('55.00');
+    expect(await points(t, ann)).toMatchObject({ available: '200' });
+
+    const lines = (await t.http().get('/api/transactions').set(auth(ann)).expect(200)).body;
+    const reward = (lines.transactions ?? lines.items).find(
+      (line: { type: string }) => line.type === 'reward',
+    );
+    expect(reward).toMatchObject({ amount: '5.00', currency: 'USDC', status: 'completed' });
+    // Newest first; lines written at the same instant come in no particular order.
+    const lines2 = (await history(t, ann)).map((line) => `${line.kind} ${line.points}`);
+    expect(lines2[0]).toBe('redeemed -500');
+    expect(lines2[1]).toBe('vested 600');
+    expect(lines2.slice(2).sort()).toEqual(['earned 100', 'earned 600', 'vested 100']);
+    await expectBooksBalanced(t, [ann]);
+    await expectPointsReconciled(t, admin);
+  });
+
+  it('achievements unlock once, however many transfers arrive at once; money sent back earns nothing', async () => {
+    const [bea, cal, dan] = [await onboard(t, 'bea'), await onboard(t, 'cal'), await onboard(t, 'dan')];
+    await deposit(t, bea, '100.00');
+    const send = (from: Customer, to: Customer, amount: string) =>
+      t
+        .http()
+        .post('/api/p2p-transfer/send')
+        .set(auth(from))
+        .set('Idempotency-Key', randomUUID())
+        .send({ to: to.email, amount, currency: 'USDC' })
+        .expect(201);
+    await Promise.all([send(bea, cal, '20.00'), send(bea, dan, '30.00'), send(bea, cal, '5.00')]);
+    await settled(t);
+    const achievements = (await t.http().get('/api/rewards/achievements').set(auth(bea)).expect(200)).body
+      .achievements as Array<{ id: string; unlockedAt: string | null; progress: { current: number } }>;
+    const byId = new Map(achievements.map((a) => [a.id, a]));
+    expect(byId.get('first-transfer')?.unlockedAt).not.toBeNull();
+    expect(byId.get('five-recipients')).toMatchObject({ unlockedAt: null, progress: { current: 2 } });
+    const earned = await history(t, bea);
+    expect(earned.filter((line) => line.reason === 'Achievement: First transfer')).toHaveLength(2); // earned + vested
+    // 20 + 30 + 5 points for what was sent.
+    expect(
+      earned
+        .filter((line) => line.kind === 'earned' && line.reason.startsWith('1 point'))
+        .map((l) => l.points)
+        .sort(),
+    ).toEqual(['20', '30', '5']);
+
+    // Cal pays Bea back: money going round between the same members earns nothing.
+    await send(cal, bea, '10.00');
+    expect((await history(t, cal)).filter((line) => line.reason.startsWith('1 point'))).toEqual([]);
+    await expectPointsReconciled(t, admin);
+  });
+
+  it('unspent points are announced 30 days before they expire, then expire oldest first', async () => {
+    const eve = await onboard(t, 'eve');
+    await deposit(t, eve, '20.00');
+    await advance(t, admin, 73 * 60);
+    expect(await points(t, eve)).toMatchObject({ available: '700', expiringSoon: '0' });
+    // Twelve months after they became available: announced first, then expired.
+    await advance(t, admin, 336 * 24 * 60);
+    expect(await points(t, eve)).toMatchObject({ available: '700', expiringSoon: '700' });
+    await advance(t, admin, 31 * 24 * 60);
+    expect(await points(t, eve)).toMatchObject({ available: '0', expiringSoon: '0' });
+    expect(
+      (await history(t, eve))
+        .filter((line) => line.kind === 'expired')
+        .map((line) => line.points)
+        .sort(),
+    ).toEqual(['-100', '-600']);
+    await expectPointsReconciled(t, admin);
+  });
+});
+
+describe('rewards: levels, stock and the catalog', () => {
+  let t: TestApp;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      REWARDS_RULES: JSON.stringify([{ ...RULES[0], points: { fixed: 60_000 }, lockHours: 0 }]),
+    });
+    admin = await registerAdmin(t);
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('a Platinum member gets 25% more cashback; gift cards come out of stock until there is none', async () => {
+    const fay = await onboard(t, 'fay');
+    const socket = await RealtimeClient.connect(await t.app.getUrl(), fay.token);
+    await deposit(t, fay, '10.00');
+    expect(await points(t, fay)).toMatchObject({
+      available: '60100',
+      level: { name: 'platinum', cashbackBonusPercent: 25, next: null },
+    });
+    // The level and the achievement reach the member's socket and inbox.
+    const updates = [
+      await socket.nth('rewards.updated', 0),
+      await socket.nth('rewards.updated', 1),
+      await socket.nth('rewards.updated', 2),
+      await socket.nth('rewards.updated', 3),
+    ];
+    socket.close();
+    expect(updates.map((update) => update.kind).sort()).toEqual(['achievement', 'earned', 'earned', 'level']);
+    expect(updates.find((update) => update.kind === 'level')).toMatchObject({
+      level: 'platinum',
+      previous: 'bronze',
+    });
+    const inbox = (await t.http().get('/api/notifications').set(auth(fay)).expect(200)).body;
+    const kinds = ((inbox.notifications ?? inbox.items) as Array<{ kind: string }>).map((n) => n.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['rewards.level_up', 'rewards.achievement']));
+    const cashback = await redeem(t, fay, 'cashback-5-usdc', 2).expect(201);
+    expect(cashback.body.redemption).toMatchObject({ points: '1000', cashback: { amount: '12.50' } });
+    expect((await balanceOf(t, fay))?.total).toBe('22.50');
+
+    const travel = await redeem(t, fay, 'gift-travel-100', 5).expect(201);
+    expect(travel.body.redemption.giftCards).toHaveLength(5);
+    expect(new Set(travel.body.redemption.giftCards).size).toBe(5);
+    await redeem(t, fay, 'gift-travel-100', 1).expect(422, /OUT_OF_STOCK/);
+    const catalog = (await t.http().get('/api/rewards/catalog').set(auth(fay)).expect(200)).body.items;
+    expect(catalog.find((item: { id: string }) => item.id === 'gift-travel-100')).toMatchObject({
+      stock: 0,
+      availability: 'out_of_stock',
+    });
+    expect(await points(t, fay)).toMatchObject({ available: String(60_100 - 1_000 - 50_000) });
+
+    const gus = await onboard(t, 'gus');
+    await redeem(t, gus, 'gift-books-25', 1).expect(422, /REWARD_LEVEL_REQUIRED/);
+    await redeem(t, gus, 'no-such-item', 1).expect(404, /REWARD_ITEM_NOT_FOUND/);
+    await redeem(t, gus, 'cashback-5-usdc', 0).expect(400);
+    await expectBooksBalanced(t, [fay, gus]);
+    await expectPointsReconciled(t, admin);
+  });
+});
