@@ -195,6 +195,25 @@ describe('Cards: authorizations are ledger holds, cleared, reversed, refunded an
     });
   });
 
+  it('card spend earns rewards points per clearing, and a refund claws back its share', async () => {
+    const { customer, card } = await holder('rex', '100.00');
+    const points = async () => {
+      await t.app.get(OutboxRelay).drain();
+      const b = (await t.http().get('/api/rewards/balance').set(auth(customer)).expect(200)).body;
+      return { pending: b.pending as string, lifetime: b.lifetime as string };
+    };
+    // A restaurant (MCC 5812): 3 points per dollar by the default rules.
+    // The first deposit's bonus is pending already; the authorization alone earns nothing.
+    const before = BigInt((await points()).pending);
+    const meal = await purchase(t, admin, card.id, '50.00');
+    expect(BigInt((await points()).pending)).toBe(before);
+    await network(t, admin, card.id, 'clear', { authorizationId: meal.id, amount: '50.00' }).expect(200);
+    expect(BigInt((await points()).pending)).toBe(before + 150n);
+    // 10 of the 50 refunded: a fifth of the earn goes back.
+    await network(t, admin, card.id, 'refund', { authorizationId: meal.id, amount: '10.00' }).expect(200);
+    expect(BigInt((await points()).pending)).toBe(before + 120n);
+  });
+
   it('over-capture for a tip, several clearings and an incremental authorization post exactly', async () => {
     const { customer, card } = await holder('fay', '300.00');
     // A tip: 50 authorized, 55 cleared (within the 20 % allowance); 60.01 would be refused.

@@ -432,7 +432,7 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
     { lines: [cardLine('failed', '25.00', 'EXPIRED')], fees: [], posted: [], balances: [usdc] },
   ],
   CardRefunded: [
-    event('CardRefunded', { ...cardBase, refundId: 'evt_r', amount: '5.00' }),
+    event('CardRefunded', { ...cardBase, refundId: 'evt_r', amount: '5.00', clearedTotal: '20.00' }),
     {
       lines: [{ ...cardLine('completed', '5.00'), lineId: 'evt_r', type: 'card_refund' }],
       fees: [],

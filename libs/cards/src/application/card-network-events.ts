@@ -292,7 +292,12 @@ export class CardNetworkEvents {
             type: 'CardRefunded',
             aggregateId: auth.id,
             userIds: [auth.userId],
-            payload: { ...base, refundId: event.id, amount: funding(amount, currency) },
+            payload: {
+              ...base,
+              refundId: event.id,
+              amount: funding(amount, currency),
+              clearedTotal: funding(fundingMinor(auth.cleared), currency),
+            },
           },
         ]);
         break;

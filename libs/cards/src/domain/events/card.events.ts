@@ -61,6 +61,8 @@ export interface CardAuthorizationReleasedPayload extends CardMovementBase {
 export interface CardRefundedPayload extends CardMovementBase {
   refundId: string;
   amount: string;
+  /** What the authorization cleared in all: a refund takes back `amount` of it (rewards claw back that share). */
+  clearedTotal: string;
 }
 
 /** A card was issued (a replacement names the card it replaces). */
