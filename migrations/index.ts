@@ -28,6 +28,7 @@ import { NotificationDelivery1765300000000 } from './1765300000000-notification-
 import { Kyc1765400000000 } from './1765400000000-kyc';
 import { Banking1765500000000 } from './1765500000000-banking';
 import { BillPay1765500100000 } from './1765500100000-bill-pay';
+import { Cards1765600000000 } from './1765600000000-cards';
 import { EverydayMoney1765700000000 } from './1765700000000-everyday-money';
 import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
 import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
@@ -66,6 +67,7 @@ export const migrations = [
   Kyc1765400000000,
   Banking1765500000000,
   BillPay1765500100000,
+  Cards1765600000000,
   EverydayMoney1765700000000,
   P2pInvites1765700100000,
   AutoConvertPreference1765700200000,

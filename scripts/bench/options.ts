@@ -39,6 +39,12 @@ export interface BenchOptions {
   skipAnalytics: boolean;
   analyticsMovements: number;
   analyticsSamples: number;
+  /** Run only the card authorization scenario (its own database), writing docs/benchmarks/cards.{md,json}. */
+  onlyCards: boolean;
+  skipCards: boolean;
+  cardsCount: number;
+  cardsConcurrency: number;
+  cardsRequests: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -70,8 +76,13 @@ export const USAGE = `npm run bench -- [options]
   --analytics-samples N     requests per analytics route, after 5 warm-ups (default 100)
   --only-analytics          run the analytics scenario alone (database monay_bench_analytics); writes
                             analytics.md and analytics.json, leaves latest.* alone
+  --cards N                 cardholders of the card authorization scenario (default 50)
+  --cards-concurrency N     real-time authorizations in flight (default 50)
+  --cards-requests N        authorizations measured (default 2000)
+  --only-cards              run the card authorization scenario alone (database monay_bench_cards); writes
+                            cards.md and cards.json, leaves latest.* alone
   --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
-  --skip-verify --skip-analytics
+  --skip-verify --skip-analytics --skip-cards
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -135,6 +146,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'only-analytics': { type: 'boolean' },
       'analytics-movements': { type: 'string' },
       'analytics-samples': { type: 'string' },
+      cards: { type: 'string' },
+      'cards-concurrency': { type: 'string' },
+      'cards-requests': { type: 'string' },
+      'only-cards': { type: 'boolean' },
+      'skip-cards': { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
@@ -184,5 +200,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipAnalytics: values['skip-analytics'] ?? false,
     analyticsMovements: positiveInt('analytics-movements', values['analytics-movements'], 50_000),
     analyticsSamples: positiveInt('analytics-samples', values['analytics-samples'], 100),
+    onlyCards: values['only-cards'] ?? false,
+    skipCards: values['skip-cards'] ?? false,
+    cardsCount: positiveInt('cards', values.cards, 50),
+    cardsConcurrency: positiveInt('cards-concurrency', values['cards-concurrency'], 50),
+    cardsRequests: positiveInt('cards-requests', values['cards-requests'], 2000),
   };
 }

@@ -6,6 +6,7 @@ export const BENCH_DATABASES = {
   pgbench: 'monay_bench_pgbench',
   api: 'monay_bench_api',
   analytics: 'monay_bench_analytics',
+  cards: 'monay_bench_cards',
 } as const;
 
 export function databaseUrl(serverUrl: string, database: string): string {

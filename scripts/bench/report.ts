@@ -1,4 +1,5 @@
 import { renderAnalytics, type AnalyticsReport } from './analytics';
+import { renderCards, type CardsReport } from './cards';
 import type { MeasuredLoad } from './api-load';
 import type { BatchResult } from './batch';
 import type { MachineInfo } from './machine';
@@ -97,6 +98,8 @@ export interface BenchReport {
   ledgerVerify: { ran: boolean; clean: boolean | null; exitCode: number | null; output: string };
   /** One user with a year of history: each analytics route's latency (`--skip-analytics`: null). */
   analytics?: AnalyticsReport | null;
+  /** Real-time card authorizations at `--cards-concurrency` in flight (`--skip-cards`: null). */
+  cards?: CardsReport | null;
   notes: string[];
 }
 
@@ -409,6 +412,7 @@ export function renderMarkdown(report: BenchReport): string {
   );
   for (const note of report.notes) out.push(`- ${note}`);
   if (report.analytics) out.push('', renderAnalytics(report.analytics));
+  if (report.cards) out.push('', renderCards(report.cards));
   out.push(
     '',
     '## Machine and versions',

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { setTier, verifiedAccount } from '../support/bank';
+import { raiseTier } from '../support/kyc';
 import { auth, deposit, onboard, type Customer } from '../support/money';
 import { verifyEmail } from '../support/security';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -33,14 +34,17 @@ type Resource =
   | 'bankAccount'
   | 'verifiedBankAccount'
   | 'bankTransfer'
-  | 'billPayment';
+  | 'billPayment'
+  | 'card';
 
 type IdRouteRule =
   /**
    * The caller's own resource: anyone else gets 404, exactly as for an id that does not exist. `once`: the owner's
    * call is not repeatable with success (a delete, a reminder at most once a day), so it is made once.
+   * `ownerStatus`: what the owner's own plain request answers when it is not a 2xx (a reveal without a step-up token
+   * is 403).
    */
-  | { owned: Resource; body?: Record<string, unknown>; once?: true }
+  | { owned: Resource; body?: Record<string, unknown>; once?: true; ownerStatus?: number }
   /** Admin-only: a customer gets 403 whatever the id. */
   | { admin: string }
   /** The path parameter names no user's resource. */
@@ -106,6 +110,24 @@ const ID_ROUTES: Record<string, IdRouteRule> = {
   'GET /api/withdrawal/ach/status/{id}': { owned: 'bankTransfer' },
   'POST /api/withdrawal/ach/{id}/cancel': { owned: 'bankTransfer' },
   'POST /api/bill-pay/payments/{id}/cancel': { owned: 'billPayment' },
+  'GET /api/card/virtual/{id}': { owned: 'card' },
+  'POST /api/card/virtual/{id}/reveal': { owned: 'card', ownerStatus: 403 },
+  'DELETE /api/card/virtual/{id}': { owned: 'card' },
+  'PUT /api/card/{id}/freeze': { owned: 'card', body: { frozen: true } },
+  'PUT /api/card/{id}/limits': { owned: 'card', body: { daily: '100.00' } },
+  'POST /api/card/{id}/report': { owned: 'card', body: { reason: 'lost' } },
+  'GET /api/card/{id}/transactions': { owned: 'card' },
+  'POST /api/admin/sandbox/cards/{id}/authorize': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/increment': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/clear': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/reverse': { admin: 'the sandbox card network' },
+  'POST /api/admin/sandbox/cards/{id}/refund': { admin: 'the sandbox card network' },
+  'POST /api/webhooks/cards/{issuer}': {
+    notAResource: 'a card issuer name; public, authenticated by its Standard Webhooks signature',
+  },
+  'POST /api/webhooks/cards/{issuer}/authorize': {
+    notAResource: 'a card issuer name; public, authenticated by its Standard Webhooks signature',
+  },
 };
 
 /** Routes that take no token. Every other route must refuse a missing or bad one with 401. */
@@ -124,6 +146,9 @@ const PUBLIC_ROUTES = [
   'POST /api/webhooks/kyc/{vendor}',
   // The bank rail's events: authenticated by X-Request-Signature-SHA-256.
   'POST /api/webhooks/bank/dwolla',
+  // The card issuer's real-time authorizations and webhooks: authenticated by Standard Webhooks signatures.
+  'POST /api/webhooks/cards/{issuer}',
+  'POST /api/webhooks/cards/{issuer}/authorize',
   'POST /api/auth/2fa/challenge',
   'POST /api/auth/password/reset-request',
   'POST /api/auth/password/reset',
@@ -388,6 +413,16 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
         .expect(202);
       return response.body.payment.id;
     },
+    card: async (owner) => {
+      await raiseTier(t, owner, 2);
+      const response = await t
+        .http()
+        .post('/api/card/virtual/create')
+        .set(auth(owner))
+        .send({ nickname: 'chaos' })
+        .expect(201);
+      return response.body.card.id;
+    },
     transaction: async (owner) => {
       // A transfer, once analytics has it (the relay has projected it).
       const id = await create.transfer(owner);
@@ -445,6 +480,10 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
       expect(asBob.body.error.code).toBe(unknownId.body.error.code);
       // Bob's attempt changed nothing: alice's own request still does what it says.
       const asAlice = await send(route.method, path, alice.token, rule.body);
+      if (rule.ownerStatus !== undefined) {
+        expect(asAlice.status).toBe(rule.ownerStatus);
+        return;
+      }
       expect(asAlice.status).toBeGreaterThanOrEqual(200);
       expect(asAlice.status).toBeLessThan(300);
       if (route.method !== 'GET' && !rule.once) {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { signPersona } from '#monay/kyc';
 import { AppConfig } from '#monay/shared';
+import { WalletAccess } from '#monay/wallet';
 import { auth, onboard, type Customer } from './money';
 import { latestCode, mailbox, verifyEmail } from './security';
 import type { TestApp } from './test-app';
@@ -150,4 +151,16 @@ export async function verifyIdentity(
   const status = await kycStatus(t, customer);
   if (status.tier?.level !== 2)
     throw new Error(`verification did not raise the tier: ${JSON.stringify(status)}`);
+}
+
+/**
+ * Sets the customer's KYC tier directly, as libs/kyc does on approval (through wallet's public `WalletAccess`):
+ * for scenarios about what a tier unlocks rather than about verification itself.
+ */
+export async function raiseTier(t: TestApp, customer: Customer, level: 1 | 2 | 3): Promise<void> {
+  const wallets = t.app.get(WalletAccess);
+  await t.app.get(DataSource).transaction(async (tx) => {
+    await wallets.lockKycLevel(tx, customer.userId);
+    await wallets.setKycLevel(tx, customer.userId, level);
+  });
 }

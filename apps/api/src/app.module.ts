@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { BankingModule } from '#monay/banking';
+import { CardsModule } from '#monay/cards';
 import { IdentityModule, JwtAuthGuard, RolesGuard } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
 import { KycModule } from '#monay/kyc';
@@ -27,6 +28,7 @@ export class AppModule {
         WalletModule,
         KycModule,
         BankingModule,
+        CardsModule,
         TransfersModule,
         ProvidersModule,
         InsightsModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BankingModule } from '#monay/banking';
 import { IdentityModule } from '#monay/identity';
 import { InsightsModule } from '#monay/insights';
+import { CardsModule } from '#monay/cards';
 import { KycModule } from '#monay/kyc';
 import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
@@ -26,6 +27,7 @@ export class WorkerModule {
         InsightsModule,
         KycModule,
         BankingModule,
+        CardsModule,
         NotificationsModule,
         TransfersModule,
         ProvidersModule,

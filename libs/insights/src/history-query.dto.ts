@@ -10,10 +10,30 @@ export class HistoryQueryDto extends PageQueryDto {
   currency?: string;
 
   @ApiPropertyOptional({
-    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'reward'],
+    enum: [
+      'deposit',
+      'withdrawal',
+      'transfer_out',
+      'transfer_in',
+      'swap_out',
+      'swap_in',
+      'card_payment',
+      'card_refund',
+      'reward',
+    ],
   })
   @IsOptional()
-  @IsIn(['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'reward'])
+  @IsIn([
+    'deposit',
+    'withdrawal',
+    'transfer_out',
+    'transfer_in',
+    'swap_out',
+    'swap_in',
+    'card_payment',
+    'card_refund',
+    'reward',
+  ])
   type?: string;
 }
 

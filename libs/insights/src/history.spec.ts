@@ -92,6 +92,24 @@ const asBank = (l: HistoryLine, direction: 'in' | 'out', returnCode: string | nu
 });
 const moved = (delta: bigint, currency = 'USDC', userId = A) => ({ userId, currency, delta });
 
+const cardBase = {
+  authorizationId: 'a-1',
+  cardId: 'c-1',
+  userId: A,
+  last4: '4242',
+  currency: 'USDC',
+  merchant: { name: 'Corner Bistro', mcc: '5812', city: null, country: 'US' },
+};
+const cardLine = (
+  status: HistoryLine['status'],
+  amount: string,
+  failureCode: string | null = null,
+): HistoryLine => ({
+  ...line('a-1:card', 'card_payment', status, 'USDC', amount, '0.00', failureCode),
+  note: 'Corner Bistro',
+  hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' },
+});
+
 const transfer: DomainEvents['FundsTransferred'] = {
   transferId: 't-1',
   batchId: null,
@@ -405,6 +423,51 @@ const TABLE: { [K in MoneyMovementEventName]: [DomainEvent<K>, MovementView] } =
       lines: [asSwap(line('s-1:swap_out', 'swap_out', 'failed', 'USDC', '10.00', '0.00', 'PROVIDER_FAILED'))],
       fees: [],
       posted: [],
+      balances: [usdc],
+    },
+  ],
+  CardAuthorizationApproved: [
+    event('CardAuthorizationApproved', { ...cardBase, amount: '25.00', held: '25.00', incremental: false }),
+    { lines: [cardLine('processing', '25.00')], fees: [], posted: [], balances: [usdc] },
+  ],
+  CardAuthorizationDeclined: [
+    event('CardAuthorizationDeclined', {
+      ...cardBase,
+      amount: '25.00',
+      code: 'CARD_PAUSED',
+      incremental: false,
+    }),
+    { lines: [cardLine('failed', '25.00', 'CARD_PAUSED')], fees: [], posted: [], balances: [] },
+  ],
+  CardAuthorizationCleared: [
+    event('CardAuthorizationCleared', {
+      ...cardBase,
+      amount: '20.00',
+      debited: '20.00',
+      receivable: '0.00',
+      released: '5.00',
+      clearedTotal: '20.00',
+      held: '0.00',
+      final: true,
+    }),
+    { lines: [cardLine('completed', '20.00')], fees: [], posted: [moved(-20_000_000n)], balances: [usdc] },
+  ],
+  CardAuthorizationReleased: [
+    event('CardAuthorizationReleased', {
+      ...cardBase,
+      reason: 'expiry',
+      released: '25.00',
+      held: '0.00',
+      clearedTotal: '0.00',
+    }),
+    { lines: [cardLine('failed', '25.00', 'EXPIRED')], fees: [], posted: [], balances: [usdc] },
+  ],
+  CardRefunded: [
+    event('CardRefunded', { ...cardBase, refundId: 'evt_r', amount: '5.00', clearedTotal: '20.00' }),
+    {
+      lines: [{ ...cardLine('completed', '5.00'), lineId: 'evt_r', type: 'card_refund' }],
+      fees: [],
+      posted: [moved(5_000_000n)],
       balances: [usdc],
     },
   ],

@@ -9,7 +9,15 @@ import { maskRecipient } from '#monay/transfers';
  */
 
 export type HistoryLineType =
-  'deposit' | 'withdrawal' | 'transfer_out' | 'transfer_in' | 'swap_out' | 'swap_in' | 'reward';
+  | 'deposit'
+  | 'withdrawal'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'swap_out'
+  | 'swap_in'
+  | 'card_payment'
+  | 'card_refund'
+  | 'reward';
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';
@@ -44,6 +52,8 @@ export type MovementHints =
   | { kind: 'bank'; rail: string; direction: 'in' | 'out'; account: string; returnCode: string | null }
   /** A bill paid from the wallet (libs/banking), by its biller's type; `reversal`: the biller gave it back. */
   | { kind: 'bill'; billerType: string; billerName: string; reversal: boolean }
+  /** A card purchase (or its refund) at a merchant, with its category code. */
+  | { kind: 'card'; merchant: string; mcc: string }
   /** Rewards points redeemed for money in the wallet (cashback): the catalog item. */
   | { kind: 'reward'; item: string };
 
@@ -137,6 +147,11 @@ const MONEY_MOVEMENT_EVENTS: Record<MoneyMovementEventName, true> = {
   BillPaymentSent: true,
   BillPaymentFailed: true,
   BillPaymentReversed: true,
+  CardAuthorizationApproved: true,
+  CardAuthorizationDeclined: true,
+  CardAuthorizationCleared: true,
+  CardAuthorizationReleased: true,
+  CardRefunded: true,
   RewardCashbackCredited: true,
   InviteTransferPending: true,
   InviteTransferVoided: true,
@@ -166,6 +181,10 @@ export function isMoneyMovement(event: DomainEvent): event is DomainEvent<MoneyM
  *   failed (its hold released, when there was one).
  * - swap: `swap_out` (what was sold, the fee inside) processing → completed | failed; once completed, `swap_in`
  *   (what was bought).
+ * - card purchase (`card_payment`, one line per authorization): approved (a hold lowers what is available;
+ *   `processing`) → cleared (`completed`, the amount cleared; a non-final clearing stays `processing`) | released
+ *   (reversed or expired uncaptured: `failed` with REVERSED / EXPIRED, or `completed` if part of it cleared) |
+ *   declined (`failed` with the decline code; nothing held). A refund is a `card_refund` line of its own.
  * - WalletCredited: a deposit on the in-house rail, before deposits went through providers (old journals).
  * - cashback (RewardCashbackCredited): points redeemed for money, a completed `reward` line credited at once.
  */
@@ -493,6 +512,58 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     case 'BillPaymentFailed':
     case 'BillPaymentReversed':
       return billPaymentView(event);
+    case 'CardAuthorizationApproved': {
+      const p = event.payload;
+      return {
+        lines: [card(p, 'card_payment', `${p.authorizationId}:card`, 'processing', p.held)],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardAuthorizationDeclined': {
+      const p = event.payload;
+      const line = card(p, 'card_payment', `${p.authorizationId}:card`, 'failed', p.amount);
+      return lineOnly({ ...line, failureCode: p.code });
+    }
+    case 'CardAuthorizationCleared': {
+      const p = event.payload;
+      const status = p.final ? 'completed' : 'processing';
+      return {
+        lines: [card(p, 'card_payment', `${p.authorizationId}:card`, status, p.clearedTotal)],
+        fees: [],
+        posted: [delta(p.userId, p.currency, -minor(p.debited, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardAuthorizationReleased': {
+      const p = event.payload;
+      const cleared = minor(p.clearedTotal, p.currency) > 0n;
+      const open = minor(p.held, p.currency) > 0n;
+      const line = open
+        ? card(p, 'card_payment', `${p.authorizationId}:card`, 'processing', p.held)
+        : cleared
+          ? card(p, 'card_payment', `${p.authorizationId}:card`, 'completed', p.clearedTotal)
+          : {
+              ...card(p, 'card_payment', `${p.authorizationId}:card`, 'failed', p.released),
+              failureCode: p.reason === 'expiry' ? 'EXPIRED' : 'REVERSED',
+            };
+      return {
+        lines: [line],
+        fees: [],
+        posted: [],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
+    case 'CardRefunded': {
+      const p = event.payload;
+      return {
+        lines: [card(p, 'card_refund', p.refundId, 'completed', p.amount)],
+        fees: [],
+        posted: [delta(p.userId, p.currency, minor(p.amount, p.currency))],
+        balances: [{ userId: p.userId, currency: p.currency }],
+      };
+    }
     case 'RewardCashbackCredited': {
       const p = event.payload;
       const line = own(p.userId, 'reward', p.redemptionId, 'reward', p.currency, 'completed', p.amount);
@@ -506,6 +577,22 @@ export function historyOf(event: DomainEvent<MoneyMovementEventName>): MovementV
     default:
       return unreachable(event);
   }
+}
+
+/** A card line: the authorization (or the refund) is what the history lists; the merchant is the note. */
+function card(
+  p: { userId: string; authorizationId: string; currency: string; merchant: { name: string; mcc: string } },
+  type: 'card_payment' | 'card_refund',
+  lineId: string,
+  status: HistoryStatus,
+  amount: string,
+): HistoryLine {
+  return {
+    ...own(p.userId, type, p.authorizationId, 'card', p.currency, status, amount),
+    lineId,
+    note: p.merchant.name,
+    hints: { kind: 'card', merchant: p.merchant.name, mcc: p.merchant.mcc },
+  };
 }
 
 /**

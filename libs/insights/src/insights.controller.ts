@@ -47,7 +47,17 @@ export class InsightsController {
   @ApiQuery({
     name: 'type',
     required: false,
-    enum: ['deposit', 'withdrawal', 'transfer_out', 'transfer_in', 'swap_out', 'swap_in', 'reward'],
+    enum: [
+      'deposit',
+      'withdrawal',
+      'transfer_out',
+      'transfer_in',
+      'swap_out',
+      'swap_in',
+      'card_payment',
+      'card_refund',
+      'reward',
+    ],
   })
   async transactions(@CurrentUser() user: AuthUser, @Query() query: HistoryQueryDto) {
     const limit = query.limit ?? 20;

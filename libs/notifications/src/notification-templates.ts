@@ -32,6 +32,9 @@ export const NOTIFYING_EVENT_TYPES = new Set([
   'BillPaymentSent',
   'BillPaymentFailed',
   'BillPaymentReversed',
+  'CardAuthorizationDeclined',
+  'CardRefunded',
+  'CardStateChanged',
   'SecurityEventRecorded',
   'AnnouncementPublished',
   'RewardCashbackCredited',
@@ -338,6 +341,53 @@ export function notificationFor(event: DomainEvent<NotifyingEventName>): Notific
           'bill.reversed',
           pick(p, ['billPaymentId', 'billerName', 'amount', 'currency']),
           `bill.reversed:${p.billPaymentId}`,
+        ),
+      ];
+    }
+    case 'CardAuthorizationDeclined': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'card.declined',
+          {
+            authorizationId: p.authorizationId,
+            last4: p.last4,
+            amount: p.amount,
+            currency: p.currency,
+            merchant: p.merchant.name,
+            code: p.code,
+          },
+          `card.declined:${event.eventId}`,
+        ),
+      ];
+    }
+    case 'CardRefunded': {
+      const p = event.payload;
+      return [
+        intent(
+          p.userId,
+          'card.refunded',
+          {
+            authorizationId: p.authorizationId,
+            last4: p.last4,
+            amount: p.amount,
+            currency: p.currency,
+            merchant: p.merchant.name,
+          },
+          `card.refunded:${p.refundId}`,
+        ),
+      ];
+    }
+    case 'CardStateChanged': {
+      const p = event.payload;
+      if (p.to !== 'CLOSED') return [];
+      return [
+        intent(
+          p.userId,
+          'card.closed',
+          { cardId: p.cardId, last4: p.last4, reason: p.reason },
+          `card.closed:${p.cardId}`,
         ),
       ];
     }

@@ -13,11 +13,26 @@ export interface ServerToClientEvents {
   'notification.created': (data: NotificationCreated) => void;
   /** The user's verification moved on, or their KYC tier (and so their limits and features) changed. */
   'kyc.updated': (data: KycUpdated) => void;
+  /** A card authorization moved on: approved, declined (with its code), cleared, released, refunded. */
+  'card.authorization': (data: CardAuthorizationUpdated) => void;
   /** The member's points moved (earned, clawed back) or they reached a level or an achievement. */
   'rewards.updated': (data: RewardsUpdated) => void;
   /** A payment request the user made or was asked to pay was made, paid, reminded, declined, cancelled or expired. */
   'payment_request.updated': (data: PaymentRequestUpdated) => void;
   'system.alert': (data: SystemAlert) => void;
+}
+
+export interface CardAuthorizationUpdated {
+  eventId: string;
+  authorizationId: string;
+  cardId: string;
+  last4: string;
+  status: 'approved' | 'declined' | 'cleared' | 'released' | 'refunded';
+  /** In the funding currency. */
+  amount: string;
+  currency: string;
+  merchant: { name: string; mcc: string };
+  declineCode?: string;
 }
 
 /** Clients send nothing on `/ws`: it is a push channel. */

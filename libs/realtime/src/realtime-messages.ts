@@ -1,7 +1,13 @@
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { historyOf, isMoneyMovement, MONEY_MOVEMENT_EVENT_TYPES, type HistoryLine } from '#monay/insights';
 import type { DomainEvent, DomainEventName } from '#monay/shared';
-import type { BalanceUpdated, RealtimeMessage, RewardsUpdated, TransactionUpdated } from './realtime-events';
+import type {
+  BalanceUpdated,
+  CardAuthorizationUpdated,
+  RealtimeMessage,
+  RewardsUpdated,
+  TransactionUpdated,
+} from './realtime-events';
 
 /** The domain events that reach sockets (money movements and notifications); the others are not a client's business. */
 export const REALTIME_EVENT_TYPES: readonly DomainEventName[] = [
@@ -130,6 +136,8 @@ export function realtimeMessagesFor(
   if (!isMoneyMovement(event)) return [];
   const view = historyOf(event);
   const messages: RealtimeMessage[] = [];
+  const card = cardAuthorizationOf(event, userId);
+  if (card) messages.push({ event: 'card.authorization', data: card });
   for (const line of view.lines) {
     if (line.userId !== userId) continue;
     if (line.type === 'transfer_in' && line.status === 'completed' && line.counterpartyUserId !== null) {
@@ -153,6 +161,41 @@ export function realtimeMessagesFor(
     messages.push({ event: 'balance.updated', data: balanceView(eventId, currency, balances) });
   }
   return messages;
+}
+
+/** A card event's `card.authorization` message (before the history line and the balance it moved). */
+function cardAuthorizationOf(event: DomainEvent, userId: string): CardAuthorizationUpdated | null {
+  const status = {
+    CardAuthorizationApproved: 'approved',
+    CardAuthorizationDeclined: 'declined',
+    CardAuthorizationCleared: 'cleared',
+    CardAuthorizationReleased: 'released',
+    CardRefunded: 'refunded',
+  } as const;
+  if (!(event.type in status)) return null;
+  const p = event.payload as {
+    userId: string;
+    authorizationId: string;
+    cardId: string;
+    last4: string;
+    currency: string;
+    merchant: { name: string; mcc: string };
+    amount?: string;
+    released?: string;
+    code?: string;
+  };
+  if (p.userId !== userId) return null;
+  return {
+    eventId: event.eventId,
+    authorizationId: p.authorizationId,
+    cardId: p.cardId,
+    last4: p.last4,
+    status: status[event.type as keyof typeof status],
+    amount: p.amount ?? p.released ?? '0',
+    currency: p.currency,
+    merchant: { name: p.merchant.name, mcc: p.merchant.mcc },
+    ...(p.code !== undefined && { declineCode: p.code }),
+  };
 }
 
 function transactionUpdated(eventId: string, line: HistoryLine): TransactionUpdated {

@@ -87,6 +87,12 @@ describe('step-up policy', () => {
       ]);
     });
 
+    it('steps up for revealing card details without 2FA too (a code to a verified email or phone)', () => {
+      expect(reasons(facts({ has2fa: false, operation: 'reveal_card_details', amountUsd: null }))).toEqual([
+        'reveal_card_details',
+      ]);
+    });
+
     it('lists every reason that applies', () => {
       expect(reasons(facts({ has2fa: true, newRecipient: true, amountUsd: usd('2000.00') }))).toEqual([
         'amount_above_threshold',

@@ -51,8 +51,9 @@ export type StepUpDecision = { required: false } | { required: true; reasons: St
  * - Users with 2FA (they asked for it): a first payment to a new recipient above STEP_UP_NEW_RECIPIENT_MIN_USD
  *   (trusted contacts exempt), any payout to a new external destination, any amount above STEP_UP_AMOUNT_USD,
  *   raising limits, disabling 2FA, revealing card details.
- * - Users without 2FA: amounts above STEP_UP_AMOUNT_USD only (a payout to a new destination above it is one of
- *   those), confirmed by a code sent to a verified email or phone. Everything else goes through as before.
+ * - Users without 2FA: amounts above STEP_UP_AMOUNT_USD (a payout to a new destination above it is one of
+ *   those) and revealing card details, confirmed by a code sent to a verified email or phone. Everything else
+ *   goes through as before.
  *
  * Monotonic: a fact turning true (a new recipient, 2FA on, a larger amount) never lifts a requirement. Callers
  * rely on it to skip gathering costly facts that could not change the answer.
@@ -75,8 +76,10 @@ export function decideStepUp(facts: StepUpFacts, thresholds: StepUpThresholds): 
     if (facts.newDestination) reasons.push('new_destination');
     if (facts.operation === 'raise_limits') reasons.push('raise_limits');
     if (facts.operation === 'disable_2fa') reasons.push('disable_2fa');
-    if (facts.operation === 'reveal_card_details') reasons.push('reveal_card_details');
   }
+  // A card's PAN and CVV are shown only after a fresh second factor, whoever asks (with or without 2FA: a code
+  // sent to a verified email or phone).
+  if (facts.operation === 'reveal_card_details') reasons.push('reveal_card_details');
   return reasons.length === 0 ? { required: false } : { required: true, reasons };
 }
 

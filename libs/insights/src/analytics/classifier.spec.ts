@@ -54,6 +54,11 @@ const ONE_OF_EACH: Record<MovementKind, HistoryLine> = {
     feeMode: 'withheld',
     hints: { kind: 'bank', rail: 'ach', direction: 'in', account: 'Gingham Bank ••1234', returnCode: null },
   }),
+  card: line({
+    type: 'card_payment',
+    note: 'Corner Bistro',
+    hints: { kind: 'card', merchant: 'Corner Bistro', mcc: '5812' },
+  }),
   reward: line({ type: 'reward', hints: { kind: 'reward', item: 'cashback-5-usdc' } }),
 };
 
@@ -88,6 +93,7 @@ describe('classifier: one case per kind of movement', () => {
         'Consolidated Power & Light',
         null,
       ],
+      card: ['FOOD_AND_DRINK_RESTAURANT', 'MEDIUM', 'out', false, 'Corner Bistro', null],
       reward: ['INCOME_OTHER_INCOME', 'VERY_HIGH', 'in', false, 'Monay Rewards', null],
     });
   });

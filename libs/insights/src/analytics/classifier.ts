@@ -34,6 +34,8 @@ const DIRECTION: Record<HistoryLineType, Direction> = {
   withdrawal: 'out',
   transfer_out: 'out',
   swap_out: 'out',
+  card_payment: 'out',
+  card_refund: 'in',
   reward: 'in',
 };
 
@@ -144,6 +146,11 @@ export function classify(line: HistoryLine, merchants: MerchantDirectory = MERCH
         });
       }
       return classifyBill({ billerType, billerName: hints.billerName });
+    }
+    case 'card': {
+      // A purchase at a merchant (its refund: the same category, money back in).
+      const purchase = classifyPurchase({ descriptor: hints.merchant, mcc: hints.mcc }, merchants);
+      return { ...purchase, direction };
     }
     case 'reward':
       // Cashback for rewards points: income the user did not pay for, from Monay.

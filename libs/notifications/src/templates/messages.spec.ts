@@ -69,6 +69,22 @@ const SAMPLE: Record<string, Record<string, unknown>> = {
     reason: 'CANCELLED',
   },
   'bill.reversed': { billPaymentId: 'p', billerName: 'City Water Works', amount: '80.00', currency: 'USDC' },
+  'card.declined': {
+    authorizationId: 'a',
+    last4: '4242',
+    amount: '25.00',
+    currency: 'USDC',
+    merchant: 'Corner Bistro',
+    code: 'CARD_PAUSED',
+  },
+  'card.refunded': {
+    authorizationId: 'a',
+    last4: '4242',
+    amount: '5.00',
+    currency: 'USDC',
+    merchant: 'Shop',
+  },
+  'card.closed': { cardId: 'c', last4: '4242', reason: 'stolen' },
   'balance.low': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '25.00' },
   'balance.high': { monitorId: 'm', currency: 'USDC', threshold: '30.00', balance: '35.00' },
   'recurring.reminder': {

@@ -14,6 +14,22 @@ export interface KindData {
   'withdrawal.completed': { withdrawalId: string; amount: string; currency: string };
   'withdrawal.failed': { withdrawalId: string; amount: string; currency: string; reason: string };
   'swap.completed': { swapId: string; from: string; to: string; amountIn: string; amountOut: string };
+  'card.declined': {
+    authorizationId: string;
+    last4: string;
+    amount: string;
+    currency: string;
+    merchant: string;
+    code: string;
+  };
+  'card.refunded': {
+    authorizationId: string;
+    last4: string;
+    amount: string;
+    currency: string;
+    merchant: string;
+  };
+  'card.closed': { cardId: string; last4: string; reason: string | null };
   'bank.settled': {
     bankTransferId: string;
     direction: string;
@@ -164,6 +180,29 @@ const STATUS_ES: Record<string, string> = {
   removed: 'eliminada',
 };
 
+const CARD_DECLINES_EN: Record<string, string> = {
+  CARD_PAUSED: 'the card is paused',
+  CARD_CLOSED: 'the card is closed',
+  CARD_LIMIT: 'a card limit was reached',
+  TIER_LIMIT: 'a spending limit of your account was reached',
+  VELOCITY_LIMIT: 'too many payments in a short time',
+  INSUFFICIENT_FUNDS: 'not enough funds',
+  MCC_BLOCKED: 'you blocked this kind of merchant',
+  CURRENCY_NOT_SUPPORTED: 'the currency is not supported',
+  ISSUER_TIMEOUT: 'the card network timed out',
+};
+const CARD_DECLINES_ES: Record<string, string> = {
+  CARD_PAUSED: 'la tarjeta está pausada',
+  CARD_CLOSED: 'la tarjeta está cerrada',
+  CARD_LIMIT: 'se alcanzó un límite de la tarjeta',
+  TIER_LIMIT: 'se alcanzó un límite de gasto de tu cuenta',
+  VELOCITY_LIMIT: 'demasiados pagos en poco tiempo',
+  INSUFFICIENT_FUNDS: 'fondos insuficientes',
+  MCC_BLOCKED: 'bloqueaste este tipo de comercio',
+  CURRENCY_NOT_SUPPORTED: 'la moneda no es compatible',
+  ISSUER_TIMEOUT: 'la red de tarjetas no respondió a tiempo',
+};
+
 const SECURITY_EN: Record<string, string> = {
   new_sign_in: 'New sign-in to your account',
   new_device: 'A new device signed in to your account',
@@ -190,6 +229,23 @@ const SECURITY_ES: Record<string, string> = {
  * escaped once, by the email layout).
  */
 const en: Templates = {
+  'card.declined': (d) => ({
+    title: `Card •••• ${d.last4} declined`,
+    body: `${d.amount} ${d.currency} at ${d.merchant} was declined: ${CARD_DECLINES_EN[d.code] ?? d.code}.`,
+    sms: `Monay: card ${d.last4} declined at ${d.merchant} (${CARD_DECLINES_EN[d.code] ?? d.code}).`,
+  }),
+  'card.refunded': (d) => ({
+    title: 'Card refund received',
+    body: `${d.merchant} refunded ${d.amount} ${d.currency} to your wallet (card •••• ${d.last4}).`,
+  }),
+  'card.closed': (d) => ({
+    title: `Card •••• ${d.last4} closed`,
+    body:
+      d.reason === 'lost' || d.reason === 'stolen'
+        ? `You reported card •••• ${d.last4} ${d.reason}: it is closed and a replacement was issued.`
+        : `Card •••• ${d.last4} is closed; it can no longer be used.`,
+    sms: `Monay: card ${d.last4} was closed. Not you? Contact support now.`,
+  }),
   'transfer.received': (d) => ({
     title: 'Money received',
     body: `You received ${d.amount} ${d.currency}.${d.note ? ` Note: “${d.note}”.` : ''}`,
@@ -347,6 +403,23 @@ const en: Templates = {
 };
 
 const es: Templates = {
+  'card.declined': (d) => ({
+    title: `Tarjeta •••• ${d.last4} rechazada`,
+    body: `Se rechazó un pago de ${d.amount} ${d.currency} en ${d.merchant}: ${CARD_DECLINES_ES[d.code] ?? d.code}.`,
+    sms: `Monay: tarjeta ${d.last4} rechazada en ${d.merchant} (${CARD_DECLINES_ES[d.code] ?? d.code}).`,
+  }),
+  'card.refunded': (d) => ({
+    title: 'Reembolso con tarjeta recibido',
+    body: `${d.merchant} reembolsó ${d.amount} ${d.currency} a tu billetera (tarjeta •••• ${d.last4}).`,
+  }),
+  'card.closed': (d) => ({
+    title: `Tarjeta •••• ${d.last4} cerrada`,
+    body:
+      d.reason === 'lost' || d.reason === 'stolen'
+        ? `Reportaste la tarjeta •••• ${d.last4} como ${d.reason === 'lost' ? 'perdida' : 'robada'}: está cerrada y se emitió una nueva.`
+        : `La tarjeta •••• ${d.last4} está cerrada; ya no se puede usar.`,
+    sms: `Monay: se cerró la tarjeta ${d.last4}. ¿No fuiste tú? Contacta a soporte.`,
+  }),
   'transfer.received': (d) => ({
     title: 'Dinero recibido',
     body: `Recibiste ${d.amount} ${d.currency}.${d.note ? ` Nota: “${d.note}”.` : ''}`,

@@ -22,6 +22,8 @@ import { PointsBook } from './points-book';
 export const EARNING_EVENT_TYPES = new Set([
   'FundsTransferred',
   'DepositCompleted',
+  'CardAuthorizationCleared',
+  'CardRefunded',
   'KycTierChanged',
   'TimeZoneChanged',
 ] as const);
@@ -98,6 +100,38 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
         await this.count(tx, p.userId, 'deposits', now);
         await this.streak(tx, p.userId, at, now);
         await this.qualifyReferral(tx, p.userId, p.depositId, usdCents, at);
+        return;
+      }
+      case 'CardAuthorizationCleared': {
+        // Card spend earns per clearing (an authorization may clear several times), on what was cleared.
+        const p = event.payload;
+        await this.earnFrom(
+          tx,
+          {
+            kind: 'card_spend',
+            userId: p.userId,
+            ref: p.authorizationId,
+            key: `card-clearing:${event.eventId}`,
+            usdCents: this.usdCents(p.amount, p.currency),
+            mcc: p.merchant.mcc,
+          },
+          event.eventId,
+          now,
+        );
+        if (p.final) await this.count(tx, p.userId, 'card_spend', now);
+        await this.streak(tx, p.userId, event.occurredAt, now);
+        return;
+      }
+      case 'CardRefunded': {
+        // A refund takes back its share of what the authorization earned.
+        const p = event.payload;
+        const whole = this.usdCents(p.clearedTotal, p.currency);
+        const part = this.usdCents(p.amount, p.currency);
+        if (whole <= 0n) return;
+        await this.book.clawBack(tx, p.authorizationId, 'Card purchase refunded', now, {
+          part: part < whole ? part : whole,
+          whole,
+        });
         return;
       }
       case 'KycTierChanged': {

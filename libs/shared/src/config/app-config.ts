@@ -188,6 +188,16 @@ const schema = z
     NOTIFICATION_SMS_STATUS_DELAY_MS: z.coerce.number().int().min(0).default(500),
     NOTIFICATION_TEST_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
     NOTIFICATION_ESCALATION_MINUTES: z.coerce.number().int().min(0).max(1_440).default(5),
+    CARD_WEBHOOK_SECRET: secret.optional(),
+    CARD_WEBHOOK_SECRET_PREVIOUS: secret.optional(),
+    CARD_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+    CARD_DATA_ENCRYPTION_KEY: key32.optional(),
+    CARD_AUTHORIZATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(2_000),
+    CARD_AUTHORIZATION_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    CARD_OVER_CAPTURE_PERCENT: z.coerce.number().int().min(0).max(100).default(20),
+    CARD_SANDBOX_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0.1),
+    CARD_REVEAL_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(1_000).default(10),
+    CARD_MAX_OPEN: z.coerce.number().int().min(1).max(100).default(10),
     KYC_WEBHOOK_SECRET: secret.optional(),
     KYC_WEBHOOK_SECRET_PREVIOUS: secret.optional(),
     KYC_WEBHOOK_URL: url(['http:', 'https:']).optional(),
@@ -407,6 +417,23 @@ export class AppConfig {
     webhookSecrets: string[];
     webhookUrl: string | undefined;
     accountKey: Buffer;
+  };
+  /**
+   * Virtual cards (libs/cards): the issuer's webhook secrets (Standard Webhooks; the current one and the previous
+   * one while it rotates), where the sandbox issuer calls us, the PAN/CVV key, the real-time deadline, how long an
+   * uncaptured authorization lives, the over-capture allowance for tips, how often the sandbox duplicates a
+   * webhook, the reveal budget and how many cards a user may hold.
+   */
+  readonly cards: {
+    webhookSecrets: string[];
+    webhookUrl: string | undefined;
+    dataKey: Buffer;
+    authorizationTimeoutMs: number;
+    authorizationExpiryMs: number;
+    overCapturePercent: number;
+    sandboxDuplicateRate: number;
+    revealLimitPerHour: number;
+    maxOpenCards: number;
   };
   /**
    * Rewards (libs/rewards): earned points expire after `expiryMonths` (the member is told `expiryNoticeDays`
@@ -660,6 +687,23 @@ export class AppConfig {
       accountKey: env.BANK_ACCOUNT_ENCRYPTION_KEY
         ? (parseKey32(env.BANK_ACCOUNT_ENCRYPTION_KEY) as Buffer)
         : createHmac('sha256', secrets.totpKey).update('bank-accounts').digest(),
+    };
+    this.cards = {
+      webhookSecrets: [
+        env.CARD_WEBHOOK_SECRET ??
+          `whsec_${createHmac('sha256', secrets.access).update('card-webhook:sandbox').digest('base64')}`,
+        ...(env.CARD_WEBHOOK_SECRET_PREVIOUS ? [env.CARD_WEBHOOK_SECRET_PREVIOUS] : []),
+      ],
+      webhookUrl: env.CARD_WEBHOOK_URL,
+      dataKey: env.CARD_DATA_ENCRYPTION_KEY
+        ? (parseKey32(env.CARD_DATA_ENCRYPTION_KEY) as Buffer)
+        : createHmac('sha256', secrets.totpKey).update('card-data').digest(),
+      authorizationTimeoutMs: env.CARD_AUTHORIZATION_TIMEOUT_MS,
+      authorizationExpiryMs: env.CARD_AUTHORIZATION_EXPIRY_DAYS * 86_400_000,
+      overCapturePercent: env.CARD_OVER_CAPTURE_PERCENT,
+      sandboxDuplicateRate: env.CARD_SANDBOX_DUPLICATE_RATE,
+      revealLimitPerHour: env.CARD_REVEAL_LIMIT_PER_HOUR,
+      maxOpenCards: env.CARD_MAX_OPEN,
     };
     this.rewards = {
       expiryMonths: env.REWARDS_EXPIRY_MONTHS,

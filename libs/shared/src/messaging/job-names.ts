@@ -28,6 +28,7 @@ export enum JobName {
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
   SettleBankTransfers = 'banking.settle-bank-transfers',
+  ExpireCardAuthorizations = 'cards.expire-authorizations',
   RunRewardsDueWork = 'rewards.due-work',
   ExpirePaymentRequests = 'transfers.expire-payment-requests',
   SweepP2pInvites = 'transfers.sweep-p2p-invites',
@@ -62,6 +63,8 @@ export interface JobPayloads {
   [JobName.ExpireKycInquiries]: { limit: number };
   /** Asks the bank rail about transfers due for a check (settlement, late returns); sends unsent ones. */
   [JobName.SettleBankTransfers]: { limit: number };
+  /** The sandbox card network expires uncaptured authorizations past their expiry (and tells the issuer's webhook). */
+  [JobName.ExpireCardAuthorizations]: Record<string, never>;
   /** Vests points whose lock period is over, expires old lots, tells members of coming expiries, decides referrals. */
   [JobName.RunRewardsDueWork]: { limit: number };
   /** Closes payment requests past their expiry (also a due-work sweeper). */
@@ -87,6 +90,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.SettleBankTransfers]: QueueName.Maintenance,
+  [JobName.ExpireCardAuthorizations]: QueueName.Maintenance,
   [JobName.RunRewardsDueWork]: QueueName.Maintenance,
   [JobName.ExpirePaymentRequests]: QueueName.Maintenance,
   [JobName.SweepP2pInvites]: QueueName.Maintenance,

@@ -17,6 +17,8 @@ export const USER_VISIBLE_ACTIONS: readonly string[] = [
   '2fa_enable_failed',
   '2fa_disable_failed',
   'step_up_failed',
+  // A card's PAN and CVV were shown (libs/cards, after a step-up).
+  'card_details_revealed',
 ];
 
 export interface AuditPage<T> {

@@ -218,6 +218,29 @@ export class StepUp {
     return { stepUpToken: token, expiresAt, method: outcome.method };
   }
 
+  /**
+   * An audit entry for a sensitive access another context performed after this step-up check (a card's details
+   * revealed): who, what and from where, never the data itself. Never fails the request it describes.
+   */
+  async recordAccess(
+    userId: string,
+    action: string,
+    target: string,
+    context: Pick<StepUpContext, 'sessionId' | 'client'>,
+  ): Promise<void> {
+    await this.log.recordAlone(
+      {
+        action,
+        outcome: 'success',
+        actorUserId: userId,
+        subjectUserId: userId,
+        target,
+        details: { sessionId: context.sessionId },
+      },
+      context.client,
+    );
+  }
+
   private async methodsFor(userId: string, twoFactor: boolean) {
     if (twoFactor) return stepUpMethods({ has2fa: true, emailVerified: false, phoneVerified: false });
     const user = await this.users.findById(userId);
