@@ -24,6 +24,8 @@ export const EARNING_EVENT_TYPES = new Set([
   'DepositCompleted',
   'CardAuthorizationCleared',
   'CardRefunded',
+  'BankTransferSettled',
+  'BankTransferReturned',
   'KycTierChanged',
   'TimeZoneChanged',
 ] as const);
@@ -86,20 +88,39 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
       }
       case 'DepositCompleted': {
         const p = event.payload;
-        const at = new Date(p.completedAt);
-        const account = await this.repository.account(tx, p.userId, now, true);
-        const first = account.firstDepositAt === null;
-        if (first) await this.repository.updateAccount(tx, p.userId, { firstDepositAt: at });
-        const usdCents = this.usdCents(p.credited, p.currency);
-        await this.earnFrom(
+        await this.deposited(
           tx,
-          { kind: 'deposit', userId: p.userId, ref: p.depositId, usdCents, first },
+          p.userId,
+          p.depositId,
+          p.credited,
+          p.currency,
+          new Date(p.completedAt),
           event.eventId,
           now,
         );
-        await this.count(tx, p.userId, 'deposits', now);
-        await this.streak(tx, p.userId, at, now);
-        await this.qualifyReferral(tx, p.userId, p.depositId, usdCents, at);
+        return;
+      }
+      case 'BankTransferSettled': {
+        // Money in from the user's bank account (ACH, wire) is a deposit like one through a provider.
+        const p = event.payload;
+        if (p.direction !== 'deposit') return;
+        await this.deposited(
+          tx,
+          p.userId,
+          p.bankTransferId,
+          p.posted,
+          p.currency,
+          new Date(p.settledAt),
+          event.eventId,
+          now,
+        );
+        return;
+      }
+      case 'BankTransferReturned': {
+        // A returned bank deposit takes back what it earned (R01, R10…): the points were pending or are clawed back.
+        const p = event.payload;
+        if (p.direction !== 'deposit') return;
+        await this.book.clawBack(tx, p.bankTransferId, `Bank deposit returned (${p.returnCode})`, now);
         return;
       }
       case 'CardAuthorizationCleared': {
@@ -150,6 +171,27 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
         return;
       }
     }
+  }
+
+  /** A deposit (through a provider or a bank rail): its earns, the deposit counter, the streak, a referral. */
+  private async deposited(
+    tx: EntityManager,
+    userId: string,
+    depositId: string,
+    credited: string,
+    currency: string,
+    at: Date,
+    eventId: string,
+    now: Date,
+  ): Promise<void> {
+    const account = await this.repository.account(tx, userId, now, true);
+    const first = account.firstDepositAt === null;
+    if (first) await this.repository.updateAccount(tx, userId, { firstDepositAt: at });
+    const usdCents = this.usdCents(credited, currency);
+    await this.earnFrom(tx, { kind: 'deposit', userId, ref: depositId, usdCents, first }, eventId, now);
+    await this.count(tx, userId, 'deposits', now);
+    await this.streak(tx, userId, at, now);
+    await this.qualifyReferral(tx, userId, depositId, usdCents, at);
   }
 
   private async earnFrom(tx: EntityManager, fact: RewardFact, eventId: string, now: Date): Promise<void> {
