@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { verifyLedgerSeals } from '#monay/ledger';
+import { OutboxRelay } from '#monay/shared';
 import { adminHeader, registerAdmin } from './support/admin';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -37,15 +38,16 @@ describe('ledger seal: admins see the sealed point of the journal and can seal n
 
   it('seals what was committed, shows the sealed point, and seals nothing new when run again', async () => {
     await send('1.00');
-    const sent = await send('2.00');
+    await send('2.00');
+    // The points those transfers earn are ledger transactions too, booked when the relay applies their events.
+    await t.app.get(OutboxRelay).waitUntilPublished();
     const run = await t.http().post('/api/admin/ledger/seal').set(admin).expect(200);
-    expect(run.body.run.transactions).toBeGreaterThanOrEqual(3); // the deposit and both transfers
+    expect(run.body.run.transactions).toBeGreaterThanOrEqual(3); // the deposit and both transfers (and points)
     expect(run.body.run.deferred).toBe(false);
+    // The last transaction of the journal: the one whose first entry is the latest.
     const [{ id: lastLedgerTransaction }] = (await t.app
       .get(DataSource)
-      .query(`SELECT ledger_transaction_id AS id FROM transfers WHERE id = $1`, [
-        sent.body.transfer.id,
-      ])) as Array<{
+      .query(`SELECT transaction_id AS id FROM ledger_entries ORDER BY id DESC LIMIT 1`)) as Array<{
       id: string;
     }>;
     const shown = await t.http().get('/api/admin/ledger/seal').set(admin).expect(200);
@@ -61,7 +63,8 @@ describe('ledger seal: admins see the sealed point of the journal and can seal n
     const again = await t.http().post('/api/admin/ledger/seal').set(admin).expect(200);
     expect(again.body.run).toMatchObject({ blocks: 0, transactions: 0, latestBlock: shown.body.seal.block });
 
-    await send('0.50');
+    await send('0.50'); // below a dollar: it earns no points, so it is the one new transaction
+    await t.app.get(OutboxRelay).waitUntilPublished();
     expect((await t.http().get('/api/admin/ledger/seal').set(admin).expect(200)).body.seal.unsealed).toBe(1);
     expect(await verifyLedgerSeals(t.app.get(DataSource).manager)).toMatchObject({ ok: true });
   });

@@ -85,6 +85,7 @@ describe('wallet: onboarding, balances, limits, preferences', () => {
     expect(defaults.body.preferences).toEqual({
       preferredCurrency: 'USDC',
       autoBalance: false,
+      autoConvert: false,
       smartRouting: true,
       instantNotifications: true,
       preferredProvider: null,
