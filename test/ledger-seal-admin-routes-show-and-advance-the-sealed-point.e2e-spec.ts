@@ -44,12 +44,12 @@ describe('ledger seal: admins see the sealed point of the journal and can seal n
     const run = await t.http().post('/api/admin/ledger/seal').set(admin).expect(200);
     expect(run.body.run.transactions).toBeGreaterThanOrEqual(3); // the deposit and both transfers (and points)
     expect(run.body.run.deferred).toBe(false);
-    // The last transaction of the journal: the one whose first entry is the latest.
-    const [{ id: lastLedgerTransaction }] = (await t.app
-      .get(DataSource)
-      .query(`SELECT transaction_id AS id FROM ledger_entries ORDER BY id DESC LIMIT 1`)) as Array<{
-      id: string;
-    }>;
+    // The last transaction of the journal (journal order: by each transaction's first entry).
+    const [{ id: lastLedgerTransaction }] = (await t.app.get(DataSource).query(
+      `SELECT e.transaction_id AS id FROM ledger_entries e
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_entries p WHERE p.transaction_id = e.transaction_id AND p.id < e.id)
+        ORDER BY e.id DESC LIMIT 1`,
+    )) as Array<{ id: string }>;
     const shown = await t.http().get('/api/admin/ledger/seal').set(admin).expect(200);
     expect(shown.body.seal).toEqual({
       block: run.body.run.latestBlock,
