@@ -27,6 +27,7 @@ import { ParkedEvents1765150000000 } from './1765150000000-parked-events';
 import { NotificationDelivery1765300000000 } from './1765300000000-notification-delivery';
 import { Kyc1765400000000 } from './1765400000000-kyc';
 import { Rewards1765800000000 } from './1765800000000-rewards';
+import { TempoChain1765900000000 } from './1765900000000-tempo-chain';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   NotificationDelivery1765300000000,
   Kyc1765400000000,
   Rewards1765800000000,
+  TempoChain1765900000000,
 ];

@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { erc20Abi, type Hex } from 'viem';
+import { loadConfig } from '#monay/shared';
+import { createTestEnvironment, type TestEnvironment } from '../../../libs/shared/src/testing';
+import { createApp } from '../../../apps/api/src/create-app';
+import {
+  deployDevContracts,
+  devClients,
+  DEV_PAYER_KEY,
+  mintDev,
+  startAnvil,
+  type DevContracts,
+  type RunningAnvil,
+} from '../../../scripts/chain/dev-chain';
+import { tempoTokenAbi } from '../../../libs/providers/src/chain/contracts/artifacts';
+import { TempoDepositWatchProcessor } from '../../../libs/providers/src/chain/tempo-deposit-watch.processor';
+import type { TestApp } from '../../support/test-app';
+import { auth, type Customer } from '../../support/money';
+
+export { DEV_PAYER_KEY };
+
+/** A dev chain for one test file: anvil on a free port, the contracts deployed. */
+export async function startDevChain(options: { stateFile?: string; port?: number } = {}): Promise<{
+  anvil: RunningAnvil;
+  contracts: DevContracts;
+}> {
+  const anvil = await startAnvil(options);
+  const contracts = await deployDevContracts(anvil.url);
+  return { anvil, contracts };
+}
+
+/**
+ * The API in on-chain mode against `rpcUrl`, on a database that outlives the app (a PGlite data directory, or the
+ * file's PostgreSQL database), so that a test can stop the API and start it again on the same data.
+ */
+export class ChainApi {
+  private environment: TestEnvironment | undefined;
+  private dataDir: string | undefined;
+  current: TestApp | undefined;
+
+  constructor(
+    private readonly rpcUrl: string,
+    private readonly contracts: DevContracts,
+    private readonly overrides: NodeJS.ProcessEnv = {},
+  ) {}
+
+  get t(): TestApp {
+    if (!this.current) throw new Error('the API is not running');
+    return this.current;
+  }
+
+  async start(): Promise<TestApp> {
+    if (!this.environment) {
+      this.dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'monay-chain-'));
+      this.environment = await createTestEnvironment({
+        ...(this.dataDir && { DATA_DIR: this.dataDir }),
+        TEMPO_RPC_URL: this.rpcUrl,
+        TEMPO_CONTRACTS: JSON.stringify(this.contracts),
+        // The tests drive the watcher themselves; the timer stays out of their way.
+        TEMPO_DEPOSIT_POLL_MS: '3600000',
+        TEMPO_REORG_DEPTH: '4',
+        ...this.overrides,
+      });
+    }
+    const app = await createApp(loadConfig(this.environment.env));
+    await app.init();
+    this.current = {
+      app,
+      env: this.environment.env,
+      http: () => request(app.getHttpServer()),
+      close: () => this.stop(),
+    };
+    return this.current;
+  }
+
+  /** Stops the API (the data stays). */
+  async stop(): Promise<void> {
+    await this.current?.app.close();
+    this.current = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    await this.environment?.dispose();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** One fresh pass of the deposit watcher, as its job runs it. */
+export function watchDeposits(t: TestApp) {
+  return t.app.get(TempoDepositWatchProcessor).run();
+}
+
+/** The customer's Tempo deposit address, as the client reads it (GET /api/providers/wallets). */
+export async function depositAddressOf(t: TestApp, customer: Customer): Promise<`0x${string}`> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const response = await t.http().get('/api/providers/wallets').set(auth(customer)).expect(200);
+    const tempo = (response.body.wallets as Array<{ provider: string; address: string }>).find(
+      (wallet) => wallet.provider === 'tempo',
+    );
+    if (tempo) return tempo.address as `0x${string}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no Tempo wallet was opened for the customer');
+}
+
+/** An outside payer (anvil's second account) is minted `amount` and sends it to `to`: the tx hash. */
+export async function payFromOutside(
+  url: string,
+  token: `0x${string}`,
+  to: `0x${string}`,
+  amount: bigint,
+): Promise<Hex> {
+  const { public: client, wallet } = devClients(url, DEV_PAYER_KEY);
+  await mintDev(url, token, wallet.account!.address, amount);
+  const hash = await wallet.writeContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: 'transfer',
+    args: [to, amount],
+    account: wallet.account!,
+    chain: client.chain,
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== 'success') throw new Error('the outside payment reverted');
+  return hash;
+}
+
+export async function tokenBalance(url: string, token: `0x${string}`, owner: `0x${string}`): Promise<bigint> {
+  const { public: client } = devClients(url);
+  return client.readContract({
+    address: token,
+    abi: tempoTokenAbi,
+    functionName: 'balanceOf',
+    args: [owner],
+  });
+}
+
+/** The TransferWithMemo events of a token in a transaction. */
+export async function memoEventsOf(url: string, token: `0x${string}`, txHash: Hex) {
+  const { public: client } = devClients(url);
+  const receipt = await client.getTransactionReceipt({ hash: txHash });
+  return client.getContractEvents({
+    address: token,
+    abi: tempoTokenAbi,
+    eventName: 'TransferWithMemo',
+    fromBlock: receipt.blockNumber,
+    toBlock: receipt.blockNumber,
+  });
+}
