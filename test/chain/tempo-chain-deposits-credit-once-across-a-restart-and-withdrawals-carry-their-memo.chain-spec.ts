@@ -171,4 +171,28 @@ describe('on-chain mode: deposits are credited once across an API restart; withd
     // Circle's sandbox does not swap either: the router's next candidate that does is Monay.
     expect(quote.body.quote.provider).toBe('monay');
   });
+  it('marks a credited deposit whose block was re-organised away as orphaned (re-read of the last blocks)', async () => {
+    const { public: client } = devClients(anvil.url);
+    const snapshot = await client.request({ method: 'evm_snapshot' as never, params: [] as never });
+    const txHash = await payFromOutside(anvil.url, contracts.tokens.USDC, aliceAddress, 9_000_000n);
+    expect((await watchDeposits(api.t)).credited).toBe(1);
+    const total = (await balanceOf(api.t, alice))?.total;
+
+    // The chain drops those blocks and grows past them: the log is gone.
+    await client.request({ method: 'evm_revert' as never, params: [snapshot] as never });
+    for (let i = 0; i < 3; i += 1) await client.request({ method: 'evm_mine' as never, params: [] as never });
+    expect(await client.getTransactionReceipt({ hash: txHash }).catch(() => null)).toBeNull();
+
+    const report = await watchDeposits(api.t);
+    expect(report).toMatchObject({ credited: 0, orphaned: 1 });
+    const [row] = (await api.t.app
+      .get(DataSource)
+      .query(`SELECT orphaned_at FROM tempo_chain_deposits WHERE tx_hash = $1`, [txHash])) as Array<{
+      orphaned_at: Date | null;
+    }>;
+    expect(row?.orphaned_at).not.toBeNull();
+    // Never credited twice, never silently reversed: the books keep it, and an operator sees the difference.
+    expect((await balanceOf(api.t, alice))?.total).toBe(total);
+    expect((await watchDeposits(api.t)).orphaned).toBe(0);
+  });
 });
