@@ -94,9 +94,9 @@ describe('on-chain mode: a batch of 50 recipients is one transaction; reconcilia
         1_000_000n + BigInt(i + 1) * 10_000n,
       );
     }
-    console.log(
-      `batch of 50: gasUsed ${receipt.gasUsed} (${receipt.gasUsed / 50n} per leg), one transaction`,
-    );
+    // One transaction's base cost instead of 50: about 30 k gas a leg (1.5 M measured), where 50 separate
+    // transferWithMemo transactions take about 50 k each.
+    expect(receipt.gasUsed).toBeLessThan(50n * 35_000n);
 
     const atTempo = await adapterOf(api.t, 'tempo').getTransactionStatus(providerBatch.id);
     expect(atTempo?.legs).toHaveLength(50);

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { erc20Abi, type Hex } from 'viem';
 import { loadConfig } from '#monay/shared';
 import { createTestEnvironment, type TestEnvironment } from '../../../libs/shared/src/testing';
 import { createApp } from '../../../apps/api/src/create-app';
+import { WorkerModule } from '../../../apps/worker/src/worker.module';
 import {
   deployDevContracts,
   devClients,
@@ -39,6 +42,7 @@ export async function startDevChain(options: { stateFile?: string; port?: number
 export class ChainApi {
   private environment: TestEnvironment | undefined;
   private dataDir: string | undefined;
+  private worker: INestApplicationContext | undefined;
   current: TestApp | undefined;
 
   constructor(
@@ -67,6 +71,14 @@ export class ChainApi {
     }
     const app = await createApp(loadConfig(this.environment.env));
     await app.init();
+    // With Redis the job processors (provider wallets among them) live in apps/worker: start it beside the API.
+    if (this.environment.env.REDIS_URL) {
+      this.worker = await NestFactory.createApplicationContext(
+        WorkerModule.forRoot(loadConfig(this.environment.env)),
+        { logger: false },
+      );
+      await this.worker.init();
+    }
     this.current = {
       app,
       env: this.environment.env,
@@ -78,6 +90,8 @@ export class ChainApi {
 
   /** Stops the API (the data stays). */
   async stop(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
     await this.current?.app.close();
     this.current = undefined;
   }
