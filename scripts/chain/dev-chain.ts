@@ -85,8 +85,10 @@ export interface RunningAnvil {
   stop(): Promise<void>;
 }
 
-/** Starts anvil on `port` (chain id 31337, 1-second timestamps, automine) and waits until it answers. */
-export async function startAnvil(options: { port?: number; stateFile?: string } = {}): Promise<RunningAnvil> {
+/** Starts anvil on `port` (chain id 31337; automine unless `blockTime`) and waits until it answers. */
+export async function startAnvil(
+  options: { port?: number; stateFile?: string; blockTime?: number } = {},
+): Promise<RunningAnvil> {
   const port = options.port ?? (await freePort());
   const args = [
     '--port',
@@ -98,6 +100,8 @@ export async function startAnvil(options: { port?: number; stateFile?: string } 
     '--silent',
   ];
   if (options.stateFile) args.push('--state', options.stateFile);
+  // Interval mining (a block every `blockTime` seconds) instead of a block per transaction.
+  if (options.blockTime) args.push('--block-time', String(options.blockTime));
   const binary = anvilBinary();
   const child = binary.endsWith('.mjs')
     ? spawn(process.execPath, [binary, ...args], { stdio: 'ignore' })
@@ -214,4 +218,26 @@ export async function mintDev(
     chain: foundry,
   });
   await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+}
+
+/** An outside payer (anvil's second account) is minted `amount` of a token and sends it to `to`: the tx hash. */
+export async function payFromOutside(
+  url: string,
+  token: `0x${string}`,
+  to: `0x${string}`,
+  amount: bigint,
+): Promise<Hex> {
+  const { public: client, wallet } = devClients(url, DEV_PAYER_KEY);
+  await mintDev(url, token, wallet.account!.address, amount);
+  const hash = await wallet.writeContract({
+    address: token,
+    abi: tempoTokenAbi,
+    functionName: 'transfer',
+    args: [to, amount],
+    account: wallet.account!,
+    chain: foundry,
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== 'success') throw new Error('the outside payment reverted');
+  return hash;
 }

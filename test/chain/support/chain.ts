@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import { erc20Abi, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import { loadConfig } from '#monay/shared';
 import { createTestEnvironment, type TestEnvironment } from '../../../libs/shared/src/testing';
 import { createApp } from '../../../apps/api/src/create-app';
@@ -13,7 +13,7 @@ import {
   deployDevContracts,
   devClients,
   DEV_PAYER_KEY,
-  mintDev,
+  payFromOutside,
   startAnvil,
   type DevContracts,
   type RunningAnvil,
@@ -23,7 +23,7 @@ import { TempoDepositWatchProcessor } from '../../../libs/providers/src/chain/te
 import type { TestApp } from '../../support/test-app';
 import { auth, type Customer } from '../../support/money';
 
-export { DEV_PAYER_KEY };
+export { DEV_PAYER_KEY, payFromOutside };
 
 /** A dev chain for one test file: anvil on a free port, the contracts deployed. */
 export async function startDevChain(options: { stateFile?: string; port?: number } = {}): Promise<{
@@ -119,28 +119,6 @@ export async function depositAddressOf(t: TestApp, customer: Customer): Promise<
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('no Tempo wallet was opened for the customer');
-}
-
-/** An outside payer (anvil's second account) is minted `amount` and sends it to `to`: the tx hash. */
-export async function payFromOutside(
-  url: string,
-  token: `0x${string}`,
-  to: `0x${string}`,
-  amount: bigint,
-): Promise<Hex> {
-  const { public: client, wallet } = devClients(url, DEV_PAYER_KEY);
-  await mintDev(url, token, wallet.account!.address, amount);
-  const hash = await wallet.writeContract({
-    address: token,
-    abi: erc20Abi,
-    functionName: 'transfer',
-    args: [to, amount],
-    account: wallet.account!,
-    chain: client.chain,
-  });
-  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-  if (receipt.status !== 'success') throw new Error('the outside payment reverted');
-  return hash;
 }
 
 export async function tokenBalance(url: string, token: `0x${string}`, owner: `0x${string}`): Promise<bigint> {
