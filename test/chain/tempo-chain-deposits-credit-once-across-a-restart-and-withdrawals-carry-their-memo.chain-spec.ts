@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
+import { waitFor } from '../support/wait';
 import { memoOf, movementIdOfMemo } from '../../libs/providers/src/chain/tempo-chain';
 import {
   DEV_FLOAT,
@@ -99,9 +101,17 @@ describe('on-chain mode: deposits are credited once across an API restart; withd
     expect((await balanceOf(api.t, alice))?.total).toBe('150.00');
     expect(await depositsOf(alice.userId)).toHaveLength(1);
 
-    // A new deposit after the restart is credited (the cursor went on from where it was).
+    // A new deposit after the restart is credited (the cursor went on from where it was), here by the job
+    // (in the worker when there is Redis), as the schedule runs it.
     await payFromOutside(anvil.url, contracts.tokens.USDC, aliceAddress, 5_000_000n);
-    expect((await watchDeposits(api.t)).credited).toBe(1);
+    const jobId = await api.t.app.get(JobQueue).enqueue(JobName.WatchTempoDeposits, {});
+    const queue = api.t.app.get(JobBackend).queue(QueueName.Providers);
+    const job = await waitFor('the deposit watch job to finish', async () => {
+      const found = await queue.getJob(jobId);
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(job.failedReason).toBeUndefined();
+    expect(job.returnvalue).toMatchObject({ credited: 1, toBlock: expect.stringMatching(/^\d+$/) });
     expect((await balanceOf(api.t, alice))?.total).toBe('155.00');
     await expectBooksBalanced(api.t, [alice]);
   });

@@ -47,9 +47,12 @@ export class TempoDepositWatchProcessor implements OnApplicationBootstrap, OnMod
     await this.running;
   }
 
+  /** The job's result is stored by the queue as JSON: the block number goes as a string. */
   @OnJob(JobName.WatchTempoDeposits)
-  async watch(): Promise<DepositWatchReport | null> {
-    return this.watcher ? this.run() : null;
+  async watch(): Promise<(Omit<DepositWatchReport, 'toBlock'> & { toBlock: string | null }) | null> {
+    if (!this.watcher) return null;
+    const report = await this.run();
+    return { ...report, toBlock: report.toBlock === null ? null : report.toBlock.toString() };
   }
 
   /** A fresh pass, after the one under way in this process if any (the job and the timer share them). */
