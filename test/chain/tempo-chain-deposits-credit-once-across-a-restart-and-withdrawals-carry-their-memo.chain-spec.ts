@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Money } from '#monay/kernel';
 import { JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
 import { waitFor } from '../support/wait';
 import { memoOf, movementIdOfMemo } from '../../libs/providers/src/chain/tempo-chain';
+import { TempoDepositWatcher } from '../../libs/providers/src/chain/tempo-deposit-watcher';
 import {
   DEV_FLOAT,
   DEV_HOT_WALLET_KEY,
@@ -169,6 +171,45 @@ describe('on-chain mode: deposits are credited once across an API restart; withd
     await expectClearingMirrorsProviders(api.t);
     const hot = devClients(anvil.url, DEV_HOT_WALLET_KEY).wallet.account!.address;
     expect(await tokenBalance(anvil.url, contracts.tokens.USDC, hot)).toBe(DEV_FLOAT - 40_000_000n);
+  });
+
+  it('finishes a deposit recorded just before a crash: after the restart the poller asks Tempo and books it once', async () => {
+    const before = (await balanceOf(api.t, alice))?.total;
+    const txHash = await payFromOutside(anvil.url, contracts.tokens.USDC, aliceAddress, 12_000_000n);
+    const receipt = await devClients(anvil.url).public.getTransactionReceipt({ hash: txHash });
+    const [log] = receipt.logs.filter((entry) => entry.address === contracts.tokens.USDC.toLowerCase());
+    // The watcher's first half only (the log's row and its movement), as if the process died right after it.
+    const movementId = await api.t.app.get(TempoDepositWatcher).record({
+      userId: alice.userId,
+      currency: 'USDC',
+      amount: 12_000_000n,
+      address: aliceAddress,
+      txHash,
+      logIndex: log!.logIndex,
+      blockNumber: log!.blockNumber,
+      blockHash: log!.blockHash,
+    });
+    expect(movementId).toEqual(expect.any(String));
+    await api.stop();
+    await api.start();
+
+    const deposit = await waitFor('the poller to book the recorded deposit', async () => {
+      const got = await api.t.http().get(`/api/consumer/deposits/${movementId}`).set(auth(alice)).expect(200);
+      return got.body.deposit.status === 'completed' ? got.body.deposit : undefined;
+    });
+    expect(deposit).toMatchObject({
+      amount: '12.00',
+      credited: '12.00',
+      provider: 'tempo',
+      method: 'crypto',
+    });
+    // The watcher then finds the log already credited.
+    expect(await watchDeposits(api.t)).toMatchObject({ credited: 0 });
+    expect((await balanceOf(api.t, alice))?.total).toBe(
+      Money.parse(before!, 'USDC').plus(Money.parse('12.00', 'USDC')).toDecimalString(),
+    );
+    await expectBooksBalanced(api.t, [alice]);
+    await expectClearingMirrorsProviders(api.t);
   });
 
   it('routes a swap elsewhere: swaps are declared unsupported on chain', async () => {

@@ -78,12 +78,8 @@ import { SwapQuoteRepository } from './swaps/swap-quote.repository';
 import { SwapQuoter } from './swaps/swap-quoter';
 import { SwapPolicy } from './swaps/swap.policy';
 
-type TempoDepositWatcherDependencies = ConstructorParameters<typeof TempoDepositWatcher> extends [
-  unknown,
-  ...infer Rest,
-]
-  ? Rest
-  : never;
+type TempoDepositWatcherDependencies =
+  ConstructorParameters<typeof TempoDepositWatcher> extends [unknown, ...infer Rest] ? Rest : never;
 
 /**
  * Money in and out through stablecoin providers (docs/architecture.md, Providers and routing): the sandbox
@@ -153,6 +149,7 @@ type TempoDepositWatcherDependencies = ConstructorParameters<typeof TempoDeposit
         OutboxRelay,
         WalletAccess,
         LedgerService,
+        MovementRepository,
       ],
     },
     TempoDepositWatchProcessor,

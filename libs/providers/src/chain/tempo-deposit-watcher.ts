@@ -4,6 +4,7 @@ import { Money, STABLECOINS } from '#monay/kernel';
 import { OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
 import { MovementEngine } from '../movements/movement-engine';
+import { MovementRepository } from '../movements/movement.repository';
 import { DepositPolicy } from '../movements/request-deposit/deposit.policy';
 import { tempoTokenAbi } from './contracts/artifacts';
 import { depositTransaction } from './tempo-chain-provider';
@@ -11,6 +12,18 @@ import { isUnreachable, TempoChain } from './tempo-chain';
 import { TempoChainRepository } from './tempo-chain.repository';
 
 export const DEPOSIT_CURSOR = 'deposits';
+
+/** A Transfer log paid to a user's deposit address. */
+export interface ChainDepositLog {
+  userId: string;
+  currency: (typeof STABLECOINS)[number];
+  amount: bigint;
+  address: string;
+  txHash: string;
+  logIndex: number;
+  blockNumber: bigint;
+  blockHash: string;
+}
 
 /** What one pass of the watcher did. */
 export interface DepositWatchReport {
@@ -48,6 +61,7 @@ export class TempoDepositWatcher {
     private readonly relay: OutboxRelay,
     private readonly wallets: WalletAccess,
     private readonly ledger: LedgerService,
+    private readonly movements: MovementRepository,
   ) {}
 
   get pollMs(): number {
@@ -132,19 +146,22 @@ export class TempoDepositWatcher {
     return { ...report, toBlock: safe };
   }
 
-  /** Records the log and its deposit movement in one transaction (once per log), then books it. */
-  private async credit(log: {
-    userId: string;
-    currency: (typeof STABLECOINS)[number];
-    amount: bigint;
-    address: string;
-    txHash: string;
-    logIndex: number;
-    blockNumber: bigint;
-    blockHash: string;
-  }): Promise<boolean> {
+  /** Records the log and its deposit movement (once per log), then books it. */
+  private async credit(log: ChainDepositLog): Promise<boolean> {
+    const movementId = await this.record(log);
+    if (!movementId) return false;
+    await this.book(movementId);
+    return true;
+  }
+
+  /**
+   * The first half of crediting: the log's row and its deposit movement (pending, at Tempo) in one transaction;
+   * the movement id, or null when the log is already recorded. What a crash right after it leaves is finished by
+   * the poller (it asks Tempo for the movement; the adapter reports the recorded deposit completed).
+   */
+  async record(log: ChainDepositLog): Promise<string | null> {
     await this.wallets.ensureWallet(log.userId);
-    const movement = this.engine.draft(this.policy, {
+    const drafted = this.engine.draft(this.policy, {
       userId: log.userId,
       idempotency: null,
       amount: Money.of(log.amount, log.currency),
@@ -159,6 +176,9 @@ export class TempoDepositWatcher {
         },
       },
     });
+    // Recorded at Tempo from the start: should the process stop before the booking below, the poller asks Tempo
+    // for it by its id, and the adapter reports the recorded deposit completed.
+    const movement = { ...drafted, provider: 'tempo' as const };
     const now = new Date();
     const recorded = await this.uow.run(async (tx) => {
       const inserted = await this.repository.insertDeposit(tx, {
@@ -174,22 +194,26 @@ export class TempoDepositWatcher {
         createdAt: now,
       });
       if (!inserted) return false;
-      await this.engine.record(tx, movement);
+      // Due for the poller at once (nothing routes it: the money is already ours on chain).
+      await this.movements.insert(tx, movement, now);
       await this.outbox.append(tx, this.policy.events(movement, 'requested'));
       return true;
     });
-    if (!recorded) return false;
-    const deposit = await this.repository.findDeposit(log.txHash, log.logIndex);
-    await this.engine.apply(this.policy, movement.id, {
+    return recorded ? movement.id : null;
+  }
+
+  /** The second half: the engine settles the recorded deposit movement (credits the wallet, once). */
+  private async book(movementId: string): Promise<void> {
+    const deposit = await this.repository.depositByMovement(movementId);
+    await this.engine.apply(this.policy, movementId, {
       kind: 'completed',
       provider: 'tempo',
       transaction: depositTransaction(deposit!),
     });
     this.relay.nudge();
     this.logger.log(
-      `Credited ${log.amount} ${log.currency} to ${log.userId} (${log.txHash}:${log.logIndex})`,
+      `Credited ${deposit!.amount} ${deposit!.currency} to ${deposit!.userId} (${deposit!.txHash}:${deposit!.logIndex})`,
     );
-    return true;
   }
 
   /** The hot wallet's balance at the deployment block, booked once per token as the clearing account's start. */
