@@ -213,6 +213,7 @@ export class TempoChainProvider implements StablecoinProvider {
   async health(): Promise<ProviderHealthReport> {
     const started = performance.now();
     try {
+      await this.chain.assertChain();
       const block = await this.chain.client.getBlockNumber();
       return { ok: true, latencyMs: Math.round(performance.now() - started), detail: `block ${block}` };
     } catch (error) {

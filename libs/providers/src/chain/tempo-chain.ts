@@ -97,6 +97,7 @@ export class TempoChain {
   readonly client: PublicClient;
   readonly hotWallet: PrivateKeyAccount;
   private queue: Promise<unknown> = Promise.resolve();
+  private chainChecked = false;
 
   constructor(
     config: AppConfig,
@@ -217,9 +218,26 @@ export class TempoChain {
     return stored.row;
   }
 
+  /**
+   * The node serves the chain our contracts are on (TEMPO_CONTRACTS.chainId): checked once per process, before
+   * the first signature — a transaction signed for another chain would be refused by the node for ever.
+   */
+  async assertChain(): Promise<void> {
+    if (this.chainChecked) return;
+    const chainId = await this.client.getChainId();
+    if (chainId !== this.contracts.chainId) {
+      throw new ProviderRefusedError(
+        'tempo',
+        `the node serves chain ${chainId}, TEMPO_CONTRACTS says ${this.contracts.chainId}`,
+      );
+    }
+    this.chainChecked = true;
+  }
+
   /** Gas, fees within the ceiling, and the node's pending nonce; nothing signed yet. */
   private async prepare(call: ChainCall) {
     try {
+      await this.assertChain();
       const [fees, chainNonce] = await Promise.all([
         this.client.estimateFeesPerGas(),
         this.client.getTransactionCount({ address: this.hotWallet.address, blockTag: 'pending' }),
