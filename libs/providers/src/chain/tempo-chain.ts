@@ -111,6 +111,9 @@ export class TempoChain {
       transport: http(this.settings.rpcUrl, { timeout: config.providers.callTimeoutMs, retryCount: 0 }),
     }) as PublicClient;
     this.hotWallet = privateKeyToAccount(this.settings.hotWalletKey);
+    this.logger.log(
+      `Tempo on chain: ${new URL(this.settings.rpcUrl).origin} (chain ${this.contracts.chainId}), hot wallet ${this.hotWallet.address}`,
+    );
   }
 
   get contracts(): TempoContracts {
