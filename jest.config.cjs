@@ -25,5 +25,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
     },
+    // `npm run test:chain` only (never part of `npm test`): on-chain mode against anvil (each file starts its own
+    // node on a free port and deploys the contracts). See README, On-chain mode.
+    { ...base, displayName: 'chain', testMatch: ['<rootDir>/test/chain/**/*.chain-spec.ts'] },
   ],
 };

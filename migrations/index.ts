@@ -34,6 +34,7 @@ import { P2pInvites1765700100000 } from './1765700100000-p2p-invites';
 import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert-preference';
 import { AutoBalance1765700300000 } from './1765700300000-auto-balance';
 import { Rewards1765800000000 } from './1765800000000-rewards';
+import { TempoChain1765900000000 } from './1765900000000-tempo-chain';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   AutoConvertPreference1765700200000,
   AutoBalance1765700300000,
   Rewards1765800000000,
+  TempoChain1765900000000,
 ];

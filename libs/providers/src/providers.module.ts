@@ -2,6 +2,14 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '#monay/identity';
 import { LedgerModule } from '#monay/ledger';
 import { WalletModule } from '#monay/wallet';
+import { LedgerService } from '#monay/ledger';
+import { AppConfig, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
+import { WalletAccess } from '#monay/wallet';
+import { TempoChain } from './chain/tempo-chain';
+import { TempoChainProvider } from './chain/tempo-chain-provider';
+import { TempoChainRepository } from './chain/tempo-chain.repository';
+import { TempoDepositWatchProcessor } from './chain/tempo-deposit-watch.processor';
+import { TempoDepositWatcher } from './chain/tempo-deposit-watcher';
 import { STABLECOIN_PROVIDERS } from './domain/stablecoin-provider.port';
 import { EstimateExternalTransferHandler } from './movements/estimate-external-transfer/estimate-external-transfer.handler';
 import { GetExternalTransferHandler } from './movements/get-external-transfer/get-external-transfer.handler';
@@ -74,6 +82,9 @@ import { SwapQuoteRepository } from './swaps/swap-quote.repository';
 import { SwapQuoter } from './swaps/swap-quoter';
 import { SwapPolicy } from './swaps/swap.policy';
 
+type TempoDepositWatcherDependencies =
+  ConstructorParameters<typeof TempoDepositWatcher> extends [unknown, ...infer Rest] ? Rest : never;
+
 /**
  * Money in and out through stablecoin providers (docs/architecture.md, Providers and routing): the sandbox
  * adapters behind one port, the router (priority, breakers, fallback), the movement engine (deposits,
@@ -122,11 +133,48 @@ import { SwapPolicy } from './swaps/swap.policy';
     TempoSandbox,
     CircleSandbox,
     MonaySandbox,
+    // on-chain mode (TEMPO_RPC_URL): Tempo on an EVM node instead of its sandbox; null when off
+    TempoChainRepository,
+    {
+      provide: TempoChain,
+      useFactory: (config: AppConfig, repository: TempoChainRepository) =>
+        config.tempoChain ? new TempoChain(config, repository) : null,
+      inject: [AppConfig, TempoChainRepository],
+    },
+    {
+      provide: TempoChainProvider,
+      useFactory: (chain: TempoChain | null, repository: TempoChainRepository) =>
+        chain ? new TempoChainProvider(chain, repository) : null,
+      inject: [TempoChain, TempoChainRepository],
+    },
+    {
+      provide: TempoDepositWatcher,
+      useFactory: (chain: TempoChain | null, ...rest: TempoDepositWatcherDependencies) =>
+        chain ? new TempoDepositWatcher(chain, ...rest) : null,
+      inject: [
+        TempoChain,
+        TempoChainRepository,
+        MovementEngine,
+        DepositPolicy,
+        UnitOfWork,
+        OutboxWriter,
+        OutboxRelay,
+        WalletAccess,
+        LedgerService,
+        MovementRepository,
+      ],
+    },
+    TempoDepositWatchProcessor,
     // the router's candidates, in the default priority
     {
       provide: STABLECOIN_PROVIDERS,
-      useFactory: (tempo: TempoSandbox, circle: CircleSandbox, monay: MonaySandbox) => [tempo, circle, monay],
-      inject: [TempoSandbox, CircleSandbox, MonaySandbox],
+      useFactory: (
+        tempo: TempoSandbox,
+        onChain: TempoChainProvider | null,
+        circle: CircleSandbox,
+        monay: MonaySandbox,
+      ) => [onChain ?? tempo, circle, monay],
+      inject: [TempoSandbox, TempoChainProvider, CircleSandbox, MonaySandbox],
     },
     // provider wallets
     ProviderWalletRepository,

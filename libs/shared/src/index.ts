@@ -10,6 +10,7 @@ export {
   ROUTED_OPERATIONS,
   TIER_FEATURES,
   type TierFeature,
+  type TempoContracts,
   type ProviderName,
   type ProviderMode,
   type ProviderStartMode,

@@ -148,4 +148,52 @@ describe('configuration', () => {
     const config = loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://a.test, https://b.test ,' });
     expect(config.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
   });
+  it('turns on-chain mode on with TEMPO_RPC_URL only, with its contracts, and wants real keys in production', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).tempoChain).toBeUndefined();
+    const contracts = {
+      chainId: 31337,
+      block: '12',
+      tokens: {
+        USDC: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+        USDT: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512',
+        PYUSD: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0',
+        EURC: '0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9',
+      },
+      batchPayer: '0xdc64a140aa3e981100a9beca4e685f962f0cf6c9',
+    };
+    const onChain = loadConfig({
+      DATA_DIR: dataDir,
+      TEMPO_RPC_URL: 'http://127.0.0.1:8545',
+      TEMPO_CONTRACTS: JSON.stringify(contracts),
+      TEMPO_MAX_FEE_GWEI: '2.5',
+    }).tempoChain;
+    expect(onChain).toMatchObject({
+      rpcUrl: 'http://127.0.0.1:8545',
+      contracts,
+      confirmations: 1,
+      reorgDepth: 12,
+      maxFeePerGasWei: 2_500_000_000n,
+    });
+    expect(() => loadConfig({ DATA_DIR: dataDir, TEMPO_RPC_URL: 'http://127.0.0.1:8545' })).toThrow(
+      /TEMPO_CONTRACTS is required with TEMPO_RPC_URL/,
+    );
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dataDir,
+        TEMPO_RPC_URL: 'http://127.0.0.1:8545',
+        TEMPO_CONTRACTS: '{"chainId":1}',
+      }),
+    ).toThrow(/TEMPO_CONTRACTS must be the JSON/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/monay',
+        JWT_ACCESS_SECRET: 'a'.repeat(40),
+        REFRESH_TOKEN_SECRET: 'b'.repeat(40),
+        TOTP_ENCRYPTION_KEY: 'c'.repeat(64),
+        TEMPO_RPC_URL: 'https://rpc.tempo.example',
+        TEMPO_CONTRACTS: JSON.stringify(contracts),
+      }),
+    ).toThrow(/TEMPO_HOT_WALLET_KEY is required with TEMPO_RPC_URL in production/);
+  });
 });

@@ -177,6 +177,40 @@ const schema = z
       .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a USD amount such as 10000.00')
       .default('10000.00'),
     SWAP_QUOTE_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    TEMPO_RPC_URL: url(['http:', 'https:']).optional(),
+    TEMPO_CONTRACTS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        try {
+          return tempoContractsSchema.parse(JSON.parse(value));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'must be the JSON `npm run chain:dev` prints: {"chainId":31337,"block":"12","tokens":{"USDC":"0x…",…},"batchPayer":"0x…"}',
+          });
+          return z.NEVER;
+        }
+      }),
+    TEMPO_HOT_WALLET_KEY: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte private key')
+      .optional(),
+    TEMPO_DEPOSIT_MNEMONIC: z
+      .string()
+      .regex(/^[a-z]+( [a-z]+){11,23}$/, 'must be a BIP-39 mnemonic (12 to 24 lower-case words)')
+      .optional(),
+    TEMPO_CONFIRMATIONS: z.coerce.number().int().min(1).max(1_000).default(1),
+    TEMPO_REORG_DEPTH: z.coerce.number().int().min(0).max(10_000).default(12),
+    TEMPO_MAX_FEE_GWEI: z.coerce.number().positive().max(1_000_000).default(100),
+    TEMPO_DEPOSIT_POLL_MS: z.coerce.number().int().min(50).default(2_000),
+    TEMPO_LOG_RANGE: z.coerce.number().int().min(1).max(100_000).default(2_000),
+    TEMPO_OFFRAMP_ADDRESS: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')
+      .default('0x0ff0000000000000000000000000000000000ff0'),
     SMTP_URL: url(['smtp:', 'smtps:']).optional(),
     NOTIFICATION_EMAIL_FROM: z.string().min(3).default('Monay <no-reply@monay.local>'),
     NOTIFICATION_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
@@ -260,6 +294,16 @@ const schema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.TEMPO_RPC_URL && !env.TEMPO_CONTRACTS) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPO_CONTRACTS'], message: 'is required with TEMPO_RPC_URL' });
+    }
+    if (env.TEMPO_RPC_URL && env.NODE_ENV === 'production') {
+      for (const key of ['TEMPO_HOT_WALLET_KEY', 'TEMPO_DEPOSIT_MNEMONIC'] as const) {
+        if (!env[key]) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required with TEMPO_RPC_URL in production' });
+        }
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of [
       'DATABASE_URL',
@@ -301,6 +345,23 @@ const limitTiersSchema = z
   .object({ '1': tierOverride, '2': tierOverride, '3': tierOverride })
   .partial()
   .strict();
+
+const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+/** Where the dev chain's contracts are (what `npm run chain:dev` and the deploy script print). */
+const tempoContractsSchema = z
+  .object({
+    chainId: z.number().int().positive(),
+    /** The block the deployment (and the hot wallet's opening float) was mined in: deposits are read from it. */
+    block: z.string().regex(/^\d{1,20}$/),
+    tokens: z.object({ USDC: evmAddress, USDT: evmAddress, PYUSD: evmAddress, EURC: evmAddress }).strict(),
+    batchPayer: evmAddress,
+  })
+  .strict();
+export type TempoContracts = z.infer<typeof tempoContractsSchema>;
+
+/** Anvil's well-known development mnemonic and its first key: used only when nothing is configured (never in production). */
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+const DEV_HOT_WALLET_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 /** Rewards' earn rules (libs/rewards, domain/earn-rules.ts), when `REWARDS_RULES` replaces the defaults. */
 const earnRulesSchema = z
@@ -512,6 +573,31 @@ export class AppConfig {
     largeAmountUsd: string;
     swapQuoteTtlMs: number;
   };
+  /**
+   * Tempo on chain (libs/providers/src/chain): set by TEMPO_RPC_URL, else undefined and the Tempo adapter is the
+   * in-process sandbox. See README, "On-chain mode".
+   */
+  readonly tempoChain:
+    | {
+        rpcUrl: string;
+        contracts: TempoContracts;
+        /** The hot wallet every payment is sent from (one sender, one nonce sequence). */
+        hotWalletKey: `0x${string}`;
+        /** Deposit addresses are derived from it, one per user (m/44'/60'/1'/0/i). */
+        depositMnemonic: string;
+        /** Blocks on top of a transaction's (its own included) before it counts as settled; 1 on the dev chain. */
+        confirmations: number;
+        /** How many blocks behind its cursor the deposit watcher reads again, for re-orgs. */
+        reorgDepth: number;
+        /** The fee ceiling: a send whose maxFeePerGas would exceed it is refused (nothing signed). */
+        maxFeePerGasWei: bigint;
+        depositPollMs: number;
+        /** The most blocks one eth_getLogs call asks for. */
+        logRange: number;
+        /** Where withdrawals to a bank go on chain: the off-ramp partner's address (the memo says which). */
+        offRampAddress: `0x${string}`;
+      }
+    | undefined;
   /** Notification delivery (libs/notifications): channels, retries, the vendor sandboxes. */
   readonly notifications: {
     /** Where email goes over SMTP; undefined: an in-process SMTP server keeps it in the dev mailbox. */
@@ -646,6 +732,20 @@ export class AppConfig {
       largeAmountUsd: env.PROVIDER_LARGE_AMOUNT_USD,
       swapQuoteTtlMs: env.SWAP_QUOTE_TTL_MS,
     };
+    this.tempoChain = env.TEMPO_RPC_URL
+      ? {
+          rpcUrl: env.TEMPO_RPC_URL,
+          contracts: env.TEMPO_CONTRACTS!,
+          hotWalletKey: (env.TEMPO_HOT_WALLET_KEY ?? DEV_HOT_WALLET_KEY) as `0x${string}`,
+          depositMnemonic: env.TEMPO_DEPOSIT_MNEMONIC ?? DEV_MNEMONIC,
+          confirmations: env.TEMPO_CONFIRMATIONS,
+          reorgDepth: env.TEMPO_REORG_DEPTH,
+          maxFeePerGasWei: BigInt(Math.round(env.TEMPO_MAX_FEE_GWEI * 1e9)),
+          depositPollMs: env.TEMPO_DEPOSIT_POLL_MS,
+          logRange: env.TEMPO_LOG_RANGE,
+          offRampAddress: env.TEMPO_OFFRAMP_ADDRESS as `0x${string}`,
+        }
+      : undefined;
     this.notifications = {
       smtpUrl: env.SMTP_URL,
       emailFrom: env.NOTIFICATION_EMAIL_FROM,

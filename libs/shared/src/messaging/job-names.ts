@@ -24,6 +24,7 @@ export enum JobName {
   CreateProviderWallets = 'providers.create-provider-wallets',
   PollProviderTransactions = 'providers.poll-provider-transactions',
   ReconcileProviders = 'providers.reconcile',
+  WatchTempoDeposits = 'providers.watch-tempo-deposits',
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
   ExpireKycInquiries = 'kyc.expire-inquiries',
@@ -55,6 +56,8 @@ export interface JobPayloads {
   [JobName.PollProviderTransactions]: { limit: number };
   /** Provider balances vs the ledger's clearing accounts, plus the ledger invariants; stores a report. */
   [JobName.ReconcileProviders]: { trigger: 'schedule' | 'admin'; reportId?: string };
+  /** On-chain mode: reads Transfer logs to deposit addresses from the stored cursor and credits them once. */
+  [JobName.WatchTempoDeposits]: Record<string, never>;
   /** Records the configured USD reference prices as the new UTC day's (a day's price, once set, never changes). */
   [JobName.RecordReferencePrices]: Record<string, never>;
   /** Sends one delivery (a notification through one channel); idempotent: a sent delivery is not sent again. */
@@ -86,6 +89,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.CreateProviderWallets]: QueueName.Providers,
   [JobName.PollProviderTransactions]: QueueName.Providers,
   [JobName.ReconcileProviders]: QueueName.Providers,
+  [JobName.WatchTempoDeposits]: QueueName.Providers,
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
