@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { loadConfig, OutboxRelay } from '#monay/shared';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { setTier, verifiedAccount } from '../support/bank';
+import { verifiedAccount } from '../support/bank';
 import { raiseTier } from '../support/kyc';
 import { auth, deposit, onboard, type Customer } from '../support/money';
 import { verifyEmail } from '../support/security';
@@ -356,7 +356,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
     },
     bankAccount: async (owner) => {
       // A manually added account (the Verified tier, no identity needed): waiting for its micro-deposits.
-      await setTier(t, owner, 2);
+      await raiseTier(t, owner, 2);
       const response = await t
         .http()
         .post('/api/bank-accounts')
@@ -371,7 +371,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
       return response.body.bankAccount.id;
     },
     verifiedBankAccount: async (owner) => {
-      await setTier(t, owner, 2);
+      await raiseTier(t, owner, 2);
       if (!emailVerified.has(owner.userId)) {
         await verifyEmail(t, owner);
         emailVerified.add(owner.userId);
@@ -380,7 +380,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
     },
     bankTransfer: async (owner) => {
       // An ACH add-money from an account linked instantly (matched by the owner's verified email).
-      await setTier(t, owner, 2);
+      await raiseTier(t, owner, 2);
       if (!emailVerified.has(owner.userId)) {
         await verifyEmail(t, owner);
         emailVerified.add(owner.userId);
@@ -397,7 +397,7 @@ describe('chaos: authorization matrix — bad tokens get 401 everywhere, foreign
     },
     billPayment: async (owner) => {
       // A bill of the owner's (a payee with a fresh account number, then a payment: pending until its run).
-      await setTier(t, owner, 2);
+      await raiseTier(t, owner, 2);
       const payee = await t
         .http()
         .post('/api/bill-pay/add')

@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { atLocal, federalHolidays } from '../../libs/banking/src/domain/banking-calendar';
-import { WalletAccess, type KycLevel } from '#monay/wallet';
+import type { KycLevel } from '#monay/wallet';
 import { adminHeader, registerAdmin, type Admin } from './admin';
-import { kycCustomer } from './kyc';
+import { kycCustomer, raiseTier } from './kyc';
 import { auth, type Customer } from './money';
+import { serverNow } from './security';
 import type { TestApp } from './test-app';
 
 /** A customer with verified email and phone, raised to `level` (2 Verified, 3 Premium) as libs/kyc would. */
 export async function bankCustomer(t: TestApp, prefix: string, level: KycLevel = 2): Promise<Customer> {
   const customer = await kycCustomer(t, prefix);
-  await setTier(t, customer, level);
+  await raiseTier(t, customer, level);
   return customer;
-}
-
-export async function setTier(t: TestApp, customer: Customer, level: KycLevel): Promise<void> {
-  const wallets = t.app.get(WalletAccess);
-  await t.app.get(DataSource).transaction(async (tx) => {
-    await wallets.lockKycLevel(tx, customer.userId);
-    await wallets.setKycLevel(tx, customer.userId, level);
-  });
 }
 
 /** Links the login's checking account instantly (two steps: list, then pick); the answer. */
@@ -103,10 +96,7 @@ export async function bankAdmin(t: TestApp): Promise<Admin> {
   return registerAdmin(t, 'bank-admin');
 }
 
-export async function serverNow(t: TestApp, admin: Admin): Promise<Date> {
-  const response = await t.http().get('/api/admin/sandbox/clock').set(adminHeader(admin)).expect(200);
-  return new Date(response.body.now as string);
-}
+export { serverNow };
 
 /** Moves the sandbox clock to `at` (never back), running what fell due. */
 export async function advanceTo(t: TestApp, admin: Admin, at: Date): Promise<void> {

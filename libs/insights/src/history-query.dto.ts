@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DomainError } from '#monay/kernel';
 import { IsCurrencyCode, PageQueryDto } from '#monay/shared';
+import { HISTORY_LINE_TYPES } from './history';
 
 export class HistoryQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
@@ -9,31 +10,9 @@ export class HistoryQueryDto extends PageQueryDto {
   @IsCurrencyCode({ stablecoinOnly: true })
   currency?: string;
 
-  @ApiPropertyOptional({
-    enum: [
-      'deposit',
-      'withdrawal',
-      'transfer_out',
-      'transfer_in',
-      'swap_out',
-      'swap_in',
-      'card_payment',
-      'card_refund',
-      'reward',
-    ],
-  })
+  @ApiPropertyOptional({ enum: HISTORY_LINE_TYPES })
   @IsOptional()
-  @IsIn([
-    'deposit',
-    'withdrawal',
-    'transfer_out',
-    'transfer_in',
-    'swap_out',
-    'swap_in',
-    'card_payment',
-    'card_refund',
-    'reward',
-  ])
+  @IsIn(HISTORY_LINE_TYPES)
   type?: string;
 }
 

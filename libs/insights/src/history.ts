@@ -8,16 +8,20 @@ import { maskRecipient } from '#monay/transfers';
  * as `transaction.updated` and the touched balances as `balance.updated`.
  */
 
-export type HistoryLineType =
-  | 'deposit'
-  | 'withdrawal'
-  | 'transfer_out'
-  | 'transfer_in'
-  | 'swap_out'
-  | 'swap_in'
-  | 'card_payment'
-  | 'card_refund'
-  | 'reward';
+/** Every type a history line may have (`GET /api/transactions?type=` takes these). */
+export const HISTORY_LINE_TYPES = [
+  'deposit',
+  'withdrawal',
+  'transfer_out',
+  'transfer_in',
+  'swap_out',
+  'swap_in',
+  'card_payment',
+  'card_refund',
+  'reward',
+] as const;
+
+export type HistoryLineType = (typeof HISTORY_LINE_TYPES)[number];
 
 /** `processing`: under way at a provider; it becomes `completed` or `failed`, and a final line never changes. */
 export type HistoryStatus = 'processing' | 'completed' | 'failed';

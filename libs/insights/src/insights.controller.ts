@@ -5,6 +5,7 @@ import { Money, STABLECOINS, type CurrencyCode } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import { InsightsRepository } from './insights.repository';
 import { decodeCursor, encodeCursor, HistoryQueryDto } from './history-query.dto';
+import { HISTORY_LINE_TYPES } from './history';
 import { ApiErrorResponses } from '#monay/shared';
 
 /** Read models: served from projection tables, never from the ledger or another context's tables. */
@@ -47,17 +48,7 @@ export class InsightsController {
   @ApiQuery({
     name: 'type',
     required: false,
-    enum: [
-      'deposit',
-      'withdrawal',
-      'transfer_out',
-      'transfer_in',
-      'swap_out',
-      'swap_in',
-      'card_payment',
-      'card_refund',
-      'reward',
-    ],
+    enum: HISTORY_LINE_TYPES,
   })
   async transactions(@CurrentUser() user: AuthUser, @Query() query: HistoryQueryDto) {
     const limit = query.limit ?? 20;
