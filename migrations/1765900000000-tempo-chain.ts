@@ -70,11 +70,9 @@ export class TempoChain1765900000000 implements MigrationInterface {
       )`);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE tempo_chain_floats`);
-    await queryRunner.query(`DROP TABLE tempo_chain_cursors`);
-    await queryRunner.query(`DROP TABLE tempo_chain_deposits`);
-    await queryRunner.query(`DROP TABLE tempo_deposit_addresses`);
-    await queryRunner.query(`DROP TABLE tempo_chain_transactions`);
+  async down(): Promise<void> {
+    throw new Error(
+      'Migrations only move forward (additive only): write a new migration instead of rolling back',
+    );
   }
 }

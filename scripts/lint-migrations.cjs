@@ -5,8 +5,9 @@
 //
 //   node scripts/lint-migrations.cjs <dir> [<dir> ...]
 //
-// Scans every .ts/.js/.sql file under the given directories. In a TypeORM migration only the body of up() is
-// checked: down() legitimately drops what up() created. A .sql file is checked whole. Prints one line per
+// Scans every .ts/.js/.sql file under the given directories. In a TypeORM migration the bodies of up() and down()
+// are checked: migrations roll forward only, so down() refuses to run (it throws) rather than drop what up()
+// created. A .sql file is checked whole. Prints one line per
 // offence (`file:line: statement — reason`) and exits 1, or exits 0 with a one-line summary. Plain Node,
 // no dependencies, so CI can run it before `npm ci` has finished anything else.
 
@@ -181,11 +182,11 @@ function matchingBracket(code, open) {
   return -1;
 }
 
-/** Body ranges ([start, end) between the braces) of every `up(…) {…}` method definition. */
-function findUpBodies(code) {
+/** Body ranges ([start, end) between the braces) of every `up(…) {…}` and `down(…) {…}` method definition. */
+function findMigrationBodies(code) {
   const text = code.join('');
   const bodies = [];
-  const re = /(?<![\w$.])up\s*\(/g;
+  const re = /(?<![\w$.])(?:up|down)\s*\(/g;
   let m;
   while ((m = re.exec(text))) {
     const paramsOpen = m.index + m[0].length - 1;
@@ -371,7 +372,7 @@ function checkSql(match, display, runs, report) {
 /**
  * Finds destructive statements in one migration file.
  * @param {string} source the file's text
- * @param {string} fileName used to pick the mode (`.sql`: whole file; otherwise the body of `up()`) and to report
+ * @param {string} fileName used to pick the mode (`.sql`: whole file; otherwise the bodies of `up()` and `down()`) and to report
  * @returns {{ file: string, line: number, statement: string, reason: string }[]} sorted by line
  */
 function findDestructiveStatements(source, fileName) {
@@ -392,9 +393,9 @@ function findDestructiveStatements(source, fileName) {
   }
 
   const { code, strings } = scanJs(source);
-  const upBodies = findUpBodies(code);
-  // A module without up() (a helper holding SQL, say) is checked whole.
-  const scopes = upBodies.length ? upBodies : [[0, source.length]];
+  const bodies = findMigrationBodies(code);
+  // A module without up() or down() (a helper holding SQL, say) is checked whole.
+  const scopes = bodies.length ? bodies : [[0, source.length]];
   const inScope = (from, to) => scopes.some(([s, e]) => from >= s && to <= e);
 
   // SQL inside string and template literals. Literals joined by `+` form one SQL text.

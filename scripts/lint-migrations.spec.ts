@@ -44,11 +44,12 @@ describe('findDestructiveStatements on the bad fixtures', () => {
     ]);
   });
 
-  it('flags queryRunner.dropTable() in up() but not the DROP TABLE in down()', () => {
+  it('flags queryRunner.dropTable() in up() and the DROP TABLE in down() (rollbacks are refused, not written)', () => {
     const offences = lintFixture(badDir, '1700000000002-DropSessions.ts');
 
     expect(offences).toEqual([
       expect.objectContaining({ line: 9, statement: "queryRunner.dropTable('sessions', true)" }),
+      expect.objectContaining({ line: 14, statement: 'DROP TABLE "user_sessions"' }),
     ]);
   });
 
@@ -92,7 +93,7 @@ describe('findDestructiveStatements rules', () => {
   const sql = (text: string) => findDestructiveStatements(text, 'inline.sql').map((o) => o.statement);
   const upBody = (body: string) =>
     findDestructiveStatements(
-      `export class M { async up(q: any) {\n${body}\n}\n async down(q: any) { await q.query('DROP TABLE t'); } }`,
+      `export class M { async up(q: any) {\n${body}\n}\n async down() { throw new Error('forward only'); } }`,
       'inline.ts',
     ).map((o) => o.statement);
 
@@ -171,13 +172,14 @@ describe('lint-migrations CLI', () => {
         /^scripts\/fixtures\/migrations-bad\/1700000000001-DropLegacyBalance\.ts:11: .+ — /,
       ),
       expect.stringMatching(/^scripts\/fixtures\/migrations-bad\/1700000000002-DropSessions\.ts:9: .+ — /),
+      expect.stringMatching(/^scripts\/fixtures\/migrations-bad\/1700000000002-DropSessions\.ts:14: .+ — /),
       expect.stringMatching(
         /^scripts\/fixtures\/migrations-bad\/1700000000003-truncate-outbox\.sql:4: .+ — /,
       ),
       expect.stringMatching(/^scripts\/fixtures\/migrations-bad\/1700000000004-NarrowFeeAmount\.ts:8: .+ — /),
       expect.stringMatching(/^scripts\/fixtures\/migrations-bad\/1700000000005-RenameContacts\.ts:8: .+ — /),
     ]);
-    expect(lines.at(-1)).toMatch(/^lint:migrations: 5 files checked, 5 destructive statements in 5 files\./);
+    expect(lines.at(-1)).toMatch(/^lint:migrations: 5 files checked, 6 destructive statements in 5 files\./);
   });
 
   it('exits 0 and says so when nothing is destructive', () => {

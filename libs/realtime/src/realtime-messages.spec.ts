@@ -247,3 +247,39 @@ describe('realtimeMessagesFor', () => {
     expect(realtimeMessagesFor(created, BOB, [])).toEqual([]);
   });
 });
+
+describe('realtimeMessagesFor: card authorizations', () => {
+  const declined = event('CardAuthorizationDeclined', [ALICE], {
+    authorizationId: 'a-1',
+    cardId: 'c-1',
+    userId: ALICE,
+    last4: '4242',
+    currency: 'USDC',
+    merchant: { name: 'Corner Bistro', mcc: '5812', city: null, country: 'US' },
+    amount: '25.00',
+    code: 'CARD_PAUSED',
+    incremental: false,
+  });
+
+  it('tells the cardholder a decline with its code, and nobody else', () => {
+    expect(realtimeMessagesFor(declined, ALICE, [])).toEqual(
+      expect.arrayContaining([
+        {
+          event: 'card.authorization',
+          data: {
+            eventId: EVENT_ID,
+            authorizationId: 'a-1',
+            cardId: 'c-1',
+            last4: '4242',
+            status: 'declined',
+            amount: '25.00',
+            currency: 'USDC',
+            merchant: { name: 'Corner Bistro', mcc: '5812' },
+            declineCode: 'CARD_PAUSED',
+          },
+        },
+      ]),
+    );
+    expect(realtimeMessagesFor(declined, BOB, [])).toEqual([]);
+  });
+});

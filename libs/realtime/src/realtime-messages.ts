@@ -163,39 +163,51 @@ export function realtimeMessagesFor(
   return messages;
 }
 
+/** What every card movement event says of its authorization (the payloads' common part). */
+interface CardMovement {
+  userId: string;
+  authorizationId: string;
+  cardId: string;
+  last4: string;
+  currency: string;
+  merchant: { name: string; mcc: string };
+}
+
 /** A card event's `card.authorization` message (before the history line and the balance it moved). */
 function cardAuthorizationOf(event: DomainEvent, userId: string): CardAuthorizationUpdated | null {
-  const status = {
-    CardAuthorizationApproved: 'approved',
-    CardAuthorizationDeclined: 'declined',
-    CardAuthorizationCleared: 'cleared',
-    CardAuthorizationReleased: 'released',
-    CardRefunded: 'refunded',
-  } as const;
-  if (!(event.type in status)) return null;
-  const p = event.payload as {
-    userId: string;
-    authorizationId: string;
-    cardId: string;
-    last4: string;
-    currency: string;
-    merchant: { name: string; mcc: string };
-    amount?: string;
-    released?: string;
-    code?: string;
-  };
-  if (p.userId !== userId) return null;
-  return {
-    eventId: event.eventId,
-    authorizationId: p.authorizationId,
-    cardId: p.cardId,
-    last4: p.last4,
-    status: status[event.type as keyof typeof status],
-    amount: p.amount ?? p.released ?? '0',
-    currency: p.currency,
-    merchant: { name: p.merchant.name, mcc: p.merchant.mcc },
-    ...(p.code !== undefined && { declineCode: p.code }),
-  };
+  const message = (
+    p: CardMovement,
+    status: CardAuthorizationUpdated['status'],
+    amount: string,
+    declineCode?: string,
+  ): CardAuthorizationUpdated | null =>
+    p.userId !== userId
+      ? null
+      : {
+          eventId: event.eventId,
+          authorizationId: p.authorizationId,
+          cardId: p.cardId,
+          last4: p.last4,
+          status,
+          amount,
+          currency: p.currency,
+          merchant: { name: p.merchant.name, mcc: p.merchant.mcc },
+          ...(declineCode !== undefined && { declineCode }),
+        };
+  switch (event.type) {
+    case 'CardAuthorizationApproved':
+      return message(event.payload, 'approved', event.payload.amount);
+    case 'CardAuthorizationDeclined':
+      return message(event.payload, 'declined', event.payload.amount, event.payload.code);
+    case 'CardAuthorizationCleared':
+      return message(event.payload, 'cleared', event.payload.amount);
+    case 'CardAuthorizationReleased':
+      return message(event.payload, 'released', event.payload.released);
+    case 'CardRefunded':
+      return message(event.payload, 'refunded', event.payload.amount);
+    default:
+      return null;
+  }
 }
 
 function transactionUpdated(eventId: string, line: HistoryLine): TransactionUpdated {
