@@ -70,6 +70,8 @@ function apiEnvironment(extra: Record<string, string>): Record<string, string> {
     TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     DATABASE_POOL_SIZE: '20',
+    // A profile of the API under the bench's load: BENCH_API_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
     ...extra,
   };
 }

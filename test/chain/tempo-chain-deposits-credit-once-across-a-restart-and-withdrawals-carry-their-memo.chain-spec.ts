@@ -4,7 +4,8 @@ import { Money } from '#monay/kernel';
 import { JobBackend, JobName, JobQueue, QueueName } from '#monay/shared';
 import { waitFor } from '../support/wait';
 import { memoOf, movementIdOfMemo } from '../../libs/providers/src/chain/tempo-chain';
-import { TempoDepositWatcher } from '../../libs/providers/src/chain/tempo-deposit-watcher';
+import { ON_CHAIN_DEPOSIT_WATCHER } from '../../libs/providers/src/chain/on-chain-mode';
+import type { TempoDepositWatcher } from '../../libs/providers/src/chain/tempo-deposit-watcher';
 import {
   DEV_FLOAT,
   DEV_HOT_WALLET_KEY,
@@ -179,7 +180,7 @@ describe('on-chain mode: deposits are credited once across an API restart; withd
     const receipt = await devClients(anvil.url).public.getTransactionReceipt({ hash: txHash });
     const [log] = receipt.logs.filter((entry) => entry.address === contracts.tokens.USDC.toLowerCase());
     // The watcher's first half only (the log's row and its movement), as if the process died right after it.
-    const movementId = await api.t.app.get(TempoDepositWatcher).record({
+    const movementId = await api.t.app.get<symbol, TempoDepositWatcher>(ON_CHAIN_DEPOSIT_WATCHER).record({
       userId: alice.userId,
       currency: 'USDC',
       amount: 12_000_000n,

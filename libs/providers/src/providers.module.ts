@@ -5,11 +5,15 @@ import { WalletModule } from '#monay/wallet';
 import { LedgerService } from '#monay/ledger';
 import { AppConfig, OutboxRelay, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
-import { TempoChain } from './chain/tempo-chain';
-import { TempoChainProvider } from './chain/tempo-chain-provider';
+import {
+  ON_CHAIN_DEPOSIT_WATCHER,
+  ON_CHAIN_PROVIDER,
+  onChainDepositWatcher,
+  onChainProvider,
+} from './chain/on-chain-mode';
+import type { TempoChainProvider } from './chain/tempo-chain-provider';
 import { TempoChainRepository } from './chain/tempo-chain.repository';
 import { TempoDepositWatchProcessor } from './chain/tempo-deposit-watch.processor';
-import { TempoDepositWatcher } from './chain/tempo-deposit-watcher';
 import { STABLECOIN_PROVIDERS } from './domain/stablecoin-provider.port';
 import { EstimateExternalTransferHandler } from './movements/estimate-external-transfer/estimate-external-transfer.handler';
 import { GetExternalTransferHandler } from './movements/get-external-transfer/get-external-transfer.handler';
@@ -82,9 +86,6 @@ import { SwapQuoteRepository } from './swaps/swap-quote.repository';
 import { SwapQuoter } from './swaps/swap-quoter';
 import { SwapPolicy } from './swaps/swap.policy';
 
-type TempoDepositWatcherDependencies =
-  ConstructorParameters<typeof TempoDepositWatcher> extends [unknown, ...infer Rest] ? Rest : never;
-
 /**
  * Money in and out through stablecoin providers (docs/architecture.md, Providers and routing): the sandbox
  * adapters behind one port, the router (priority, breakers, fallback), the movement engine (deposits,
@@ -136,23 +137,19 @@ type TempoDepositWatcherDependencies =
     // on-chain mode (TEMPO_RPC_URL): Tempo on an EVM node instead of its sandbox; null when off
     TempoChainRepository,
     {
-      provide: TempoChain,
-      useFactory: (config: AppConfig, repository: TempoChainRepository) =>
-        config.tempoChain ? new TempoChain(config, repository) : null,
+      provide: ON_CHAIN_PROVIDER,
+      useFactory: onChainProvider,
       inject: [AppConfig, TempoChainRepository],
     },
     {
-      provide: TempoChainProvider,
-      useFactory: (chain: TempoChain | null, repository: TempoChainRepository) =>
-        chain ? new TempoChainProvider(chain, repository) : null,
-      inject: [TempoChain, TempoChainRepository],
-    },
-    {
-      provide: TempoDepositWatcher,
-      useFactory: (chain: TempoChain | null, ...rest: TempoDepositWatcherDependencies) =>
-        chain ? new TempoDepositWatcher(chain, ...rest) : null,
+      provide: ON_CHAIN_DEPOSIT_WATCHER,
+      useFactory: (
+        provider: TempoChainProvider | null,
+        repository: TempoChainRepository,
+        ...dependencies: Parameters<typeof onChainDepositWatcher>[2]
+      ) => onChainDepositWatcher(provider, repository, dependencies),
       inject: [
-        TempoChain,
+        ON_CHAIN_PROVIDER,
         TempoChainRepository,
         MovementEngine,
         DepositPolicy,
@@ -174,7 +171,7 @@ type TempoDepositWatcherDependencies =
         circle: CircleSandbox,
         monay: MonaySandbox,
       ) => [onChain ?? tempo, circle, monay],
-      inject: [TempoSandbox, TempoChainProvider, CircleSandbox, MonaySandbox],
+      inject: [TempoSandbox, ON_CHAIN_PROVIDER, CircleSandbox, MonaySandbox],
     },
     // provider wallets
     ProviderWalletRepository,

@@ -54,7 +54,7 @@ export class TempoChainProvider implements StablecoinProvider {
   };
 
   constructor(
-    private readonly chain: TempoChain,
+    readonly chain: TempoChain,
     private readonly repository: TempoChainRepository,
   ) {}
 

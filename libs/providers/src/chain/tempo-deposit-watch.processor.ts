@@ -8,7 +8,8 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { JobName, JobQueue, OnJob } from '#monay/shared';
-import { TempoDepositWatcher, type DepositWatchReport } from './tempo-deposit-watcher';
+import { ON_CHAIN_DEPOSIT_WATCHER } from './on-chain-mode';
+import type { DepositWatchReport, TempoDepositWatcher } from './tempo-deposit-watcher';
 
 /**
  * Runs the deposit watcher (on-chain mode only; nothing without TEMPO_RPC_URL), one code path from two
@@ -23,7 +24,7 @@ export class TempoDepositWatchProcessor implements OnApplicationBootstrap, OnMod
   private running: Promise<unknown> | undefined;
 
   constructor(
-    @Inject(TempoDepositWatcher) private readonly watcher: TempoDepositWatcher | null,
+    @Inject(ON_CHAIN_DEPOSIT_WATCHER) private readonly watcher: TempoDepositWatcher | null,
     private readonly jobs: JobQueue,
     @Optional() private readonly http?: HttpAdapterHost,
   ) {}

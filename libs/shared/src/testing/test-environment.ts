@@ -58,6 +58,8 @@ export async function createTestEnvironment(overrides: NodeJS.ProcessEnv = {}): 
     const database = `monay_test_${suffix}`;
     const template = await postgresTemplate(serverUrl);
     await adminQuery(serverUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
+    // A test database is dropped when its file ends: its commits need not wait for the WAL to reach the disk.
+    await adminQuery(serverUrl, `ALTER DATABASE ${database} SET synchronous_commit = off`);
     const url = new URL(serverUrl);
     url.pathname = `/${database}`;
     env.DATABASE_URL = url.toString();
