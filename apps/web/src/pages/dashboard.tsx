@@ -116,6 +116,7 @@ export function MovementList({ items, onOpen }: { items: HistoryItem[]; onOpen?:
           <>
             <span class="what">
               {item.type.replace(/_/g, ' ')} {counterpartyLabel(item) && <>· {counterpartyLabel(item)}</>}
+              {item.note && <> · “{item.note}”</>}
               <small class="muted"> {when(item.occurredAt)}</small>
             </span>
             <span class={`amount ${outgoing ? 'out' : 'in'}`}>
