@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '#monay/shared';
 import { createApp } from '../apps/api/src/create-app';
-import { renderClientTypes } from './web-api-client-types';
+import { renderClientTypes, type OpenApiDocument } from './web-api-client-types';
 
 /**
  * `npm run web:api`: boots the API in memory, reads its OpenAPI document (`/api/docs-json`) and writes the web
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const address = app.getHttpServer().address() as { port: number };
     const response = await fetch(`http://127.0.0.1:${address.port}/api/docs-json`);
     const target = join(process.cwd(), 'apps/web/src/api/schema.ts');
-    writeFileSync(target, renderClientTypes(await response.json()));
+    writeFileSync(target, renderClientTypes((await response.json()) as OpenApiDocument));
     console.log(`wrote ${target}`);
   } finally {
     await app.close();

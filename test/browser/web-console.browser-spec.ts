@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { renderClientTypes } from '../../scripts/web-api-client-types';
+import { totpAt } from '../support/security';
 import { newUser, startTestApp, type TestApp } from '../support/test-app';
 import { WEB_DIST, chromiumPresent, ensureWebBuild, launchChromium, screenshot } from './support';
 
@@ -216,6 +217,49 @@ describeWithChromium('web console in Chromium', () => {
     const heights = await trend.locator('rect.bar.spending').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
     expect(Math.max(...heights)).toBeGreaterThan(0); // this month's spending has a bar
     await screenshot(alice, 'analytics');
+  });
+
+  it('asks for money with a QR code, and shows why a card cannot be made yet', async () => {
+    await go(alice, 'Request', 'Request money');
+    await alice.getByLabel('Amount (optional for open requests)').fill('3');
+    await alice.getByLabel('Note (optional)').fill('lunch');
+    await alice.getByRole('button', { name: 'Create request' }).click();
+    await alice.getByTestId('share-link').waitFor();
+    const qr = alice.getByRole('img', { name: /QR code of the payment request/ });
+    await qr.waitFor();
+    expect(await qr.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
+    await alice.getByText(/^3(\.0+)? USDC · requested · lunch/).waitFor();
+    await screenshot(alice, 'request-qr');
+
+    await go(alice, 'Cards', 'Cards');
+    await alice.getByRole('button', { name: 'Create virtual card' }).click();
+    await alice.getByRole('alert').filter({ hasText: 'KYC_TIER_REQUIRED' }).waitFor();
+  });
+
+  it('turns on two-factor authentication, then signs in through the challenge', async () => {
+    const carol = await openPage();
+    const person = newUser('carol');
+    await signUp(carol, person);
+    await go(carol, 'Settings', 'Settings');
+    await carol.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    const secret = (await carol.locator('form code').textContent()) as string;
+    await carol.getByLabel('Code from the app').fill(await totpAt(secret, new Date()));
+    await carol.getByRole('button', { name: 'Turn on' }).click();
+    const recovery = (await carol.locator('.codes code').first().textContent()) as string;
+    await carol.getByText('On: sign-ins and risky payments ask for a code').waitFor();
+
+    await carol.getByRole('button', { name: 'Sign out' }).click();
+    await carol.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await carol.getByLabel('Email').fill(person.email);
+    await carol.getByLabel('Password').fill(person.password);
+    await carol.getByRole('button', { name: 'Sign in' }).click();
+    await carol.getByRole('heading', { name: 'Two-factor check' }).waitFor();
+    await carol.getByLabel(/recovery code/).fill('wrong-00000');
+    await carol.getByRole('button', { name: 'Verify' }).click();
+    await carol.getByRole('alert').filter({ hasText: 'INVALID_TWO_FACTOR_CODE' }).waitFor();
+    await carol.getByLabel(/recovery code/).fill(recovery);
+    await carol.getByRole('button', { name: 'Verify' }).click();
+    await carol.getByRole('heading', { name: 'Dashboard' }).waitFor();
   });
 
   it('has no serious or critical accessibility violations (axe) and no CSP violation', async () => {

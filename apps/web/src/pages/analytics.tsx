@@ -73,14 +73,14 @@ function CategoryChart({ total, categories }: { total: string; categories: Categ
       <svg
         class="chart"
         data-testid="category-chart"
-        viewBox={`0 0 400 ${height}`}
+        viewBox={`0 0 700 ${height}`}
         role="img"
         aria-labelledby="category-chart-title"
         preserveAspectRatio="xMinYMin meet"
       >
         <title id="category-chart-title">Spending by category, total {total} USD</title>
         {categories.map((category, index) => {
-          const width = Math.max(2, Number(category.share) * 240);
+          const width = Math.max(2, Number(category.share) * 460);
           const y = index * rowHeight;
           return (
             <g key={category.category}>
@@ -105,8 +105,8 @@ function CategoryChart({ total, categories }: { total: string; categories: Categ
 function TrendChart({ months }: { months: Month[] }) {
   if (months.length === 0) return <p class="muted">No months yet.</p>;
   const max = Math.max(...months.flatMap((month) => [Number(month.income), Number(month.spending)]));
-  const width = 400;
-  const chartHeight = 160;
+  const width = 700;
+  const chartHeight = 180;
   const slot = width / months.length;
   return (
     <figure>

@@ -109,7 +109,7 @@ export function RequestPage() {
 }
 
 function RequestList({ data, onAct }: { data: Answer | null; onAct?: (request: PaymentRequest, action: 'pay' | 'decline') => void }) {
-  const requests = (data?.paymentRequests ?? []) as PaymentRequest[];
+  const requests = (data?.requests ?? []) as PaymentRequest[];
   if (!data) return <Loading what="requests" />;
   if (requests.length === 0) return <p class="muted">None.</p>;
   return (
