@@ -14,6 +14,10 @@ import { WEB_DIST, chromiumPresent, ensureWebBuild, launchChromium, screenshot }
  */
 const describeWithChromium = chromiumPresent() ? describe : describe.skip;
 
+// The browser's globals, for the functions page.evaluate runs inside the page (this program has no DOM library).
+declare const window: Record<string, any>;
+declare const document: any;
+
 describeWithChromium('web console in Chromium', () => {
   let t: TestApp;
   let base: string;
@@ -227,7 +231,7 @@ describeWithChromium('web console in Chromium', () => {
     await alice.getByTestId('share-link').waitFor();
     const qr = alice.getByRole('img', { name: /QR code of the payment request/ });
     await qr.waitFor();
-    expect(await qr.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
+    expect(await qr.evaluate((image: any) => image.complete && image.naturalWidth > 0)).toBe(true);
     await alice.getByText(/^3(\.0+)? USDC · requested · lunch/).waitFor();
     await screenshot(alice, 'request-qr');
 
