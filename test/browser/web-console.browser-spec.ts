@@ -18,6 +18,14 @@ const describeWithChromium = chromiumPresent() ? describe : describe.skip;
 declare const window: Record<string, any>;
 declare const document: any;
 
+async function waitForValue(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describeWithChromium('web console in Chromium', () => {
   let t: TestApp;
   let base: string;
@@ -28,10 +36,25 @@ describeWithChromium('web console in Chromium', () => {
   const people = { alice: newUser('alice'), bob: newUser('bob') };
   const cspViolations: string[] = [];
 
+  const sockets = new Map<Page, number>();
+  const refreshes: Array<{ sent: string; answered: number; received?: string }> = [];
+  let firstRefreshToken: string | undefined;
+
   async function openPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     contexts.push(context);
     const page = await context.newPage();
+    page.on('websocket', () => sockets.set(page, (sockets.get(page) ?? 0) + 1));
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path === '/api/consumer/onboard' && !firstRefreshToken && page === alice) {
+        firstRefreshToken = (await response.json()).refreshToken;
+      }
+      if (path === '/api/auth/refresh' && page === alice) {
+        const body = await response.json().catch(() => ({}));
+        refreshes.push({ sent: JSON.parse(response.request().postData() ?? '{}').refreshToken, answered: response.status(), received: body.refreshToken });
+      }
+    });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
@@ -74,7 +97,9 @@ describeWithChromium('web console in Chromium', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    t = await startTestApp({}, { webConsoleDir: WEB_DIST });
+    // Access tokens of 30 s (the least allowed), so that the suite outlives them: the console must refresh them
+    // (rotating the refresh token) and reconnect its socket when the server closes it at the token's expiry.
+    t = await startTestApp({ ACCESS_TOKEN_TTL_SECONDS: '30' }, { webConsoleDir: WEB_DIST });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
     browser = await launchChromium();
@@ -287,6 +312,29 @@ describeWithChromium('web console in Chromium', () => {
     }
     expect(found).toEqual({});
     expect(cspViolations).toEqual([]);
+  });
+
+  it('outlives the access token: refreshed with rotation, the socket reconnected and still live', async () => {
+    await waitForValue(() => refreshes.length > 0 && (sockets.get(alice) ?? 0) >= 2, 35_000);
+    // The first refresh spent the refresh token of the sign-up and got a new one; each next one spends the last.
+    expect(refreshes[0]).toMatchObject({ sent: firstRefreshToken, answered: 200 });
+    refreshes.forEach((refresh, index) => {
+      expect(refresh.received).toEqual(expect.any(String));
+      expect(refresh.received).not.toBe(refresh.sent);
+      if (index > 0) expect(refresh.sent).toBe(refreshes[index - 1].received);
+    });
+    // The server closed the socket opened with the first token; the reconnected one still delivers, live.
+    await go(alice, 'Dashboard', 'Dashboard');
+    await alice.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
+    const login = await t.http().post('/api/auth/login').send(people.bob).expect(200);
+    await t
+      .http()
+      .post('/api/p2p-transfer/send')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .set('Idempotency-Key', `browser-${Date.now()}`)
+      .send({ to: people.alice.email, amount: '1', currency: 'USDC' })
+      .expect(201);
+    await alice.getByTestId('available-USDC').filter({ hasText: await available(people.alice) }).waitFor({ timeout: 10_000 });
   });
 
   it('fits a phone screen', async () => {
