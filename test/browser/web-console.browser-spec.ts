@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Money } from '#monay/kernel';
 import { renderClientTypes } from '../../scripts/web-api-client-types';
 import { totpAt } from '../support/security';
 import { newUser, startTestApp, type TestApp } from '../support/test-app';
@@ -214,13 +215,40 @@ describeWithChromium('web console in Chromium', () => {
     await alice.getByTestId('send-status').filter({ hasText: 'completed' }).waitFor();
   });
 
+  it('retries a payment whose answer was lost with the same Idempotency-Key, and it is paid once', async () => {
+    const before = await available(people.bob);
+    const keys: string[] = [];
+    let loseTheAnswer = true;
+    await alice.route('**/api/p2p-transfer/send', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (!loseTheAnswer) return route.continue();
+      loseTheAnswer = false;
+      await route.fetch(); // the API receives it and pays; the browser never hears back
+      await route.abort('connectionreset');
+    });
+    await go(alice, 'Send', 'Send money');
+    await alice.getByLabel('Recipient').fill(people.bob.email);
+    await alice.getByLabel('Amount').fill('1');
+    await alice.getByRole('button', { name: 'Review' }).click();
+    await alice.getByRole('button', { name: 'Send 1 USDC' }).click();
+    await alice.getByRole('alert').filter({ hasText: 'NETWORK_ERROR' }).waitFor();
+    await alice.getByRole('button', { name: 'Retry with the same key' }).click();
+    await alice.getByTestId('send-status').filter({ hasText: 'completed' }).waitFor();
+    await alice.unroute('**/api/p2p-transfer/send');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const after = await available(people.bob);
+    expect(Money.parse(after, 'USDC').minor - Money.parse(before, 'USDC').minor).toBe(Money.parse('1', 'USDC').minor);
+  });
+
   it('lists history with filters and a detail drawer, and exports CSV', async () => {
     await go(alice, 'History', 'History');
     await alice.getByText('pizza night').waitFor();
     await alice.getByLabel('Type').selectOption('transfer_out');
     await alice.getByRole('button', { name: /deposit/ }).waitFor({ state: 'detached' });
     const rows = alice.locator('.movements li');
-    expect(await rows.count()).toBe(2);
+    expect(await rows.count()).toBe(3); // 12.5, 2.25 and the retried 1: once
     await alice.getByRole('button', { name: /pizza night/ }).click();
     const drawer = alice.getByRole('dialog');
     await drawer.getByTestId('timeline').getByText('completed').waitFor();
