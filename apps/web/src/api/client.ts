@@ -44,14 +44,13 @@ export function accessToken(): string | null {
 }
 
 export function setSession(next: Tokens | null): void {
-  const wasSignedIn = tokens !== null;
   tokens = next;
   clearTimeout(refreshTimer);
   if (next?.expiresIn) {
     // Refresh at 80 % of the token's life, so a page left open keeps working.
     refreshTimer = setTimeout(() => void refresh(), next.expiresIn * 800);
   }
-  if (wasSignedIn !== (next !== null) || next) listeners.forEach((listener) => listener(next !== null));
+  listeners.forEach((listener) => listener(next !== null));
 }
 
 async function refresh(): Promise<boolean> {
