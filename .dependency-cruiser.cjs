@@ -143,12 +143,22 @@ module.exports = {
       to: { couldNotResolve: true },
     },
     {
+      name: 'web-console-through-the-public-api-only',
+      severity: 'error',
+      comment:
+        'The web console (apps/web) is a client of the public HTTP API and the /ws socket: it never imports the ' +
+        'backend (libs/*, apps/api, apps/worker), only its own code, its generated route table and browser packages.',
+      from: { path: '^apps/web/' },
+      to: { path: '^(?:libs|apps/(?!web/))' },
+    },
+    {
       name: 'not-to-dev-dep',
       severity: 'error',
       comment:
         'Production code depends on a devDependency, which `npm prune --omit=dev` removes from the image. ' +
         'Move the package to "dependencies" in package.json.',
-      from: { path: '^(?:apps|libs)/', pathNot: [TEST_FILE, TESTING_CODE] },
+      // The web console (apps/web) is bundled by Vite at build time: its packages are devDependencies on purpose.
+      from: { path: '^(?:apps|libs)/', pathNot: [TEST_FILE, TESTING_CODE, '^apps/web/'] },
       to: {
         dependencyTypes: ['npm-dev'],
         dependencyTypesNot: ['type-only'],
@@ -176,7 +186,7 @@ module.exports = {
       exportsFields: ['exports'],
       // `monay-src` first: `#monay/<lib>` resolves to libs/<lib>/src/index.ts, not to dist/
       conditionNames: ['monay-src', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
       mainFields: ['main', 'types', 'typings'],
     },
     skipAnalysisNotInRules: true,

@@ -66,7 +66,7 @@ export default defineConfig([
   // transaction or a queue call loses money or jobs silently). The full recommendedTypeChecked set is not
   // enabled: its no-unsafe-* rules flood on decorators, supertest and TypeORM results.
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -75,6 +75,12 @@ export default defineConfig([
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
     },
+  },
+
+  // The web console (apps/web, its own tsconfig.json with the DOM library) runs in the browser: no Node globals.
+  {
+    files: ['apps/web/**'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
   },
 
   // Money must never be a float anywhere in the libraries.

@@ -16,6 +16,9 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // The web console in Debian's Chromium (playwright-core) against the booted API; skipped, saying so, without
+    // Chromium. Part of `npm test` after e2e; `npm run screenshots` also writes docs/screenshots.
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
     // `npm run test:chaos` only (never part of `npm test`): faults injected into the built API on disposable
     // PostgreSQL and Redis servers, fuzzing and the authorization matrix. See README, Reliability.
     {

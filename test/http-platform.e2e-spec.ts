@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestApp, newUser, type TestApp } from './support/test-app';
 
 function expectEnvelope(body: unknown, code: string): void {
@@ -10,11 +13,22 @@ function expectEnvelope(body: unknown, code: string): void {
 
 describe('HTTP platform: envelope, limits, observability', () => {
   let t: TestApp;
+  // A built web console of two files, served at `/` as dist/web is (apps/api/src/web-console.ts).
+  const webConsoleDir = mkdtempSync(join(tmpdir(), 'monay-web-'));
+  mkdirSync(join(webConsoleDir, 'assets'));
+  writeFileSync(join(webConsoleDir, 'index.html'), '<!doctype html><title>Monay</title>');
+  writeFileSync(join(webConsoleDir, 'assets', 'index-Ab12.js'), 'export {};');
 
   beforeAll(async () => {
-    t = await startTestApp({ AUTH_THROTTLE_LIMIT: '3', CORS_ORIGINS: 'https://app.monay.test' });
+    t = await startTestApp(
+      { AUTH_THROTTLE_LIMIT: '3', CORS_ORIGINS: 'https://app.monay.test' },
+      { webConsoleDir },
+    );
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(webConsoleDir, { recursive: true, force: true });
+  });
 
   it('answers malformed JSON with 400 MALFORMED_JSON in the envelope', async () => {
     const response = await t
@@ -63,8 +77,35 @@ describe('HTTP platform: envelope, limits, observability', () => {
   it('answers an unknown route with 404 in the same envelope', async () => {
     const response = await t.http().get('/api/no/such/route').expect(404);
     expectEnvelope(response.body, 'NOT_FOUND');
-    const unprefixed = await t.http().get('/nope').expect(404);
-    expectEnvelope(unprefixed.body, 'NOT_FOUND');
+    const missingFile = await t.http().get('/assets/nope-123.js').expect(404);
+    expectEnvelope(missingFile.body, 'NOT_FOUND');
+    expect(missingFile.headers['content-security-policy']).not.toMatch(/default-src 'none'/);
+  });
+
+  it('serves the web console outside /api: pages revalidated, hashed assets immutable, its own CSP', async () => {
+    for (const page of ['/', '/send', '/history/some-id']) {
+      const response = await t.http().get(page).expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toContain('<title>Monay</title>');
+      expect(response.headers['cache-control']).toBe('no-cache');
+      const csp = response.headers['content-security-policy'];
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
+    const asset = await t.http().get('/assets/index-Ab12.js').expect(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    // Other methods on console paths are refused, and nothing escapes the console's folder.
+    const post = await t.http().post('/send').send({}).expect(405);
+    expectEnvelope(post.body, 'METHOD_NOT_ALLOWED');
+    expect(post.headers.allow).toBe('GET, HEAD');
+    await t.http().get('/assets/..%2f..%2fpackage.json').expect(404);
+    await t.http().get('/assets/.secret.js').expect(404);
+    // The API keeps its own answers and headers.
+    const api = await t.http().get('/api/health').expect(200);
+    expect(api.headers['content-security-policy']).not.toContain("default-src 'none'");
   });
 
   it('echoes a sane X-Request-Id and makes one otherwise', async () => {

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { loadConfig } from '#monay/shared';
 import { createTestEnvironment, type TestEnvironment } from '../../libs/shared/src/testing';
-import { createApp } from '../../apps/api/src/create-app';
+import { createApp, type CreateAppOptions } from '../../apps/api/src/create-app';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -12,9 +12,12 @@ export interface TestApp {
 }
 
 /** Boots the real API (same module, same global setup as `npm start`) in an isolated environment. */
-export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: NodeJS.ProcessEnv = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const environment: TestEnvironment = await createTestEnvironment(overrides);
-  const app = await createApp(loadConfig(environment.env));
+  const app = await createApp(loadConfig(environment.env), options);
   await app.init();
   return {
     app,

@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import {
@@ -13,11 +15,23 @@ import {
 } from '#monay/shared';
 import { RealtimeIoAdapter } from '#monay/realtime';
 import { AppModule } from './app.module';
+import { webConsole } from './web-console';
 
 export const BODY_LIMIT = '100kb';
 
+/** Where `npm run build` writes the web console (apps/web), relative to the working directory like DATA_DIR. */
+export const WEB_CONSOLE_DIR = resolve('dist/web');
+
+export interface CreateAppOptions {
+  /** The built web console to serve at `/` (tests point it at a fixture). Default WEB_CONSOLE_DIR. */
+  webConsoleDir?: string;
+}
+
 /** Builds the HTTP application exactly as production runs it; the e2e suites boot this too. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
@@ -44,6 +58,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   // Form bodies reach only the routes jsonOnly lets them through to (Twilio's status callbacks, one-click unsubscribe).
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  // The web console at `/` (static files, SPA fallback, its own CSP); everything else outside /api is 404.
+  app.use(webConsole(options.webConsoleDir ?? WEB_CONSOLE_DIR));
   app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Socket.IO on /ws: CORS as above, and the Redis adapter across API processes when REDIS_URL is set.
@@ -70,6 +86,7 @@ export function describeRuntime(app: NestExpressApplication, config: AppConfig):
     `database: ${app.get(DatabaseEndpoint).describe()}`,
     `jobs: ${app.get(JobBackend).describe()}, processors ${config.jobsInProcess ? 'in this process' : 'in apps/worker'}`,
     `rate limits: ${config.redis ? 'Redis' : 'in memory'}`,
+    `web console: ${existsSync(join(WEB_CONSOLE_DIR, 'index.html')) ? `${WEB_CONSOLE_DIR} at /` : 'not built (npm run build)'}`,
   ];
   if (config.auth.generatedSecretsFile) {
     lines.push(`secrets: generated development secrets kept in ${config.auth.generatedSecretsFile}`);
