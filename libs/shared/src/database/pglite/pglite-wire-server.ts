@@ -37,17 +37,6 @@ export interface PgliteWireServerLogger {
   warn(msg: string): void;
 }
 
-/**
- * A database in memory is gone with the process, so the write-ahead log protects nothing: commits need not wait
- * for it and it need not carry whole pages. Saves work on every write (tests run on such databases).
- */
-const IN_MEMORY_SETTINGS = [
-  'synchronous_commit=off',
-  'full_page_writes=off',
-  'wal_level=minimal',
-  'max_wal_senders=0',
-].flatMap((setting) => ['-c', setting]);
-
 export interface PgliteWireServerOptions {
   /** Directory of the database files; undefined keeps the database in memory. */
   dataDir?: string;
@@ -178,12 +167,9 @@ export class PgliteWireServer {
     const db =
       options.dataDir !== undefined
         ? new PGlite(options.dataDir)
-        : new PGlite({
-            startParams: [...PGlite.defaultStartParams, ...IN_MEMORY_SETTINGS],
-            ...(options.seedFile !== undefined
-              ? { loadDataDir: new Blob([readFileSync(options.seedFile)]) }
-              : {}),
-          });
+        : options.seedFile !== undefined
+          ? new PGlite({ loadDataDir: new Blob([readFileSync(options.seedFile)]) })
+          : new PGlite();
     await db.waitReady;
     const settings = await db.query<Record<string, string>>(
       `SELECT current_setting('server_version') AS server_version,
