@@ -18,19 +18,17 @@ import { mapLimit, round, sleep } from './bench/stats';
  * waited for until the outbox is empty, and the counters are read again:
  * - API CPU: utime + stime of the API process (/proc), which includes the relay and every consumer;
  * - PostgreSQL CPU: every process of the cluster (backends, WAL writer, checkpointer, autovacuum), /proc;
- * - WAL bytes: pg_current_wal_lsn() difference; statements, rows, time and WAL per statement from
- *   pg_stat_statements, split into the request path and the relay's (its statements and its consumers').
- * Then `npm run projections:rebuild` replays the whole journal through the insights projections alone (CPU of that
- * process and of PostgreSQL), the cost of projecting one event without the transfer around it.
+ * - WAL bytes: pg_current_wal_lsn() difference; statements, time and WAL per statement from pg_stat_statements.
+ * Two windows: the transfers with the relay held back (its `processed_events` table renamed away: each batch it
+ * tries fails and stays unpublished), so that the first window is the request path alone; then the table back
+ * and the relay alone publishing that backlog to every consumer (in batches of up to 200, cheaper per event than
+ * the few-event batches it takes under a steady load).
  */
 const ROOT = resolve(__dirname, '..', '..');
 const TRANSFERS = Number(process.env.TRANSFERS ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
 const USERS = Number(process.env.USERS ?? 100);
-
-/** Statements the relay runs (its own and its consumers'), told apart from the request path by their text. */
-const RELAY_STATEMENT =
-  /FOR UPDATE SKIP LOCKED|processed_events|UPDATE outbox SET published_at|INSERT INTO activity|portfolio_balances|analytics_|event_consumer_failures|notifications|balance_monitors|reward|FROM outbox WHERE published_at IS NULL/i;
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function postgresBin(): string {
   const root = '/usr/lib/postgresql';
@@ -61,11 +59,6 @@ async function sql<T>(url: string, text: string, params: unknown[] = []): Promis
   } finally {
     await client.end();
   }
-}
-
-interface Snapshot {
-  api: number;
-  lsn: string;
 }
 
 interface StatementRow {
@@ -114,6 +107,9 @@ async function main(): Promise<void> {
         REFRESH_TOKEN_SECRET: randomBytes(32).toString('base64url'),
         TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         ACCESS_TOKEN_TTL_SECONDS: '3600',
+        // As in production: jobs on Redis, run by workers (none here), not polled by the API.
+        REDIS_URL: REDIS,
+        REDIS_PREFIX: `monay_cost_${port}`,
       },
       join(dir, 'api.log'),
     );
@@ -137,123 +133,89 @@ async function main(): Promise<void> {
     await relayIdle();
     await sleep(2_000); // the seeding's background work (sealing, autovacuum) out of the window
 
-    const snapshot = async (): Promise<Snapshot> => ({
-      api: cpuSecondsOf(api.pid) ?? 0,
-      lsn: (await sql<{ lsn: string }>(url, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0].lsn,
-    });
-    await sql(url, 'SELECT pg_stat_statements_reset()');
-    const pgCpu = await PostgresCpu.start(server, 'monay');
-    const before = await snapshot();
-    const started = Date.now();
-    const statuses = await mapLimit(
-      Array.from({ length: TRANSFERS }, (_, i) => i),
-      CONCURRENCY,
-      async (i) => {
-        const sender = users[i % users.length];
-        const recipient = users[(i + 1 + (i % (users.length - 1))) % users.length];
-        const reply = await postJson(
-          api.baseUrl,
-          '/api/p2p-transfer/send',
-          { to: recipient.id, amount: '0.01', currency: 'USDC' },
-          { Authorization: `Bearer ${sender.token}`, 'Idempotency-Key': randomUUID() },
-        );
-        return reply.status;
-      },
-    );
-    const answeredMs = Date.now() - started;
-    await relayIdle();
-    const after = await snapshot();
-    const postgresSeconds = await pgCpu.stop();
-    const [{ wal }] = await sql<{ wal: string }>(
-      url,
-      'SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::bigint::text AS wal',
-      [after.lsn, before.lsn],
-    );
-    const statements = await sql<StatementRow>(
-      url,
-      `SELECT query, calls::text, rows::text, total_exec_time AS ms, wal_bytes::text AS wal
-         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'monay')
-          AND query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_current_wal_lsn%'
-          AND query NOT LIKE '%pg_stat_activity%'
-        ORDER BY calls DESC`,
-    );
-    const [{ events }] = await sql<{ events: number }>(
-      url,
-      `SELECT count(*)::int AS events FROM outbox WHERE occurred_at >= to_timestamp($1 / 1000.0)`,
-      [started],
-    );
-    const ok = statuses.filter((status) => status === 201).length;
-    const part = (relay: boolean) => {
-      const rows = statements.filter((row) => RELAY_STATEMENT.test(row.query) === relay);
-      const sum = (f: (row: StatementRow) => number) => rows.reduce((total, row) => total + f(row), 0);
-      return {
-        statements: sum((row) => Number(row.calls)),
-        execMs: round(sum((row) => row.ms)),
-        walBytes: sum((row) => Number(row.wal)),
-        top: rows.slice(0, 25).map((row) => ({
-          calls: Number(row.calls),
-          perTransfer: round(Number(row.calls) / ok, 2),
-          meanMs: round(row.ms / Number(row.calls), 3),
-          walPerCall: round(Number(row.wal) / Number(row.calls), 0),
-          query: row.query.replace(/\s+/g, ' ').slice(0, 140),
-        })),
-      };
+    /** One measured window: CPU of the API and of the cluster, WAL, and pg_stat_statements, around `work`. */
+    const measure = async (work: () => Promise<void>) => {
+      await sql(url, 'SELECT pg_stat_statements_reset()');
+      const pgCpu = await PostgresCpu.start(server, 'monay');
+      const apiBefore = cpuSecondsOf(api.pid) ?? 0;
+      const [{ lsn }] = await sql<{ lsn: string }>(url, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      const started = Date.now();
+      await work();
+      const ms = Date.now() - started;
+      const apiCpuMs = ((cpuSecondsOf(api.pid) ?? 0) - apiBefore) * 1000;
+      const postgresCpuMs = (await pgCpu.stop()) * 1000;
+      const [{ wal }] = await sql<{ wal: string }>(
+        url,
+        'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint::text AS wal',
+        [lsn],
+      );
+      const statements = await sql<StatementRow>(
+        url,
+        `SELECT query, calls, rows::text, total_exec_time AS ms, wal_bytes::text AS wal
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'monay')
+            AND query !~* 'pg_stat_statements|pg_current_wal_lsn|pg_stat_activity|published_at IS NULL'
+          ORDER BY calls DESC`,
+      );
+      return { ms, apiCpuMs, postgresCpuMs, walBytes: Number(wal), statements };
     };
-    const requestPath = part(false);
-    const relay = part(true);
+    const summary = (window: Awaited<ReturnType<typeof measure>>, per: number) => ({
+      seconds: round(window.ms / 1000, 1),
+      apiCpuMs: round(window.apiCpuMs / per, 3),
+      postgresCpuMs: round(window.postgresCpuMs / per, 3),
+      walBytes: Math.round(window.walBytes / per),
+      statements: round(window.statements.reduce((n, row) => n + Number(row.calls), 0) / per, 2),
+      statementExecMs: round(window.statements.reduce((n, row) => n + row.ms, 0) / per, 3),
+      top: window.statements.slice(0, 20).map((row) => ({
+        per: round(Number(row.calls) / per, 3),
+        meanMs: round(row.ms / Number(row.calls), 3),
+        walPerCall: Math.round(Number(row.wal) / Number(row.calls)),
+        query: row.query.replace(/\s+/g, ' ').slice(0, 150),
+      })),
+    });
 
-    // The projections alone: the whole journal replayed by the insights projections (no transfer around them).
-    await stopApi();
-    stopApi = undefined;
-    const rebuildCpu = await PostgresCpu.start(server, 'monay');
-    const rebuildStarted = Date.now();
-    const rebuildEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' };
-    delete rebuildEnv.REDIS_URL;
-    // bash's `time` reports the child's user and system CPU seconds on stderr's last line.
-    const rebuild = spawnSync(
-      'bash',
-      ['-c', `TIMEFORMAT='cpu %3U %3S'; time "${process.execPath}" dist/scripts/projections-rebuild.js`],
-      { cwd: ROOT, env: rebuildEnv, encoding: 'utf8' },
+    // 1. The request path alone: the relay is held back (its bookkeeping table renamed away, so every batch it
+    // tries fails and is retried later), the transfers are sent.
+    await sql(url, 'ALTER TABLE processed_events RENAME TO processed_events_held');
+    let acknowledged = 0;
+    const requests = await measure(async () => {
+      const statuses = await mapLimit(
+        Array.from({ length: TRANSFERS }, (_, i) => i),
+        CONCURRENCY,
+        async (i) => {
+          const sender = users[i % users.length];
+          const recipient = users[(i + 1 + (i % (users.length - 1))) % users.length];
+          const reply = await postJson(
+            api.baseUrl,
+            '/api/p2p-transfer/send',
+            { to: recipient.id, amount: '0.01', currency: 'USDC' },
+            { Authorization: `Bearer ${sender.token}`, 'Idempotency-Key': randomUUID() },
+          );
+          return reply.status;
+        },
+      );
+      acknowledged = statuses.filter((status) => status === 201).length;
+    });
+    const eventsByType = await sql<{ type: string; n: number }>(
+      url,
+      `SELECT type, count(*)::int AS n FROM outbox WHERE published_at IS NULL GROUP BY 1 ORDER BY 2 DESC`,
     );
-    const rebuildPostgres = await rebuildCpu.stop();
-    const [{ journal }] = await sql<{ journal: number }>(url, 'SELECT count(*)::int AS journal FROM outbox');
-    const replayed = rebuild.stdout.match(/replayed (\d+) events in (\d+) ms/);
-    const cpu = rebuild.stderr.match(/cpu ([\d.]+) ([\d.]+)/);
-    const rebuildNodeMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
+    const events = eventsByType.reduce((n, row) => n + row.n, 0);
 
-    const perTransfer = (value: number) => round(value / ok, 3);
+    // 2. The relay alone: its table back, it publishes the backlog to every consumer while nothing else runs.
+    const relay = await measure(async () => {
+      await sql(url, 'ALTER TABLE processed_events_held RENAME TO processed_events');
+      await relayIdle();
+    });
+
     console.log(
       JSON.stringify(
         {
-          transfers: TRANSFERS,
-          acknowledged: ok,
-          concurrency: CONCURRENCY,
-          users: USERS,
-          seconds: round(answeredMs / 1000, 1),
-          eventsWritten: events,
-          perTransfer: {
-            apiCpuMs: perTransfer((after.api - before.api) * 1000),
-            postgresCpuMs: perTransfer(postgresSeconds * 1000),
-            walBytes: perTransfer(Number(wal)),
-            requestPathStatements: perTransfer(requestPath.statements),
-            requestPathExecMs: perTransfer(requestPath.execMs),
-            requestPathWalBytes: perTransfer(requestPath.walBytes),
-            relayStatements: perTransfer(relay.statements),
-            relayExecMs: perTransfer(relay.execMs),
-            relayWalBytes: perTransfer(relay.walBytes),
-          },
-          projectionsRebuild: {
-            journalEvents: journal,
-            replayed: replayed ? { events: Number(replayed[1]), ms: Number(replayed[2]) } : null,
-            wallMs: Date.now() - rebuildStarted,
-            nodeCpuMs: rebuildNodeMs,
-            nodeCpuMsPerEvent: round(rebuildNodeMs / journal, 3),
-            postgresCpuMsPerEvent: round((rebuildPostgres * 1000) / journal, 3),
-            exit: rebuild.status,
-            output: `${rebuild.stdout}${rebuild.stderr}`.slice(-500),
-          },
-          requestPathStatements: requestPath.top,
-          relayStatements: relay.top,
+          method: `${TRANSFERS} P2P transfers of 0.01 USDC, ${CONCURRENCY} at a time, between ${USERS} users; then the relay alone`,
+          acknowledged,
+          eventsByType,
+          perTransfer: summary(requests, acknowledged),
+          relayPerEvent: summary(relay, events),
+          relayPerTransfer: summary(relay, acknowledged),
         },
         null,
         2,
