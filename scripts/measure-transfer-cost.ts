@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { freePort, startApi } from './bench/api-process';
 import { cpuSecondsOf, PostgresCpu } from './bench/cpu';
@@ -223,6 +224,11 @@ async function main(): Promise<void> {
     );
   } finally {
     await stopApi?.();
+    // The jobs the API queued under its prefix (no worker ran them).
+    const redis = new Redis(REDIS);
+    const keys = await redis.keys(`monay_cost_${port}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
     if (existsSync(join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
     rmSync(dir, { recursive: true, force: true });
   }

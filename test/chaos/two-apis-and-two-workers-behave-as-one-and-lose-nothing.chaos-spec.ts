@@ -142,6 +142,7 @@ describeOrSkip('chaos: two APIs and two workers behave as one, and losing one of
       await running;
       await load.retryUnanswered({ baseUrl: route, concurrency: 8, timeoutMs: 15_000, deadlineMs: 60_000 });
       stopProgress();
+      const loadSeconds = secondsSince(started);
 
       // Every occurrence runs, once, on whichever worker is left.
       const runs = new Map<string, unknown>();
@@ -159,6 +160,7 @@ describeOrSkip('chaos: two APIs and two workers behave as one, and losing one of
           await sleep(250);
         }
       }
+      const recurringSeconds = secondsSince(started) - loadSeconds;
       // Every committed event published (by the relay left), then room for a late duplicate to show up.
       const drainDeadline = Date.now() + 30_000;
       let unpublished = Infinity;
@@ -294,6 +296,8 @@ describeOrSkip('chaos: two APIs and two workers behave as one, and losing one of
         scenario: 'two APIs and two workers, one of each SIGKILLed mid-load',
         seconds: secondsSince(started),
         figures: {
+          'load s': Math.round(loadSeconds * 10) / 10,
+          'recurring wait s': Math.round(recurringSeconds * 10) / 10,
           requests: figures.requests,
           'http calls': figures.httpCalls,
           acknowledged: figures.acknowledged2xx,

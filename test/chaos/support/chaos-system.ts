@@ -110,10 +110,15 @@ export class ChaosSystem {
     }
     const system = new ChaosSystem(options, workDir, pg, redis);
     try {
-      // The first API migrates the database; the others start on the migrated schema.
+      // The first API migrates the database; the other processes then start side by side on the migrated schema.
       await system.startApi(0);
-      for (let i = 1; i < (options.apis ?? 1); i += 1) await system.startApi(i);
-      if (redis) for (let i = 0; i < (options.workers ?? 1); i += 1) await system.startWorker(i);
+      const apis = Array.from({ length: (options.apis ?? 1) - 1 }, (_, i) => system.startApi(i + 1));
+      const workers = Array.from({ length: redis ? (options.workers ?? 1) : 0 }, (_, i) =>
+        system.startWorker(i),
+      );
+      // Every start settled before a failure closes the system, so that none is left running.
+      const failed = (await Promise.allSettled([...apis, ...workers])).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await system.close();
       throw error;
