@@ -19,7 +19,7 @@ import { mapLimit, round, sleep } from './bench/stats';
  * waited for until the outbox is empty, and the counters are read again:
  * - API CPU: utime + stime of the API process (/proc), which includes the relay and every consumer;
  * - PostgreSQL CPU: every process of the cluster (backends, WAL writer, checkpointer, autovacuum), /proc;
- * - WAL bytes: pg_current_wal_lsn() difference; statements, time and WAL per statement from pg_stat_statements.
+ * - WAL bytes: pg_current_wal_lsn() difference; the database's growth: pg_database_size() difference; statements, time and WAL per statement from pg_stat_statements.
  * Two windows: the transfers with the relay held back (its `processed_events` table renamed away: each batch it
  * tries fails and stays unpublished), so that the first window is the request path alone; then the table back
  * and the relay alone publishing that backlog to every consumer (in batches of up to 200, cheaper per event than
@@ -139,16 +139,20 @@ async function main(): Promise<void> {
       await sql(url, 'SELECT pg_stat_statements_reset()');
       const pgCpu = await PostgresCpu.start(server, 'monay');
       const apiBefore = cpuSecondsOf(api.pid) ?? 0;
-      const [{ lsn }] = await sql<{ lsn: string }>(url, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      const [{ lsn, size }] = await sql<{ lsn: string; size: string }>(
+        url,
+        `SELECT pg_current_wal_lsn()::text AS lsn, pg_database_size('monay')::text AS size`,
+      );
       const started = Date.now();
       await work();
       const ms = Date.now() - started;
       const apiCpuMs = ((cpuSecondsOf(api.pid) ?? 0) - apiBefore) * 1000;
       const postgresCpuMs = (await pgCpu.stop()) * 1000;
-      const [{ wal }] = await sql<{ wal: string }>(
+      const [{ wal, grown }] = await sql<{ wal: string; grown: string }>(
         url,
-        'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint::text AS wal',
-        [lsn],
+        `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint::text AS wal,
+                (pg_database_size('monay') - $2::bigint)::text AS grown`,
+        [lsn, size],
       );
       const statements = await sql<StatementRow>(
         url,
@@ -157,13 +161,14 @@ async function main(): Promise<void> {
             AND query !~* 'pg_stat_statements|pg_current_wal_lsn|pg_stat_activity|published_at IS NULL'
           ORDER BY calls DESC`,
       );
-      return { ms, apiCpuMs, postgresCpuMs, walBytes: Number(wal), statements };
+      return { ms, apiCpuMs, postgresCpuMs, walBytes: Number(wal), databaseBytes: Number(grown), statements };
     };
     const summary = (window: Awaited<ReturnType<typeof measure>>, per: number) => ({
       seconds: round(window.ms / 1000, 1),
       apiCpuMs: round(window.apiCpuMs / per, 3),
       postgresCpuMs: round(window.postgresCpuMs / per, 3),
       walBytes: Math.round(window.walBytes / per),
+      databaseGrowthBytes: Math.round(window.databaseBytes / per),
       statements: round(window.statements.reduce((n, row) => n + Number(row.calls), 0) / per, 2),
       statementExecMs: round(window.statements.reduce((n, row) => n + row.ms, 0) / per, 3),
       top: window.statements.slice(0, 20).map((row) => ({
@@ -200,23 +205,31 @@ async function main(): Promise<void> {
       url,
       `SELECT type, count(*)::int AS n FROM outbox WHERE published_at IS NULL GROUP BY 1 ORDER BY 2 DESC`,
     );
-    const events = eventsByType.reduce((n, row) => n + row.n, 0);
 
     // 2. The relay alone: its table back, it publishes the backlog to every consumer while nothing else runs.
+    const [{ now: relayStarted }] = await sql<{ now: Date }>(url, 'SELECT now()');
     const relay = await measure(async () => {
       await sql(url, 'ALTER TABLE processed_events_held RENAME TO processed_events');
       await relayIdle();
     });
+    // What the relay published: the transfers' events and those its consumers wrote (notifications, rewards).
+    const published = await sql<{ type: string; n: number }>(
+      url,
+      `SELECT type, count(*)::int AS n FROM outbox WHERE published_at >= $1 GROUP BY 1 ORDER BY 2 DESC`,
+      [relayStarted],
+    );
+    const publishedCount = published.reduce((n, row) => n + row.n, 0);
 
     console.log(
       JSON.stringify(
         {
           method: `${TRANSFERS} P2P transfers of 0.01 USDC, ${CONCURRENCY} at a time, between ${USERS} users; then the relay alone`,
           acknowledged,
-          eventsByType,
+          written: eventsByType,
+          published,
           perTransfer: summary(requests, acknowledged),
-          relayPerEvent: summary(relay, events),
           relayPerTransfer: summary(relay, acknowledged),
+          relayPerEvent: summary(relay, publishedCount),
         },
         null,
         2,
