@@ -23,7 +23,8 @@ import { mapLimit, round, sleep } from './bench/stats';
  * Two windows: the transfers with the relay held back (its `processed_events` table renamed away: each batch it
  * tries fails and stays unpublished), so that the first window is the request path alone; then the table back
  * and the relay alone publishing that backlog to every consumer (in batches of up to 200, cheaper per event than
- * the few-event batches it takes under a steady load).
+ * the few-event batches it takes under a steady load); last, with the API stopped, `npm run projections:rebuild`
+ * replays the whole journal into the insights projections (history, portfolio, analytics) alone.
  */
 const ROOT = resolve(__dirname, '..', '..');
 const TRANSFERS = Number(process.env.TRANSFERS ?? 1000);
@@ -220,6 +221,22 @@ async function main(): Promise<void> {
     );
     const publishedCount = published.reduce((n, row) => n + row.n, 0);
 
+    // 3. The insights projections alone: `npm run projections:rebuild` replays the whole journal into them in one
+    // transaction, with the API stopped; it reports the replay's own time.
+    await api.stop();
+    const rebuildEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' };
+    delete rebuildEnv.REDIS_URL;
+    const rebuild = spawnSync(
+      'bash',
+      ['-c', `TIMEFORMAT='cpu %3U %3S'; time "${process.execPath}" dist/scripts/projections-rebuild.js`],
+      { cwd: ROOT, env: rebuildEnv, encoding: 'utf8' },
+    );
+    const [, replayed, replayMs] = (rebuild.stdout.match(/replayed (\d+) events in (\d+) ms/) ?? []).map(
+      Number,
+    );
+    const cpu = rebuild.stderr.match(/cpu ([\d.]+) ([\d.]+)/);
+    const rebuildNodeMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
+
     console.log(
       JSON.stringify(
         {
@@ -230,6 +247,16 @@ async function main(): Promise<void> {
           perTransfer: summary(requests, acknowledged),
           relayPerTransfer: summary(relay, acknowledged),
           relayPerEvent: summary(relay, publishedCount),
+          projectionsRebuild:
+            rebuild.status === 0
+              ? {
+                  eventsReplayed: replayed,
+                  // Wall time of the replay itself (one transaction; Node and PostgreSQL take turns), per event.
+                  replayMsPerEvent: round(replayMs / replayed, 3),
+                  // The whole process, booting Nest included.
+                  processCpuMs: rebuildNodeMs,
+                }
+              : { failed: `${rebuild.stdout}${rebuild.stderr}`.slice(-1000) },
         },
         null,
         2,
