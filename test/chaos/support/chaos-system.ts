@@ -133,7 +133,7 @@ export class ChaosSystem {
 
   baseUrlOf(index: number): string {
     const api = this.apis[index];
-    if (!api) throw new Error(`API ${index} is not running`);
+    if (!api) throw new Error(`API ${index} was never started`);
     return api.process.baseUrl;
   }
 
@@ -169,7 +169,8 @@ export class ChaosSystem {
     killNow(api.process.pid, 'SIGKILL');
     await api.process.stop();
     api.unregister();
-    this.apis[index] = undefined;
+    // The dead API keeps its place: clients still calling its URL get connections refused, as behind a load
+    // balancer that has not noticed yet, until a new one is started there.
   }
 
   async startWorker(index = 0): Promise<void> {
