@@ -5,10 +5,13 @@ import { InsightsModule, ProjectionRebuilder } from '#monay/insights';
 import { CoreModule, loadConfigOrExit } from '#monay/shared';
 // The journal holds every context's events: loading each context declares its events (and their upcasters) to
 // the catalogue, so that old rows replay as the current types.
+import '#monay/banking';
 import '#monay/cards';
 import '#monay/identity';
+import '#monay/kyc';
 import '#monay/notifications';
 import '#monay/providers';
+import '#monay/rewards';
 import '#monay/transfers';
 import '#monay/wallet';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { startApi, tail, type ApiProcess } from '../../../scripts/bench/api-process';
 import { sleep } from '../../../scripts/bench/stats';
 import { isAlive, killNow, registerCleanup, RUN_MARKER } from './cleanup';
@@ -22,24 +22,33 @@ const NO_LIMITS = {
 export interface ChaosSystemOptions {
   /** Names the temp directory and the logs. */
   name: string;
-  /** Start a Redis of its own (jobs, rate limits, socket fan-out) and a worker process. */
+  /** Start a Redis of its own (jobs, rate limits, socket fan-out) and worker processes. */
   redis: boolean;
+  /** API processes side by side on the same PostgreSQL and Redis (behind a load balancer, as in production); 1 by default. */
+  apis?: number;
+  /** Worker processes (with Redis); 1 by default. */
+  workers?: number;
   /** Extra variables for the API and worker processes. */
   env?: Record<string, string>;
 }
 
+interface Running<P> {
+  process: P;
+  unregister: () => void;
+}
+
 /**
  * The production topology on disposable servers: a PostgreSQL cluster and a redis-server of the suite's own,
- * the built API (`node dist/apps/api/src/main.js`, started like `npm run bench` starts it) and, with Redis, a
- * worker process (`node dist/apps/worker/src/main.js`) running the jobs. Each piece can be killed and started again.
+ * the built API (`node dist/apps/api/src/main.js`, started like `npm run bench` starts it) and, with Redis,
+ * worker processes (`node dist/apps/worker/src/main.js`) running the jobs; with `apis`/`workers`, several of
+ * each. Each piece can be killed and started again. Methods taking `index` act on that API or worker (the
+ * first by default).
  */
 export class ChaosSystem {
-  private api: ApiProcess | undefined;
-  private worker: ChildProcess | undefined;
-  private unregisterApi: () => void = () => undefined;
-  private unregisterWorker: () => void = () => undefined;
-  private apiStarts = 0;
-  private workerStarts = 0;
+  private readonly apis: Array<Running<ApiProcess> | undefined> = [];
+  private readonly workers: Array<Running<ChildProcess> | undefined> = [];
+  /** Every log an API or worker of this system wrote, in start order. */
+  private readonly logFiles: string[] = [];
   private readonly unregister: () => void;
   readonly env: Record<string, string>;
 
@@ -101,8 +110,15 @@ export class ChaosSystem {
     }
     const system = new ChaosSystem(options, workDir, pg, redis);
     try {
-      await system.startApi();
-      if (redis) await system.startWorker();
+      // The first API migrates the database; the other processes then start side by side on the migrated schema.
+      await system.startApi(0);
+      const apis = Array.from({ length: (options.apis ?? 1) - 1 }, (_, i) => system.startApi(i + 1));
+      const workers = Array.from({ length: redis ? (options.workers ?? 1) : 0 }, (_, i) =>
+        system.startWorker(i),
+      );
+      // Every start settled before a failure closes the system, so that none is left running.
+      const failed = (await Promise.allSettled([...apis, ...workers])).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await system.close();
       throw error;
@@ -110,47 +126,55 @@ export class ChaosSystem {
     return system;
   }
 
+  /** The base URL of the first API. */
   get baseUrl(): string {
-    if (!this.api) throw new Error('the API is not running');
-    return this.api.baseUrl;
+    return this.baseUrlOf(0);
+  }
+
+  baseUrlOf(index: number): string {
+    const api = this.apis[index];
+    if (!api) throw new Error(`API ${index} was never started`);
+    return api.process.baseUrl;
   }
 
   get apiPid(): number | undefined {
-    return this.api?.pid;
+    return this.apis[0]?.process.pid;
   }
 
-  /** True while the API process started last is alive. */
-  apiAlive(): boolean {
-    return isAlive(this.api?.pid);
+  /** True while the `index`-th API (the one started last in that place) is alive. */
+  apiAlive(index = 0): boolean {
+    return isAlive(this.apis[index]?.process.pid);
   }
 
-  workerAlive(): boolean {
-    return this.worker !== undefined && this.worker.exitCode === null && this.worker.signalCode === null;
+  workerAlive(index = 0): boolean {
+    const worker = this.workers[index]?.process;
+    return worker !== undefined && worker.exitCode === null && worker.signalCode === null;
   }
 
-  /** Starts an API process (a new port each time, as a replacement instance behind a load balancer). */
-  async startApi(): Promise<void> {
-    this.apiStarts += 1;
-    const logFile = join(this.workDir, `api-${this.apiStarts}.log`);
+  /** Starts an API process in place `index` (a new port each time, as a replacement instance behind a load balancer). */
+  async startApi(index = 0): Promise<void> {
+    const logFile = this.nextLog('api', index);
     // startApi registers its child only once healthy: until then, a crashed run leaves it to the sweep of stray APIs.
-    this.api = await startApi(ROOT, this.env, logFile);
-    this.unregisterApi = registerCleanup(`API ${this.api.pid}`, [
-      { kill: this.api.pid, match: 'dist/apps/api/src/main.js' },
-    ]);
+    const api = await startApi(ROOT, this.env, logFile);
+    this.apis[index] = {
+      process: api,
+      unregister: registerCleanup(`API ${api.pid}`, [{ kill: api.pid, match: 'dist/apps/api/src/main.js' }]),
+    };
   }
 
-  /** kill -9 of the API process: no shutdown hook runs, in-flight requests and transactions are cut. */
-  async killApi(): Promise<void> {
-    const api = this.api;
+  /** kill -9 of an API process: no shutdown hook runs, in-flight requests and transactions are cut. */
+  async killApi(index = 0): Promise<void> {
+    const api = this.apis[index];
     if (!api) return;
-    killNow(api.pid, 'SIGKILL');
-    await api.stop();
-    this.unregisterApi();
+    killNow(api.process.pid, 'SIGKILL');
+    await api.process.stop();
+    api.unregister();
+    // The dead API keeps its place: clients still calling its URL get connections refused, as behind a load
+    // balancer that has not noticed yet, until a new one is started there.
   }
 
-  async startWorker(): Promise<void> {
-    this.workerStarts += 1;
-    const logFile = join(this.workDir, `worker-${this.workerStarts}.log`);
+  async startWorker(index = 0): Promise<void> {
+    const logFile = this.nextLog('worker', index);
     const fd = openSync(logFile, 'a');
     const base: NodeJS.ProcessEnv = { ...process.env };
     for (const name of Object.keys(base)) if (name.startsWith('NODE_') || name in this.env) delete base[name];
@@ -162,11 +186,10 @@ export class ChaosSystem {
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
-    this.worker = worker;
     const unregister = registerCleanup(`worker ${worker.pid}`, [
       { kill: worker.pid ?? 0, match: 'dist/apps/worker/src/main.js' },
     ]);
-    this.unregisterWorker = unregister;
+    this.workers[index] = { process: worker, unregister };
     worker.once('exit', unregister);
     const deadline = Date.now() + 60_000;
     while (!readLog(logFile).includes('Monay worker running')) {
@@ -180,9 +203,10 @@ export class ChaosSystem {
     }
   }
 
-  async stopWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const worker = this.worker;
-    if (!worker || !this.workerAlive()) return;
+  /** Stops the `index`-th worker: SIGTERM lets it finish its jobs, SIGKILL cuts them (BullMQ's stall check hands them on). */
+  async stopWorker(signal: NodeJS.Signals = 'SIGTERM', index = 0): Promise<void> {
+    const worker = this.workers[index]?.process;
+    if (!worker || !this.workerAlive(index)) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.kill(signal);
     const timer = setTimeout(() => worker.kill('SIGKILL'), 15_000);
@@ -213,11 +237,7 @@ export class ChaosSystem {
 
   /** The last lines of every log of this system, for a failure message. */
   logs(lines = 25): string {
-    const parts: string[] = [];
-    for (let i = 1; i <= this.apiStarts; i += 1)
-      parts.push(`--- api-${i}.log\n${tail(join(this.workDir, `api-${i}.log`), lines)}`);
-    for (let i = 1; i <= this.workerStarts; i += 1)
-      parts.push(`--- worker-${i}.log\n${tail(join(this.workDir, `worker-${i}.log`), lines)}`);
+    const parts = this.logFiles.map((file) => `--- ${basename(file)}\n${tail(file, lines)}`);
     parts.push(`--- postgres.log\n${this.pg.logTail(lines)}`);
     if (this.redis) parts.push(`--- redis.log\n${this.redis.logTail(lines)}`);
     return parts.join('\n');
@@ -225,23 +245,37 @@ export class ChaosSystem {
 
   /** Lines of the API logs (every start) matching `pattern`. */
   apiLogLines(pattern: RegExp): string[] {
-    const lines: string[] = [];
-    for (let i = 1; i <= this.apiStarts; i += 1) {
-      for (const line of readLog(join(this.workDir, `api-${i}.log`)).split('\n'))
-        if (pattern.test(line)) lines.push(line);
-    }
-    return lines;
+    return this.logFiles
+      .filter((file) => basename(file).startsWith('api-'))
+      .flatMap((file) => readLog(file).split('\n'))
+      .filter((line) => pattern.test(line));
   }
 
   async close(): Promise<void> {
-    await this.api?.stop().catch(() => undefined);
-    this.unregisterApi();
-    await this.stopWorker().catch(() => undefined);
-    this.unregisterWorker();
+    for (const api of this.apis) {
+      await api?.process.stop().catch(() => undefined);
+      api?.unregister();
+    }
+    for (let i = 0; i < this.workers.length; i += 1) {
+      await this.stopWorker('SIGTERM', i).catch(() => undefined);
+      this.workers[i]?.unregister();
+    }
     await this.redis?.destroy().catch(() => undefined);
     await this.pg.destroy().catch(() => undefined);
     rmSync(this.workDir, { recursive: true, force: true });
     this.unregister();
+  }
+
+  /** The log file of the next start of `kind` in place `index`: api-1.log, api-2.log… (api-b-1.log for place 1). */
+  private nextLog(kind: 'api' | 'worker', index: number): string {
+    const place = index === 0 ? '' : `${String.fromCharCode(97 + index)}-`;
+    const prefix = `${kind}-${place}`;
+    const starts = this.logFiles.filter((file) =>
+      new RegExp(`^${prefix}\\d+\\.log$`).test(basename(file)),
+    ).length;
+    const file = join(this.workDir, `${prefix}${starts + 1}.log`);
+    this.logFiles.push(file);
+    return file;
   }
 }
 

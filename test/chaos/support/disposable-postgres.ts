@@ -91,6 +91,8 @@ export class DisposablePostgres {
       // fsync only protects against the machine losing power; a crashed or killed server keeps every commit.
       '-c fsync=off',
       '-c max_connections=200',
+      // pg_xact_commit_timestamp(xmin): an audit can tell in which order rows were committed.
+      '-c track_commit_timestamp=on',
     ].join(' ');
     const result = await this.run('pg_ctl', [
       '-D',

@@ -1,9 +1,13 @@
 import { performance } from 'node:perf_hooks';
 
-/** What a client got back: an HTTP answer, or none (connection refused or reset, or no answer in time). */
-export type Reply =
-  | { answered: true; status: number; body: any; replayed: boolean; ms: number; startedAt: number }
-  | { answered: false; status: 0; error: string; timedOut: boolean; ms: number; startedAt: number };
+/**
+ * What a client got back: an HTTP answer, or none (connection refused or reset, or no answer in time), and
+ * from which server (`baseUrl`: with several APIs, the one this call went to).
+ */
+export type Reply = { baseUrl: string; ms: number; startedAt: number } & (
+  | { answered: true; status: number; body: any; replayed: boolean }
+  | { answered: false; status: 0; error: string; timedOut: boolean }
+);
 
 export interface CallOptions {
   token?: string;
@@ -40,6 +44,7 @@ export async function call(
       body = { raw: text.slice(0, 500) };
     }
     return {
+      baseUrl,
       answered: true,
       status: response.status,
       body,
@@ -51,6 +56,7 @@ export async function call(
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const timedOut = (error as Error).name === 'TimeoutError';
     return {
+      baseUrl,
       answered: false,
       status: 0,
       error: timedOut

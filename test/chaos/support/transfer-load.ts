@@ -152,8 +152,9 @@ export class TransferLoad {
     while (this.finished < count && this.running) await sleep(20);
   }
 
+  /** `baseUrl` says where each request (each attempt) goes: one API, or whichever of several is up. */
   async run(options: {
-    baseUrl: () => string;
+    baseUrl: (request: TransferRequest) => string;
     concurrency: number;
     timeoutMs: number;
     giveUpMs: number;
@@ -162,7 +163,7 @@ export class TransferLoad {
     await mapLimit(this.requests, options.concurrency, async (request) => {
       const deadline = performance.now() + options.giveUpMs;
       for (let attempt = 1; !this.stopped; attempt += 1) {
-        const reply = await this.send(request, options.baseUrl(), options.timeoutMs);
+        const reply = await this.send(request, options.baseUrl(request), options.timeoutMs);
         if (isFinal(reply)) {
           this.finished += 1;
           return;
@@ -176,7 +177,7 @@ export class TransferLoad {
 
   /** Sends every request without a final answer again, same key and body, until each has one or time runs out. */
   async retryUnanswered(options: {
-    baseUrl: () => string;
+    baseUrl: (request: TransferRequest) => string;
     concurrency: number;
     timeoutMs: number;
     deadlineMs: number;
@@ -187,7 +188,8 @@ export class TransferLoad {
       if (open.length === 0 || this.stopped) return;
       if (performance.now() > deadline) return;
       await mapLimit(open, options.concurrency, async (request) => {
-        if (isFinal(await this.send(request, options.baseUrl(), options.timeoutMs))) this.finished += 1;
+        if (isFinal(await this.send(request, options.baseUrl(request), options.timeoutMs)))
+          this.finished += 1;
       });
       await sleep(Math.min(1_000, 100 * round));
     }
