@@ -274,12 +274,33 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return events.length;
   }
 
-  private lockNext(tx: EntityManager, limit: number): Promise<OutboxRow[]> {
-    return tx.query(
+  /**
+   * The next unpublished events no other relay holds, in journal order, less those that would overtake an earlier
+   * event of the same user: one still unpublished that this batch does not hold (another relay has it locked, or
+   * left it unpublished to retry). Those wait for a later batch, so each consumer and each socket gets a user's
+   * events in journal order however many relays run.
+   */
+  private async lockNext(tx: EntityManager, limit: number): Promise<OutboxRow[]> {
+    const rows = (await tx.query(
       `SELECT ${OUTBOX_COLUMNS}
          FROM outbox WHERE published_at IS NULL
         ORDER BY outbox.sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-    ) as Promise<OutboxRow[]>;
+    )) as OutboxRow[];
+    if (rows.length === 0) return rows;
+    const behind = (await tx.query(
+      `SELECT DISTINCT u.user_id::text AS user_id
+         FROM outbox o CROSS JOIN LATERAL unnest(o.user_ids) AS u(user_id)
+        WHERE o.published_at IS NULL AND o.sequence < $1 AND o.sequence <> ALL($2::bigint[])`,
+      [rows[rows.length - 1].sequence, rows.map((row) => row.sequence)],
+    )) as Array<{ user_id: string }>;
+    if (behind.length === 0) return rows;
+    const waiting = new Set(behind.map((row) => row.user_id.toLowerCase()));
+    return rows.filter((row) => {
+      const users = row.user_ids.map((id) => id.toLowerCase());
+      if (!users.some((id) => waiting.has(id))) return true;
+      for (const id of users) waiting.add(id);
+      return false;
+    });
   }
 
   /** Every (consumer, event) pair remembered in one statement; answers the new ones (the ones to apply). */
