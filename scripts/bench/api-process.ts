@@ -188,3 +188,57 @@ export class RssSampler {
     clearInterval(this.timer);
   }
 }
+
+export interface WorkerProcess {
+  pid: number;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `node dist/apps/worker/src/main.js` (the job processors, as production runs them beside the API when
+ * REDIS_URL is set) and waits for its start-up line.
+ */
+export async function startWorker(
+  root: string,
+  env: Record<string, string>,
+  logFile: string,
+  timeoutMs = 120_000,
+): Promise<WorkerProcess> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of APP_VARIABLES) delete base[name];
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], {
+    cwd: root,
+    // info: the start-up line is how readiness is seen (the worker logs nothing per job at info).
+    env: { ...base, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  children.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    }
+    return exited;
+  };
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the worker exited during start-up; see ${logFile}:\n${tail(logFile)}`);
+    }
+    if (readFileSync(logFile, 'utf8').includes('Monay worker running')) return { pid: child.pid ?? -1, stop };
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`the worker did not start within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
+}

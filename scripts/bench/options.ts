@@ -70,7 +70,9 @@ export const USAGE = `npm run bench -- [options]
   --embedded-connections a  connection levels of the embedded run (default 8,16)
   --embedded-duration S     seconds per embedded level (default 10)
   --pg-url URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
-  --redis URL               also give the PostgreSQL-backed API this REDIS_URL (default: none)
+  --redis URL               Redis of the production topology the API is measured in: its REDIS_URL, with the
+                            jobs in a worker process beside it (default redis://127.0.0.1:6379)
+  --no-redis                no Redis: jobs on PostgreSQL, run in the API process
   --out DIR                 where latest.md and latest.json go (default docs/benchmarks)
   --analytics-movements N   movements of the analytics scenario's user (default 50000)
   --analytics-samples N     requests per analytics route, after 5 warm-ups (default 100)
@@ -133,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'embedded-duration': { type: 'string' },
       'pg-url': { type: 'string' },
       redis: { type: 'string' },
+      'no-redis': { type: 'boolean' },
       out: { type: 'string' },
       'skip-raw': { type: 'boolean' },
       'skip-pgbench': { type: 'boolean' },
@@ -186,7 +189,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     embeddedConnections: intList('embedded-connections', values['embedded-connections'], [8, 16]),
     embeddedDurationSeconds: positiveInt('embedded-duration', values['embedded-duration'], 10),
     pgUrl: (values['pg-url'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
-    redis: values.redis,
+    redis: values['no-redis'] ? undefined : (values.redis ?? 'redis://127.0.0.1:6379'),
     outDir: values.out ?? 'docs/benchmarks',
     skipRaw: values['skip-raw'] ?? false,
     skipPgbench: values['skip-pgbench'] ?? false,

@@ -446,7 +446,11 @@ export function renderMarkdown(report: BenchReport): string {
       report.apiEnvironment,
     )
       .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}; a random PORT.`,
+      .join(', ')}; a random PORT.${
+      report.apiEnvironment.REDIS_URL
+        ? ' Beside it, as in production, a worker (`node dist/apps/worker/src/main.js`, same environment) runs the jobs from Redis; its CPU counts under "other".'
+        : ' No Redis: the jobs run in the API process, on PostgreSQL (`--no-redis`).'
+    }`,
     `- ${report.seed?.users ?? '–'} users (plus one merchant and one batch payer) onboarded and funded through ` +
       `\`POST /api/consumer/onboard\` and \`POST /api/consumer/deposit\` in ${fmt(report.seed?.seconds, 1)} s ` +
       `(${fmt(report.seed?.onboardPerSecond)} onboards/s, ${fmt(report.seed?.depositPerSecond)} deposits/s).`,

@@ -8,7 +8,7 @@ import { Money } from '#monay/kernel';
 import { renderAnalytics, runAnalytics, type AnalyticsReport } from './analytics';
 import { describeLoad, runLoad, type MeasuredLoad } from './api-load';
 import { renderCards, runCards, type CardsReport } from './cards';
-import { installCleanup, RssSampler, startApi, type ApiProcess } from './api-process';
+import { installCleanup, RssSampler, startApi, startWorker, type ApiProcess } from './api-process';
 import { runBatches } from './batch';
 import type { LoadSpec, LoadUser, RecordedRequest } from './load-types';
 import { loadAverage, machineInfo } from './machine';
@@ -227,7 +227,8 @@ async function cardsOnly(options: BenchOptions): Promise<number> {
   const env = apiEnvironment({
     DATABASE_URL: url,
     DATA_DIR: join(WORK_DIR, 'cards-data'),
-    ...(options.redis && { REDIS_URL: options.redis }),
+    // Jobs in this process: the cards scenario starts no worker.
+    ...(options.redis && { REDIS_URL: options.redis, RUN_JOBS_IN_PROCESS: 'true' }),
   });
   log(`cards only: the API on ${BENCH_DATABASES.cards}${options.redis ? ' with Redis' : ''}`);
   const api = await startApi(ROOT, env, join(WORK_DIR, 'api-cards.log'));
@@ -373,7 +374,7 @@ async function main(): Promise<number> {
   const env = apiEnvironment({
     DATABASE_URL: apiUrl,
     DATA_DIR: join(WORK_DIR, 'api-data'),
-    ...(options.redis ? { REDIS_URL: options.redis, REDIS_PREFIX: 'monay_bench' } : {}),
+    ...(options.redis ? { REDIS_URL: options.redis, REDIS_PREFIX: `monay_bench_${Date.now()}` } : {}),
   });
   report.apiEnvironment = reportedEnvironment(env);
   log(
@@ -381,6 +382,11 @@ async function main(): Promise<number> {
   );
   const api = await startApi(ROOT, env, join(WORK_DIR, 'api-postgres.log'));
   report.apiStartupMs = api.startupMs;
+  // Production's topology: with Redis the jobs (notification deliveries, recurring transfers, …) run in a worker.
+  const worker = options.redis
+    ? await startWorker(ROOT, env, join(WORK_DIR, 'worker-postgres.log'))
+    : undefined;
+  if (worker) log(`  worker pid ${worker.pid} running the jobs on Redis`);
   const rss = new RssSampler(api.pid);
   const count = (load: { non2xx: number; errors: number }) => {
     loadsNon2xx += load.non2xx;
@@ -607,6 +613,7 @@ async function main(): Promise<number> {
     rss.stop();
     const exit = await api.stop();
     log(`API stopped (${exit.code ?? exit.signal}); log in ${api.logFile}`);
+    if (worker) await worker.stop();
   }
 
   // 7. The embedded default.

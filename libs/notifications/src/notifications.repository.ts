@@ -62,27 +62,33 @@ export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores a notification in `tx`; null when the user already has one with the same dedupe key. The
-   * creation time is the clock's (not the transaction's), so notifications of one batch keep their order.
+   * Stores notifications in `tx`, in order, in one statement; answers those stored (not those whose user already
+   * has one with the same dedupe key). The creation time is the clock's (not the transaction's), row by row, so
+   * notifications of one batch keep their order.
    */
-  async insert(tx: EntityManager, draft: NotificationDraft): Promise<NotificationRecord | null> {
+  async insertMany(tx: EntityManager, drafts: readonly NotificationDraft[]): Promise<NotificationRecord[]> {
+    if (drafts.length === 0) return [];
     const rows = (await tx.query(
       `INSERT INTO notifications (id, user_id, kind, title, body, data, dedupe_key, channels, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::text[], clock_timestamp())
+       SELECT d.id, d.user_id, d.kind, d.title, d.body, d.data, d.dedupe_key,
+              ARRAY(SELECT jsonb_array_elements_text(d.channels)), clock_timestamp()
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[])
+              WITH ORDINALITY AS d(id, user_id, kind, title, body, data, dedupe_key, channels, n)
+        ORDER BY d.n
        ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
        RETURNING ${COLUMNS}`,
       [
-        draft.id,
-        draft.userId,
-        draft.kind,
-        draft.title,
-        draft.body,
-        JSON.stringify(draft.data),
-        draft.dedupeKey,
-        draft.channels,
+        drafts.map((d) => d.id),
+        drafts.map((d) => d.userId),
+        drafts.map((d) => d.kind),
+        drafts.map((d) => d.title),
+        drafts.map((d) => d.body),
+        drafts.map((d) => JSON.stringify(d.data)),
+        drafts.map((d) => d.dedupeKey),
+        drafts.map((d) => JSON.stringify(d.channels)),
       ],
     )) as NotificationRow[];
-    return rows.length > 0 ? toRecord(rows[0]) : null;
+    return rows.map(toRecord);
   }
 
   /** The user's notifications, newest first; `after` is the (created_at, id) of the previous page's last row. */

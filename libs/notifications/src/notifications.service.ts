@@ -26,8 +26,11 @@ export class NotificationsService implements EventConsumer<NotifyingEventName>, 
   }
 
   async apply(tx: EntityManager, event: DomainEvent<NotifyingEventName>): Promise<void> {
-    for (const intent of notificationFor(event)) {
-      await this.composer.compose(tx, intent, this.clock.now());
-    }
+    await this.applyAll(tx, [event]);
+  }
+
+  /** A relay batch's notifications in a few statements, in the events' order. */
+  async applyAll(tx: EntityManager, events: ReadonlyArray<DomainEvent<NotifyingEventName>>): Promise<void> {
+    await this.composer.composeMany(tx, events.flatMap(notificationFor), this.clock.now());
   }
 }

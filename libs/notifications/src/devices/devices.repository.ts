@@ -54,6 +54,15 @@ export class DevicesRepository {
     return rows.map(toDevice);
   }
 
+  /** Which of these users have at least one push device. */
+  async withDevices(userIds: readonly string[], tx?: EntityManager): Promise<Set<string>> {
+    const rows = (await (tx ?? this.dataSource).query(
+      `SELECT DISTINCT user_id FROM notification_devices WHERE user_id = ANY($1::uuid[]) AND removed_at IS NULL`,
+      [[...new Set(userIds)]],
+    )) as Array<{ user_id: string }>;
+    return new Set(rows.map((row) => row.user_id));
+  }
+
   /** False for another user's or an unknown id; removing twice is fine. */
   async remove(userId: string, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;

@@ -21,16 +21,27 @@ export class PreferencesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async get(userId: string, tx?: EntityManager): Promise<NotificationPreferences> {
+    return (await this.getMany([userId], tx)).get(userId) ?? DEFAULT_PREFERENCES;
+  }
+
+  /** Each user's preferences in one statement (a relay batch notifies hundreds of users). */
+  async getMany(
+    userIds: readonly string[],
+    tx?: EntityManager,
+  ): Promise<Map<string, NotificationPreferences>> {
     const rows = (await (tx ?? this.dataSource).query(
-      `SELECT channels, quiet_hours, locale FROM notification_preferences WHERE user_id = $1`,
-      [userId],
-    )) as PreferencesRow[];
-    if (rows.length === 0) return DEFAULT_PREFERENCES;
-    return {
-      channels: withDefaults(rows[0].channels),
-      quietHours: rows[0].quiet_hours,
-      locale: rows[0].locale,
-    };
+      `SELECT user_id, channels, quiet_hours, locale FROM notification_preferences WHERE user_id = ANY($1::uuid[])`,
+      [[...new Set(userIds)]],
+    )) as Array<PreferencesRow & { user_id: string }>;
+    const found = new Map(
+      rows.map((row): [string, NotificationPreferences] => [
+        row.user_id,
+        { channels: withDefaults(row.channels), quietHours: row.quiet_hours, locale: row.locale },
+      ]),
+    );
+    return new Map(
+      userIds.map((id) => [id, found.get(id.toLowerCase()) ?? found.get(id) ?? DEFAULT_PREFERENCES]),
+    );
   }
 
   async save(userId: string, preferences: NotificationPreferences): Promise<void> {
