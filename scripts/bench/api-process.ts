@@ -76,7 +76,40 @@ export interface ApiProcess {
   baseUrl: string;
   logFile: string;
   startupMs: number;
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<Exit>;
+}
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** A built app's process (`dist/apps/<app>/src/main.js`) with only the benchmark's variables, logging to a file. */
+function spawnApp(root: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv, logFile: string) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of APP_VARIABLES) delete base[name];
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [join(root, `dist/apps/${app}/src/main.js`)], {
+    cwd: root,
+    env: { ...base, ...env },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  children.add(child);
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const running = () => child.exitCode === null && child.signalCode === null;
+  /** SIGTERM, then SIGKILL after 15 s. */
+  const stop = async (): Promise<Exit> => {
+    if (!running()) return exited;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const result = await exited;
+    clearTimeout(timer);
+    return result;
+  };
+  return { pid: child.pid ?? -1, running, stop, exitedWith: () => child.exitCode ?? child.signalCode };
 }
 
 /** Starts `node dist/apps/api/src/main.js` (the built app, not watch mode) and waits until /api/health is 200. */
@@ -87,52 +120,26 @@ export async function startApi(
   timeoutMs = 180_000,
 ): Promise<ApiProcess> {
   const port = await freePort();
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of APP_VARIABLES) delete base[name];
-  const fd = openSync(logFile, 'a');
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
-    cwd: root,
-    env: { ...base, ...env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  children.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
+  const app = spawnApp(root, 'api', { ...env, HOST: '127.0.0.1', PORT: String(port) }, logFile);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
-    }
-    return exited;
-  };
-
   while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!app.running()) {
       throw new Error(
-        `the API exited during start-up (${child.exitCode ?? child.signalCode}); see ${logFile}:\n${tail(logFile)}`,
+        `the API exited during start-up (${app.exitedWith()}); see ${logFile}:\n${tail(logFile)}`,
       );
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.status === 200) {
-        return { pid: child.pid ?? -1, baseUrl, logFile, startupMs: Date.now() - started, stop };
+        return { pid: app.pid, baseUrl, logFile, startupMs: Date.now() - started, stop: app.stop };
       }
     } catch {
       // not listening yet
     }
     await sleep(250);
   }
-  await stop();
+  await app.stop();
   throw new Error(`the API did not become healthy within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
 }
 
@@ -191,7 +198,7 @@ export class RssSampler {
 
 export interface WorkerProcess {
   pid: number;
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<Exit>;
 }
 
 /**
@@ -204,41 +211,19 @@ export async function startWorker(
   logFile: string,
   timeoutMs = 120_000,
 ): Promise<WorkerProcess> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of APP_VARIABLES) delete base[name];
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], {
-    cwd: root,
-    // info: the start-up line is how readiness is seen (the worker logs nothing per job at info).
-    env: { ...base, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  children.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
-    }
-    return exited;
-  };
+  // info: the start-up line is how readiness is seen (the worker logs nothing per job at info).
+  const worker = spawnApp(root, 'worker', { ...env, LOG_LEVEL: 'info' }, logFile);
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the worker exited during start-up; see ${logFile}:\n${tail(logFile)}`);
+    if (!worker.running()) {
+      throw new Error(
+        `the worker exited during start-up (${worker.exitedWith()}); see ${logFile}:\n${tail(logFile)}`,
+      );
     }
-    if (readFileSync(logFile, 'utf8').includes('Monay worker running')) return { pid: child.pid ?? -1, stop };
+    if (readFileSync(logFile, 'utf8').includes('Monay worker running'))
+      return { pid: worker.pid, stop: worker.stop };
     await sleep(250);
   }
-  await stop();
+  await worker.stop();
   throw new Error(`the worker did not start within ${timeoutMs} ms; see ${logFile}:\n${tail(logFile)}`);
 }
