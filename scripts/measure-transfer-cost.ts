@@ -20,8 +20,8 @@ import { mapLimit, round, sleep } from './bench/stats';
  * - API CPU: utime + stime of the API process (/proc), which includes the relay and every consumer;
  * - PostgreSQL CPU: every process of the cluster (backends, WAL writer, checkpointer, autovacuum), /proc;
  * - WAL bytes: pg_current_wal_lsn() difference; the database's growth: pg_database_size() difference; statements, time and WAL per statement from pg_stat_statements.
- * Two windows: the transfers with the relay held back (its `processed_events` table renamed away: each batch it
- * tries fails and stays unpublished), so that the first window is the request path alone; then the table back
+ * Two windows: the transfers with the relay held back (its `processed_events` table locked by another transaction:
+ * its first batch waits), so that the first window is the request path alone; then the lock released
  * and the relay alone publishing that backlog to every consumer (in batches of up to 200, cheaper per event than
  * the few-event batches it takes under a steady load); last, with the API stopped, `npm run projections:rebuild`
  * replays the whole journal into the insights projections (history, portfolio, analytics) alone.
@@ -112,6 +112,8 @@ async function main(): Promise<void> {
         // As in production: jobs on Redis, run by workers (none here), not polled by the API.
         REDIS_URL: REDIS,
         REDIS_PREFIX: `monay_cost_${port}`,
+        // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the API's time goes.
+        ...(process.env.MEASURE_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.MEASURE_API_NODE_OPTIONS } : {}),
       },
       join(dir, 'api.log'),
     );
@@ -180,9 +182,12 @@ async function main(): Promise<void> {
       })),
     });
 
-    // 1. The request path alone: the relay is held back (its bookkeeping table renamed away, so every batch it
-    // tries fails and is retried later), the transfers are sent.
-    await sql(url, 'ALTER TABLE processed_events RENAME TO processed_events_held');
+    // 1. The request path alone: the relay is held back (a transaction holds its bookkeeping table locked, so the
+    // relay's first batch waits on it with its rows locked, and fails nothing), the transfers are sent.
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE processed_events IN EXCLUSIVE MODE');
     let acknowledged = 0;
     const requests = await measure(async () => {
       const statuses = await mapLimit(
@@ -210,7 +215,8 @@ async function main(): Promise<void> {
     // 2. The relay alone: its table back, it publishes the backlog to every consumer while nothing else runs.
     const [{ now: relayStarted }] = await sql<{ now: Date }>(url, 'SELECT now()');
     const relay = await measure(async () => {
-      await sql(url, 'ALTER TABLE processed_events_held RENAME TO processed_events');
+      await holder.query('COMMIT');
+      await holder.end();
       await relayIdle();
     });
     // What the relay published: the transfers' events and those its consumers wrote (notifications, rewards).

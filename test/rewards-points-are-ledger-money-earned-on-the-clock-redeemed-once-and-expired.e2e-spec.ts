@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OutboxRelay } from '#monay/shared';
+import { DataSource } from 'typeorm';
+import { OutboxRelay, PublishedEvent } from '#monay/shared';
+import { RewardsEarner } from '../libs/rewards/src/application/rewards-earner';
 import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { adminHeader, registerAdmin, type Admin } from './support/admin';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
@@ -156,6 +158,107 @@ describe('rewards: points in the ledger', () => {
     await send(cal, bea, '10.00');
     expect((await history(t, cal)).filter((line) => line.reason.startsWith('1 point'))).toEqual([]);
     await expectPointsReconciled(t, admin);
+  });
+
+  it('a relay batch of transfers books exactly what the same transfers book one at a time', async () => {
+    // The relay hands rewards a batch of events at once: the payments, counters, achievements and accounts of a
+    // batch are each one statement. Two groups of four members get the same 16 transfers (money going round, a
+    // member paid twice, the tenth transfer): one group as a single batch, the other one event at a time.
+    const group = async (prefix: string) =>
+      Promise.all(['a', 'b', 'c', 'd'].map((name) => onboard(t, `${prefix}${name}`)));
+    const [batched, single] = [await group('batch'), await group('single')];
+    const script: Array<[from: number, to: number, amount: string]> = [
+      [0, 1, '2.00'],
+      [1, 0, '3.00'], // back to 0: going round, earns and counts nothing
+      [0, 1, '4.00'], // 1 paid 0 in the window: going round too
+      [0, 2, '5.00'],
+      [0, 2, '1.00'], // 2 again: not a new recipient
+      [2, 3, '6.00'],
+      [3, 3, '1.00'], // to oneself: nothing
+      ...Array.from({ length: 9 }, (_, i): [number, number, string] => [0, 3, `${i + 1}.00`]),
+    ];
+    const start = Date.now();
+    const events = (members: Customer[]) =>
+      script.map(([from, to, amount], i) => {
+        const payload = {
+          transferId: randomUUID(),
+          batchId: null,
+          senderId: members[from].userId,
+          recipientId: members[to].userId,
+          currency: 'USDC',
+          amount,
+          fee: '0.00',
+          note: null,
+          ledgerTransactionId: randomUUID(),
+          completedAt: new Date(start + i).toISOString(),
+        };
+        const userIds = [...new Set([payload.senderId, payload.recipientId])];
+        return new PublishedEvent(
+          randomUUID(),
+          String(i + 1),
+          'FundsTransferred',
+          payload.transferId,
+          userIds,
+          payload,
+          new Date(start + i),
+        );
+      });
+    const earner = t.app.get(RewardsEarner);
+    const db = t.app.get(DataSource);
+    await db.transaction((tx) => earner.applyAll(tx, events(batched)));
+    for (const event of events(single)) await db.transaction((tx) => earner.applyAll(tx, [event]));
+
+    const state = async (members: Customer[]) => {
+      const ids = members.map((m) => m.userId);
+      const index = (id: string) => ids.indexOf(id);
+      const rows = async (sql: string) => (await db.query(sql, [ids])) as Array<Record<string, unknown>>;
+      return {
+        counters: (
+          await rows(`SELECT user_id, counter, value::text FROM reward_counters WHERE user_id = ANY($1)`)
+        )
+          .map((r) => `${index(r.user_id as string)} ${r.counter} ${r.value}`)
+          .sort(),
+        achievements: (
+          await rows(`SELECT user_id, achievement_id FROM reward_achievements WHERE user_id = ANY($1)`)
+        )
+          .map((r) => `${index(r.user_id as string)} ${r.achievement_id}`)
+          .sort(),
+        recipients: (
+          await rows(`SELECT user_id, recipient_id FROM reward_recipients WHERE user_id = ANY($1)`)
+        )
+          .map((r) => `${index(r.user_id as string)}>${index(r.recipient_id as string)}`)
+          .sort(),
+        earns: (
+          await rows(
+            `SELECT user_id, rule_id, points::text, status FROM reward_earns WHERE user_id = ANY($1)`,
+          )
+        )
+          .map((r) => `${index(r.user_id as string)} ${r.rule_id} ${r.points} ${r.status}`)
+          .sort(),
+        accounts: (
+          await rows(
+            `SELECT user_id, lifetime_points::text, streak_weeks FROM reward_accounts WHERE user_id = ANY($1)`,
+          )
+        )
+          .map((r) => `${index(r.user_id as string)} ${r.lifetime_points} ${r.streak_weeks}`)
+          .sort(),
+      };
+    };
+    const [one, other] = [await state(batched), await state(single)];
+    expect(one).toEqual(other);
+    // And what that is: 0 sent 12 counted transfers (ten-transfers reached) to 3 members; 2 sent one; 1 and 3 none.
+    expect(one.counters).toEqual(
+      [
+        '0 distinct_recipients 3',
+        '0 p2p_sent 12',
+        '0 streak_weeks 1',
+        '2 distinct_recipients 1',
+        '2 p2p_sent 1',
+        '2 streak_weeks 1',
+      ].sort(),
+    );
+    expect(one.achievements).toEqual(['0 first-transfer', '0 ten-transfers', '2 first-transfer']);
+    expect(one.recipients).toEqual(['0>1', '0>2', '0>3', '1>0', '2>3']);
   });
 
   it('unspent points are announced 30 days before they expire, then expire oldest first', async () => {

@@ -14,16 +14,30 @@ export class RealtimeMessageBuilder {
 
   /** `events` oldest first; the balances are read once, now, so every `balance.updated` is the current balance. */
   async build(userId: string, events: readonly DomainEvent[]): Promise<RealtimeMessage[]> {
-    let balances: UserBalance[] | undefined;
-    const messages: RealtimeMessage[] = [];
-    for (const event of events) {
-      let mapped = realtimeMessagesFor(event, userId, balances ?? []);
-      if (balances === undefined && mapped.some((message) => message.event === 'balance.updated')) {
-        balances = await this.ledger.balances(this.uow.manager, userId);
-        mapped = realtimeMessagesFor(event, userId, balances);
-      }
-      messages.push(...mapped);
-    }
-    return messages;
+    return (await this.buildFor(new Map([[userId, events]]))).get(userId) ?? [];
+  }
+
+  /**
+   * {@link build} for several users (each user's events oldest first) with one read of the balances of every user
+   * whose messages carry them: what the relay publishes in one batch costs one query, not one per user.
+   */
+  async buildFor(
+    recipients: ReadonlyMap<string, readonly DomainEvent[]>,
+  ): Promise<Map<string, RealtimeMessage[]>> {
+    const messagesOf = (userId: string, balances: readonly UserBalance[]) =>
+      (recipients.get(userId) ?? []).flatMap((event) => realtimeMessagesFor(event, userId, balances));
+    const needBalances = [...recipients.keys()].filter((userId) =>
+      messagesOf(userId, []).some((message) => message.event === 'balance.updated'),
+    );
+    const balances =
+      needBalances.length > 0
+        ? await this.ledger.balancesOfOwners(this.uow.manager, needBalances)
+        : new Map<string, UserBalance[]>();
+    return new Map(
+      [...recipients.keys()].map((userId) => [
+        userId,
+        messagesOf(userId, balances.get(userId.toLowerCase()) ?? []),
+      ]),
+    );
   }
 }

@@ -30,6 +30,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('RealtimePublisher', () => {
   let sent: Array<{ userId: string; eventId: string }>;
   let slowUsers: Set<string>;
+  let builds: string[][];
   let publisher: RealtimePublisher;
 
   beforeEach(() => {
@@ -40,11 +41,20 @@ describe('RealtimePublisher', () => {
       send: (userId: string, message: RealtimeMessage) =>
         sent.push({ userId, eventId: 'eventId' in message.data ? message.data.eventId : '' }),
     } as unknown as RealtimeGateway;
-    // Building reads the ledger: make it take a while, longer for "slow" users and for early events.
+    // Building reads the ledger: make it take a while, longer for batches with a "slow" user and early events.
+    builds = [];
     const builder = {
-      build: async (userId: string, [event]: PublishedEvent[]) => {
-        await delay((slowUsers.has(userId) ? 30 : 0) + Math.max(0, 20 - Number(event.sequence)));
-        return [{ event: 'transaction.updated', data: { eventId: event.eventId } }];
+      buildFor: async (recipients: Map<string, PublishedEvent[]>) => {
+        builds.push([...recipients.keys()]);
+        const events = [...recipients.values()].flat();
+        const slow = [...recipients.keys()].some((userId) => slowUsers.has(userId));
+        await delay((slow ? 30 : 0) + Math.max(0, 20 - Math.min(...events.map((e) => Number(e.sequence)))));
+        return new Map(
+          [...recipients].map(([userId, own]) => [
+            userId,
+            own.map((event) => ({ event: 'transaction.updated', data: { eventId: event.eventId } })),
+          ]),
+        );
       },
     } as unknown as RealtimeMessageBuilder;
     publisher = new RealtimePublisher(gateway, builder, { redis: undefined } as AppConfig);
@@ -58,12 +68,19 @@ describe('RealtimePublisher', () => {
     }
   });
 
-  it('does not hold one user’s events behind another’s', async () => {
+  it('builds a batch’s messages in one call, and sends a later batch’s after each user’s earlier ones', async () => {
     slowUsers.add(ALICE);
-    publisher.handle(published('1', [ALICE]));
+    publisher.handle(published('1', [ALICE, BOB]));
     publisher.handle(published('2', [BOB]));
+    await delay(1); // the next relay batch: built at once, quicker than the first
+    publisher.handle(published('3', [ALICE, BOB]));
     await publisher.beforeApplicationShutdown();
-    expect(sent.map((s) => s.userId)).toEqual([BOB, ALICE]);
+    expect(builds).toEqual([
+      [ALICE, BOB],
+      [ALICE, BOB],
+    ]);
+    expect(sent.filter((s) => s.userId === ALICE).map((s) => s.eventId)).toEqual(['e1', 'e3']);
+    expect(sent.filter((s) => s.userId === BOB).map((s) => s.eventId)).toEqual(['e1', 'e2', 'e3']);
   });
 
   it('ignores event types no client is sent, and everything once shutting down', async () => {

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { AppConfig, PublishedEvent, type DomainEvent } from '#monay/shared';
+import type { RealtimeMessage } from './realtime-events';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { RealtimeGateway } from './realtime.gateway';
@@ -10,7 +11,7 @@ import { RealtimeGateway } from './realtime.gateway';
  * the EventBus, after the commit that marks them published), never by request handlers.
  *
  * Order: events are queued in outbox sequence order (see `flush`), and each user has a queue here, so a user's
- * messages leave in that order even though building them reads the ledger (users do not wait on each other). Across processes every relay publishes its own share of the events, so a client
+ * messages leave in that order even though building them reads the ledger. Across processes every relay publishes its own share of the events, so a client
  * dedupes by `eventId` and catches up through `GET /api/realtime/missed`.
  */
 @EventsHandler(PublishedEvent)
@@ -45,31 +46,43 @@ export class RealtimePublisher implements IEventHandler<DomainEvent>, BeforeAppl
 
   /**
    * The relay publishes a batch in one synchronous loop, so the events of a batch are all here when this runs;
-   * they are queued by outbox sequence (as a number), so a user's messages keep commit order even if a
-   * batch were ever handed over in another order.
+   * they are taken by outbox sequence (as a number), so a user's messages keep commit order even if a batch were
+   * ever handed over in another order. The batch's messages are built at once (one balance read for all its
+   * users); each user's are sent after that user's earlier ones.
    */
   private flush(): void {
     const events = this.arrived.splice(0).sort((a, b) => compareSequences(a.sequence, b.sequence));
+    const recipients = new Map<string, DomainEvent[]>();
     for (const event of events) {
-      for (const userId of new Set(event.userIds)) this.enqueue(userId, event);
+      for (const userId of new Set(event.userIds)) {
+        if (!this.clustered && !this.gateway.hasLocalSockets(userId)) continue;
+        recipients.set(userId, [...(recipients.get(userId) ?? []), event]);
+      }
     }
+    if (recipients.size === 0) return;
+    const built = this.messages.buildFor(recipients);
+    for (const [userId, own] of recipients) this.enqueue(userId, own, built);
   }
 
-  private enqueue(userId: string, event: DomainEvent): void {
+  private enqueue(
+    userId: string,
+    events: DomainEvent[],
+    built: Promise<Map<string, RealtimeMessage[]>>,
+  ): void {
     const queued = (this.queues.get(userId) ?? Promise.resolve())
-      .then(() => this.deliver(userId, event))
+      .then(async () => {
+        for (const message of (await built).get(userId) ?? []) this.gateway.send(userId, message);
+      })
       .catch((error: unknown) =>
-        this.logger.warn({ err: error, eventId: event.eventId, userId }, 'Realtime delivery failed'),
+        this.logger.warn(
+          { err: error, eventIds: events.map((event) => event.eventId), userId },
+          'Realtime delivery failed',
+        ),
       );
     this.queues.set(userId, queued);
     void queued.then(() => {
       if (this.queues.get(userId) === queued) this.queues.delete(userId);
     });
-  }
-
-  private async deliver(userId: string, event: DomainEvent): Promise<void> {
-    if (!this.clustered && !this.gateway.hasLocalSockets(userId)) return;
-    for (const message of await this.messages.build(userId, [event])) this.gateway.send(userId, message);
   }
 }
 

@@ -276,6 +276,14 @@ export class LedgerService {
     return this.repository.ownerBalances(manager, ownerId);
   }
 
+  /** {@link balances} of several owners in one read, by owner id (lower case); an owner with no account is absent. */
+  balancesOfOwners(
+    manager: EntityManager,
+    ownerIds: ReadonlyArray<string>,
+  ): Promise<Map<string, AccountBalance[]>> {
+    return this.repository.ownersBalances(manager, ownerIds);
+  }
+
   /** Every user account's posted balance, for reconciliation. */
   allUserPosted(
     manager: EntityManager,

@@ -409,6 +409,24 @@ export class LedgerRepository {
     return rows.map(toBalance);
   }
 
+  /** {@link ownerBalances} of several owners in one statement, by owner id (lower case); an owner with none is absent. */
+  async ownersBalances(
+    tx: EntityManager,
+    ownerIds: ReadonlyArray<string>,
+  ): Promise<Map<string, AccountBalance[]>> {
+    const rows = (await tx.query(
+      `SELECT owner_id, id, currency, posted::text, pending_debits::text FROM ledger_accounts
+        WHERE owner_id = ANY($1::uuid[]) ORDER BY owner_id, currency, kind`,
+      [ownerIds],
+    )) as Array<BalanceRow & { owner_id: string }>;
+    const byOwner = new Map<string, AccountBalance[]>();
+    for (const row of rows) {
+      const owner = row.owner_id.toLowerCase();
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), toBalance(row)]);
+    }
+    return byOwner;
+  }
+
   /** Every user account's posted balance (reconciliation against the read models). */
   async allUserPosted(
     tx: EntityManager,

@@ -15,7 +15,7 @@ import { DEFAULT_EARN_RULES, evaluateRules, type EarnRule, type RewardFact } fro
 import { RewardAchievementUnlocked } from '../domain/events/rewards.events';
 import { DAY_MS } from '../domain/points';
 import { advanceStreak, STREAK_MILESTONES, weekOf } from '../domain/streaks';
-import { RewardsRepository } from '../infrastructure/rewards.repository';
+import { RewardsRepository, type RewardAccountRecord } from '../infrastructure/rewards.repository';
 import { PointsBook } from './points-book';
 
 /** The events rewards learns from (a new source, such as card spend, adds its type here and a fact below). */
@@ -63,29 +63,9 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
   async apply(tx: EntityManager, event: DomainEvent<EarningEventName>): Promise<void> {
     const now = this.clock.now();
     switch (event.type) {
-      case 'FundsTransferred': {
-        const p = event.payload;
-        if (p.senderId === p.recipientId) return;
-        const at = new Date(p.completedAt);
-        const windowStart = new Date(at.getTime() - this.config.rewards.circularWindowDays * DAY_MS);
-        // Money sent back to whoever paid you recently is going round: it earns nothing and counts for nothing.
-        const circular = await this.repository.paidSince(tx, p.recipientId, p.senderId, windowStart);
-        const firstToThem = await this.repository.notePayment(tx, p.senderId, p.recipientId, at);
-        if (circular) return;
-        const fact: RewardFact = {
-          kind: 'p2p_sent',
-          userId: p.senderId,
-          ref: p.transferId,
-          usdCents: this.usdCents(p.amount, p.currency),
-          counterpartyId: p.recipientId,
-          circular,
-        };
-        await this.earnFrom(tx, fact, event.eventId, now);
-        await this.count(tx, p.senderId, 'p2p_sent', now);
-        if (firstToThem) await this.count(tx, p.senderId, 'distinct_recipients', now);
-        await this.streak(tx, p.senderId, at, now);
+      case 'FundsTransferred':
+        await this.transfersSent(tx, [event]);
         return;
-      }
       case 'DepositCompleted': {
         const p = event.payload;
         await this.deposited(
@@ -173,6 +153,100 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
     }
   }
 
+  /**
+   * A relay batch, with the same effect as {@link apply} on each event in turn: runs of `FundsTransferred` (most of
+   * what rewards sees) take a fixed number of statements whatever their length, every other event goes through
+   * `apply`, all in journal order.
+   */
+  async applyAll(tx: EntityManager, events: ReadonlyArray<DomainEvent<EarningEventName>>): Promise<void> {
+    let run: Array<DomainEvent<'FundsTransferred'>> = [];
+    for (const event of events) {
+      if (event.type === 'FundsTransferred') {
+        run.push(event);
+        continue;
+      }
+      await this.transfersSent(tx, run);
+      run = [];
+      await this.apply(tx, event);
+    }
+    await this.transfersSent(tx, run);
+  }
+
+  /**
+   * Transfers sent, in order: as `apply` does for each, but with the payment pairs read and noted, the counters
+   * bumped, the achievements they reach unlocked and the senders' accounts locked in one statement each. What is
+   * rare stays per transfer: an earn (a transfer of a dollar or more) and a streak that moves (once a week).
+   */
+  private async transfersSent(
+    tx: EntityManager,
+    events: ReadonlyArray<DomainEvent<'FundsTransferred'>>,
+  ): Promise<void> {
+    const sends = events.map((event) => event.payload).filter((p) => p.senderId !== p.recipientId);
+    if (sends.length === 0) return;
+    const now = this.clock.now();
+    const pair = (payer: string, payee: string) => `${payer.toLowerCase()}:${payee.toLowerCase()}`;
+    const lastPaid = await this.repository.lastPayments(
+      tx,
+      sends.flatMap((p) => [
+        { userId: p.senderId, recipientId: p.recipientId },
+        { userId: p.recipientId, recipientId: p.senderId },
+      ]),
+    );
+    const windowMs = this.config.rewards.circularWindowDays * DAY_MS;
+    const counted: Array<{ payment: (typeof sends)[number]; eventId: string; at: Date; first: boolean }> = [];
+    sends.forEach((p, i) => {
+      const at = new Date(p.completedAt);
+      // Money sent back to whoever paid you recently is going round: it earns nothing and counts for nothing.
+      const back = lastPaid.get(pair(p.recipientId, p.senderId));
+      const circular = back !== undefined && back.getTime() >= at.getTime() - windowMs;
+      const before = lastPaid.get(pair(p.senderId, p.recipientId));
+      if (before === undefined || before < at) lastPaid.set(pair(p.senderId, p.recipientId), at);
+      if (!circular)
+        counted.push({ payment: p, eventId: events[i].eventId, at, first: before === undefined });
+    });
+    await this.repository.notePayments(
+      tx,
+      sends.map((p) => ({ userId: p.senderId, recipientId: p.recipientId, at: new Date(p.completedAt) })),
+    );
+    if (counted.length === 0) return;
+    const accounts = await this.repository.accounts(
+      tx,
+      counted.map(({ payment }) => payment.senderId),
+      now,
+    );
+    for (const { payment: p, eventId } of counted) {
+      const fact: RewardFact = {
+        kind: 'p2p_sent',
+        userId: p.senderId,
+        ref: p.transferId,
+        usdCents: this.usdCents(p.amount, p.currency),
+        counterpartyId: p.recipientId,
+        circular: false,
+      };
+      await this.earnFrom(tx, fact, eventId, now);
+    }
+    const values = await this.repository.bumpMany(
+      tx,
+      counted.flatMap(({ payment, first }) => [
+        { userId: payment.senderId, counter: 'p2p_sent' as const, by: 1 },
+        ...(first ? [{ userId: payment.senderId, counter: 'distinct_recipients' as const, by: 1 }] : []),
+      ]),
+    );
+    await this.unlockReached(
+      tx,
+      [...values].map(([key, value]) => {
+        const [userId, counter] = key.split(':') as [string, RewardCounter];
+        return { userId, counter, value };
+      }),
+      now,
+    );
+    for (const { payment, at } of counted) {
+      const userId = payment.senderId.toLowerCase();
+      const account = accounts.get(userId);
+      if (account) accounts.set(userId, await this.streakOf(tx, account, at, now));
+    }
+  }
+
   /** A deposit (through a provider or a bank rail): its earns, the deposit counter, the streak, a referral. */
   private async deposited(
     tx: EntityManager,
@@ -228,8 +302,28 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
       await this.repository.setCounter(tx, userId, counter, setTo);
       value = setTo;
     }
-    for (const achievement of achievementsReached(counter, value)) {
-      if (!(await this.repository.unlock(tx, userId, achievement.id, now))) continue;
+    await this.unlockReached(tx, [{ userId, counter, value }], now);
+  }
+
+  /**
+   * Unlocks, in one statement, what the counters' values reach (each achievement once per member), and for each one
+   * new: its points (available at once) and its event.
+   */
+  private async unlockReached(
+    tx: EntityManager,
+    values: ReadonlyArray<{ userId: string; counter: RewardCounter; value: number }>,
+    now: Date,
+  ): Promise<void> {
+    const reached = values.flatMap(({ userId, counter, value }) =>
+      achievementsReached(counter, value).map((achievement) => ({ userId, achievement })),
+    );
+    const fresh = await this.repository.unlockMany(
+      tx,
+      reached.map(({ userId, achievement }) => ({ userId, achievementId: achievement.id })),
+      now,
+    );
+    for (const { userId, achievement } of reached) {
+      if (!fresh.has(`${userId.toLowerCase()}:${achievement.id}`)) continue;
       await this.book.earn(
         tx,
         {
@@ -263,31 +357,43 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
 
   /** A qualifying action in the week it happened in the member's time zone; milestones pay a bonus once. */
   private async streak(tx: EntityManager, userId: string, at: Date, now: Date): Promise<void> {
-    const account = await this.repository.account(tx, userId, now, true);
+    await this.streakOf(tx, await this.repository.account(tx, userId, now, true), at, now);
+  }
+
+  /** {@link streak} on the member's account, locked by the caller; answers the account as it is afterwards. */
+  private async streakOf(
+    tx: EntityManager,
+    account: RewardAccountRecord,
+    at: Date,
+    now: Date,
+  ): Promise<RewardAccountRecord> {
+    const userId = account.userId;
     const monday = weekOf(localDate(at, account.timeZone));
     const next = advanceStreak({ weeks: account.streakWeeks, lastWeek: account.streakLastWeek }, monday);
-    if (!next.changed) return;
+    if (!next.changed) return account;
     await this.repository.updateAccount(tx, userId, {
       streakWeeks: next.state.weeks,
       streakLastWeek: next.state.lastWeek,
     });
     await this.count(tx, userId, 'streak_weeks', now, next.state.weeks);
-    if (next.milestone === null) return;
-    await this.book.earn(
-      tx,
-      {
-        userId,
-        ruleId: `streak:${next.milestone}`,
-        // Once per streak: a streak that breaks and reaches the milestone again earns it again.
-        sourceKey: `${userId}:${monday}`,
-        sourceRef: null,
-        sourceEventId: null,
-        reason: `${next.milestone}-week streak`,
-        points: STREAK_MILESTONES.get(next.milestone) ?? 0n,
-        lockHours: 0,
-      },
-      now,
-    );
+    if (next.milestone !== null) {
+      await this.book.earn(
+        tx,
+        {
+          userId,
+          ruleId: `streak:${next.milestone}`,
+          // Once per streak: a streak that breaks and reaches the milestone again earns it again.
+          sourceKey: `${userId}:${monday}`,
+          sourceRef: null,
+          sourceEventId: null,
+          reason: `${next.milestone}-week streak`,
+          points: STREAK_MILESTONES.get(next.milestone) ?? 0n,
+          lockHours: 0,
+        },
+        now,
+      );
+    }
+    return { ...account, streakWeeks: next.state.weeks, streakLastWeek: next.state.lastWeek };
   }
 
   /**

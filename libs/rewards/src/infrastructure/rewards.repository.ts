@@ -214,6 +214,25 @@ export class RewardsRepository {
     return toAccount(row);
   }
 
+  /** {@link account} for several members in two statements, locked in user-id order (batches cannot deadlock). */
+  async accounts(
+    tx: EntityManager,
+    userIds: ReadonlyArray<string>,
+    now: Date,
+  ): Promise<Map<string, RewardAccountRecord>> {
+    const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
+    await tx.query(
+      `INSERT INTO reward_accounts (user_id, created_at) SELECT unnest($1::uuid[]), $2 ORDER BY 1
+       ON CONFLICT (user_id) DO NOTHING`,
+      [ids, now],
+    );
+    const rows = (await tx.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM reward_accounts WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      [ids],
+    )) as AccountRow[];
+    return new Map(rows.map((row) => [row.user_id.toLowerCase(), toAccount(row)]));
+  }
+
   async findAccount(manager: EntityManager, userId: string): Promise<RewardAccountRecord | null> {
     const [row] = (await manager.query(`SELECT ${ACCOUNT_COLUMNS} FROM reward_accounts WHERE user_id = $1`, [
       userId,
@@ -603,39 +622,83 @@ export class RewardsRepository {
     return new Map(rows.map((row) => [row.counter, Number(row.value)]));
   }
 
-  /** Records that `userId` paid `recipientId`; returns whether it is the first time. */
-  async notePayment(tx: EntityManager, userId: string, recipientId: string, at: Date): Promise<boolean> {
-    const [row] = (await tx.query(
-      `INSERT INTO reward_recipients (user_id, recipient_id, last_paid_at) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, recipient_id) DO UPDATE SET last_paid_at = GREATEST(reward_recipients.last_paid_at, EXCLUDED.last_paid_at)
-       RETURNING (xmax = 0) AS inserted`,
-      [userId, recipientId, at],
-    )) as Array<{ inserted: boolean }>;
-    return row.inserted;
+  /** {@link bump} for several (member, counter) pairs in one statement (a pair given twice adds both); answers each pair's new value by `member:counter`. */
+  async bumpMany(
+    tx: EntityManager,
+    bumps: ReadonlyArray<{ userId: string; counter: RewardCounter; by: number }>,
+  ): Promise<Map<string, number>> {
+    const total = new Map<string, { userId: string; counter: RewardCounter; by: number }>();
+    for (const bump of bumps) {
+      const key = `${bump.userId}:${bump.counter}`;
+      const seen = total.get(key);
+      total.set(key, seen ? { ...seen, by: seen.by + bump.by } : bump);
+    }
+    if (total.size === 0) return new Map();
+    const rows = [...total.values()];
+    const bumped = (await tx.query(
+      `INSERT INTO reward_counters (user_id, counter, value)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) ORDER BY 1, 2
+       ON CONFLICT (user_id, counter) DO UPDATE SET value = reward_counters.value + EXCLUDED.value
+       RETURNING user_id, counter, value::text AS value`,
+      [rows.map((b) => b.userId), rows.map((b) => b.counter), rows.map((b) => b.by)],
+    )) as Array<{ user_id: string; counter: string; value: string }>;
+    return new Map(bumped.map((row) => [`${row.user_id.toLowerCase()}:${row.counter}`, Number(row.value)]));
   }
 
-  /** Whether `payerId` paid `recipientId` at or after `since`. */
-  async paidSince(
+  /** When each (payer, recipient) pair last paid, for those that ever did, by `payer:recipient`. */
+  async lastPayments(
     manager: EntityManager,
-    payerId: string,
-    recipientId: string,
-    since: Date,
-  ): Promise<boolean> {
+    pairs: ReadonlyArray<{ userId: string; recipientId: string }>,
+  ): Promise<Map<string, Date>> {
+    if (pairs.length === 0) return new Map();
     const rows = (await manager.query(
-      `SELECT 1 FROM reward_recipients WHERE user_id = $1 AND recipient_id = $2 AND last_paid_at >= $3`,
-      [payerId, recipientId, since],
-    )) as unknown[];
-    return rows.length > 0;
+      `SELECT r.user_id, r.recipient_id, r.last_paid_at FROM reward_recipients r
+         JOIN unnest($1::uuid[], $2::uuid[]) AS p(user_id, recipient_id)
+           ON r.user_id = p.user_id AND r.recipient_id = p.recipient_id`,
+      [pairs.map((p) => p.userId), pairs.map((p) => p.recipientId)],
+    )) as Array<{ user_id: string; recipient_id: string; last_paid_at: Date }>;
+    return new Map(
+      rows.map((row) => [`${row.user_id.toLowerCase()}:${row.recipient_id.toLowerCase()}`, row.last_paid_at]),
+    );
   }
 
-  /** Unlocks the achievement once; false when the member already had it. */
-  async unlock(tx: EntityManager, userId: string, achievementId: string, at: Date): Promise<boolean> {
+  /** Records that each payer paid its recipient, in one statement (each pair once, with its latest time). */
+  async notePayments(
+    tx: EntityManager,
+    payments: ReadonlyArray<{ userId: string; recipientId: string; at: Date }>,
+  ): Promise<void> {
+    const latest = new Map<string, { userId: string; recipientId: string; at: Date }>();
+    for (const payment of payments) {
+      const key = `${payment.userId}:${payment.recipientId}`;
+      const seen = latest.get(key);
+      if (!seen || seen.at < payment.at) latest.set(key, payment);
+    }
+    if (latest.size === 0) return;
+    const rows = [...latest.values()];
+    await tx.query(
+      `INSERT INTO reward_recipients (user_id, recipient_id, last_paid_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) ORDER BY 1, 2
+       ON CONFLICT (user_id, recipient_id)
+       DO UPDATE SET last_paid_at = GREATEST(reward_recipients.last_paid_at, EXCLUDED.last_paid_at)`,
+      [rows.map((r) => r.userId), rows.map((r) => r.recipientId), rows.map((r) => r.at)],
+    );
+  }
+
+  /** Unlocks achievements, each once per member, in one statement; answers the new ones as `member:achievement`. */
+  async unlockMany(
+    tx: EntityManager,
+    unlocks: ReadonlyArray<{ userId: string; achievementId: string }>,
+    at: Date,
+  ): Promise<Set<string>> {
+    if (unlocks.length === 0) return new Set();
     const rows = (await tx.query(
-      `INSERT INTO reward_achievements (user_id, achievement_id, unlocked_at) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, achievement_id) DO NOTHING RETURNING achievement_id`,
-      [userId, achievementId, at],
-    )) as unknown[];
-    return rows.length > 0;
+      `INSERT INTO reward_achievements (user_id, achievement_id, unlocked_at)
+       SELECT u.user_id, u.achievement_id, $3 FROM unnest($1::uuid[], $2::text[]) AS u(user_id, achievement_id)
+       ORDER BY 1, 2
+       ON CONFLICT (user_id, achievement_id) DO NOTHING RETURNING user_id, achievement_id`,
+      [unlocks.map((u) => u.userId), unlocks.map((u) => u.achievementId), at],
+    )) as Array<{ user_id: string; achievement_id: string }>;
+    return new Set(rows.map((row) => `${row.user_id.toLowerCase()}:${row.achievement_id}`));
   }
 
   async achievements(manager: EntityManager, userId: string): Promise<Map<string, Date>> {
