@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig, Clock } from '#monay/shared';
@@ -23,7 +24,9 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.accessSecret,
+      // A key object, built once: given a string, jsonwebtoken tries it as a PEM public key (and throws) and then
+      // builds a secret key from it on every request.
+      secretOrKey: createSecretKey(Buffer.from(config.auth.accessSecret)) as unknown as string,
       algorithms: ['HS256'],
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
