@@ -39,9 +39,10 @@ interface Schedule {
  * - each outbox event reaches each consumer once: every event published, every consumer that takes a type has
  *   taken every event of it (no gap; processed_events makes a duplicate impossible, and the portfolio, a sum,
  *   would show one), history lines exactly what each transfer gives;
- * - a socket on API A receives what is committed through API B (the Socket.IO Redis adapter);
+ * - the workers relay (`OUTBOX_RELAY=worker`, as in production): a socket on API A receives what is committed
+ *   through API B, sent to every API through Redis by whichever worker relayed it;
  * - each consumer applies each user's events in journal order, and the socket receives them in that order,
- *   although two relays take batches side by side (a relay leaves an event whose user has an earlier one still
+ *   although two relays (one per worker) take batches side by side (a relay leaves an event whose user has an earlier one still
  *   unpublished elsewhere for a later batch: OutboxRelay.lockNext);
  * - the end audit passes: nothing lost, nothing paid twice.
  */
@@ -58,7 +59,15 @@ describeOrSkip('chaos: two APIs and two workers behave as one, and losing one of
   let stopProgress = () => undefined as void;
 
   beforeAll(async () => {
-    system = await ChaosSystem.start({ name: 'scaleout', redis: true, apis: 2, workers: 2 });
+    // As in production: the workers relay (OUTBOX_RELAY=worker), off the APIs' event loops, and send the APIs
+    // what reaches sockets through Redis.
+    system = await ChaosSystem.start({
+      name: 'scaleout',
+      redis: true,
+      apis: 2,
+      workers: 2,
+      env: { OUTBOX_RELAY: 'worker' },
+    });
     const amounts = Array.from({ length: scaled(12) }, (_, i) => (i === 0 ? '5.00' : '1000.00'));
     users = await fundedUsers(system.baseUrlOf(A), 'scaleout', amounts);
   }, 180_000);

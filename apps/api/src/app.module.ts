@@ -20,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, { processors: config.jobsInProcess, relay: true }),
+        CoreModule.forRoot(config, { processors: config.jobsInProcess, relay: config.outboxRelay === 'api' }),
         HttpPlatformModule,
         DevToolsModule.forRoot(config),
         IdentityModule,

@@ -8,12 +8,14 @@ import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
 import { AppConfig, CoreModule } from '#monay/shared';
+import { RealtimeFanOutModule } from '#monay/realtime';
 import { RewardsModule } from '#monay/rewards';
 import { TransfersModule } from '#monay/transfers';
 
 /**
- * The job processors alone, without HTTP. The outbox relay (and the projections it feeds) runs in the API
- * processes, next to their sockets. Several workers may run at once; BullMQ gives each job to one.
+ * The job processors alone, without HTTP. Several workers may run at once; BullMQ gives each job to one. With
+ * `OUTBOX_RELAY=worker` the workers also run the outbox relay and its consumers (SKIP LOCKED keeps them apart), and
+ * send what reaches sockets to the APIs through Redis (RealtimeFanOutModule); by default the APIs relay.
  */
 @Module({})
 export class WorkerModule {
@@ -21,7 +23,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot(config, { processors: true, relay: false }),
+        CoreModule.forRoot(config, { processors: true, relay: config.outboxRelay === 'worker' }),
+        RealtimeFanOutModule,
         IdentityModule,
         LedgerModule,
         InsightsModule,

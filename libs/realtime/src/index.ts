@@ -1,4 +1,5 @@
 export { RealtimeModule } from './realtime.module';
+export { RealtimeFanOutModule } from './realtime-fan-out';
 export { RealtimeIoAdapter } from './realtime-io.adapter';
 export type {
   ServerToClientEvents,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenVerifier } from '#monay/identity';
+import { AppConfig } from '#monay/shared';
 import type {
   ClientToServerEvents,
   RealtimeMessage,
@@ -44,7 +45,23 @@ export class RealtimeGateway
   private namespace: RealtimeNamespace | undefined;
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly tokens: AccessTokenVerifier) {}
+  /**
+   * Every API process is handed every event when the workers relay (`OUTBOX_RELAY=worker`): then each one sends to
+   * its own sockets only, instead of through the adapter to all of them.
+   */
+  private readonly localOnly: boolean;
+
+  constructor(
+    private readonly tokens: AccessTokenVerifier,
+    config: AppConfig,
+  ) {
+    this.localOnly = config.outboxRelay === 'worker';
+  }
+
+  /** This process's sockets, or every node's through the adapter (see {@link localOnly}). */
+  private get sockets() {
+    return this.localOnly ? this.namespace?.local : this.namespace;
+  }
 
   afterInit(namespace: RealtimeNamespace): void {
     this.namespace = namespace;
@@ -80,21 +97,23 @@ export class RealtimeGateway
    * disconnected. With the Redis adapter both go to the other replicas through Redis.
    */
   closeSession(sessionId: string): void {
-    if (!this.namespace) return;
+    const sockets = this.sockets;
+    if (!sockets) return;
     const room = sessionRoom(sessionId);
-    this.namespace
+    sockets
       .to(room)
       .emit('system.alert', { code: 'SESSION_REVOKED', message: 'This session was ended: sign in again' });
-    this.namespace.in(room).disconnectSockets(true);
+    sockets.in(room).disconnectSockets(true);
   }
 
   /** Sends to every socket of the user, on every node (through the adapter). */
   send(userId: string, message: RealtimeMessage): void {
-    if (!this.namespace) {
+    const sockets = this.sockets;
+    if (!sockets) {
       this.logger.warn(`no /ws namespace: ${message.event} for ${userId} dropped`);
       return;
     }
-    const room = this.namespace.to(userRoom(userId));
+    const room = sockets.to(userRoom(userId));
     // The union's event and data belong together (RealtimeMessage); TypeScript cannot correlate them here.
     (room.emit as (event: RealtimeMessage['event'], data: RealtimeMessage['data']) => boolean)(
       message.event,

@@ -20,7 +20,10 @@ export class RealtimePublisher implements IEventHandler<DomainEvent>, BeforeAppl
   private readonly queues = new Map<string, Promise<void>>();
   /** Events published in the current tick, not yet queued. */
   private arrived: DomainEvent[] = [];
-  /** With the Redis adapter, a user's sockets may be on another node: always send. */
+  /**
+   * With the Redis adapter, a user's sockets may be on another node: always send — unless the workers relay, when
+   * every API is handed every event and sends to its own sockets only.
+   */
   private readonly clustered: boolean;
   private closing = false;
 
@@ -29,7 +32,7 @@ export class RealtimePublisher implements IEventHandler<DomainEvent>, BeforeAppl
     private readonly messages: RealtimeMessageBuilder,
     config: AppConfig,
   ) {
-    this.clustered = config.redis !== undefined;
+    this.clustered = config.redis !== undefined && config.outboxRelay !== 'worker';
   }
 
   handle(event: DomainEvent): void {

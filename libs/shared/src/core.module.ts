@@ -61,9 +61,9 @@ class UnhandledExceptionLogger implements OnModuleDestroy {
 @Module({})
 export class CoreModule {
   /**
-   * `processors`: run the `@OnJob` processors here. `relay`: run the outbox relay loop here — the API
-   * processes do (every one of them; SKIP LOCKED keeps them apart), so the events they publish reach their
-   * Socket.IO server (and, through the Redis adapter, every other API's sockets).
+   * `processors`: run the `@OnJob` processors here. `relay`: run the outbox relay loop here — the API processes by
+   * default (every one of them; SKIP LOCKED keeps them apart), so the events they publish reach their Socket.IO
+   * server (and, through the Redis adapter, every other API's sockets); the workers with `OUTBOX_RELAY=worker`.
    */
   static forRoot(config: AppConfig, options: { processors: boolean; relay: boolean }): DynamicModule {
     return {

@@ -249,7 +249,9 @@ export async function audit(
 export function ledgerVerify(system: ChaosSystem): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...system.env, LOG_LEVEL: 'warn' };
+    // Run alone, as an operator would: no Redis, so no relay placement either.
     delete env.REDIS_URL;
+    delete env.OUTBOX_RELAY;
     delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/ledger-verify.js')], {
       cwd: ROOT,

@@ -117,6 +117,7 @@ const schema = z
     THROTTLE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
     AUTH_THROTTLE_LIMIT: z.coerce.number().int().min(1).default(10),
     RUN_JOBS_IN_PROCESS: flag.optional(),
+    OUTBOX_RELAY: z.enum(['api', 'worker']).default('api'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     TRANSFER_FEE_P2P: z
       .string()
@@ -294,6 +295,13 @@ const schema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.OUTBOX_RELAY === 'worker' && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OUTBOX_RELAY'],
+        message: 'worker needs REDIS_URL (the workers send what they publish to the APIs through Redis)',
+      });
+    }
     if (env.TEMPO_RPC_URL && !env.TEMPO_CONTRACTS) {
       ctx.addIssue({ code: 'custom', path: ['TEMPO_CONTRACTS'], message: 'is required with TEMPO_RPC_URL' });
     }
@@ -453,6 +461,12 @@ export class AppConfig {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly throttle: { limit: number; ttlSeconds: number; authLimit: number };
   readonly jobsInProcess: boolean;
+  /**
+   * Which processes run the outbox relay and its consumers: the API processes (`api`, the default, and the only
+   * choice without Redis), or the workers (`worker`), off the API's event loop; the workers then send the events
+   * that reach sockets to every API through Redis, and the APIs wake them through Redis after each commit.
+   */
+  readonly outboxRelay: 'api' | 'worker';
   readonly shutdownTimeoutMs: number;
   /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
   readonly referencePrices: Record<string, string>;
@@ -678,6 +692,7 @@ export class AppConfig {
     };
     // Embedded mode has one process, so it hosts the job processors; with Redis, apps/worker does.
     this.jobsInProcess = env.RUN_JOBS_IN_PROCESS ?? !env.REDIS_URL;
+    this.outboxRelay = env.OUTBOX_RELAY;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};

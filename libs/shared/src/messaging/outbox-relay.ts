@@ -8,7 +8,10 @@ import {
 } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { REDIS, type RedisClient } from '../redis/redis.module';
 import { applyInOrder, consumes, EventConsumers, type EventConsumer } from './event-consumer';
 import { OUTBOX_COLUMNS, toPublishedEvent, type DomainEvent, type OutboxRow } from './outbox';
 import { ParkedEvents } from './parked-events';
@@ -16,7 +19,7 @@ import { Metrics } from '../observability/metrics';
 
 const BATCH = 200;
 
-/** Whether this process runs the relay loop (API processes do: their sockets get what they publish). */
+/** Whether this process runs the relay loop: the API processes, or the workers with `OUTBOX_RELAY=worker`. */
 export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 
 const IDLE_POLL_MS = 50;
@@ -42,6 +45,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private nudged = false;
   /** After a failed batch: how many events are still to be taken one at a time. */
   private isolating = 0;
+  /** A worker's subscription to the APIs' nudges (`OUTBOX_RELAY=worker`). */
+  private nudges: Redis | undefined;
+  /** An API's nudge to the workers in flight, and whether another commit came meanwhile. */
+  private telling = false;
+  private tellAgain = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -50,6 +58,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(RELAY_ENABLED) private readonly enabled: boolean,
     private readonly parked: ParkedEvents,
     @Optional() private readonly metrics?: Metrics,
+    @Optional() @Inject(REDIS) private readonly redis?: RedisClient,
+    @Optional() private readonly config?: AppConfig,
   ) {
     metrics?.gauge(
       'monay_outbox_unpublished_events',
@@ -59,10 +69,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.running = true;
     this.loop = this.run();
+    if (this.config?.outboxRelay === 'worker' && this.redis) {
+      // The APIs commit, the workers relay: an API's nudge comes through Redis.
+      this.nudges = this.redis.duplicate();
+      this.nudges.on('error', (error: Error) => this.logger.warn(`nudges: ${error.message}`));
+      this.nudges.on('message', () => this.nudge());
+      await this.nudges.subscribe(this.nudgeChannel());
+    }
   }
 
   /** Stops polling before the pools close (events left in the outbox are durable: another relay takes them). */
@@ -70,6 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.nudges?.quit().catch(() => this.nudges?.disconnect());
   }
 
   /**
@@ -139,10 +157,37 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Look now (after a commit) instead of at the next poll. */
+  /**
+   * Look now (after a commit) instead of at the next poll. In an API process when the workers relay, the workers
+   * are told through Redis: one message at a time, however many commits come meanwhile.
+   */
   nudge(): void {
+    if (!this.enabled && this.config?.outboxRelay === 'worker' && this.redis) {
+      this.tellWorkers();
+      return;
+    }
     this.nudged = true;
     this.wake?.();
+  }
+
+  private tellWorkers(): void {
+    if (this.telling) {
+      this.tellAgain = true;
+      return;
+    }
+    this.telling = true;
+    this.tellAgain = false;
+    void this.redis
+      ?.publish(this.nudgeChannel(), '1')
+      .catch((error: Error) => this.logger.warn(`nudge not sent: ${error.message}`))
+      .finally(() => {
+        this.telling = false;
+        if (this.tellAgain) this.tellWorkers();
+      });
+  }
+
+  private nudgeChannel(): string {
+    return `${this.config?.redis?.prefix ?? 'monay'}:outbox:nudge`;
   }
 
   private async run(): Promise<void> {
