@@ -39,6 +39,7 @@ export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { UnitOfWork } from './database/unit-of-work';
+export { combineWrites, runWrites, MAX_STATEMENT_PARAMETERS, type SqlWrite } from './database/sql-write';
 export {
   OutboxWriter,
   PublishedEvent,
@@ -73,7 +74,7 @@ export {
   type StoredResponse,
   type IdempotentRequest,
 } from './messaging/idempotency';
-export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
+export { IdempotentExecutor, IdempotentCompletion, type IdempotentResult } from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export {
   IsMoneyAmount,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { MAX_STATEMENT_PARAMETERS, runWrites, type SqlWrite } from '#monay/shared';
 import type { StatusChange, TransferStatus } from '../domain/transfer';
 
 export interface TransferRecord {
@@ -68,35 +69,33 @@ interface InsertPart {
   rows: unknown[][];
 }
 
-const MAX_PARAMETERS = 60_000; // PostgreSQL takes at most 65,535 parameters a statement
-
 /**
- * Multi-row INSERTs into several tables, in order, in ONE statement when their parameters fit (each part but
- * the last a data-modifying CTE; foreign keys between them are checked at the end of the statement, when
- * every row exists), otherwise part by part in chunks.
+ * Multi-row INSERTs into several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and
+ * the idempotency answer), in ONE statement when their parameters fit (each but the last a data-modifying CTE;
+ * foreign keys between them are checked at the end of the statement, when every row exists), otherwise part by
+ * part in chunks, then `also`.
  */
-async function insertAll(tx: EntityManager, parts: InsertPart[]): Promise<void> {
+async function insertAll(tx: EntityManager, parts: InsertPart[], also: readonly SqlWrite[] = []): Promise<void> {
   const present = parts.filter((part) => part.rows.length > 0);
-  const total = present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0);
-  if (total <= MAX_PARAMETERS) {
-    if (present.length === 0) return;
-    const values: unknown[] = [];
-    const statements = present.map((part) => insertSql(part, part.rows, values));
-    const last = statements.pop() as string;
-    const ctes = statements.map((sql, index) => `p${index} AS (${sql})`);
-    await tx.query(ctes.length ? `WITH ${ctes.join(', ')} ${last}` : last, values);
+  const total =
+    present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0) +
+    also.reduce((sum, write) => sum + write.params.length, 0);
+  if (total <= MAX_STATEMENT_PARAMETERS) {
+    await runWrites(tx, [...present.map((part) => insertWrite(part, part.rows)), ...also]);
     return;
   }
   for (const part of present) {
-    const perStatement = Math.floor(MAX_PARAMETERS / part.columns.length);
+    const perStatement = Math.floor(MAX_STATEMENT_PARAMETERS / part.columns.length);
     for (let offset = 0; offset < part.rows.length; offset += perStatement) {
-      const values: unknown[] = [];
-      await tx.query(insertSql(part, part.rows.slice(offset, offset + perStatement), values), values);
+      const write = insertWrite(part, part.rows.slice(offset, offset + perStatement));
+      await tx.query(write.sql, [...write.params]);
     }
   }
+  await runWrites(tx, also);
 }
 
-function insertSql(part: InsertPart, rows: unknown[][], values: unknown[]): string {
+function insertWrite(part: InsertPart, rows: unknown[][]): SqlWrite {
+  const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const placeholders = row.map((value) => {
       values.push(value);
@@ -104,7 +103,10 @@ function insertSql(part: InsertPart, rows: unknown[][], values: unknown[]): stri
     });
     return `(${placeholders.join(', ')})`;
   });
-  return `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+  return {
+    sql: `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+    params: values,
+  };
 }
 
 const TRANSFER_COLUMNS = [
@@ -145,12 +147,14 @@ export class TransferRepository {
   /**
    * Transfers as they are (a P2P transfer is written once, completed or failed, when its booking is known),
    * with their whole status history, and their batch if any: one statement for up to about 1,000 transfers.
+   * `also`: other writes of the transaction (its outbox rows, its idempotency answer) carried by the same statement.
    */
   async insert(
     tx: EntityManager,
     transfers: TransferRecord[],
     history: Map<string, readonly StatusChange[]>,
     batch?: BatchRecord,
+    also: readonly SqlWrite[] = [],
   ): Promise<void> {
     const historyRows: unknown[][] = [];
     for (const [transferId, changes] of history) {
@@ -215,7 +219,7 @@ export class TransferRepository {
         columns: ['transfer_id', 'status', 'reason', 'at'],
         rows: historyRows,
       },
-    ]);
+    ], also);
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */

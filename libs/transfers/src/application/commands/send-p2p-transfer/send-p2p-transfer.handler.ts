@@ -20,7 +20,7 @@ import { SendP2pTransferCommand } from './send-p2p-transfer.command';
  * In one database transaction (P2pBooking): (in a savepoint) limits are consumed and the ledger moves the money,
  * then the transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds,
  * a limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
- * with the key.
+ * with the key, by that same statement.
  */
 @CommandHandler(SendP2pTransferCommand)
 export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCommand> {
@@ -88,14 +88,19 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     }
     const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId]);
 
-    const result = await this.executor.execute(idempotent, async (tx) => {
-      const booked = await this.p2p.book(tx, {
-        sender,
-        recipient,
-        amount: command.amount,
-        fee: this.fees.p2p(command.amount.currency.code),
-        note: command.note,
-      });
+    const result = await this.executor.execute(idempotent, async (tx, completion) => {
+      const booked = await this.p2p.book(
+        tx,
+        {
+          sender,
+          recipient,
+          amount: command.amount,
+          fee: this.fees.p2p(command.amount.currency.code),
+          note: command.note,
+        },
+        // The answer is stored by the booking's last statement, with the transfer and its event.
+        (response) => completion.write(response),
+      );
       return booked.response;
     });
     this.relay.nudge();
