@@ -39,7 +39,14 @@ export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { UnitOfWork } from './database/unit-of-work';
-export { combineWrites, runWrites, MAX_STATEMENT_PARAMETERS, type SqlWrite } from './database/sql-write';
+export {
+  combineWrites,
+  runWrites,
+  shiftParameters,
+  MAX_STATEMENT_PARAMETERS,
+  type GuardedWrite,
+  type SqlWrite,
+} from './database/sql-write';
 export {
   OutboxWriter,
   PublishedEvent,

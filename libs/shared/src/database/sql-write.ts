@@ -31,9 +31,7 @@ export function combineWrites(writes: readonly SqlWrite[]): SqlWrite {
   const sqls = writes.map((write) => {
     const offset = params.length;
     params.push(...write.params);
-    return offset === 0
-      ? write.sql
-      : write.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return shiftParameters(write.sql, offset);
   });
   const last = sqls.pop() as string;
   return { sql: `WITH ${sqls.map((sql, index) => `w${index} AS (${sql})`).join(', ')} ${last}`, params };
@@ -48,4 +46,22 @@ export async function runWrites(tx: EntityManager, writes: readonly SqlWrite[]):
   const total = writes.reduce((sum, write) => sum + write.params.length, 0);
   const groups = total <= MAX_STATEMENT_PARAMETERS ? [combineWrites(writes)] : writes;
   for (const write of groups) await tx.query(write.sql, [...write.params]);
+}
+
+/**
+ * A guarded write (an upsert or update with RETURNING whose WHERE refuses what a rule forbids) that another
+ * context's statement may carry before its own writes and make them depend on, so the two cost one round trip:
+ * the limits a transfer consumes, carried by the ledger's posting (LedgerService.post). It passed in full when it
+ * returns `rowsToProceed` rows; otherwise the carrier writes nothing of its own, and `check` (given the rows it
+ * returned) throws the refusal. What it wrote when it refused in part is the caller's to undo (a savepoint).
+ */
+export interface GuardedWrite {
+  readonly write: SqlWrite;
+  readonly rowsToProceed: number;
+  check(tx: EntityManager, rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+}
+
+/** Renumbers `sql`'s `$n` placeholders by `offset`, for a write carried inside another statement. */
+export function shiftParameters(sql: string, offset: number): string {
+  return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { SqlWrite } from '#monay/shared';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './wallet.orm-entity';
 
 /** Money out: hour (velocity), day, month. Deposits, on counters of their own: deposit_day, deposit_month. */
@@ -167,8 +168,19 @@ export class WalletRepository {
     amountUsd: bigint,
     checks: Array<{ period: UsagePeriod; start: Date; limitUsd?: bigint; maxCount?: number }>,
   ): Promise<Set<UsagePeriod>> {
-    const rows = (await tx.query(
-      `INSERT INTO wallet_limit_usage AS u (wallet_id, period, period_start, amount_usd, count)
+    const write = this.consumeAllWrite(walletId, amountUsd, checks);
+    const rows = (await tx.query(write.sql, [...write.params])) as Array<{ period: UsagePeriod }>;
+    return new Set(rows.map((row) => row.period));
+  }
+
+  /** The statement {@link consumeAll} runs (RETURNING the periods counted), for another statement to carry. */
+  consumeAllWrite(
+    walletId: string,
+    amountUsd: bigint,
+    checks: Array<{ period: UsagePeriod; start: Date; limitUsd?: bigint; maxCount?: number }>,
+  ): SqlWrite {
+    return {
+      sql: `INSERT INTO wallet_limit_usage AS u (wallet_id, period, period_start, amount_usd, count)
        SELECT $1::uuid, c.period, c.period_start, $2::bigint, 1
          FROM unnest($3::text[], $4::timestamptz[], $5::bigint[], $6::int[])
               WITH ORDINALITY AS c(period, period_start, limit_usd, max_count, ord)
@@ -182,7 +194,7 @@ export class WalletRepository {
           AND (($6::int[])[array_position($3::text[], u.period)] IS NULL
                OR u.count + 1 <= ($6::int[])[array_position($3::text[], u.period)])
        RETURNING u.period`,
-      [
+      params: [
         walletId,
         amountUsd.toString(),
         checks.map((c) => c.period),
@@ -190,8 +202,7 @@ export class WalletRepository {
         checks.map((c) => c.limitUsd?.toString() ?? null),
         checks.map((c) => c.maxCount ?? null),
       ],
-    )) as Array<{ period: UsagePeriod }>;
-    return new Set(rows.map((row) => row.period));
+    };
   }
 
   /** Takes `amountUsd` and one count back from each period's usage (the opposite of {@link consume}), floored at 0. */
