@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork, type GuardedWrite, type TierFeature } from '#monay/shared';
+import { AppConfig, UnitOfWork, type GuardedWrite, type SqlRead, type TierFeature } from '#monay/shared';
 import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
   KycTierRequiredError,
@@ -91,15 +91,24 @@ export class WalletAccess {
 
   /**
    * {@link ensureWallet} for several users at once: one query when they all have their wallet (the usual
-   * case); each missing one is created as ensureWallet does. Answers in the order asked.
+   * case); each missing one is created as ensureWallet does. Answers in the order asked. `read`: their wallets
+   * as {@link walletsRead} just read them (then no query when they all have one).
    */
-  async ensureWallets(userIds: string[]): Promise<Wallet[]> {
+  async ensureWallets(userIds: string[], read?: Wallet[]): Promise<Wallet[]> {
     const unique = [...new Set(userIds)];
-    const found = new Map((await this.wallets.findByUserIds(unique)).map((w) => [w.userId, w]));
+    const found = new Map((read ?? (await this.wallets.findByUserIds(unique))).map((w) => [w.userId, w]));
     for (const userId of unique) {
       if (!found.has(userId)) found.set(userId, await this.ensureWallet(userId));
     }
     return userIds.map((userId) => found.get(userId) as Wallet);
+  }
+
+  /**
+   * The wallets of `userIds` and of the users `alsoOf` selects (a subquery over an earlier read of the same
+   * statement), as a read to run with others in one round trip (`readTogether`); for {@link ensureWallets}.
+   */
+  walletsRead(userIds: string[], alsoOf?: string): SqlRead<Wallet[]> {
+    return this.wallets.byUserIdsRead(userIds, alsoOf);
   }
 
   findByAddress(address: string): Promise<Wallet | null> {

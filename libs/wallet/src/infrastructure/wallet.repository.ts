@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { SqlWrite } from '#monay/shared';
+import type { SqlRead, SqlWrite } from '#monay/shared';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './wallet.orm-entity';
 
 /** Money out: hour (velocity), day, month. Deposits, on counters of their own: deposit_day, deposit_month. */
@@ -34,30 +34,34 @@ export class WalletRepository {
    */
   async findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
     if (userIds.length === 0) return [];
-    const rows = (await this.dataSource.query(
-      `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
-         FROM wallets WHERE user_id = ANY($1::uuid[])`,
-      [userIds],
-    )) as Array<{
-      id: string;
-      user_id: string;
-      address: string;
-      kyc_level: number;
-      daily_limit: string | null;
-      monthly_limit: string | null;
-      created_at: Date;
-    }>;
-    return rows.map((row) =>
-      Object.assign(new WalletOrmEntity(), {
-        id: row.id,
-        userId: row.user_id,
-        address: row.address,
-        kycLevel: row.kyc_level,
-        dailyLimit: row.daily_limit === null ? null : BigInt(row.daily_limit),
-        monthlyLimit: row.monthly_limit === null ? null : BigInt(row.monthly_limit),
-        createdAt: row.created_at,
-      }),
-    );
+    const read = this.byUserIdsRead(userIds);
+    return read.decode((await this.dataSource.query(read.sql, [...read.params])) as Array<Record<string, unknown>>);
+  }
+
+  /**
+   * The wallets of `userIds` and of the users `alsoOf` selects (a subquery over an earlier read of the statement
+   * that carries this one), as a read (`readTogether`). Its rows may come back through JSON: bigints as text.
+   */
+  byUserIdsRead(userIds: string[], alsoOf?: string): SqlRead<WalletOrmEntity[]> {
+    return {
+      sql: `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
+         FROM wallets WHERE user_id ${
+           alsoOf ? `IN (SELECT unnest($1::uuid[]) UNION ${alsoOf})` : '= ANY($1::uuid[])'
+         }`,
+      params: [userIds],
+      decode: (rows) =>
+        rows.map((row) =>
+          Object.assign(new WalletOrmEntity(), {
+            id: row.id as string,
+            userId: row.user_id as string,
+            address: row.address as string,
+            kycLevel: row.kyc_level as number,
+            dailyLimit: row.daily_limit === null ? null : BigInt(row.daily_limit as string),
+            monthlyLimit: row.monthly_limit === null ? null : BigInt(row.monthly_limit as string),
+            createdAt: new Date(row.created_at as Date | string),
+          }),
+        ),
+    };
   }
 
   findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
