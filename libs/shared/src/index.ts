@@ -82,7 +82,11 @@ export {
   type StoredResponse,
   type IdempotentRequest,
 } from './messaging/idempotency';
-export { IdempotentExecutor, IdempotentCompletion, type IdempotentResult } from './messaging/idempotent-executor';
+export {
+  IdempotentExecutor,
+  IdempotentCompletion,
+  type IdempotentResult,
+} from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export {
   IsMoneyAmount,

@@ -42,9 +42,12 @@ export async function readTogether<T extends unknown[]>(
     params.push(...read.params);
     return `r${index} AS (${shiftParameters(read.sql, offset)})`;
   });
-  const columns = reads.map((_, index) => `(SELECT coalesce(json_agg(r${index}), '[]'::json) FROM r${index}) AS r${index}`);
-  const [row] = (await manager.query(`WITH ${ctes.join(', ')} SELECT ${columns.join(', ')}`, params)) as Array<
-    Record<string, Array<Record<string, unknown>>>
-  >;
+  const columns = reads.map(
+    (_, index) => `(SELECT coalesce(json_agg(r${index}), '[]'::json) FROM r${index}) AS r${index}`,
+  );
+  const [row] = (await manager.query(
+    `WITH ${ctes.join(', ')} SELECT ${columns.join(', ')}`,
+    params,
+  )) as Array<Record<string, Array<Record<string, unknown>>>>;
   return reads.map((read, index) => read.decode(row[`r${index}`])) as T;
 }

@@ -25,7 +25,8 @@ export function combineWrites(writes: readonly SqlWrite[]): SqlWrite {
   if (writes.length === 1) return writes[0];
   for (const write of writes) {
     // PostgreSQL accepts data-modifying CTEs only at the top level.
-    if (/^\s*WITH\b/i.test(write.sql)) throw new Error('combineWrites: a write may not itself begin with WITH');
+    if (/^\s*WITH\b/i.test(write.sql))
+      throw new Error('combineWrites: a write may not itself begin with WITH');
   }
   const params: unknown[] = [];
   const sqls = writes.map((write) => {

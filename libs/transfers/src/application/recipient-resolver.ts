@@ -38,7 +38,10 @@ export class RecipientResolver {
    * {@link resolveMany}, and in the same round trip the wallets of the sender and of every user found (for
    * `WalletAccess.ensureWallets`, which then reads nothing when they all have one).
    */
-  resolveWithWallets(senderId: string, tos: string[]): Promise<{ resolutions: Resolution[]; wallets: Wallet[] }> {
+  resolveWithWallets(
+    senderId: string,
+    tos: string[],
+  ): Promise<{ resolutions: Resolution[]; wallets: Wallet[] }> {
     return this.resolve(senderId, tos, true);
   }
 
@@ -50,7 +53,10 @@ export class RecipientResolver {
     const refs = tos.map(classifyRecipient);
     const addresses = refs.filter((r) => r.kind === 'address').map((r) => r.value);
     const walletsByAddress = new Map(
-      (addresses.length ? await this.wallets.findByAddresses(addresses) : []).map((w) => [w.address, w.userId]),
+      (addresses.length ? await this.wallets.findByAddresses(addresses) : []).map((w) => [
+        w.address,
+        w.userId,
+      ]),
     );
     const ids = [
       ...refs.filter((r) => r.kind === 'userId').map((r) => r.value),
@@ -70,7 +76,10 @@ export class RecipientResolver {
           blocks,
           (rowsOf) => this.wallets.walletsRead([senderId], `SELECT id FROM ${rowsOf(0)}`),
         ])
-      : [...(await readTogether<[UserDirectoryEntry[], Set<string>]>(this.uow.manager, [lookup, blocks])), []];
+      : [
+          ...(await readTogether<[UserDirectoryEntry[], Set<string>]>(this.uow.manager, [lookup, blocks])),
+          [],
+        ];
     const byId = new Map(users.map((u) => [u.id, u]));
     const byEmail = new Map(users.map((u) => [u.email, u]));
     const byPhone = new Map(users.filter((u) => u.phone).map((u) => [u.phone as string, u]));

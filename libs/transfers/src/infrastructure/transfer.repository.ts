@@ -75,7 +75,11 @@ interface InsertPart {
  * foreign keys between them are checked at the end of the statement, when every row exists), otherwise part by
  * part in chunks, then `also`.
  */
-async function insertAll(tx: EntityManager, parts: InsertPart[], also: readonly SqlWrite[] = []): Promise<void> {
+async function insertAll(
+  tx: EntityManager,
+  parts: InsertPart[],
+  also: readonly SqlWrite[] = [],
+): Promise<void> {
   const present = parts.filter((part) => part.rows.length > 0);
   const total =
     present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0) +
@@ -161,65 +165,69 @@ export class TransferRepository {
       for (const change of changes)
         historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
     }
-    await insertAll(tx, [
-      {
-        table: 'transfer_batches',
-        columns: [
-          'id',
-          'sender_user_id',
-          'status',
-          'recipient_count',
-          'fee_currency',
-          'fee',
-          'failure_code',
-          'ledger_transaction_id',
-          'created_at',
-          'completed_at',
-        ],
-        rows: batch
-          ? [
-              [
-                batch.id,
-                batch.senderUserId,
-                batch.status,
-                batch.recipientCount,
-                batch.feeCurrency,
-                batch.fee.toString(),
-                batch.failureCode,
-                batch.ledgerTransactionId,
-                batch.createdAt,
-                batch.completedAt,
-              ],
-            ]
-          : [],
-      },
-      {
-        table: 'transfers',
-        columns: TRANSFER_COLUMNS,
-        rows: transfers.map((t) => [
-          t.id,
-          t.batchId,
-          t.senderUserId,
-          t.recipientUserId,
-          t.recipientRef,
-          t.currency,
-          t.amount.toString(),
-          t.fee.toString(),
-          t.note,
-          t.status,
-          t.failureCode,
-          t.failureMessage,
-          t.ledgerTransactionId,
-          t.createdAt,
-          t.completedAt,
-        ]),
-      },
-      {
-        table: 'transfer_status_history',
-        columns: ['transfer_id', 'status', 'reason', 'at'],
-        rows: historyRows,
-      },
-    ], also);
+    await insertAll(
+      tx,
+      [
+        {
+          table: 'transfer_batches',
+          columns: [
+            'id',
+            'sender_user_id',
+            'status',
+            'recipient_count',
+            'fee_currency',
+            'fee',
+            'failure_code',
+            'ledger_transaction_id',
+            'created_at',
+            'completed_at',
+          ],
+          rows: batch
+            ? [
+                [
+                  batch.id,
+                  batch.senderUserId,
+                  batch.status,
+                  batch.recipientCount,
+                  batch.feeCurrency,
+                  batch.fee.toString(),
+                  batch.failureCode,
+                  batch.ledgerTransactionId,
+                  batch.createdAt,
+                  batch.completedAt,
+                ],
+              ]
+            : [],
+        },
+        {
+          table: 'transfers',
+          columns: TRANSFER_COLUMNS,
+          rows: transfers.map((t) => [
+            t.id,
+            t.batchId,
+            t.senderUserId,
+            t.recipientUserId,
+            t.recipientRef,
+            t.currency,
+            t.amount.toString(),
+            t.fee.toString(),
+            t.note,
+            t.status,
+            t.failureCode,
+            t.failureMessage,
+            t.ledgerTransactionId,
+            t.createdAt,
+            t.completedAt,
+          ]),
+        },
+        {
+          table: 'transfer_status_history',
+          columns: ['transfer_id', 'status', 'reason', 'at'],
+          rows: historyRows,
+        },
+      ],
+      also,
+    );
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */

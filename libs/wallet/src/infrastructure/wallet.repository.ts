@@ -35,7 +35,9 @@ export class WalletRepository {
   async findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
     if (userIds.length === 0) return [];
     const read = this.byUserIdsRead(userIds);
-    return read.decode((await this.dataSource.query(read.sql, [...read.params])) as Array<Record<string, unknown>>);
+    return read.decode(
+      (await this.dataSource.query(read.sql, [...read.params])) as Array<Record<string, unknown>>,
+    );
   }
 
   /**

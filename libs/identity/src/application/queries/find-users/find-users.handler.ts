@@ -5,7 +5,11 @@ import { UserRepository } from '../../../infrastructure/user.repository';
 import { FindUsersQuery, UserDirectoryEntry } from './find-users.query';
 
 /** What the users are looked up by: ids that can be ids, normalised emails and phones. */
-export function directoryKeys(by: FindUsersQuery['by']): { ids: string[]; emails: string[]; phones: string[] } {
+export function directoryKeys(by: FindUsersQuery['by']): {
+  ids: string[];
+  emails: string[];
+  phones: string[];
+} {
   return {
     ids: (by.ids ?? []).filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
     emails: (by.emails ?? []).map(normalizeEmail),
