@@ -27,15 +27,16 @@ export async function readTogether<T extends unknown[]>(
   manager: EntityManager,
   steps: { [K in keyof T]: ReadStep<T[K]> },
 ): Promise<T> {
-  const rowsOf = (index: number) => {
-    if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
-      throw new Error(`readTogether: no read ${index} before this one`);
-    }
-    return `r${index}`;
-  };
   const params: unknown[] = [];
-  const reads = (steps as ReadonlyArray<ReadStep<unknown>>).map((step) =>
-    typeof step === 'function' ? step(rowsOf) : step,
+  const reads = (steps as ReadonlyArray<ReadStep<unknown>>).map((step, current) =>
+    typeof step === 'function'
+      ? step((index: number) => {
+          if (!Number.isInteger(index) || index < 0 || index >= current) {
+            throw new Error(`readTogether: no read ${index} before read ${current}`);
+          }
+          return `r${index}`;
+        })
+      : step,
   );
   const ctes = reads.map((read, index) => {
     const offset = params.length;
