@@ -258,12 +258,9 @@ export class LedgerRepository {
   /**
    * {@link applyBalanceChanges} and {@link insertPostedTransaction} in ONE statement: the transaction and its
    * entries are inserted only if every balance change passed its guard. Returns the ids that changed (all of
-   * them, or the transaction was not written and the caller throws).
-   */
-  /**
-   * The guarded balance changes, then the transaction and its entries, in one statement. `before` (another
-   * context's guarded write, e.g. the limits a transfer consumes) runs first in the same statement, and nothing of
-   * the ledger's is written (no account locked) unless it returned `rowsToProceed` rows; its rows come back.
+   * them, or the transaction was not written and the caller throws). `before` (another context's guarded write:
+   * the limits a transfer consumes) runs first in the same statement, and nothing of the ledger's is written, no
+   * account locked, unless it returned `rowsToProceed` rows; its rows come back with the ids.
    */
   async postTransaction(
     tx: EntityManager,

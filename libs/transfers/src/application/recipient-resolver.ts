@@ -17,9 +17,9 @@ export type Resolution =
 /**
  * Turns what senders typed (`to`: email, phone, user id or `monay:` address) into Monay users, in a fixed
  * number of queries however many recipients there are (a batch has up to 1,000): one statement for the users and
- * the blocks among them (and their wallets, when asked), after one for the wallets of `monay:` addresses if any. A user who blocked the sender is
- * answered exactly as no user at all (RECIPIENT_NOT_FOUND): the sender cannot pay them, request from them or find
- * them by lookup, and cannot tell a block from an unknown recipient.
+ * the blocks among them (and their wallets, when asked), after one for the wallets of `monay:` addresses if any.
+ * A user who blocked the sender is answered exactly as no user at all (RECIPIENT_NOT_FOUND): the sender cannot
+ * pay them, request from them or find them by lookup, and cannot tell a block from an unknown recipient.
  */
 @Injectable()
 export class RecipientResolver {
