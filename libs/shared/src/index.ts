@@ -40,6 +40,15 @@ export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { UnitOfWork } from './database/unit-of-work';
 export {
+  combineWrites,
+  runWrites,
+  shiftParameters,
+  MAX_STATEMENT_PARAMETERS,
+  type GuardedWrite,
+  type SqlWrite,
+} from './database/sql-write';
+export { readTogether, type ReadStep, type SqlRead } from './database/sql-read';
+export {
   OutboxWriter,
   PublishedEvent,
   OUTBOX_COLUMNS,
@@ -73,7 +82,11 @@ export {
   type StoredResponse,
   type IdempotentRequest,
 } from './messaging/idempotency';
-export { IdempotentExecutor, type IdempotentResult } from './messaging/idempotent-executor';
+export {
+  IdempotentExecutor,
+  IdempotentCompletion,
+  type IdempotentResult,
+} from './messaging/idempotent-executor';
 export { sendIdempotent, idempotencyKeyOf } from './http/idempotent-reply';
 export {
   IsMoneyAmount,

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { GrantRoleCommand } from './commands/grant-role/grant-role.command';
 import { RegisterUserCommand, type RegisteredUser } from './commands/register-user/register-user.command';
+import type { SqlRead } from '#monay/shared';
+import { UserRepository } from '../infrastructure/user.repository';
+import { directoryKeys, toDirectoryEntry } from './queries/find-users/find-users.handler';
 import { FindUsersQuery, type UserDirectoryEntry } from './queries/find-users/find-users.query';
 import { GetProfileQuery, type ProfileView } from './queries/get-profile/get-profile.query';
 import type { ClientInfo } from './user-view';
@@ -16,11 +19,25 @@ export class Users {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly repository: UserRepository,
   ) {}
 
   /** Users by id, email or phone in one round trip (recipient resolution, batches of 1,000). */
   find(by: { ids?: string[]; emails?: string[]; phones?: string[] }): Promise<UserDirectoryEntry[]> {
     return this.queries.execute(new FindUsersQuery(by));
+  }
+
+  /**
+   * {@link find} as a read for the caller to run with reads of its own in one statement (`readTogether`): the
+   * same users (active, matched by id, normalised email or phone).
+   */
+  findRead(by: { ids?: string[]; emails?: string[]; phones?: string[] }): SqlRead<UserDirectoryEntry[]> {
+    const read = this.repository.findActiveRead(directoryKeys(by));
+    return {
+      sql: read.sql,
+      params: read.params,
+      decode: (rows) => read.decode(rows).map(toDirectoryEntry),
+    };
   }
 
   /** A user's profile with its security state (whether email and phone are verified, 2FA on). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import type { SqlRead } from '#monay/shared';
 import { EmailTakenError, PhoneTakenError } from '../domain/identity.errors';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
@@ -27,6 +28,27 @@ export class UserRepository {
       ...(by.phones.length ? [{ phone: In(by.phones) }] : []),
     ];
     return where.length ? this.dataSource.getRepository(UserOrmEntity).find({ where }) : [];
+  }
+
+  /**
+   * {@link findMany} of active users only, as a read for another context's statement to carry (recipient
+   * resolution reads the users, the blocks among them and their wallets in one round trip).
+   */
+  findActiveRead(by: { ids: string[]; emails: string[]; phones: string[] }): SqlRead<UserOrmEntity[]> {
+    return {
+      sql: `SELECT id, email, phone FROM users
+             WHERE (id = ANY($1::uuid[]) OR email = ANY($2::text[]) OR phone = ANY($3::text[])) AND status = 'active'`,
+      params: [by.ids, by.emails, by.phones],
+      decode: (rows) =>
+        rows.map((row) =>
+          Object.assign(new UserOrmEntity(), {
+            id: row.id as string,
+            email: row.email as string,
+            phone: (row.phone as string | null) ?? null,
+            status: 'active' as const,
+          }),
+        ),
+    };
   }
 
   /** Adds a role (once); returns the user's roles, or null when no user has this email. */

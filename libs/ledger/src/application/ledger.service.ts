@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { GuardedWrite } from '#monay/shared';
 import { assertVoidable, settleHold, type Hold } from '../domain/hold';
 import { assertBalanced, netByAccount, type EntryInput, type LedgerEntry } from '../domain/journal';
 import {
@@ -143,8 +144,17 @@ export class LedgerService {
    * Posts a balanced transaction. User accounts are debited by guarded updates, in id order (refused with
    * {@link InsufficientFundsError} if available funds would go below zero) and credited on their cached
    * balance; system accounts get entries only. Nothing is written unless everything is.
+   *
+   * `before`: another context's guarded write carried by the same statement, first (a transfer's limits, so that
+   * limits and ledger cost one round trip): the ledger writes nothing unless it passed in full, and its refusal is
+   * thrown (by its `check`) before any of the ledger's. What it wrote when it refused in part is the caller's to
+   * undo (a savepoint), as when the ledger refuses after it.
    */
-  async post(tx: EntityManager, input: PostTransactionInput): Promise<{ transactionId: string }> {
+  async post(
+    tx: EntityManager,
+    input: PostTransactionInput,
+    before?: GuardedWrite,
+  ): Promise<{ transactionId: string }> {
     assertBalanced(input.entries);
     const entries = input.entries.map((entry) => ({ ...entry, accountId: canonicalId(entry.accountId) }));
     const accounts = await this.loadAccounts(
@@ -161,7 +171,7 @@ export class LedgerService {
     const transactionId = randomUUID();
     // One round trip: guarded balance changes (locked in id order), then the transaction and its entries,
     // written only if every change passed.
-    const applied = await this.repository.postTransaction(
+    const result = await this.repository.postTransaction(
       tx,
       ordered.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
       {
@@ -171,8 +181,15 @@ export class LedgerService {
         metadata: input.metadata ?? {},
       },
       entries,
+      before,
     );
-    await this.explainRefusals(tx, ordered, applied);
+    if (before) {
+      await before.check(tx, result.before);
+      if (result.before.length !== before.rowsToProceed) {
+        throw new Error('A guarded write refused but its check did not say why');
+      }
+    }
+    await this.explainRefusals(tx, ordered, result.applied);
     return { transactionId };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { shiftParameters, type SqlWrite } from '#monay/shared';
 import type { Hold, TransactionStatus } from '../domain/hold';
 import type { EntryInput, LedgerEntry } from '../domain/journal';
 import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } from '../domain/ledger-account';
@@ -257,23 +258,50 @@ export class LedgerRepository {
   /**
    * {@link applyBalanceChanges} and {@link insertPostedTransaction} in ONE statement: the transaction and its
    * entries are inserted only if every balance change passed its guard. Returns the ids that changed (all of
-   * them, or the transaction was not written and the caller throws).
+   * them, or the transaction was not written and the caller throws). `before` (another context's guarded write:
+   * the limits a transfer consumes) runs first in the same statement, and nothing of the ledger's is written, no
+   * account locked, unless it returned `rowsToProceed` rows; its rows come back with the ids.
    */
   async postTransaction(
     tx: EntityManager,
     changes: ReadonlyArray<{ accountId: string; posted: bigint; pending: bigint }>,
     transaction: NewTransaction,
     entries: readonly EntryInput[],
-  ): Promise<Set<string>> {
+    before?: { write: SqlWrite; rowsToProceed: number },
+  ): Promise<{ applied: Set<string>; before: Array<Record<string, unknown>> }> {
     if (changes.length === 0) {
-      await this.insertPostedTransaction(tx, transaction, entries);
-      return new Set();
+      const beforeRows = before
+        ? ((await tx.query(before.write.sql, [...before.write.params])) as Array<Record<string, unknown>>)
+        : [];
+      if (!before || beforeRows.length === before.rowsToProceed) {
+        await this.insertPostedTransaction(tx, transaction, entries);
+      }
+      return { applied: new Set(), before: beforeRows };
+    }
+    const params: unknown[] = [
+      changes.map((c) => c.accountId),
+      changes.map((c) => c.posted.toString()),
+      changes.map((c) => c.pending.toString()),
+      transaction.id,
+      transaction.kind,
+      transaction.reference,
+      toJson(transaction.metadata),
+      ...entryArrays(entries),
+    ];
+    // `before` first: the accounts are locked only once it passed (the order of every limits-then-ledger write).
+    let prelude = '';
+    let gate = '';
+    if (before) {
+      const offset = params.length;
+      params.push(...before.write.params, before.rowsToProceed);
+      prelude = `before_ledger AS (${shiftParameters(before.write.sql, offset)}), `;
+      gate = `AND (SELECT count(*) FROM before_ledger) = $${params.length}`;
     }
     const rows = (await tx.query(
-      `WITH d AS (
+      `WITH ${prelude}d AS (
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, posted, pending)
        ), locked AS MATERIALIZED (
-         SELECT a.id FROM ledger_accounts a WHERE a.id IN (SELECT id FROM d) ORDER BY a.id FOR UPDATE
+         SELECT a.id FROM ledger_accounts a WHERE a.id IN (SELECT id FROM d) ${gate} ORDER BY a.id FOR UPDATE
        ), changed AS (
          UPDATE ledger_accounts a
             SET posted = a.posted + d.posted, pending_debits = a.pending_debits + d.pending
@@ -291,19 +319,18 @@ export class LedgerRepository {
            FROM unnest($8::uuid[], $9::text[], $10::bigint[]) AS e(account_id, currency, amount)
           WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[]) AND ${XID_BEFORE_ENTRY_ID}
        )
-       SELECT id FROM changed`,
-      [
-        changes.map((c) => c.accountId),
-        changes.map((c) => c.posted.toString()),
-        changes.map((c) => c.pending.toString()),
-        transaction.id,
-        transaction.kind,
-        transaction.reference,
-        toJson(transaction.metadata),
-        ...entryArrays(entries),
-      ],
-    )) as Array<{ id: string }>;
-    return new Set(rows.map((row) => row.id));
+       ${
+         before
+           ? `SELECT id, NULL::json AS before FROM changed
+              UNION ALL SELECT NULL, row_to_json(b) FROM before_ledger b`
+           : 'SELECT id FROM changed'
+       }`,
+      params,
+    )) as Array<{ id: string | null; before?: Record<string, unknown> | null }>;
+    return {
+      applied: new Set(rows.filter((row) => row.id !== null).map((row) => row.id as string)),
+      before: rows.filter((row) => row.before).map((row) => row.before as Record<string, unknown>),
+    };
   }
 
   async insertHold(tx: EntityManager, hold: NewHold): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { SqlWrite } from '../database/sql-write';
 import { DomainError } from '../kernel/domain-error';
 
 /** A money-moving request came without an `Idempotency-Key` header (or `idempotencyKey` body field). */
@@ -129,10 +130,16 @@ export class IdempotencyStore {
   }
 
   async complete(tx: EntityManager, request: IdempotentRequest, response: StoredResponse): Promise<void> {
-    await tx.query(
-      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4::jsonb, completed_at = now()
+    const write = this.completion(request, response);
+    await tx.query(write.sql, [...write.params]);
+  }
+
+  /** The UPDATE that {@link complete} runs, not run: for a caller that runs it as part of its last statement. */
+  completion(request: Pick<IdempotentRequest, 'userId' | 'key'>, response: StoredResponse): SqlWrite {
+    return {
+      sql: `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4::jsonb, completed_at = now()
         WHERE user_id = $1 AND key = $2`,
-      [request.userId, request.key, response.status, JSON.stringify(response.body)],
-    );
+      params: [request.userId, request.key, response.status, JSON.stringify(response.body)],
+    };
   }
 }

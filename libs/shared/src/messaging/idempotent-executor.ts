@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { SqlWrite } from '../database/sql-write';
 import { UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyStore, IdempotentRequest, StoredResponse } from './idempotency';
 
@@ -8,9 +9,39 @@ export interface IdempotentResult extends StoredResponse {
 }
 
 /**
+ * Lets the work store its answer itself, in its last statement, instead of the executor storing it in one of its
+ * own after the work: `write(response)` is the UPDATE that stores `response` with the key, for the work to run as
+ * part of its last statement (a CTE, {@link combineWrites}); the work must then write nothing more and return that
+ * very response. A work that does not ask for it gets its answer stored by the executor.
+ */
+export class IdempotentCompletion {
+  private written: StoredResponse | undefined;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly request: IdempotentRequest,
+  ) {}
+
+  write(response: StoredResponse): SqlWrite {
+    this.written = response;
+    return this.store.completion(this.request, response);
+  }
+
+  /** Whether the work took the write for exactly `response` (then it is stored already). */
+  storedAs(response: StoredResponse): boolean {
+    if (this.written === undefined) return false;
+    if (this.written !== response) {
+      throw new Error('The work stored an answer other than the one it returned');
+    }
+    return true;
+  }
+}
+
+/**
  * Runs a money-moving use case once per Idempotency-Key: the key, the work and the stored answer commit
  * in one transaction. If the work throws, everything (the key too) rolls back and a retry runs afresh;
- * outcomes the client must see again (a refused transfer) are returned as responses, not thrown.
+ * outcomes the client must see again (a refused transfer) are returned as responses, not thrown. The answer is
+ * stored by the work's own last statement when it asks for that ({@link IdempotentCompletion}), saving a round trip.
  */
 @Injectable()
 export class IdempotentExecutor {
@@ -30,13 +61,14 @@ export class IdempotentExecutor {
 
   execute(
     request: IdempotentRequest,
-    work: (tx: EntityManager) => Promise<StoredResponse>,
+    work: (tx: EntityManager, completion: IdempotentCompletion) => Promise<StoredResponse>,
   ): Promise<IdempotentResult> {
     return this.uow.run(async (tx) => {
       const claim = await this.store.claim(tx, request);
       if (claim.outcome === 'replay') return { ...claim.response, replayed: true };
-      const response = await work(tx);
-      await this.store.complete(tx, request, response);
+      const completion = new IdempotentCompletion(this.store, request);
+      const response = await work(tx, completion);
+      if (!completion.storedAs(response)) await this.store.complete(tx, request, response);
       return { ...response, replayed: false };
     });
   }

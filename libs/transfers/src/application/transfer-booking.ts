@@ -13,7 +13,9 @@ export interface Leg {
 /**
  * The money part of every internal transfer, inside the caller's transaction: limits and velocity are
  * consumed for the USD value of the whole movement, then one balanced ledger transaction moves every leg
- * and the fee (sender debited amount + fee per currency; recipients credited; fees account credited).
+ * and the fee (sender debited amount + fee per currency; recipients credited; fees account credited) — one
+ * statement, the limits first (WalletAccess.sendLimitsWrite carried by LedgerService.post). A refusal of either
+ * may leave the other's writes in part: the caller undoes them (its savepoint or its transaction).
  */
 @Injectable()
 export class TransferBooking {
@@ -35,7 +37,8 @@ export class TransferBooking {
     const { sender, legs, fee } = input;
     let usd = Money.zero('USD');
     for (const leg of legs) usd = usd.plus(this.wallets.usdValue(leg.amount));
-    await this.wallets.consumeLimits(tx, sender, usd.plus(this.wallets.usdValue(fee)));
+    // The limits are consumed by the ledger's own statement, before it writes (one round trip for both).
+    const limits = this.wallets.sendLimitsWrite(sender, usd.plus(this.wallets.usdValue(fee)));
 
     const currencies = [...new Set([...legs.map((leg) => leg.amount.currency.code), fee.currency.code])];
     const accounts = await this.ledger.userAccountIds(
@@ -64,11 +67,11 @@ export class TransferBooking {
     for (const [currency, total] of debits) {
       entries.unshift({ accountId: accountOf(sender.userId, currency), currency, amount: -total });
     }
-    const { transactionId } = await this.ledger.post(tx, {
-      kind: input.kind,
-      reference: input.reference,
-      entries,
-    });
+    const { transactionId } = await this.ledger.post(
+      tx,
+      { kind: input.kind, reference: input.reference, entries },
+      limits,
+    );
     return transactionId;
   }
 }

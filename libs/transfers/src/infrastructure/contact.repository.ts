@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { SqlRead } from '#monay/shared';
 
 export type ContactFlag = 'favourite' | 'trusted' | 'blocked';
 
@@ -177,6 +178,19 @@ export class ContactRepository {
       [ownerId, userId],
     )) as unknown[];
     return rows.length > 0;
+  }
+
+  /**
+   * {@link blockersOf} as a read for a statement that carries others: of the users `ownerIds` selects (a
+   * subquery over an earlier read of that statement), those who blocked `userId`.
+   */
+  blockersRead(userId: string, ownerIds: string): SqlRead<Set<string>> {
+    return {
+      sql: `SELECT owner_user_id FROM contacts
+             WHERE contact_user_id = $1 AND owner_user_id IN (${ownerIds}) AND blocked`,
+      params: [userId],
+      decode: (rows) => new Set(rows.map((row) => row.owner_user_id as string)),
+    };
   }
 
   /** Of `ownerIds`, those who blocked `userId`. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { MAX_STATEMENT_PARAMETERS, runWrites, type SqlWrite } from '#monay/shared';
 import type { StatusChange, TransferStatus } from '../domain/transfer';
 
 export interface TransferRecord {
@@ -68,35 +69,37 @@ interface InsertPart {
   rows: unknown[][];
 }
 
-const MAX_PARAMETERS = 60_000; // PostgreSQL takes at most 65,535 parameters a statement
-
 /**
- * Multi-row INSERTs into several tables, in order, in ONE statement when their parameters fit (each part but
- * the last a data-modifying CTE; foreign keys between them are checked at the end of the statement, when
- * every row exists), otherwise part by part in chunks.
+ * Multi-row INSERTs into several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and
+ * the idempotency answer), in ONE statement when their parameters fit (each but the last a data-modifying CTE;
+ * foreign keys between them are checked at the end of the statement, when every row exists), otherwise part by
+ * part in chunks, then `also`.
  */
-async function insertAll(tx: EntityManager, parts: InsertPart[]): Promise<void> {
+async function insertAll(
+  tx: EntityManager,
+  parts: InsertPart[],
+  also: readonly SqlWrite[] = [],
+): Promise<void> {
   const present = parts.filter((part) => part.rows.length > 0);
-  const total = present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0);
-  if (total <= MAX_PARAMETERS) {
-    if (present.length === 0) return;
-    const values: unknown[] = [];
-    const statements = present.map((part) => insertSql(part, part.rows, values));
-    const last = statements.pop() as string;
-    const ctes = statements.map((sql, index) => `p${index} AS (${sql})`);
-    await tx.query(ctes.length ? `WITH ${ctes.join(', ')} ${last}` : last, values);
+  const total =
+    present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0) +
+    also.reduce((sum, write) => sum + write.params.length, 0);
+  if (total <= MAX_STATEMENT_PARAMETERS) {
+    await runWrites(tx, [...present.map((part) => insertWrite(part, part.rows)), ...also]);
     return;
   }
   for (const part of present) {
-    const perStatement = Math.floor(MAX_PARAMETERS / part.columns.length);
+    const perStatement = Math.floor(MAX_STATEMENT_PARAMETERS / part.columns.length);
     for (let offset = 0; offset < part.rows.length; offset += perStatement) {
-      const values: unknown[] = [];
-      await tx.query(insertSql(part, part.rows.slice(offset, offset + perStatement), values), values);
+      const write = insertWrite(part, part.rows.slice(offset, offset + perStatement));
+      await tx.query(write.sql, [...write.params]);
     }
   }
+  await runWrites(tx, also);
 }
 
-function insertSql(part: InsertPart, rows: unknown[][], values: unknown[]): string {
+function insertWrite(part: InsertPart, rows: unknown[][]): SqlWrite {
+  const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const placeholders = row.map((value) => {
       values.push(value);
@@ -104,7 +107,10 @@ function insertSql(part: InsertPart, rows: unknown[][], values: unknown[]): stri
     });
     return `(${placeholders.join(', ')})`;
   });
-  return `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+  return {
+    sql: `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+    params: values,
+  };
 }
 
 const TRANSFER_COLUMNS = [
@@ -145,77 +151,83 @@ export class TransferRepository {
   /**
    * Transfers as they are (a P2P transfer is written once, completed or failed, when its booking is known),
    * with their whole status history, and their batch if any: one statement for up to about 1,000 transfers.
+   * `also`: other writes of the transaction (its outbox rows, its idempotency answer) carried by the same statement.
    */
   async insert(
     tx: EntityManager,
     transfers: TransferRecord[],
     history: Map<string, readonly StatusChange[]>,
     batch?: BatchRecord,
+    also: readonly SqlWrite[] = [],
   ): Promise<void> {
     const historyRows: unknown[][] = [];
     for (const [transferId, changes] of history) {
       for (const change of changes)
         historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
     }
-    await insertAll(tx, [
-      {
-        table: 'transfer_batches',
-        columns: [
-          'id',
-          'sender_user_id',
-          'status',
-          'recipient_count',
-          'fee_currency',
-          'fee',
-          'failure_code',
-          'ledger_transaction_id',
-          'created_at',
-          'completed_at',
-        ],
-        rows: batch
-          ? [
-              [
-                batch.id,
-                batch.senderUserId,
-                batch.status,
-                batch.recipientCount,
-                batch.feeCurrency,
-                batch.fee.toString(),
-                batch.failureCode,
-                batch.ledgerTransactionId,
-                batch.createdAt,
-                batch.completedAt,
-              ],
-            ]
-          : [],
-      },
-      {
-        table: 'transfers',
-        columns: TRANSFER_COLUMNS,
-        rows: transfers.map((t) => [
-          t.id,
-          t.batchId,
-          t.senderUserId,
-          t.recipientUserId,
-          t.recipientRef,
-          t.currency,
-          t.amount.toString(),
-          t.fee.toString(),
-          t.note,
-          t.status,
-          t.failureCode,
-          t.failureMessage,
-          t.ledgerTransactionId,
-          t.createdAt,
-          t.completedAt,
-        ]),
-      },
-      {
-        table: 'transfer_status_history',
-        columns: ['transfer_id', 'status', 'reason', 'at'],
-        rows: historyRows,
-      },
-    ]);
+    await insertAll(
+      tx,
+      [
+        {
+          table: 'transfer_batches',
+          columns: [
+            'id',
+            'sender_user_id',
+            'status',
+            'recipient_count',
+            'fee_currency',
+            'fee',
+            'failure_code',
+            'ledger_transaction_id',
+            'created_at',
+            'completed_at',
+          ],
+          rows: batch
+            ? [
+                [
+                  batch.id,
+                  batch.senderUserId,
+                  batch.status,
+                  batch.recipientCount,
+                  batch.feeCurrency,
+                  batch.fee.toString(),
+                  batch.failureCode,
+                  batch.ledgerTransactionId,
+                  batch.createdAt,
+                  batch.completedAt,
+                ],
+              ]
+            : [],
+        },
+        {
+          table: 'transfers',
+          columns: TRANSFER_COLUMNS,
+          rows: transfers.map((t) => [
+            t.id,
+            t.batchId,
+            t.senderUserId,
+            t.recipientUserId,
+            t.recipientRef,
+            t.currency,
+            t.amount.toString(),
+            t.fee.toString(),
+            t.note,
+            t.status,
+            t.failureCode,
+            t.failureMessage,
+            t.ledgerTransactionId,
+            t.createdAt,
+            t.completedAt,
+          ]),
+        },
+        {
+          table: 'transfer_status_history',
+          columns: ['transfer_id', 'status', 'reason', 'at'],
+          rows: historyRows,
+        },
+      ],
+      also,
+    );
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork, type TierFeature } from '#monay/shared';
+import { AppConfig, UnitOfWork, type GuardedWrite, type SqlRead, type TierFeature } from '#monay/shared';
 import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
   KycTierRequiredError,
@@ -14,7 +14,7 @@ import {
 } from '../domain/wallet.errors';
 import { newWalletAddress } from '../domain/wallet-address';
 import type { Wallet } from '../domain/wallet';
-import { WalletRepository } from '../infrastructure/wallet.repository';
+import { WalletRepository, type UsagePeriod } from '../infrastructure/wallet.repository';
 
 export interface WalletView {
   id: string;
@@ -91,15 +91,24 @@ export class WalletAccess {
 
   /**
    * {@link ensureWallet} for several users at once: one query when they all have their wallet (the usual
-   * case); each missing one is created as ensureWallet does. Answers in the order asked.
+   * case); each missing one is created as ensureWallet does. Answers in the order asked. `read`: their wallets
+   * as {@link walletsRead} just read them (then no query when they all have one).
    */
-  async ensureWallets(userIds: string[]): Promise<Wallet[]> {
+  async ensureWallets(userIds: string[], read?: Wallet[]): Promise<Wallet[]> {
     const unique = [...new Set(userIds)];
-    const found = new Map((await this.wallets.findByUserIds(unique)).map((w) => [w.userId, w]));
+    const found = new Map((read ?? (await this.wallets.findByUserIds(unique))).map((w) => [w.userId, w]));
     for (const userId of unique) {
       if (!found.has(userId)) found.set(userId, await this.ensureWallet(userId));
     }
     return userIds.map((userId) => found.get(userId) as Wallet);
+  }
+
+  /**
+   * The wallets of `userIds` and of the users `alsoOf` selects (a subquery over an earlier read of the same
+   * statement), as a read to run with others in one round trip (`readTogether`); for {@link ensureWallets}.
+   */
+  walletsRead(userIds: string[], alsoOf?: string): SqlRead<Wallet[]> {
+    return this.wallets.byUserIdsRead(userIds, alsoOf);
   }
 
   findByAddress(address: string): Promise<Wallet | null> {
@@ -181,6 +190,26 @@ export class WalletAccess {
     scope: LimitScope = 'send',
   ): Promise<void> {
     if (scope === 'deposit') return this.consumeDepositLimits(tx, wallet, usd, now);
+    const { periods, check } = this.sendLimits(wallet, usd, now);
+    await check(tx, await this.wallets.consumeAll(tx, wallet.id, usd.minor, periods));
+  }
+
+  /**
+   * What {@link consumeLimits} does for a send, as a guarded write for the ledger's posting to carry
+   * (LedgerService.post's `before`): limits and ledger in one round trip. Throws at once past the per-transaction
+   * limit; `check` throws the refusal of the period that refused (reading its usage), if one did.
+   */
+  sendLimitsWrite(wallet: Wallet, usd: Money, now = new Date()): GuardedWrite {
+    const { periods, check } = this.sendLimits(wallet, usd, now);
+    return {
+      write: this.wallets.consumeAllWrite(wallet.id, usd.minor, periods),
+      rowsToProceed: periods.length,
+      check: (tx, rows) => check(tx, new Set(rows.map((row) => row.period as UsagePeriod))),
+    };
+  }
+
+  /** The periods a send counts against, and the refusal when one of them did not count it. */
+  private sendLimits(wallet: Wallet, usd: Money, now: Date) {
     const limits = this.limitsOf(wallet);
     const starts = periodStarts(now);
     if (usd.greaterThan(limits.perTransaction)) {
@@ -191,16 +220,21 @@ export class WalletAccess {
       ['monthly', 'month', starts.month, limits.monthly],
     ];
     // One statement for every period (day, month, then hourly velocity, in that lock order).
-    const counted = await this.wallets.consumeAll(tx, wallet.id, usd.minor, [
+    const periods = [
       ...checks.map(([, period, start, limit]) => ({ period, start, limitUsd: limit.minor })),
       { period: 'hour' as const, start: starts.hour, maxCount: limits.maxPerHour },
-    ]);
-    for (const [name, period, start, limit] of checks) {
-      if (counted.has(period)) continue;
-      const used = await this.wallets.usage(wallet.id, period, start, tx);
-      throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd);
-    }
-    if (!counted.has('hour')) throw new VelocityExceededError(limits.maxPerHour);
+    ];
+    return {
+      periods,
+      check: async (tx: EntityManager, counted: Set<UsagePeriod>): Promise<void> => {
+        for (const [name, period, start, limit] of checks) {
+          if (counted.has(period)) continue;
+          const used = await this.wallets.usage(wallet.id, period, start, tx);
+          throw this.exceeded(name, limit, Money.of(used.amountUsd, 'USD'), usd);
+        }
+        if (!counted.has('hour')) throw new VelocityExceededError(limits.maxPerHour);
+      },
+    };
   }
 
   /**

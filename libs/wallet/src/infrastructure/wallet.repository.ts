@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { SqlRead, SqlWrite } from '#monay/shared';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './wallet.orm-entity';
 
 /** Money out: hour (velocity), day, month. Deposits, on counters of their own: deposit_day, deposit_month. */
@@ -33,30 +34,36 @@ export class WalletRepository {
    */
   async findByUserIds(userIds: string[]): Promise<WalletOrmEntity[]> {
     if (userIds.length === 0) return [];
-    const rows = (await this.dataSource.query(
-      `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
-         FROM wallets WHERE user_id = ANY($1::uuid[])`,
-      [userIds],
-    )) as Array<{
-      id: string;
-      user_id: string;
-      address: string;
-      kyc_level: number;
-      daily_limit: string | null;
-      monthly_limit: string | null;
-      created_at: Date;
-    }>;
-    return rows.map((row) =>
-      Object.assign(new WalletOrmEntity(), {
-        id: row.id,
-        userId: row.user_id,
-        address: row.address,
-        kycLevel: row.kyc_level,
-        dailyLimit: row.daily_limit === null ? null : BigInt(row.daily_limit),
-        monthlyLimit: row.monthly_limit === null ? null : BigInt(row.monthly_limit),
-        createdAt: row.created_at,
-      }),
+    const read = this.byUserIdsRead(userIds);
+    return read.decode(
+      (await this.dataSource.query(read.sql, [...read.params])) as Array<Record<string, unknown>>,
     );
+  }
+
+  /**
+   * The wallets of `userIds` and of the users `alsoOf` selects (a subquery over an earlier read of the statement
+   * that carries this one), as a read (`readTogether`). Its rows may come back through JSON: bigints as text.
+   */
+  byUserIdsRead(userIds: string[], alsoOf?: string): SqlRead<WalletOrmEntity[]> {
+    return {
+      sql: `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
+         FROM wallets WHERE user_id ${
+           alsoOf ? `IN (SELECT unnest($1::uuid[]) UNION ${alsoOf})` : '= ANY($1::uuid[])'
+         }`,
+      params: [userIds],
+      decode: (rows) =>
+        rows.map((row) =>
+          Object.assign(new WalletOrmEntity(), {
+            id: row.id as string,
+            userId: row.user_id as string,
+            address: row.address as string,
+            kycLevel: row.kyc_level as number,
+            dailyLimit: row.daily_limit === null ? null : BigInt(row.daily_limit as string),
+            monthlyLimit: row.monthly_limit === null ? null : BigInt(row.monthly_limit as string),
+            createdAt: new Date(row.created_at as Date | string),
+          }),
+        ),
+    };
   }
 
   findByAddresses(addresses: string[]): Promise<WalletOrmEntity[]> {
@@ -167,8 +174,19 @@ export class WalletRepository {
     amountUsd: bigint,
     checks: Array<{ period: UsagePeriod; start: Date; limitUsd?: bigint; maxCount?: number }>,
   ): Promise<Set<UsagePeriod>> {
-    const rows = (await tx.query(
-      `INSERT INTO wallet_limit_usage AS u (wallet_id, period, period_start, amount_usd, count)
+    const write = this.consumeAllWrite(walletId, amountUsd, checks);
+    const rows = (await tx.query(write.sql, [...write.params])) as Array<{ period: UsagePeriod }>;
+    return new Set(rows.map((row) => row.period));
+  }
+
+  /** The statement {@link consumeAll} runs (RETURNING the periods counted), for another statement to carry. */
+  consumeAllWrite(
+    walletId: string,
+    amountUsd: bigint,
+    checks: Array<{ period: UsagePeriod; start: Date; limitUsd?: bigint; maxCount?: number }>,
+  ): SqlWrite {
+    return {
+      sql: `INSERT INTO wallet_limit_usage AS u (wallet_id, period, period_start, amount_usd, count)
        SELECT $1::uuid, c.period, c.period_start, $2::bigint, 1
          FROM unnest($3::text[], $4::timestamptz[], $5::bigint[], $6::int[])
               WITH ORDINALITY AS c(period, period_start, limit_usd, max_count, ord)
@@ -182,7 +200,7 @@ export class WalletRepository {
           AND (($6::int[])[array_position($3::text[], u.period)] IS NULL
                OR u.count + 1 <= ($6::int[])[array_position($3::text[], u.period)])
        RETURNING u.period`,
-      [
+      params: [
         walletId,
         amountUsd.toString(),
         checks.map((c) => c.period),
@@ -190,8 +208,7 @@ export class WalletRepository {
         checks.map((c) => c.limitUsd?.toString() ?? null),
         checks.map((c) => c.maxCount ?? null),
       ],
-    )) as Array<{ period: UsagePeriod }>;
-    return new Set(rows.map((row) => row.period));
+    };
   }
 
   /** Takes `amountUsd` and one count back from each period's usage (the opposite of {@link consume}), floored at 0. */

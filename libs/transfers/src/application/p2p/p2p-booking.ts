@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Money } from '#monay/kernel';
-import { OutboxWriter, UnitOfWork, type StoredResponse } from '#monay/shared';
+import {
+  OutboxWriter,
+  UnitOfWork,
+  type AnyOutboxMessage,
+  type SqlWrite,
+  type StoredResponse,
+} from '#monay/shared';
 import type { Wallet } from '#monay/wallet';
 import {
   FundsTransferred,
@@ -34,7 +40,8 @@ export interface P2pBooked {
 /**
  * One wallet pays another inside the caller's (idempotent) transaction: in a savepoint, limits are consumed and the
  * ledger moves the money, then the transfer is recorded completed, with its whole history; a refusal (insufficient
- * funds, a limit) undoes only the savepoint and records the transfer as failed with its reason. P2P sends and
+ * funds, a limit) undoes only the savepoint and records the transfer as failed with its reason — the transfer, its
+ * history and its event (and, when asked, the idempotent answer) in one statement. P2P sends and
  * payment-request payments both book through here, so a request is paid by exactly the normal transfer path.
  */
 @Injectable()
@@ -46,7 +53,15 @@ export class P2pBooking {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async book(tx: EntityManager, input: P2pBookingInput): Promise<P2pBooked> {
+  /**
+   * `store`: when the booking is the last thing the caller's transaction writes, the statement that stores its
+   * answer (IdempotentCompletion.write), carried by the booking's last statement with the transfer and its event.
+   */
+  async book(
+    tx: EntityManager,
+    input: P2pBookingInput,
+    store?: (response: StoredResponse) => SqlWrite,
+  ): Promise<P2pBooked> {
     const { sender, recipient, amount, fee, note } = input;
     const senderId = sender.userId;
     const now = new Date();
@@ -82,7 +97,6 @@ export class P2pBooking {
       const completedAt = new Date();
       lifecycle.moveTo('completed', undefined, completedAt);
       Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
-      await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
       const payload: FundsTransferredPayload = {
         transferId: transfer.id,
         batchId: null,
@@ -96,23 +110,20 @@ export class P2pBooking {
         ledgerTransactionId,
         completedAt: completedAt.toISOString(),
       };
-      await this.outbox.append(tx, [
-        { type: FundsTransferred, aggregateId: transfer.id, userIds: [senderId, recipient.userId], payload },
-      ]);
-      return {
-        ok: true,
-        transfer,
-        response: {
-          status: 201,
-          body: {
-            success: true,
-            transfer: {
-              ...toTransferView(transfer, senderId),
-              recipient: { displayName: recipient.displayName },
-            },
+      const response: StoredResponse = {
+        status: 201,
+        body: {
+          success: true,
+          transfer: {
+            ...toTransferView(transfer, senderId),
+            recipient: { displayName: recipient.displayName },
           },
         },
       };
+      await this.record(tx, transfer, lifecycle, response, store, [
+        { type: FundsTransferred, aggregateId: transfer.id, userIds: [senderId, recipient.userId], payload },
+      ]);
+      return { ok: true, transfer, response };
     } catch (error) {
       if (!isRecordableRefusal(error)) throw error;
       const failedAt = new Date();
@@ -123,7 +134,6 @@ export class P2pBooking {
         failureMessage: error.message,
         completedAt: failedAt,
       });
-      await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]));
       const payload: TransferFailedPayload = {
         transferId: transfer.id,
         batchId: null,
@@ -132,22 +142,33 @@ export class P2pBooking {
         amount: amount.toDecimalString(),
         reason: error.code,
       };
-      await this.outbox.append(tx, [
-        { type: TransferFailed, aggregateId: transfer.id, userIds: [senderId], payload },
-      ]);
-      return {
-        ok: false,
-        transfer,
-        response: {
-          status: 422,
-          body: {
-            success: false,
-            error: errorBody(error),
-            transfer: toTransferView(transfer, senderId),
-            history: toHistoryView(lifecycle.history),
-          },
+      const response: StoredResponse = {
+        status: 422,
+        body: {
+          success: false,
+          error: errorBody(error),
+          transfer: toTransferView(transfer, senderId),
+          history: toHistoryView(lifecycle.history),
         },
       };
+      await this.record(tx, transfer, lifecycle, response, store, [
+        { type: TransferFailed, aggregateId: transfer.id, userIds: [senderId], payload },
+      ]);
+      return { ok: false, transfer, response };
     }
+  }
+
+  /** The transfer with its history, its event and (`store`) the answer: one statement. */
+  private async record(
+    tx: EntityManager,
+    transfer: TransferRecord,
+    lifecycle: TransferLifecycle,
+    response: StoredResponse,
+    store: ((response: StoredResponse) => SqlWrite) | undefined,
+    events: AnyOutboxMessage[],
+  ): Promise<void> {
+    const { write: outbox } = this.outbox.appendWrite(events);
+    const also = [outbox, store?.(response)].filter((write): write is SqlWrite => !!write);
+    await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]), undefined, also);
   }
 }

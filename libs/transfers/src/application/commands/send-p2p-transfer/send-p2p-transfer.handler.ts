@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StepUp } from '#monay/identity';
 import { ExternalPayments, InvalidExternalAddressError } from '#monay/providers';
 import { AppConfig, IdempotentExecutor, OutboxRelay } from '#monay/shared';
-import { WalletAccess } from '#monay/wallet';
+import { WalletAccess, type Wallet } from '#monay/wallet';
 import { FeeSchedule } from '../../../domain/fee-schedule';
 import { classifyRecipient } from '../../../domain/recipient-ref';
 import { ContactRepository } from '../../../infrastructure/contact.repository';
@@ -20,7 +20,7 @@ import { SendP2pTransferCommand } from './send-p2p-transfer.command';
  * In one database transaction (P2pBooking): (in a savepoint) limits are consumed and the ledger moves the money,
  * then the transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds,
  * a limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
- * with the key.
+ * with the key, by that same statement.
  */
 @CommandHandler(SendP2pTransferCommand)
 export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCommand> {
@@ -57,7 +57,11 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
         stepUp: command.stepUp,
       });
     }
-    const [recipient] = await this.recipients.resolveMany(command.senderId, [command.to]);
+    // The recipient, whether they blocked the sender, and both wallets: one round trip.
+    const {
+      resolutions: [recipient],
+      wallets,
+    } = await this.recipients.resolveWithWallets(command.senderId, [command.to]);
     const idempotent = {
       userId: command.senderId,
       key: command.idempotencyKey,
@@ -69,7 +73,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
       if (!(command.inviteIfUnknown && invitable && recipient.error instanceof RecipientNotFoundError)) {
         throw recipient.error;
       }
-      return this.inviteUnknown(command, ref.kind as 'email' | 'phone', idempotent);
+      return this.inviteUnknown(command, ref.kind as 'email' | 'phone', idempotent, wallets);
     }
     // Before the key is claimed: a refusal (403 STEP_UP_REQUIRED) is not stored, so the same key goes through
     // once the client steps up. A recurring occurrence (no step-up context) was authorised with its schedule.
@@ -86,16 +90,21 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
         alreadyAnswered: () => this.executor.answered(idempotent),
       });
     }
-    const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId]);
+    const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId], wallets);
 
-    const result = await this.executor.execute(idempotent, async (tx) => {
-      const booked = await this.p2p.book(tx, {
-        sender,
-        recipient,
-        amount: command.amount,
-        fee: this.fees.p2p(command.amount.currency.code),
-        note: command.note,
-      });
+    const result = await this.executor.execute(idempotent, async (tx, completion) => {
+      const booked = await this.p2p.book(
+        tx,
+        {
+          sender,
+          recipient,
+          amount: command.amount,
+          fee: this.fees.p2p(command.amount.currency.code),
+          note: command.note,
+        },
+        // The answer is stored by the booking's last statement, with the transfer and its event.
+        (response) => completion.write(response),
+      );
       return booked.response;
     });
     this.relay.nudge();
@@ -110,6 +119,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     command: SendP2pTransferCommand,
     kind: 'email' | 'phone',
     idempotent: { userId: string; key: string; scope: string; body: unknown },
+    wallets: Wallet[],
   ) {
     if (command.stepUp) {
       await this.stepUp.assert({
@@ -121,7 +131,7 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
         alreadyAnswered: () => this.executor.answered(idempotent),
       });
     }
-    const [sender] = await this.wallets.ensureWallets([command.senderId]);
+    const [sender] = await this.wallets.ensureWallets([command.senderId], wallets);
     return this.invites.send({
       sender,
       idempotent,

@@ -1,0 +1,68 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * One data-modifying SQL statement (INSERT, UPDATE, DELETE, without RETURNING) with its own `$1…$n` parameters,
+ * built by the repository that owns its table, so that another piece of code can run it in ONE round trip with
+ * its own writes: the last statement of a transaction then carries the outbox row and the idempotency answer
+ * (see {@link combineWrites}). `$` must appear in `sql` only as a parameter placeholder, and `sql` must not begin
+ * with WITH (PostgreSQL takes data-modifying CTEs only at the top level).
+ */
+export interface SqlWrite {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** PostgreSQL takes at most 65,535 parameters a statement. */
+export const MAX_STATEMENT_PARAMETERS = 60_000;
+
+/**
+ * Several writes as one statement: every one but the last a data-modifying CTE (`WITH w0 AS (…), … <last>`), their
+ * parameters renumbered one after the other. PostgreSQL runs each CTE exactly once, in the statement's snapshot;
+ * none sees another's rows (they may not touch the same row), and deferred checks (foreign keys between them) run
+ * when the statement ends, when every row exists. Nothing of it is written unless all of it is.
+ */
+export function combineWrites(writes: readonly SqlWrite[]): SqlWrite {
+  if (writes.length === 1) return writes[0];
+  for (const write of writes) {
+    // PostgreSQL accepts data-modifying CTEs only at the top level.
+    if (/^\s*WITH\b/i.test(write.sql))
+      throw new Error('combineWrites: a write may not itself begin with WITH');
+  }
+  const params: unknown[] = [];
+  const sqls = writes.map((write) => {
+    const offset = params.length;
+    params.push(...write.params);
+    return shiftParameters(write.sql, offset);
+  });
+  const last = sqls.pop() as string;
+  return { sql: `WITH ${sqls.map((sql, index) => `w${index} AS (${sql})`).join(', ')} ${last}`, params };
+}
+
+/**
+ * Runs `writes` in the caller's transaction, in order: one statement when their parameters fit in one
+ * ({@link combineWrites}), otherwise one statement each. Nothing when there are none.
+ */
+export async function runWrites(tx: EntityManager, writes: readonly SqlWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const total = writes.reduce((sum, write) => sum + write.params.length, 0);
+  const groups = total <= MAX_STATEMENT_PARAMETERS ? [combineWrites(writes)] : writes;
+  for (const write of groups) await tx.query(write.sql, [...write.params]);
+}
+
+/**
+ * A guarded write (an upsert or update with RETURNING whose WHERE refuses what a rule forbids) that another
+ * context's statement may carry before its own writes and make them depend on, so the two cost one round trip:
+ * the limits a transfer consumes, carried by the ledger's posting (LedgerService.post). It passed in full when it
+ * returns `rowsToProceed` rows; otherwise the carrier writes nothing of its own, and `check` (given the rows it
+ * returned) throws the refusal. What it wrote when it refused in part is the caller's to undo (a savepoint).
+ */
+export interface GuardedWrite {
+  readonly write: SqlWrite;
+  readonly rowsToProceed: number;
+  check(tx: EntityManager, rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+}
+
+/** Renumbers `sql`'s `$n` placeholders by `offset`, for a write carried inside another statement. */
+export function shiftParameters(sql: string, offset: number): string {
+  return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}
