@@ -94,6 +94,8 @@ export interface BenchReport {
     apiPeakRssMbDuringP2p: number | null;
     apiPeakRssMbOverall: number | null;
     apiRssMbAfterSeed: number | null;
+    /** The worker beside it (jobs, and with OUTBOX_RELAY=worker the relay); null without one. */
+    workerPeakRssMbDuringP2p?: number | null;
   };
   ledgerVerify: { ran: boolean; clean: boolean | null; exitCode: number | null; output: string };
   /** One user with a year of history: each analytics route's latency (`--skip-analytics`: null). */
@@ -282,6 +284,9 @@ export function renderMarkdown(report: BenchReport): string {
     ]),
     row([
       'API peak RSS during the P2P load (VmRSS every 200 ms)' +
+        (report.memory.workerPeakRssMbDuringP2p != null
+          ? `; the worker beside it: ${fmt(report.memory.workerPeakRssMbDuringP2p, 1)} MB`
+          : '') +
         (report.embedded?.peakRssMb != null ? `; embedded API: ${fmt(report.embedded.peakRssMb, 1)} MB` : ''),
       `${fmt(s.apiPeakRssMb, 1)} MB`,
       '–',
@@ -448,8 +453,8 @@ export function renderMarkdown(report: BenchReport): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}; a random PORT.${
       report.apiEnvironment.REDIS_URL
-        ? ' Beside it, as in production, a worker (`node dist/apps/worker/src/main.js`, same environment) runs the jobs from Redis; its CPU counts under "other".'
-        : ' No Redis: the jobs run in the API process, on PostgreSQL (`--no-redis`).'
+        ? ' Beside it, as in production (docker-compose.yml), a worker (`node dist/apps/worker/src/main.js`, same environment) runs the jobs from Redis and, with `OUTBOX_RELAY=worker`, the outbox relay and its consumers, sending the APIs what reaches sockets through Redis; its CPU counts under "other".'
+        : ' No Redis: the jobs and the outbox relay run in the API process, on PostgreSQL (`--no-redis`).'
     }`,
     `- ${report.seed?.users ?? '–'} users (plus one merchant and one batch payer) onboarded and funded through ` +
       `\`POST /api/consumer/onboard\` and \`POST /api/consumer/deposit\` in ${fmt(report.seed?.seconds, 1)} s ` +

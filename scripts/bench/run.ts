@@ -328,7 +328,12 @@ async function main(): Promise<number> {
     realtime: null,
     replay: null,
     embedded: null,
-    memory: { apiPeakRssMbDuringP2p: null, apiPeakRssMbOverall: null, apiRssMbAfterSeed: null },
+    memory: {
+      apiPeakRssMbDuringP2p: null,
+      apiPeakRssMbOverall: null,
+      apiRssMbAfterSeed: null,
+      workerPeakRssMbDuringP2p: null,
+    },
     ledgerVerify: { ran: false, clean: null, exitCode: null, output: '' },
     analytics: null,
     cards: null,
@@ -374,7 +379,10 @@ async function main(): Promise<number> {
   const env = apiEnvironment({
     DATABASE_URL: apiUrl,
     DATA_DIR: join(WORK_DIR, 'api-data'),
-    ...(options.redis ? { REDIS_URL: options.redis, REDIS_PREFIX: `monay_bench_${Date.now()}` } : {}),
+    // Production's topology (docker-compose.yml): the worker also runs the outbox relay.
+    ...(options.redis
+      ? { REDIS_URL: options.redis, REDIS_PREFIX: `monay_bench_${Date.now()}`, OUTBOX_RELAY: 'worker' }
+      : {}),
   });
   report.apiEnvironment = reportedEnvironment(env);
   log(
@@ -386,8 +394,9 @@ async function main(): Promise<number> {
   const worker = options.redis
     ? await startWorker(ROOT, env, join(WORK_DIR, 'worker-postgres.log'))
     : undefined;
-  if (worker) log(`  worker pid ${worker.pid} running the jobs on Redis`);
+  if (worker) log(`  worker pid ${worker.pid} running the jobs on Redis and the outbox relay`);
   const rss = new RssSampler(api.pid);
+  const workerRss = worker ? new RssSampler(worker.pid) : undefined;
   const count = (load: { non2xx: number; errors: number }) => {
     loadsNon2xx += load.non2xx;
     loadErrors += load.errors;
@@ -490,6 +499,7 @@ async function main(): Promise<number> {
     report.databaseCounters = { before: countersBefore, after: countersAfter, requests: p2pRequests };
     report.databasePerRequest = counterDelta(countersBefore, countersAfter, p2pRequests);
     report.memory.apiPeakRssMbDuringP2p = rss.peakMb(p2pFrom, p2pTo + 200);
+    report.memory.workerPeakRssMbDuringP2p = workerRss?.peakMb(p2pFrom, p2pTo + 200) ?? null;
 
     // 3. Hot account.
     if (!options.skipHot) {
@@ -611,6 +621,7 @@ async function main(): Promise<number> {
     report.memory.apiPeakRssMbOverall = rss.peakMb();
   } finally {
     rss.stop();
+    workerRss?.stop();
     const exit = await api.stop();
     log(`API stopped (${exit.code ?? exit.signal}); log in ${api.logFile}`);
     if (worker) await worker.stop();
