@@ -82,16 +82,35 @@ export interface ApiProcess {
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
+/**
+ * The `node` flags production starts an app with: those of package.json's `start` (the API) or `start:worker` script
+ * (the Dockerfile's CMD repeats them; a spec keeps the two equal), so the bench measures the process as deployed.
+ */
+export function productionNodeFlags(root: string, app: 'api' | 'worker'): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const command = scripts[app === 'api' ? 'start' : 'start:worker'] ?? '';
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== 'node')
+    throw new Error(`package.json start script of the ${app} is not "node …": ${command}`);
+  return words.slice(1, -1);
+}
+
 /** A built app's process (`dist/apps/<app>/src/main.js`) with only the benchmark's variables, logging to a file. */
 function spawnApp(root: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv, logFile: string) {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of APP_VARIABLES) delete base[name];
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(root, `dist/apps/${app}/src/main.js`)], {
-    cwd: root,
-    env: { ...base, ...env },
-    stdio: ['ignore', fd, fd],
-  });
+  const child = spawn(
+    process.execPath,
+    [...productionNodeFlags(root, app), join(root, `dist/apps/${app}/src/main.js`)],
+    {
+      cwd: root,
+      env: { ...base, ...env },
+      stdio: ['ignore', fd, fd],
+    },
+  );
   closeSync(fd);
   children.add(child);
   const exited = new Promise<Exit>((resolve) =>
