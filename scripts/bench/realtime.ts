@@ -106,6 +106,12 @@ class RecipientSockets {
 
   private constructor(private readonly sockets: ClientSocket[]) {}
 
+  /** Forgets what arrived so far (the backlog's events, delivered once the sockets were up): only the load counts. */
+  forget(): void {
+    this.arrivals.clear();
+    this.duplicates = 0;
+  }
+
   static async open(baseUrl: string, users: LoadUser[]): Promise<RecipientSockets> {
     const sockets: ClientSocket[] = [];
     const listening = new RecipientSockets(sockets);
@@ -174,6 +180,9 @@ function connected(socket: ClientSocket, userId: string): Promise<void> {
   });
 }
 
+/** After the backlog is published: how long its socket messages may still take to land before the load starts. */
+const BACKLOG_SETTLE_MS = 2_000;
+
 /** Waits (at most BACKLOG_WAIT_MS) until the relay has published everything committed so far. */
 async function waitForRelay(
   postgres: PostgresScope,
@@ -209,6 +218,10 @@ export async function runRealtime(
           ? `cleared in ${relay.waitedMs} ms`
           : `${relay.left} STILL UNPUBLISHED after ${relay.waitedMs} ms (the latency below includes that queue)`),
     );
+    // The backlog's last events may still be on their way to the sockets (relay → API → socket): let them land,
+    // then count only what the load sends.
+    await sleep(BACKLOG_SETTLE_MS);
+    sockets.forget();
 
     const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loop.enable();
