@@ -7,29 +7,19 @@ import {
 } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import type Redis from 'ioredis';
-import {
-  AppConfig,
-  InjectRedis,
-  PublishedEvent,
-  type DomainEvent,
-  type DomainEventName,
-  type RedisClient,
-} from '#monay/shared';
+import { LedgerModule } from '#monay/ledger';
+import { AppConfig, InjectRedis, PublishedEvent, type DomainEvent, type RedisClient } from '#monay/shared';
+import type { RealtimeMessage } from './realtime-events';
+import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
-import { RealtimePublisher } from './realtime.publisher';
-import { SessionRevocationListener } from './session-revocation.listener';
+import { RealtimeGateway } from './realtime.gateway';
+import { compareSequences } from './realtime.publisher';
 
-/** What the relaying workers send the APIs: the events that reach sockets, and session revocations. */
-const FANNED_OUT: ReadonlySet<string> = new Set<DomainEventName>([...REALTIME_EVENT_TYPES, 'SessionRevoked']);
-
-interface WireEvent {
-  eventId: string;
-  sequence: string;
-  type: DomainEventName;
-  aggregateId: string;
-  userIds: string[];
-  payload: DomainEvent['payload'];
-  occurredAt: string;
+/** What a relaying worker sends the APIs after a relay commit: each user's socket messages, and revoked sessions. */
+interface FanOutMessage {
+  /** Per user, in journal order. */
+  messages: Array<[userId: string, messages: RealtimeMessage[]]>;
+  revokedSessions: string[];
 }
 
 function channelOf(config: AppConfig): string {
@@ -37,46 +27,63 @@ function channelOf(config: AppConfig): string {
 }
 
 /**
- * In a worker that relays (`OUTBOX_RELAY=worker`): after each commit of the relay, the batch's events that reach
- * sockets go to every API process in one Redis message. At most once, like the Socket.IO adapter itself: a client
- * that missed one catches up through `GET /api/realtime/missed`.
+ * In a worker that relays (`OUTBOX_RELAY=worker`): after each commit of the relay, the batch's socket messages are
+ * built here (one balance read for all its users, off the APIs and their busy pools) and go to every API process in
+ * one Redis message, batches in commit order. At most once, like the Socket.IO adapter itself: a client that missed
+ * one catches up through `GET /api/realtime/missed`.
  */
 @EventsHandler(PublishedEvent)
-export class RealtimeFanOutPublisher implements IEventHandler<DomainEvent> {
+export class RealtimeFanOutPublisher implements IEventHandler<DomainEvent>, BeforeApplicationShutdown {
   private readonly logger = new Logger('RealtimeFanOut');
   private pending: DomainEvent[] = [];
+  /** The batches built and sent so far, one after the other (a user's messages keep commit order). */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
     @InjectRedis() private readonly redis: RedisClient,
+    private readonly messages: RealtimeMessageBuilder,
   ) {}
 
   handle(event: DomainEvent): void {
-    if (this.config.outboxRelay !== 'worker' || !FANNED_OUT.has(event.type)) return;
+    if (this.config.outboxRelay !== 'worker' || !this.redis) return;
+    if (!REALTIME_EVENT_TYPES.includes(event.type) && event.type !== 'SessionRevoked') return;
     // The relay announces a batch in one synchronous loop: one message per batch.
     if (this.pending.push(event) === 1) queueMicrotask(() => this.flush());
   }
 
+  /** Before the database and Redis close: what is built or being built is sent. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.flush();
+    await this.sending;
+  }
+
   private flush(): void {
-    const events = this.pending.splice(0);
-    const wire: WireEvent[] = events.map((event) => ({
-      eventId: event.eventId,
-      sequence: event.sequence,
-      type: event.type,
-      aggregateId: event.aggregateId,
-      userIds: event.userIds,
-      payload: event.payload,
-      occurredAt: event.occurredAt.toISOString(),
-    }));
-    this.redis
-      ?.publish(channelOf(this.config), JSON.stringify(wire))
-      .catch((error: Error) => this.logger.warn(`events not sent to the APIs: ${error.message}`));
+    const events = this.pending.splice(0).sort((a, b) => compareSequences(a.sequence, b.sequence));
+    if (events.length === 0) return;
+    const recipients = new Map<string, DomainEvent[]>();
+    const revokedSessions: string[] = [];
+    for (const event of events) {
+      if (event.type === 'SessionRevoked') {
+        revokedSessions.push(event.payload.sessionId);
+        continue;
+      }
+      for (const userId of new Set(event.userIds))
+        recipients.set(userId, [...(recipients.get(userId) ?? []), event]);
+    }
+    const built = this.messages.buildFor(recipients);
+    this.sending = this.sending
+      .then(async () => {
+        const message: FanOutMessage = { messages: [...(await built)], revokedSessions };
+        await this.redis?.publish(channelOf(this.config), JSON.stringify(message));
+      })
+      .catch((error: Error) => this.logger.warn(`socket messages not sent to the APIs: ${error.message}`));
   }
 }
 
 /**
- * In an API process when the workers relay: takes what they send and hands it to this process's sockets (the
- * publisher and the revocation listener then act on local sockets only: every API gets every event).
+ * In an API process when the workers relay: takes what they send and hands each user's messages to this process's
+ * sockets of that user (every API gets every message), and closes this process's sockets of revoked sessions.
  */
 @Injectable()
 export class RealtimeFanOutSubscriber implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -86,8 +93,7 @@ export class RealtimeFanOutSubscriber implements OnApplicationBootstrap, BeforeA
   constructor(
     private readonly config: AppConfig,
     @InjectRedis() private readonly redis: RedisClient,
-    private readonly publisher: RealtimePublisher,
-    private readonly revocations: SessionRevocationListener,
+    private readonly gateway: RealtimeGateway,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,30 +109,22 @@ export class RealtimeFanOutSubscriber implements OnApplicationBootstrap, BeforeA
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
-  private receive(message: string): void {
-    let wire: WireEvent[];
+  private receive(text: string): void {
+    let message: FanOutMessage;
     try {
-      wire = JSON.parse(message) as WireEvent[];
+      message = JSON.parse(text) as FanOutMessage;
     } catch {
       this.logger.warn('an unreadable fan-out message was dropped');
       return;
     }
-    for (const item of wire) {
-      const event = new PublishedEvent(
-        item.eventId,
-        item.sequence,
-        item.type,
-        item.aggregateId,
-        item.userIds,
-        item.payload,
-        new Date(item.occurredAt),
-      ) as DomainEvent;
-      this.publisher.handle(event);
-      this.revocations.handle(event);
+    for (const [userId, messages] of message.messages) {
+      if (!this.gateway.hasLocalSockets(userId)) continue;
+      for (const each of messages) this.gateway.send(userId, each);
     }
+    for (const sessionId of message.revokedSessions) this.gateway.closeSession(sessionId);
   }
 }
 
-/** What a worker needs to send the APIs what it relays (it has no sockets of its own). */
-@Module({ providers: [RealtimeFanOutPublisher] })
+/** What a worker needs to send the APIs the socket messages of what it relays (it has no sockets of its own). */
+@Module({ imports: [LedgerModule], providers: [RealtimeFanOutPublisher, RealtimeMessageBuilder] })
 export class RealtimeFanOutModule {}
