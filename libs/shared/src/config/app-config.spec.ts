@@ -87,9 +87,18 @@ describe('configuration', () => {
       /^Invalid configuration: JWT_ACCESS_SECRET must be at least 32 characters$/,
     ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+    [{ OUTBOX_RELAY: 'worker' }, /^Invalid configuration: OUTBOX_RELAY worker needs REDIS_URL/],
+    [{ OUTBOX_RELAY: 'everywhere' }, /^Invalid configuration: OUTBOX_RELAY /],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);
+  });
+
+  it('relays in the API processes unless told the workers do (which needs Redis)', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).outboxRelay).toBe('api');
+    expect(
+      loadConfig({ DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379', OUTBOX_RELAY: 'worker' }).outboxRelay,
+    ).toBe('worker');
   });
 
   it('refuses to start in production without explicit secrets and DATABASE_URL', () => {
