@@ -68,6 +68,7 @@ interface StatementRow {
   calls: string;
   rows: string;
   ms: number;
+  plan: number;
   wal: string;
 }
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       join(dir, 'postgres.log'),
       '-w',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c max_connections=100`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on -c max_connections=100`,
       'start',
     ]);
     await sql(`${server}/postgres`, 'CREATE DATABASE monay');
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
       );
       const statements = await sql<StatementRow>(
         url,
-        `SELECT query, calls, rows::text, total_exec_time AS ms, wal_bytes::text AS wal
+        `SELECT query, calls, rows::text, total_exec_time AS ms, total_plan_time AS plan, wal_bytes::text AS wal
            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'monay')
             AND query !~* 'pg_stat_statements|pg_current_wal_lsn|pg_stat_activity|published_at IS NULL'
           ORDER BY calls DESC`,
@@ -174,9 +175,11 @@ async function main(): Promise<void> {
       databaseGrowthBytes: Math.round(window.databaseBytes / per),
       statements: round(window.statements.reduce((n, row) => n + Number(row.calls), 0) / per, 2),
       statementExecMs: round(window.statements.reduce((n, row) => n + row.ms, 0) / per, 3),
+      statementPlanMs: round(window.statements.reduce((n, row) => n + row.plan, 0) / per, 3),
       top: window.statements.slice(0, 20).map((row) => ({
         per: round(Number(row.calls) / per, 3),
         meanMs: round(row.ms / Number(row.calls), 3),
+        planMs: round(row.plan / Number(row.calls), 3),
         walPerCall: Math.round(Number(row.wal) / Number(row.calls)),
         query: row.query.replace(/\s+/g, ' ').slice(0, 150),
       })),

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../../migrations';
 import { BigIntTransformer } from './bigint.transformer';
+import { PreparingClient } from './prepared-statements';
 
 export { BigIntTransformer };
 
@@ -18,6 +19,8 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     extra: {
+      // Repeated parameterized statements run prepared: parsed once per connection (prepared-statements.ts).
+      Client: PreparingClient,
       max: poolSize,
       // Waiting longer than this for a connection (pool exhausted, server unreachable) answers 503.
       connectionTimeoutMillis: acquireTimeoutMs,
