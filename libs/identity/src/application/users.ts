@@ -45,6 +45,15 @@ export class Users {
     return this.queries.execute(new GetProfileQuery(userId));
   }
 
+  /**
+   * Where users can be reached, by id: their email, and their phone only if they verified it (null otherwise). Users
+   * that do not exist are absent. One round trip, for notification deliveries sent in batches.
+   */
+  async contacts(userIds: readonly string[]): Promise<Map<string, { email: string; phone: string | null }>> {
+    const rows = userIds.length === 0 ? [] : await this.repository.contacts([...new Set(userIds)]);
+    return new Map(rows.map((row) => [row.id, { email: row.email, phone: row.phone }]));
+  }
+
   /** A new user with a first session (onboarding registers through here). */
   register(
     email: string,

@@ -1,5 +1,6 @@
 import type { DeliveryChannel } from '../domain/notification-kinds';
 import type { ClaimedDelivery } from '../delivery/deliveries.repository';
+import type { Contact } from './recipients';
 
 /** What a vendor accepted: its message id, and how far the message got (SMS goes on through status callbacks). */
 export interface SendReceipt {
@@ -27,5 +28,16 @@ export class DeliveryFailure extends Error {
 /** One outbound channel (email over SMTP, the SMS and push vendors). */
 export interface ChannelSender {
   readonly channel: DeliveryChannel;
-  send(delivery: ClaimedDelivery): Promise<SendReceipt>;
+  /**
+   * The vendor reports on a message later, by its id (SMS status callbacks): its id must be stored as soon as it
+   * is sent, since a callback may come before the rest of a batch is sent.
+   */
+  readonly callsBack: boolean;
+  /** `contact`: where the user can be reached (read for a whole batch at once); undefined if the user is gone. */
+  send(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<SendReceipt>;
+}
+
+/** A delivery to a user the identity context does not know (any more): nothing to send it to. */
+export function noRecipient(): DeliveryFailure {
+  return new DeliveryFailure('NO_RECIPIENT', 'The user does not exist', true);
 }

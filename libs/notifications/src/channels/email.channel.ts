@@ -4,9 +4,9 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { AppConfig } from '#monay/shared';
 import type { ClaimedDelivery } from '../delivery/deliveries.repository';
 import { emailFor } from '../templates/email-layout';
-import { DeliveryFailure, type ChannelSender, type SendReceipt } from './channel';
+import { DeliveryFailure, noRecipient, type ChannelSender, type SendReceipt } from './channel';
 import { EmbeddedSmtpServer } from './embedded-smtp-server';
-import { Recipients } from './recipients';
+import type { Contact } from './recipients';
 
 /** SMTP reply codes and socket errors worth another attempt (RFC 5321: 4yz is transient, 5yz permanent). */
 const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED']);
@@ -18,17 +18,18 @@ const TRANSIENT_SOCKET_ERRORS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 
 @Injectable()
 export class EmailChannel implements ChannelSender, OnModuleInit, OnApplicationShutdown {
   readonly channel = 'email' as const;
+  readonly callsBack = false;
   private readonly logger = new Logger('EmailChannel');
   private transport: Transporter | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly embedded: EmbeddedSmtpServer,
-    private readonly recipients: Recipients,
   ) {}
 
-  async send(delivery: ClaimedDelivery): Promise<SendReceipt> {
-    const { email } = await this.recipients.of(delivery.userId);
+  async send(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<SendReceipt> {
+    if (!contact) throw noRecipient();
+    const { email } = contact;
     const marketing = delivery.kind === 'marketing';
     const token = unsubscribeToken(this.config.auth.accessSecret, delivery.userId);
     const content = emailFor({

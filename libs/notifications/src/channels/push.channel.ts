@@ -14,6 +14,7 @@ const TRANSIENT = new Set(['QUOTA_EXCEEDED', 'UNAVAILABLE', 'INTERNAL']);
 @Injectable()
 export class PushChannel implements ChannelSender {
   readonly channel = 'push' as const;
+  readonly callsBack = false;
   private readonly logger = new Logger('PushChannel');
 
   constructor(

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ClaimedDelivery } from '../delivery/deliveries.repository';
-import { DeliveryFailure, type ChannelSender, type SendReceipt } from './channel';
+import { DeliveryFailure, noRecipient, type ChannelSender, type SendReceipt } from './channel';
 import { CallbackTarget } from './callback-target';
-import { Recipients } from './recipients';
+import type { Contact } from './recipients';
 import { render } from '../templates/messages';
 import type { NotificationKind } from '../domain/notification-kinds';
 import { TwilioError, TwilioSandbox } from './twilio-sandbox';
@@ -14,15 +14,16 @@ const FROM = '+15005550006';
 @Injectable()
 export class SmsChannel implements ChannelSender {
   readonly channel = 'sms' as const;
+  readonly callsBack = true;
 
   constructor(
     private readonly twilio: TwilioSandbox,
-    private readonly recipients: Recipients,
     private readonly callbacks: CallbackTarget,
   ) {}
 
-  async send(delivery: ClaimedDelivery): Promise<SendReceipt> {
-    const { phone } = await this.recipients.of(delivery.userId);
+  async send(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<SendReceipt> {
+    if (!contact) throw noRecipient();
+    const { phone } = contact;
     if (!phone)
       throw new DeliveryFailure(
         'NO_VERIFIED_PHONE',

@@ -1,18 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobName, OnJob, type JobPayloads } from '#monay/shared';
+import { AppConfig, JobName, JobQueue, OnJob, type JobPayloads } from '#monay/shared';
 import { DeliveryFailure, type ChannelSender } from '../channels/channel';
 import { EmailChannel } from '../channels/email.channel';
 import { PushChannel } from '../channels/push.channel';
+import { Recipients, type Contact } from '../channels/recipients';
 import { SmsChannel } from '../channels/sms.channel';
 import type { DeliveryChannel } from '../domain/notification-kinds';
-import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveriesRepository, type ClaimedDelivery, type DeliveryOutcome } from './deliveries.repository';
+
+/** Sends of one batch in flight at once (the SMTP transport keeps four connections). */
+const SENDS_IN_FLIGHT = 4;
+
+/** One sending attempt's end: where the delivery stands, and the failure to retry it after, if it may be. */
+interface Attempt {
+  outcome: DeliveryOutcome;
+  retry?: DeliveryFailure;
+}
 
 /**
- * Sends one delivery. The claim makes it idempotent (a job run twice, or re-driven after it succeeded, sends
- * once). A permanent vendor error ends the delivery failed (or suppressed: no address); a transient one is thrown
- * so BullMQ retries with backoff, and on the last attempt the delivery is marked dead-lettered as the job goes to
- * the dead-letter queue, from which an admin's re-drive sends it.
+ * Sends deliveries. The claim makes it idempotent (a job run twice, or re-driven after it succeeded, sends
+ * once). A permanent vendor error ends the delivery failed (or suppressed: no address); a transient one is retried
+ * with backoff and, on the last attempt, the delivery is marked dead-lettered as its job goes to the dead-letter
+ * queue, from which an admin's re-drive sends it.
+ *
+ * First attempts come in batches (DeliverNotifications: the deliveries the dispatcher took together), each batch
+ * claimed, its contacts read and its outcomes stored with one statement each; a delivery to retry goes on alone as a
+ * DeliverNotification job, with the attempts left and the backoff.
  */
 @Injectable()
 export class DeliverNotificationProcessor {
@@ -21,6 +35,9 @@ export class DeliverNotificationProcessor {
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
+    private readonly recipients: Recipients,
+    private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
     email: EmailChannel,
     sms: SmsChannel,
     push: PushChannel,
@@ -28,49 +45,100 @@ export class DeliverNotificationProcessor {
     this.senders = { email, sms, push };
   }
 
+  @OnJob(JobName.DeliverNotifications)
+  async deliverBatch({ deliveryIds }: JobPayloads[JobName.DeliverNotifications]): Promise<string> {
+    const claimed = await this.deliveries.claim(deliveryIds);
+    const contacts = await this.contactsOf(claimed);
+    const attempts: Attempt[] = [];
+    for (let next = 0; next < claimed.length; next += SENDS_IN_FLIGHT) {
+      const sends = claimed.slice(next, next + SENDS_IN_FLIGHT).map(async (delivery) => {
+        const attempt = await this.attempt(delivery, contacts.get(delivery.userId));
+        if (!this.senders[delivery.channel].callsBack || attempt.retry) return attempt;
+        // Its vendor id now, before the vendor's callback about it can come.
+        await this.deliveries.finish([attempt.outcome]);
+        return undefined;
+      });
+      for (const attempt of await Promise.all(sends)) if (attempt) attempts.push(attempt);
+    }
+    const retries = attempts.filter((attempt) => attempt.retry);
+    // This was the first attempt; the retry job has the rest (at least one).
+    const attemptsLeft = Math.max(1, this.config.notifications.deliveryAttempts - 1);
+    await this.deliveries.finish(
+      attempts.map(({ outcome, retry }) => (retry ? { ...outcome, status: 'retrying' } : outcome)),
+    );
+    for (const { outcome } of retries) {
+      await this.jobs.enqueue(
+        JobName.DeliverNotification,
+        { deliveryId: outcome.id },
+        {
+          jobId: `delivery-${outcome.id}`,
+          delay: this.config.notifications.retryBaseMs,
+          attempts: attemptsLeft,
+          backoff: { type: 'exponential', delay: this.config.notifications.retryBaseMs },
+        },
+      );
+    }
+    return `${claimed.length} of ${deliveryIds.length} sent or ended; ${retries.length} to retry`;
+  }
+
   @OnJob(JobName.DeliverNotification)
   async deliver(payload: JobPayloads[JobName.DeliverNotification], job?: Job): Promise<string> {
-    const delivery = await this.deliveries.claim(payload.deliveryId);
+    const [delivery] = await this.deliveries.claim([payload.deliveryId]);
     if (!delivery) return 'not due';
+    const contacts = await this.contactsOf([delivery]);
+    const { outcome, retry } = await this.attempt(delivery, contacts.get(delivery.userId));
+    if (!retry) {
+      await this.deliveries.finish([outcome]);
+      return outcome.status;
+    }
+    const lastAttempt = job === undefined || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await this.deliveries.finish([{ ...outcome, status: lastAttempt ? 'dead_lettered' : 'retrying' }]);
+    throw retry;
+  }
+
+  /** Email and SMS need an address: the batch's, read at once. */
+  private contactsOf(deliveries: readonly ClaimedDelivery[]): Promise<Map<string, Contact>> {
+    const users = deliveries.filter((d) => d.channel !== 'push').map((d) => d.userId);
+    return users.length === 0 ? Promise.resolve(new Map()) : this.recipients.ofMany(users);
+  }
+
+  /** One sending attempt of a claimed delivery; what to store of it (a transient failure: `retry`). */
+  private async attempt(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<Attempt> {
     if (
       delivery.reason === 'escalation' &&
       (delivery.readAt !== null || delivery.pushStatus === 'delivered')
     ) {
       // The push reached the user (they opened it): no SMS needed.
-      await this.deliveries.finish(delivery.id, { status: 'suppressed', reason: 'push_opened' });
-      return 'suppressed';
+      return { outcome: { id: delivery.id, status: 'suppressed', reason: 'push_opened' } };
     }
     try {
-      const receipt = await this.senders[delivery.channel].send(delivery);
-      await this.deliveries.finish(delivery.id, {
-        status: receipt.status,
-        vendorMessageId: receipt.vendorMessageId,
-      });
-      return receipt.status;
+      const receipt = await this.senders[delivery.channel].send(delivery, contact);
+      return {
+        outcome: { id: delivery.id, status: receipt.status, vendorMessageId: receipt.vendorMessageId },
+      };
     } catch (error) {
       const failure =
         error instanceof DeliveryFailure
           ? error
           : new DeliveryFailure('INTERNAL', (error as Error).message, false);
+      const outcome: DeliveryOutcome = {
+        id: delivery.id,
+        status: failure.status,
+        errorCode: failure.code,
+        error: failure.message,
+      };
       if (failure.permanent) {
-        await this.deliveries.finish(delivery.id, {
-          status: failure.status,
-          errorCode: failure.code,
-          error: failure.message,
-          ...(failure.status === 'suppressed' && { reason: failure.code.toLowerCase() }),
-        });
         this.logger.warn(
           `${delivery.channel} ${delivery.id}: ${failure.code} ${failure.message} (permanent)`,
         );
-        return failure.status;
+        return {
+          outcome: {
+            ...outcome,
+            ...(failure.status === 'suppressed' && { reason: failure.code.toLowerCase() }),
+          },
+        };
       }
-      const lastAttempt = job === undefined || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await this.deliveries.finish(delivery.id, {
-        status: lastAttempt ? 'dead_lettered' : 'retrying',
-        errorCode: failure.code,
-        error: failure.message,
-      });
-      throw failure;
+      return { outcome, retry: failure };
     }
   }
 }

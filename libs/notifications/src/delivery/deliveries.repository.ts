@@ -60,6 +60,16 @@ export interface ClaimedDelivery {
   locale: Locale;
 }
 
+/** How one sending attempt of a delivery ended. */
+export interface DeliveryOutcome {
+  id: string;
+  status: DeliveryStatus;
+  vendorMessageId?: string | null;
+  errorCode?: string | null;
+  error?: string | null;
+  reason?: string | null;
+}
+
 interface DeliveryRow {
   id: string;
   channel: DeliveryChannel;
@@ -146,14 +156,16 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Claims a delivery for one sending attempt: only one attempt at a time, and never one that was already sent
-   * or finally failed, so a job run twice (or re-driven after it was sent) sends once.
+   * Claims deliveries for one sending attempt each: only one attempt at a time, and never one that was already sent
+   * or finally failed, so a job run twice (or re-driven after it was sent) sends once. Those not claimable are left
+   * out of the answer.
    */
-  async claim(id: string): Promise<ClaimedDelivery | null> {
+  async claim(ids: readonly string[]): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
     const [rows] = (await this.dataSource.query(
       `UPDATE notification_deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now()
          FROM notifications n
-        WHERE d.id = $1 AND n.id = d.notification_id
+        WHERE d.id = ANY($1::uuid[]) AND n.id = d.notification_id
           AND (d.status IN ('queued', 'retrying', 'dead_lettered')
                OR (d.status = 'sending' AND d.updated_at < now() - ${STALE_CLAIM}))
         RETURNING d.id, d.channel, d.attempts, d.reason, n.read_at,
@@ -161,7 +173,7 @@ export class DeliveriesRepository {
             AS push_status,
           n.id AS notification_id, n.user_id, n.kind, n.title, n.body, n.data,
           coalesce((SELECT locale FROM notification_preferences p WHERE p.user_id = n.user_id), 'en') AS locale`,
-      [id],
+      [ids],
     )) as [
       Array<{
         id: string;
@@ -180,9 +192,7 @@ export class DeliveriesRepository {
       }>,
       number,
     ];
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    return {
+    return rows.map((row) => ({
       id: row.id,
       channel: row.channel,
       attempts: row.attempts,
@@ -196,31 +206,27 @@ export class DeliveriesRepository {
       body: row.body,
       data: row.data,
       locale: row.locale,
-    };
+    }));
   }
 
-  async finish(
-    id: string,
-    outcome: {
-      status: DeliveryStatus;
-      vendorMessageId?: string | null;
-      errorCode?: string | null;
-      error?: string | null;
-      reason?: string | null;
-    },
-  ): Promise<void> {
+  /** Where each claimed delivery ended (or stands, `retrying`): one statement for all of them. */
+  async finish(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await this.dataSource.query(
-      `UPDATE notification_deliveries
-          SET status = $2, vendor_message_id = coalesce($3, vendor_message_id), error_code = $4, last_error = $5,
-              reason = coalesce($6, reason), updated_at = now()
-        WHERE id = $1`,
+      `UPDATE notification_deliveries d
+          SET status = o.status, vendor_message_id = coalesce(o.vendor_message_id, d.vendor_message_id),
+              error_code = o.error_code, last_error = o.last_error, reason = coalesce(o.reason, d.reason),
+              updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+              AS o(id, status, vendor_message_id, error_code, last_error, reason)
+        WHERE d.id = o.id`,
       [
-        id,
-        outcome.status,
-        outcome.vendorMessageId ?? null,
-        outcome.errorCode ?? null,
-        outcome.error ?? null,
-        outcome.reason ?? null,
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.vendorMessageId ?? null),
+        outcomes.map((o) => o.errorCode ?? null),
+        outcomes.map((o) => o.error ?? null),
+        outcomes.map((o) => o.reason ?? null),
       ],
     );
   }

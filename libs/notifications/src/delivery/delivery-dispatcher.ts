@@ -11,8 +11,9 @@ import { DeliveriesRepository } from './deliveries.repository';
 const BATCH = 100;
 
 /**
- * Hands due deliveries to the job queue: one job per delivery (that is, per notification and channel), its id the
- * delivery's, so adding it twice adds it once. It looks right after the relay publishes a NotificationCreated (the
+ * Hands due deliveries to the job queue: one job per batch of up to 100 deliveries (a delivery is a notification
+ * through one channel) for their first attempts; a delivery to retry then gets a job of its own
+ * (DeliverNotificationProcessor). It looks right after the relay publishes a NotificationCreated (the
  * deliveries were committed with it), every NOTIFICATION_DISPATCH_INTERVAL_MS (deliveries whose quiet hours
  * ended, and any job lost between the hand-over and the queue), and when the sandbox clock is advanced.
  */
@@ -80,12 +81,12 @@ export class DeliveryDispatcher
     let total = 0;
     for (;;) {
       const ids = await this.deliveries.takeDue(now, BATCH);
-      for (const deliveryId of ids) {
+      if (ids.length > 0) {
+        // Their first attempts together; takeDue hands each delivery over once, so the job needs no dedupe id.
         await this.jobs.enqueue(
-          JobName.DeliverNotification,
-          { deliveryId },
+          JobName.DeliverNotifications,
+          { deliveryIds: ids },
           {
-            jobId: `delivery-${deliveryId}`,
             attempts: this.config.notifications.deliveryAttempts,
             backoff: { type: 'exponential', delay: this.config.notifications.retryBaseMs },
           },

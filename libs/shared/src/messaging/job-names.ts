@@ -27,6 +27,7 @@ export enum JobName {
   WatchTempoDeposits = 'providers.watch-tempo-deposits',
   RecordReferencePrices = 'insights.record-reference-prices',
   DeliverNotification = 'notifications.deliver',
+  DeliverNotifications = 'notifications.deliver-batch',
   ExpireKycInquiries = 'kyc.expire-inquiries',
   SettleBankTransfers = 'banking.settle-bank-transfers',
   ExpireCardAuthorizations = 'cards.expire-authorizations',
@@ -62,6 +63,11 @@ export interface JobPayloads {
   [JobName.RecordReferencePrices]: Record<string, never>;
   /** Sends one delivery (a notification through one channel); idempotent: a sent delivery is not sent again. */
   [JobName.DeliverNotification]: { deliveryId: string };
+  /**
+   * The first attempt of each of these deliveries, together (one claim, one contact read, one status update);
+   * one that fails for a reason worth retrying goes on as its own DeliverNotification job.
+   */
+  [JobName.DeliverNotifications]: { deliveryIds: string[] };
   /** Asks the KYC vendor about open inquiries past their expiry (and what else is due at the sandbox vendor). */
   [JobName.ExpireKycInquiries]: { limit: number };
   /** Asks the bank rail about transfers due for a check (settlement, late returns); sends unsent ones. */
@@ -92,6 +98,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.WatchTempoDeposits]: QueueName.Providers,
   [JobName.RecordReferencePrices]: QueueName.Maintenance,
   [JobName.DeliverNotification]: QueueName.NotificationDeliveries,
+  [JobName.DeliverNotifications]: QueueName.NotificationDeliveries,
   [JobName.ExpireKycInquiries]: QueueName.Maintenance,
   [JobName.SettleBankTransfers]: QueueName.Maintenance,
   [JobName.ExpireCardAuthorizations]: QueueName.Maintenance,
