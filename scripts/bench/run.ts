@@ -33,8 +33,9 @@ import { ratio, round, sleep } from './stats';
 
 /**
  * `npm run bench`: the raw-SQL and pgbench references, then the API under load (uniform P2P, half the peak
- * rate, the same load on a database grown by 1M ledger transactions and 100k users (seeded.ts), a hot account, a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded
- * default, memory, and a ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
+ * rate, the same load on a database grown by 1M ledger transactions and 100k users (seeded.ts), a hot account,
+ * a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded default, memory, and a
+ * ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
  */
 const ROOT = resolve(__dirname, '../../..');
 const WORK_DIR = join(tmpdir(), 'monay-bench');
