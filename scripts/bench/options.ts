@@ -45,6 +45,10 @@ export interface BenchOptions {
   cardsCount: number;
   cardsConcurrency: number;
   cardsRequests: number;
+  /** The seeded-database phase (seeded.ts): users and ledger transactions written in SQL, then the uniform load again. */
+  skipSeeded: boolean;
+  seedUsers: number;
+  seedTransactions: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -83,8 +87,12 @@ export const USAGE = `npm run bench -- [options]
   --cards-requests N        authorizations measured (default 2000)
   --only-cards              run the card authorization scenario alone (database monay_bench_cards); writes
                             cards.md and cards.json, leaves latest.* alone
+  --seed-users N            users written straight into monay_bench_api in SQL after the uniform and half-peak
+                            phases, with every row an onboarded user has; then the uniform load runs again at
+                            the peak's connections on that grown database (default 100000)
+  --seed-transactions N     posted ledger transactions (2 entries each) written with them (default 1000000)
   --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
-  --skip-verify --skip-analytics --skip-cards
+  --skip-verify --skip-analytics --skip-cards --skip-seeded
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -154,11 +162,16 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'cards-requests': { type: 'string' },
       'only-cards': { type: 'boolean' },
       'skip-cards': { type: 'boolean' },
+      'seed-users': { type: 'string' },
+      'seed-transactions': { type: 'string' },
+      'skip-seeded': { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
   const users = positiveInt('users', values.users, 1000);
   if (users < 2) throw new Error('--users must be at least 2');
+  const seedUsers = positiveInt('seed-users', values['seed-users'], 100_000);
+  if (seedUsers < 2) throw new Error('--seed-users must be at least 2');
   const warmup = values.warmup === undefined ? 3 : Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new Error('--warmup must be a whole number of seconds');
   return {
@@ -208,5 +221,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     cardsCount: positiveInt('cards', values.cards, 50),
     cardsConcurrency: positiveInt('cards-concurrency', values['cards-concurrency'], 50),
     cardsRequests: positiveInt('cards-requests', values['cards-requests'], 2000),
+    skipSeeded: values['skip-seeded'] ?? false,
+    seedUsers,
+    seedTransactions: positiveInt('seed-transactions', values['seed-transactions'], 1_000_000),
   };
 }

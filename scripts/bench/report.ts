@@ -7,6 +7,7 @@ import type { PgbenchResult } from './pgbench';
 import type { DatabaseCounters, ServerInfo } from './postgres';
 import type { RawResult } from './raw-sql';
 import type { RealtimeResult } from './realtime';
+import { renderSeededDetail, renderSeededRow, type SeededReport } from './seeded';
 import type { LatencySummary } from './stats';
 
 export type ReportedLoad = Omit<MeasuredLoad, 'recorded' | 'transfers'> & {
@@ -33,6 +34,15 @@ export interface Summary {
   p2pP50MsAtHalfPeak: number | null;
   p2pP95MsAtHalfPeak: number | null;
   p2pP99MsAtHalfPeak: number | null;
+  /** The uniform load again after `--seed-users` users and `--seed-transactions` ledger transactions were written (seeded.ts). */
+  seededUsers: number | null;
+  seededTransactions: number | null;
+  seededP2pRps: number | null;
+  seededP2pP95Ms: number | null;
+  seededRatioToEmpty: number | null;
+  seededTargetMet: boolean | null;
+  seededWriteSeconds: number | null;
+  seededSealSeconds: number | null;
   hotPeakRps: number | null;
   hotRatioToUniform: number | null;
   hotRatioToRaw: number | null;
@@ -81,6 +91,8 @@ export interface BenchReport {
   apiStartupMs: number | null;
   uniform: LadderReport | null;
   halfPeak: ReportedLoad | null;
+  /** The uniform load on the database grown by seeded.ts (`--skip-seeded`: null). */
+  seeded?: SeededReport | null;
   databasePerRequest: Record<string, number> | null;
   databaseCounters: { before: DatabaseCounters; after: DatabaseCounters; requests: number } | null;
   hot: LadderReport | null;
@@ -252,6 +264,7 @@ export function renderMarkdown(report: BenchReport): string {
       lat(report.halfPeak?.latency),
       '–',
     ]),
+    renderSeededRow(report.seeded, s.rawBestTps),
     row([
       `Hot account: every user pays one merchant, peak (c=${hotPeak?.connections ?? '–'}); ${times(s.hotRatioToUniform)} of uniform`,
       `${fmt(s.hotPeakRps)} req/s`,
@@ -348,6 +361,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.seeded) out.push(renderSeededDetail(report.seeded), '');
   if (report.hot) out.push(...ladderTable('Hot account, all users → one merchant', report.hot));
   if (report.batch) {
     out.push(

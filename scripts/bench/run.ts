@@ -28,12 +28,14 @@ import { runRawSql } from './raw-sql';
 import { describeRealtime, runRealtime, SOCKET_P95_TARGET_MS } from './realtime';
 import { renderMarkdown, type BenchReport, type LadderReport, type ReportedLoad } from './report';
 import { seedUsers, onboard, deposit, type SeededUser } from './seed';
+import { runSeeded, seedPlan } from './seeded';
 import { ratio, round, sleep } from './stats';
 
 /**
  * `npm run bench`: the raw-SQL and pgbench references, then the API under load (uniform P2P, half the peak
- * rate, a hot account, a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded
- * default, memory, and a ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
+ * rate, the same load on a database grown by 1M ledger transactions and 100k users (seeded.ts), a hot account,
+ * a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded default, memory, and a
+ * ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
  */
 const ROOT = resolve(__dirname, '../../..');
 const WORK_DIR = join(tmpdir(), 'monay-bench');
@@ -321,6 +323,7 @@ async function main(): Promise<number> {
     apiStartupMs: null,
     uniform: null,
     halfPeak: null,
+    seeded: null,
     databasePerRequest: null,
     databaseCounters: null,
     hot: null,
@@ -500,6 +503,28 @@ async function main(): Promise<number> {
     report.databasePerRequest = counterDelta(countersBefore, countersAfter, p2pRequests);
     report.memory.apiPeakRssMbDuringP2p = rss.peakMb(p2pFrom, p2pTo + 200);
     report.memory.workerPeakRssMbDuringP2p = workerRss?.peakMb(p2pFrom, p2pTo + 200) ?? null;
+
+    // 2b. The same load on a grown database: users and ledger history written in SQL (seeded.ts).
+    if (!options.skipSeeded) {
+      const uniformAt = { ...base, mode: 'uniform' as const, record: false };
+      report.seeded = await runSeeded({
+        baseUrl: api.baseUrl,
+        url: apiUrl,
+        plan: seedPlan(options.seedUsers, options.seedTransactions),
+        emptyPeak: uniform.peak,
+        log,
+        measure: async () => {
+          if (options.warmupSeconds > 0) {
+            const warm = { label: 'seeded warm-up', connections: 8, durationSeconds: options.warmupSeconds };
+            const warmed = await runLoad({ ...uniformAt, ...warm }, api.pid, pgScope);
+            count(warmed);
+            log(`  ${describeLoad(warmed)}`);
+          }
+          const level = [uniform.peak.connections];
+          return (await ladder(uniformAt, 'seeded', level, api, options, BENCH_DATABASES.api, count)).peak;
+        },
+      });
+    }
 
     // 3. Hot account.
     if (!options.skipHot) {
@@ -704,6 +729,7 @@ async function main(): Promise<number> {
     ...(report.raw?.levels ?? []),
     ...(report.uniform?.levels ?? []),
     ...(report.halfPeak ? [report.halfPeak] : []),
+    ...(report.seeded ? [report.seeded.load] : []),
     ...(report.hot?.levels ?? []),
     ...(report.realtime ? [report.realtime.load] : []),
     ...(report.embedded?.levels ?? []),
@@ -741,6 +767,14 @@ async function main(): Promise<number> {
     p2pP50MsAtHalfPeak: report.halfPeak?.latency.p50Ms ?? null,
     p2pP95MsAtHalfPeak: report.halfPeak?.latency.p95Ms ?? null,
     p2pP99MsAtHalfPeak: report.halfPeak?.latency.p99Ms ?? null,
+    seededUsers: report.seeded?.history.plan.users ?? null,
+    seededTransactions: report.seeded?.history.plan.transactions ?? null,
+    seededP2pRps: report.seeded?.load.rps ?? null,
+    seededP2pP95Ms: report.seeded?.load.latency.p95Ms ?? null,
+    seededRatioToEmpty: report.seeded?.ratioToEmpty ?? null,
+    seededTargetMet: report.seeded?.targetMet ?? null,
+    seededWriteSeconds: report.seeded?.history.seedSeconds ?? null,
+    seededSealSeconds: report.seeded?.history.seal?.seconds ?? null,
     hotPeakRps: hotPeak?.rps ?? null,
     hotRatioToUniform: ratio(hotPeak?.rps, uniformPeak?.rps),
     hotRatioToRaw: ratio(hotPeak?.rps, rawBest),
