@@ -45,6 +45,12 @@ export interface BenchOptions {
   cardsCount: number;
   cardsConcurrency: number;
   cardsRequests: number;
+  /** Withdrawals and swaps after the uniform ladder (scripts/bench/provider-flows.ts); undefined: the P2P peak's. */
+  skipFlows: boolean;
+  flowsConnections: number[] | undefined;
+  /** The PGlite raw-transfer reference (scripts/bench/pglite-raw.ts). */
+  skipPgliteRaw: boolean;
+  pgliteConcurrency: number[];
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -83,8 +89,12 @@ export const USAGE = `npm run bench -- [options]
   --cards-requests N        authorizations measured (default 2000)
   --only-cards              run the card authorization scenario alone (database monay_bench_cards); writes
                             cards.md and cards.json, leaves latest.* alone
+  --flows-connections a,b   connection levels of the withdrawal and swap phases (default: the P2P peak's)
+  --pglite-concurrency a,b  concurrency levels of the PGlite raw reference, --raw-duration each (default 1,4,16)
   --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
   --skip-verify --skip-analytics --skip-cards
+  --skip-flows              no withdrawal and swap phases (POST /api/consumer/withdraw, /swap)
+  --skip-pglite-raw         no PGlite raw-transfer reference (the embedded ratio's)
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -154,6 +164,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'cards-requests': { type: 'string' },
       'only-cards': { type: 'boolean' },
       'skip-cards': { type: 'boolean' },
+      'skip-flows': { type: 'boolean' },
+      'flows-connections': { type: 'string' },
+      'skip-pglite-raw': { type: 'boolean' },
+      'pglite-concurrency': { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -208,5 +222,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     cardsCount: positiveInt('cards', values.cards, 50),
     cardsConcurrency: positiveInt('cards-concurrency', values['cards-concurrency'], 50),
     cardsRequests: positiveInt('cards-requests', values['cards-requests'], 2000),
+    skipFlows: values['skip-flows'] ?? false,
+    flowsConnections: values['flows-connections']
+      ? intList('flows-connections', values['flows-connections'], [])
+      : undefined,
+    skipPgliteRaw: values['skip-pglite-raw'] ?? false,
+    pgliteConcurrency: intList('pglite-concurrency', values['pglite-concurrency'], [1, 4, 16]),
   };
 }
