@@ -65,6 +65,7 @@ describe('the withdrawal and swap phases', () => {
       amount: '0.01',
       users: 1000,
       connections: [16, 32],
+      relayBefore: { backlog: 120, left: 0, waitedMs: 400 },
       funding: {
         requestsPerFlowBound: 4000,
         neededPerUser: '22.44',
@@ -95,6 +96,7 @@ describe('the withdrawal and swap phases', () => {
       '| /api/consumer/withdraw | 32 (peak) | 150 | 18.0 / 40.0 / 55.0 | 1,500 / 0 | 0 | 0 |',
     );
     expect(detail).toContain('all settled and published 250 ms later');
+    expect(detail).toContain('120 outbox events of the earlier phases to publish: published in 400 ms');
     expect(detail).not.toContain('topped up');
   });
 });
