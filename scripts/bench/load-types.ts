@@ -24,8 +24,12 @@ export interface SentTransfer {
   respondedAt: number;
 }
 
-/** `realtime`: uniform senders paying only the `recipients`, whose sockets listen; every 201 is kept. */
-export type LoadMode = 'uniform' | 'hot' | 'replay' | 'realtime';
+/**
+ * `realtime`: uniform senders paying only the `recipients`, whose sockets listen; every 201 is kept.
+ * `withdraw` / `swap`: a random user withdraws `transferAmount` USDC to a bank account, or swaps it to USDT
+ * (scripts/bench/provider-flows.ts).
+ */
+export type LoadMode = 'uniform' | 'hot' | 'replay' | 'realtime' | 'withdraw' | 'swap';
 
 export interface LoadSpec {
   label: string;
@@ -44,7 +48,7 @@ export interface LoadSpec {
   merchant?: LoadUser;
   /** The payees of the realtime phase: indexes into `users`. */
   recipients?: number[];
-  /** Transfer amount, a decimal string. */
+  /** Transfer (withdrawal, swap) amount, a decimal string of USDC. */
   transferAmount: string;
   /** Keep every 201 request (key and body) for the replay phase. */
   record: boolean;

@@ -36,6 +36,17 @@ function transferBody(to: string): string {
   return JSON.stringify({ to, amount: spec.transferAmount, currency: 'USDC' });
 }
 
+/** What a provider flow posts: a withdrawal to a bank account, or a swap quoted and executed at once. */
+const FLOW_BODIES: Partial<Record<LoadSpec['mode'], string>> = {
+  withdraw: JSON.stringify({
+    amount: spec.transferAmount,
+    currency: 'USDC',
+    destination: 'GB33BUKB20201555555555',
+    speed: 'standard',
+  }),
+  swap: JSON.stringify({ from: 'USDC', to: 'USDT', amount: spec.transferAmount }),
+};
+
 /** A random sender other than `recipient` (an index into `users`). */
 function senderOtherThan(recipient: number): number {
   const sender = randomInt(spec.users.length - 1);
@@ -56,6 +67,8 @@ function nextRequest(): Required<RequestContext> {
   }
   const count = spec.users.length;
   const user = randomInt(count);
+  const flow = FLOW_BODIES[spec.mode];
+  if (flow) return { user, key: randomUUID(), body: flow, to: '' };
   let to: string;
   if (spec.mode === 'hot' && spec.merchant) {
     to = spec.merchant.id;

@@ -49,6 +49,12 @@ export interface BenchOptions {
   skipSeeded: boolean;
   seedUsers: number;
   seedTransactions: number;
+  /** Withdrawals and swaps after the uniform ladder (scripts/bench/provider-flows.ts); undefined: the P2P peak's. */
+  skipFlows: boolean;
+  flowsConnections: number[] | undefined;
+  /** The PGlite raw-transfer reference (scripts/bench/pglite-raw.ts). */
+  skipPgliteRaw: boolean;
+  pgliteConcurrency: number[];
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -87,12 +93,17 @@ export const USAGE = `npm run bench -- [options]
   --cards-requests N        authorizations measured (default 2000)
   --only-cards              run the card authorization scenario alone (database monay_bench_cards); writes
                             cards.md and cards.json, leaves latest.* alone
-  --seed-users N            users written straight into monay_bench_api in SQL after the uniform and half-peak
-                            phases, with every row an onboarded user has; then the uniform load runs again at
+  --seed-users N            users written straight into monay_bench_api in SQL after the uniform, half-peak,
+                            withdrawal and swap phases, with every row an onboarded user has; then the uniform load runs again at
                             the peak's connections on that grown database (default 100000)
   --seed-transactions N     posted ledger transactions (2 entries each) written with them (default 1000000)
+  --flows-connections a,b   connection levels of the withdrawal and swap phases (default: the P2P peak's)
+  --pglite-concurrency a,b  concurrency levels of the PGlite raw reference, --raw-duration each (default 1,4,16)
+  --skip-flows              no withdrawal and swap phases (POST /api/consumer/withdraw, /swap)
+  --skip-pglite-raw         no PGlite raw-transfer reference (the embedded ratio's)
+  --skip-seeded             no seeded-database phase
   --skip-raw --skip-pgbench --skip-hot --skip-batch --skip-realtime --skip-replay --skip-embedded
-  --skip-verify --skip-analytics --skip-cards --skip-seeded
+  --skip-verify --skip-analytics --skip-cards --skip-seeded --skip-flows --skip-pglite-raw
 `;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -165,6 +176,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'seed-users': { type: 'string' },
       'seed-transactions': { type: 'string' },
       'skip-seeded': { type: 'boolean' },
+      'skip-flows': { type: 'boolean' },
+      'flows-connections': { type: 'string' },
+      'skip-pglite-raw': { type: 'boolean' },
+      'pglite-concurrency': { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -224,5 +239,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipSeeded: values['skip-seeded'] ?? false,
     seedUsers,
     seedTransactions: positiveInt('seed-transactions', values['seed-transactions'], 1_000_000),
+    skipFlows: values['skip-flows'] ?? false,
+    flowsConnections: values['flows-connections']
+      ? intList('flows-connections', values['flows-connections'], [])
+      : undefined,
+    skipPgliteRaw: values['skip-pglite-raw'] ?? false,
+    pgliteConcurrency: intList('pglite-concurrency', values['pglite-concurrency'], [1, 4, 16]),
   };
 }

@@ -29,7 +29,7 @@ export interface RawResult {
   consistencyDetail: string;
 }
 
-const SCHEMA = `
+export const SCHEMA = `
   CREATE TABLE accounts (
     id bigint PRIMARY KEY,
     balance bigint NOT NULL CHECK (balance >= 0)
@@ -44,10 +44,10 @@ const SCHEMA = `
   CREATE INDEX entries_account_idx ON entries (account_id);`;
 
 /** Minor units each account starts with, and moved per transfer (bigint: money is never a float). */
-const OPENING_BALANCE = 1_000_000_000_000n;
-const TRANSFER_AMOUNT = 10_000n;
+export const OPENING_BALANCE = 1_000_000_000_000n;
+export const TRANSFER_AMOUNT = 10_000n;
 
-async function transfer(pool: Pool, accounts: number): Promise<void> {
+export async function transfer(pool: Pool, accounts: number): Promise<void> {
   const from = randomInt(1, accounts + 1);
   let to = randomInt(1, accounts);
   if (to >= from) to += 1;
@@ -186,7 +186,7 @@ export async function runRawSql(
 }
 
 /** Money is conserved: Σ balances unchanged, Σ entries = 0, no account below zero. */
-async function checkConsistency(url: string, accounts: number) {
+export async function checkConsistency(url: string, accounts: number) {
   const check = new Pool({ connectionString: url, max: 1 });
   try {
     const { rows } = await check.query<{ total: string; entries: string; count: string; negative: string }>(

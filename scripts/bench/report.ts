@@ -1,9 +1,18 @@
 import { renderAnalytics, type AnalyticsReport } from './analytics';
 import { renderCards, type CardsReport } from './cards';
 import type { MeasuredLoad } from './api-load';
+import { cpuCell, fmt, lat, ms, row, times } from './markdown';
 import type { BatchResult } from './batch';
 import type { MachineInfo } from './machine';
 import type { PgbenchResult } from './pgbench';
+import {
+  embeddedToPglite,
+  pgliteRawRow,
+  renderPgliteRaw,
+  type PgliteRawResult,
+  type PgliteRawSummary,
+} from './pglite-raw';
+import { flowRows, renderFlows, type FlowsSummary, type ProviderFlowsReport } from './provider-flows';
 import type { DatabaseCounters, ServerInfo } from './postgres';
 import type { RawResult } from './raw-sql';
 import type { RealtimeResult } from './realtime';
@@ -19,7 +28,7 @@ export interface LadderReport {
   peak: ReportedLoad;
 }
 
-export interface Summary {
+export interface Summary extends FlowsSummary, PgliteRawSummary {
   rawBestTps: number | null;
   rawBestConcurrency: number | null;
   pgbenchTps: number | null;
@@ -114,24 +123,11 @@ export interface BenchReport {
   analytics?: AnalyticsReport | null;
   /** Real-time card authorizations at `--cards-concurrency` in flight (`--skip-cards`: null). */
   cards?: CardsReport | null;
+  /** Withdrawals and swaps at sandbox latency 0 (`--skip-flows`: null). */
+  flows?: ProviderFlowsReport | null;
+  /** The raw transfer on PGlite, the embedded default's reference (`--skip-pglite-raw`: null). */
+  pgliteRaw?: PgliteRawResult | null;
   notes: string[];
-}
-
-const fmt = (value: number | null | undefined, digits = 0): string =>
-  value == null || !Number.isFinite(value)
-    ? '–'
-    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const ms = (value: number | null | undefined) => fmt(value, value != null && value < 10 ? 2 : 1);
-const lat = (l: LatencySummary | undefined) => (l ? `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)}` : '–');
-const times = (value: number | null) => (value == null ? '–' : `${value.toFixed(3)}×`);
-
-function row(cells: string[]): string {
-  return `| ${cells.join(' | ')} |`;
-}
-
-function cpuCell(load: ReportedLoad): string {
-  const c = load.cpu;
-  return `${c.apiCores ?? '–'} / ${c.postgresCores ?? '–'} / ${c.loadGeneratorCores} / ${c.otherCores} / ${c.machineBusyCores}`;
 }
 
 function ladderTable(title: string, ladder: LadderReport): string[] {
@@ -252,6 +248,7 @@ export function renderMarkdown(report: BenchReport): string {
       report.pgbench?.latencyAvgMs != null ? `avg ${ms(report.pgbench.latencyAvgMs)}` : '–',
       times(s.pgbenchTps != null && s.rawBestTps ? s.pgbenchTps / s.rawBestTps : null),
     ]),
+    pgliteRawRow(report.pgliteRaw, s.rawBestTps),
     row([
       `API \`POST /api/p2p-transfer/send\`, random pairs, peak (c=${s.p2pPeakConnections ?? '–'})`,
       `${fmt(s.p2pPeakRps)} req/s`,
@@ -264,6 +261,7 @@ export function renderMarkdown(report: BenchReport): string {
       lat(report.halfPeak?.latency),
       '–',
     ]),
+    ...flowRows(report.flows, s.rawBestTps),
     renderSeededRow(report.seeded, s.rawBestTps),
     row([
       `Hot account: every user pays one merchant, peak (c=${hotPeak?.connections ?? '–'}); ${times(s.hotRatioToUniform)} of uniform`,
@@ -290,7 +288,7 @@ export function renderMarkdown(report: BenchReport): string {
       times(s.replayRatioToRaw),
     ]),
     row([
-      `Embedded default (PGlite, no DATABASE_URL/REDIS_URL), ${report.embedded?.users ?? '–'} users, peak (c=${embeddedPeak?.connections ?? '–'})`,
+      `Embedded default (PGlite, no DATABASE_URL/REDIS_URL), ${report.embedded?.users ?? '–'} users, peak (c=${embeddedPeak?.connections ?? '–'})${embeddedToPglite(s)}`,
       report.embedded ? `${fmt(s.embeddedPeakRps)} req/s` : 'skipped',
       lat(embeddedPeak?.latency),
       times(s.embeddedRatioToRaw),
@@ -350,6 +348,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.pgliteRaw) out.push(...renderPgliteRaw(report.pgliteRaw));
   if (report.uniform) out.push(...ladderTable('API P2P, uniform random pairs', report.uniform));
   if (report.halfPeak) {
     const h = report.halfPeak;
@@ -361,6 +360,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.flows) out.push(...renderFlows(report.flows));
   if (report.seeded) out.push(renderSeededDetail(report.seeded), '');
   if (report.hot) out.push(...ladderTable('Hot account, all users → one merchant', report.hot));
   if (report.batch) {

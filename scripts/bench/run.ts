@@ -14,6 +14,8 @@ import type { LoadSpec, LoadUser, RecordedRequest } from './load-types';
 import { loadAverage, machineInfo } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { runPgbench } from './pgbench';
+import { pgliteRawSummary, runPgliteRaw } from './pglite-raw';
+import { flowsSummary, runProviderFlows } from './provider-flows';
 import {
   ActivitySampler,
   BENCH_DATABASES,
@@ -32,10 +34,10 @@ import { runSeeded, seedPlan } from './seeded';
 import { ratio, round, sleep } from './stats';
 
 /**
- * `npm run bench`: the raw-SQL and pgbench references, then the API under load (uniform P2P, half the peak
- * rate, the same load on a database grown by 1M ledger transactions and 100k users (seeded.ts), a hot account,
- * a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded default, memory, and a
- * ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
+ * `npm run bench`: the raw-SQL, pgbench and PGlite references, then the API under load (uniform P2P, half the peak
+ * rate, withdrawals and swaps, the same P2P load on a database grown by 1M ledger transactions and 100k users
+ * (seeded.ts), a hot account, a 1,000-recipient batch, commit-to-socket latency, idempotent replays), the embedded
+ * default, memory, and a ledger check; writes docs/benchmarks/latest.{md,json}. A benchmark, never part of CI.
  */
 const ROOT = resolve(__dirname, '../../..');
 const WORK_DIR = join(tmpdir(), 'monay-bench');
@@ -72,6 +74,9 @@ function apiEnvironment(extra: Record<string, string>): Record<string, string> {
     TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     DATABASE_POOL_SIZE: '20',
+    // The sandbox providers answer and settle at once: the withdrawal and swap phases measure our side of the flow
+    // (P2P, batches, cards and analytics call no provider; only the seed's deposits get faster).
+    PROVIDER_SANDBOX_LATENCY_SCALE: '0',
     // A profile of the API under the bench's load: BENCH_API_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
     ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
     ...extra,
@@ -340,6 +345,8 @@ async function main(): Promise<number> {
     ledgerVerify: { ran: false, clean: null, exitCode: null, output: '' },
     analytics: null,
     cards: null,
+    flows: null,
+    pgliteRaw: null,
     notes,
   };
 
@@ -373,6 +380,21 @@ async function main(): Promise<number> {
       scale: 10,
     });
     log(`  pgbench: ${report.pgbench.tps ?? report.pgbench.note} tps`);
+  }
+  if (!options.skipPgliteRaw) {
+    log(
+      `PGlite raw reference: ${options.rawAccounts} accounts, c=${options.pgliteConcurrency.join('/')}, direct then wire`,
+    );
+    report.pgliteRaw = await runPgliteRaw(
+      ROOT,
+      {
+        dataDir: join(WORK_DIR, 'pglite-raw-data'),
+        accounts: options.rawAccounts,
+        concurrency: options.pgliteConcurrency,
+        seconds: options.rawDurationSeconds,
+      },
+      log,
+    );
   }
 
   // 2. The API on PostgreSQL.
@@ -504,7 +526,24 @@ async function main(): Promise<number> {
     report.memory.apiPeakRssMbDuringP2p = rss.peakMb(p2pFrom, p2pTo + 200);
     report.memory.workerPeakRssMbDuringP2p = workerRss?.peakMb(p2pFrom, p2pTo + 200) ?? null;
 
-    // 2b. The same load on a grown database: users and ledger history written in SQL (seeded.ts).
+    // 2b. Withdrawals and swaps through the sandbox providers, compared with the P2P peak.
+    if (!options.skipFlows) {
+      report.flows = await runProviderFlows(
+        {
+          base,
+          databaseUrl: apiUrl,
+          users: seed.users,
+          connections: options.flowsConnections ?? [uniform.peak.connections],
+          p2pPeakRps: uniform.peak.rps,
+          latencyScale: env.PROVIDER_SANDBOX_LATENCY_SCALE,
+        },
+        (spec, label, connections) =>
+          ladder(spec, label, connections, api, options, BENCH_DATABASES.api, count),
+        log,
+      );
+    }
+
+    // 2c. The same load on a grown database: users and ledger history written in SQL (seeded.ts).
     if (!options.skipSeeded) {
       const uniformAt = { ...base, mode: 'uniform' as const, record: false };
       report.seeded = await runSeeded({
@@ -727,8 +766,10 @@ async function main(): Promise<number> {
 
   const phases: Array<{ cpu: { otherCores: number } }> = [
     ...(report.raw?.levels ?? []),
+    ...(report.pgliteRaw ? [...report.pgliteRaw.direct.levels, ...report.pgliteRaw.wire.levels] : []),
     ...(report.uniform?.levels ?? []),
     ...(report.halfPeak ? [report.halfPeak] : []),
+    ...(report.flows ? [...report.flows.withdraw.levels, ...report.flows.swap.levels] : []),
     ...(report.seeded ? [report.seeded.load] : []),
     ...(report.hot?.levels ?? []),
     ...(report.realtime ? [report.realtime.load] : []),
@@ -800,6 +841,8 @@ async function main(): Promise<number> {
     embeddedPeakRps: embeddedPeak?.rps ?? null,
     embeddedP95Ms: embeddedPeak?.latency.p95Ms ?? null,
     embeddedRatioToRaw: ratio(embeddedPeak?.rps, rawBest),
+    ...pgliteRawSummary(report.pgliteRaw, embeddedPeak?.rps),
+    ...flowsSummary(report.flows),
     apiPeakRssMb: report.memory.apiPeakRssMbDuringP2p,
     non2xxTotal: loadsNon2xx,
     loadErrorsTotal: loadErrors,
