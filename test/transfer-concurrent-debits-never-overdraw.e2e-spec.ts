@@ -1,5 +1,6 @@
 import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -75,6 +76,25 @@ describe('concurrent debits never overdraw', () => {
       'failed',
     ]);
     expect(status.body.history.at(-1).reason).toBe('INSUFFICIENT_FUNDS');
+    // The booking is written optimistically with the ledger's posting and undone on refusal: nothing of the
+    // completed transfer is left, not its event, not a ledger transaction, not its limits' usage.
+    const db = t.app.get(DataSource);
+    const transferId = response.body.transfer.id as string;
+    const events = (await db.query(`SELECT type FROM outbox WHERE aggregate_id = $1`, [
+      transferId,
+    ])) as Array<{
+      type: string;
+    }>;
+    expect(events.map((e) => e.type)).toEqual(['TransferFailed']);
+    const ledger = (await db.query(
+      `SELECT count(*)::int AS n FROM ledger_transactions WHERE reference = $1`,
+      [transferId],
+    )) as Array<{ n: number }>;
+    expect(ledger[0].n).toBe(0);
+    const rows = (await db.query(`SELECT status FROM transfers WHERE id = $1`, [transferId])) as Array<{
+      status: string;
+    }>;
+    expect(rows).toEqual([{ status: 'failed' }]);
     await expectBooksBalanced(t, [alice, bob, carol]);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { GuardedWrite } from '#monay/shared';
+import type { GuardedWrite, SqlWrite } from '#monay/shared';
 import { assertVoidable, settleHold, type Hold } from '../domain/hold';
 import { assertBalanced, netByAccount, type EntryInput, type LedgerEntry } from '../domain/journal';
 import {
@@ -25,6 +25,8 @@ import {
 import { LedgerRepository } from '../infrastructure/ledger.repository';
 
 export interface PostTransactionInput {
+  /** The transaction's id, when the caller names it in writes of its own carried by the posting; else a new one. */
+  id?: string;
   kind: LedgerTransactionKind;
   /** The business id this transaction belongs to (a transfer id, say). */
   reference?: string;
@@ -149,11 +151,16 @@ export class LedgerService {
    * limits and ledger cost one round trip): the ledger writes nothing unless it passed in full, and its refusal is
    * thrown (by its `check`) before any of the ledger's. What it wrote when it refused in part is the caller's to
    * undo (a savepoint), as when the ledger refuses after it.
+   *
+   * `after`: other contexts' writes carried by the same statement, behind the ledger's (the transfer it books, with
+   * its event and its idempotent answer: one round trip for the whole movement). They are written even when the
+   * posting refuses; the refusal is thrown and the caller undoes them with the rest (its savepoint).
    */
   async post(
     tx: EntityManager,
     input: PostTransactionInput,
     before?: GuardedWrite,
+    after: readonly SqlWrite[] = [],
   ): Promise<{ transactionId: string }> {
     assertBalanced(input.entries);
     const entries = input.entries.map((entry) => ({ ...entry, accountId: canonicalId(entry.accountId) }));
@@ -168,7 +175,7 @@ export class LedgerService {
       if (keepsCachedBalance(account) && net !== 0n) changes.push({ account, posted: net, pending: 0n });
     }
     const ordered = inIdOrder(changes);
-    const transactionId = randomUUID();
+    const transactionId = input.id ?? randomUUID();
     // One round trip: guarded balance changes (locked in id order), then the transaction and its entries,
     // written only if every change passed.
     const result = await this.repository.postTransaction(
@@ -182,6 +189,7 @@ export class LedgerService {
       },
       entries,
       before,
+      after,
     );
     if (before) {
       await before.check(tx, result.before);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { shiftParameters, type SqlWrite } from '#monay/shared';
+import { runWrites, shiftParameters, type SqlWrite } from '#monay/shared';
 import type { Hold, TransactionStatus } from '../domain/hold';
 import type { EntryInput, LedgerEntry } from '../domain/journal';
 import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } from '../domain/ledger-account';
@@ -260,7 +260,9 @@ export class LedgerRepository {
    * entries are inserted only if every balance change passed its guard. Returns the ids that changed (all of
    * them, or the transaction was not written and the caller throws). `before` (another context's guarded write:
    * the limits a transfer consumes) runs first in the same statement, and nothing of the ledger's is written, no
-   * account locked, unless it returned `rowsToProceed` rows; its rows come back with the ids.
+   * account locked, unless it returned `rowsToProceed` rows; its rows come back with the ids. `after`: other
+   * contexts' writes carried by the same statement (the transfer the posting books, its event, its answer), written
+   * whether or not the posting refused: a refusal is the caller's to undo, with what `before` wrote.
    */
   async postTransaction(
     tx: EntityManager,
@@ -268,6 +270,7 @@ export class LedgerRepository {
     transaction: NewTransaction,
     entries: readonly EntryInput[],
     before?: { write: SqlWrite; rowsToProceed: number },
+    after: readonly SqlWrite[] = [],
   ): Promise<{ applied: Set<string>; before: Array<Record<string, unknown>> }> {
     if (changes.length === 0) {
       const beforeRows = before
@@ -276,6 +279,7 @@ export class LedgerRepository {
       if (!before || beforeRows.length === before.rowsToProceed) {
         await this.insertPostedTransaction(tx, transaction, entries);
       }
+      await runWrites(tx, after);
       return { applied: new Set(), before: beforeRows };
     }
     const params: unknown[] = [
@@ -297,6 +301,12 @@ export class LedgerRepository {
       prelude = `before_ledger AS (${shiftParameters(before.write.sql, offset)}), `;
       gate = `AND (SELECT count(*) FROM before_ledger) = $${params.length}`;
     }
+    // `after` as CTEs of their own, behind the ledger's.
+    const carried = after.map((write, index) => {
+      const offset = params.length;
+      params.push(...write.params);
+      return `, a${index} AS (${shiftParameters(write.sql, offset)})`;
+    });
     const rows = (await tx.query(
       `WITH ${prelude}d AS (
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, posted, pending)
@@ -318,7 +328,7 @@ export class LedgerRepository {
          SELECT $4::uuid, e.account_id, e.currency, e.amount
            FROM unnest($8::uuid[], $9::text[], $10::bigint[]) AS e(account_id, currency, amount)
           WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[]) AND ${XID_BEFORE_ENTRY_ID}
-       )
+       )${carried.join('')}
        ${
          before
            ? `SELECT id, NULL::json AS before FROM changed

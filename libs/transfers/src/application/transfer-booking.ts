@@ -4,6 +4,7 @@ import { LedgerService } from '#monay/ledger';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import type { Wallet } from '#monay/wallet';
+import type { SqlWrite } from '#monay/shared';
 
 export interface Leg {
   recipientId: string;
@@ -14,8 +15,9 @@ export interface Leg {
  * The money part of every internal transfer, inside the caller's transaction: limits and velocity are
  * consumed for the USD value of the whole movement, then one balanced ledger transaction moves every leg
  * and the fee (sender debited amount + fee per currency; recipients credited; fees account credited) — one
- * statement, the limits first (WalletAccess.sendLimitsWrite carried by LedgerService.post). A refusal of either
- * may leave the other's writes in part: the caller undoes them (its savepoint or its transaction).
+ * statement, the limits first (WalletAccess.sendLimitsWrite carried by LedgerService.post), the caller's `after`
+ * writes last. A refusal of either may leave the other's writes in part, and `after` is written whatever the outcome:
+ * the caller undoes them (its savepoint or its transaction).
  */
 @Injectable()
 export class TransferBooking {
@@ -32,7 +34,10 @@ export class TransferBooking {
       fee: Money;
       kind: 'p2p_transfer' | 'batch_transfer';
       reference: string;
+      /** The ledger transaction's id, named by the caller's `after` writes; else a new one. */
+      transactionId?: string;
     },
+    after: readonly SqlWrite[] = [],
   ): Promise<string> {
     const { sender, legs, fee } = input;
     let usd = Money.zero('USD');
@@ -69,8 +74,9 @@ export class TransferBooking {
     }
     const { transactionId } = await this.ledger.post(
       tx,
-      { kind: input.kind, reference: input.reference, entries },
+      { id: input.transactionId, kind: input.kind, reference: input.reference, entries },
       limits,
+      after,
     );
     return transactionId;
   }

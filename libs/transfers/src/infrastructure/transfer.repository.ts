@@ -69,6 +69,78 @@ interface InsertPart {
   rows: unknown[][];
 }
 
+/** The rows {@link TransferRepository.insert} writes: the batch, its transfers, their status history. */
+function insertParts(
+  transfers: TransferRecord[],
+  history: Map<string, readonly StatusChange[]>,
+  batch?: BatchRecord,
+): InsertPart[] {
+  const historyRows: unknown[][] = [];
+  for (const [transferId, changes] of history) {
+    for (const change of changes)
+      historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
+  }
+  return [
+    {
+      table: 'transfer_batches',
+      columns: [
+        'id',
+        'sender_user_id',
+        'status',
+        'recipient_count',
+        'fee_currency',
+        'fee',
+        'failure_code',
+        'ledger_transaction_id',
+        'created_at',
+        'completed_at',
+      ],
+      rows: batch
+        ? [
+            [
+              batch.id,
+              batch.senderUserId,
+              batch.status,
+              batch.recipientCount,
+              batch.feeCurrency,
+              batch.fee.toString(),
+              batch.failureCode,
+              batch.ledgerTransactionId,
+              batch.createdAt,
+              batch.completedAt,
+            ],
+          ]
+        : [],
+    },
+    {
+      table: 'transfers',
+      columns: TRANSFER_COLUMNS,
+      rows: transfers.map((t) => [
+        t.id,
+        t.batchId,
+        t.senderUserId,
+        t.recipientUserId,
+        t.recipientRef,
+        t.currency,
+        t.amount.toString(),
+        t.fee.toString(),
+        t.note,
+        t.status,
+        t.failureCode,
+        t.failureMessage,
+        t.ledgerTransactionId,
+        t.createdAt,
+        t.completedAt,
+      ]),
+    },
+    {
+      table: 'transfer_status_history',
+      columns: ['transfer_id', 'status', 'reason', 'at'],
+      rows: historyRows,
+    },
+  ];
+}
+
 /**
  * Multi-row INSERTs into several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and
  * the idempotency answer), in ONE statement when their parameters fit (each but the last a data-modifying CTE;
@@ -160,74 +232,25 @@ export class TransferRepository {
     batch?: BatchRecord,
     also: readonly SqlWrite[] = [],
   ): Promise<void> {
-    const historyRows: unknown[][] = [];
-    for (const [transferId, changes] of history) {
-      for (const change of changes)
-        historyRows.push([transferId, change.status, change.reason ?? null, change.at]);
+    await insertAll(tx, insertParts(transfers, history, batch), also);
+  }
+
+  /**
+   * {@link insert}'s writes, not run, for a few transfers: for the caller to carry in a statement of its own (a P2P
+   * transfer's, carried by its ledger posting).
+   */
+  insertWrites(
+    transfers: TransferRecord[],
+    history: Map<string, readonly StatusChange[]>,
+    batch?: BatchRecord,
+  ): SqlWrite[] {
+    const writes = insertParts(transfers, history, batch)
+      .filter((part) => part.rows.length > 0)
+      .map((part) => insertWrite(part, part.rows));
+    if (writes.reduce((sum, write) => sum + write.params.length, 0) > MAX_STATEMENT_PARAMETERS) {
+      throw new Error('insertWrites: too many transfers for one statement (use insert)');
     }
-    await insertAll(
-      tx,
-      [
-        {
-          table: 'transfer_batches',
-          columns: [
-            'id',
-            'sender_user_id',
-            'status',
-            'recipient_count',
-            'fee_currency',
-            'fee',
-            'failure_code',
-            'ledger_transaction_id',
-            'created_at',
-            'completed_at',
-          ],
-          rows: batch
-            ? [
-                [
-                  batch.id,
-                  batch.senderUserId,
-                  batch.status,
-                  batch.recipientCount,
-                  batch.feeCurrency,
-                  batch.fee.toString(),
-                  batch.failureCode,
-                  batch.ledgerTransactionId,
-                  batch.createdAt,
-                  batch.completedAt,
-                ],
-              ]
-            : [],
-        },
-        {
-          table: 'transfers',
-          columns: TRANSFER_COLUMNS,
-          rows: transfers.map((t) => [
-            t.id,
-            t.batchId,
-            t.senderUserId,
-            t.recipientUserId,
-            t.recipientRef,
-            t.currency,
-            t.amount.toString(),
-            t.fee.toString(),
-            t.note,
-            t.status,
-            t.failureCode,
-            t.failureMessage,
-            t.ledgerTransactionId,
-            t.createdAt,
-            t.completedAt,
-          ]),
-        },
-        {
-          table: 'transfer_status_history',
-          columns: ['transfer_id', 'status', 'reason', 'at'],
-          rows: historyRows,
-        },
-      ],
-      also,
-    );
+    return writes;
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Money } from '#monay/kernel';
 import {
   OutboxWriter,
+  runWrites,
   UnitOfWork,
   type AnyOutboxMessage,
   type SqlWrite,
@@ -64,10 +65,13 @@ export class P2pBooking {
   ): Promise<P2pBooked> {
     const { sender, recipient, amount, fee, note } = input;
     const senderId = sender.userId;
-    const now = new Date();
-    const lifecycle = new TransferLifecycle('pending', now);
-    lifecycle.moveTo('processing', undefined, now);
-    const transfer: TransferRecord = {
+    const createdAt = new Date();
+    const lifecycle = () => {
+      const transfer = new TransferLifecycle('pending', createdAt);
+      transfer.moveTo('processing', undefined, createdAt);
+      return transfer;
+    };
+    const base: TransferRecord = {
       id: randomUUID(),
       batchId: null,
       senderUserId: senderId,
@@ -81,22 +85,17 @@ export class P2pBooking {
       failureCode: null,
       failureMessage: null,
       ledgerTransactionId: null,
-      createdAt: now,
+      createdAt,
       completedAt: null,
     };
     try {
-      const ledgerTransactionId = await this.uow.savepoint(tx, (inner) =>
-        this.booking.book(inner, {
-          sender,
-          legs: [{ recipientId: recipient.userId, amount }],
-          fee,
-          kind: 'p2p_transfer',
-          reference: transfer.id,
-        }),
-      );
+      // Booked as completed, carried by the ledger's posting: the transfer, its history, its event and the answer
+      // cost no round trip of their own. A refusal undoes them with the savepoint.
+      const ledgerTransactionId = randomUUID();
       const completedAt = new Date();
-      lifecycle.moveTo('completed', undefined, completedAt);
-      Object.assign(transfer, { status: 'completed', ledgerTransactionId, completedAt });
+      const completed = lifecycle();
+      completed.moveTo('completed', undefined, completedAt);
+      const transfer: TransferRecord = { ...base, status: 'completed', ledgerTransactionId, completedAt };
       const payload: FundsTransferredPayload = {
         transferId: transfer.id,
         batchId: null,
@@ -120,20 +119,36 @@ export class P2pBooking {
           },
         },
       };
-      await this.record(tx, transfer, lifecycle, response, store, [
+      const writes = this.recordWrites(transfer, completed, response, store, [
         { type: FundsTransferred, aggregateId: transfer.id, userIds: [senderId, recipient.userId], payload },
       ]);
+      await this.uow.savepoint(tx, (inner) =>
+        this.booking.book(
+          inner,
+          {
+            sender,
+            legs: [{ recipientId: recipient.userId, amount }],
+            fee,
+            kind: 'p2p_transfer',
+            reference: transfer.id,
+            transactionId: ledgerTransactionId,
+          },
+          writes,
+        ),
+      );
       return { ok: true, transfer, response };
     } catch (error) {
       if (!isRecordableRefusal(error)) throw error;
       const failedAt = new Date();
-      lifecycle.moveTo('failed', error.code, failedAt);
-      Object.assign(transfer, {
+      const failed = lifecycle();
+      failed.moveTo('failed', error.code, failedAt);
+      const transfer: TransferRecord = {
+        ...base,
         status: 'failed',
         failureCode: error.code,
         failureMessage: error.message,
         completedAt: failedAt,
-      });
+      };
       const payload: TransferFailedPayload = {
         transferId: transfer.id,
         batchId: null,
@@ -148,27 +163,29 @@ export class P2pBooking {
           success: false,
           error: errorBody(error),
           transfer: toTransferView(transfer, senderId),
-          history: toHistoryView(lifecycle.history),
+          history: toHistoryView(failed.history),
         },
       };
-      await this.record(tx, transfer, lifecycle, response, store, [
-        { type: TransferFailed, aggregateId: transfer.id, userIds: [senderId], payload },
-      ]);
+      await runWrites(
+        tx,
+        this.recordWrites(transfer, failed, response, store, [
+          { type: TransferFailed, aggregateId: transfer.id, userIds: [senderId], payload },
+        ]),
+      );
       return { ok: false, transfer, response };
     }
   }
 
-  /** The transfer with its history, its event and (`store`) the answer: one statement. */
-  private async record(
-    tx: EntityManager,
+  /** The transfer with its history, its event and (`store`) the answer, as writes for one statement. */
+  private recordWrites(
     transfer: TransferRecord,
     lifecycle: TransferLifecycle,
     response: StoredResponse,
     store: ((response: StoredResponse) => SqlWrite) | undefined,
     events: AnyOutboxMessage[],
-  ): Promise<void> {
+  ): SqlWrite[] {
     const { write: outbox } = this.outbox.appendWrite(events);
     const also = [outbox, store?.(response)].filter((write): write is SqlWrite => !!write);
-    await this.transfers.insert(tx, [transfer], new Map([[transfer.id, lifecycle.history]]), undefined, also);
+    return [...this.transfers.insertWrites([transfer], new Map([[transfer.id, lifecycle.history]])), ...also];
   }
 }
