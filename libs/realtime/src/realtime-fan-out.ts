@@ -8,7 +8,14 @@ import {
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import type Redis from 'ioredis';
 import { LedgerModule } from '#monay/ledger';
-import { AppConfig, InjectRedis, PublishedEvent, type DomainEvent, type RedisClient } from '#monay/shared';
+import {
+  AppConfig,
+  InjectRedis,
+  OutboxRelay,
+  PublishedEvent,
+  type DomainEvent,
+  type RedisClient,
+} from '#monay/shared';
 import type { RealtimeMessage } from './realtime-events';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
@@ -26,29 +33,64 @@ function channelOf(config: AppConfig): string {
   return `${config.redis?.prefix ?? 'monay'}:outbox:published`;
 }
 
+/** Events sent early and not yet seen published, at most (a bound: a batch that never commits leaves its ids). */
+const EARLY_LIMIT = 100_000;
+
 /**
- * In a worker that relays (`OUTBOX_RELAY=worker`): after each commit of the relay, the batch's socket messages are
- * built here (one balance read for all its users, off the APIs and their busy pools) and go to every API process in
- * one Redis message, batches in commit order. At most once, like the Socket.IO adapter itself: a client that missed
- * one catches up through `GET /api/realtime/missed`.
+ * In a worker that relays (`OUTBOX_RELAY=worker`): as soon as the relay takes a batch (its events are committed;
+ * the consumers have yet to run), the batch's socket messages are built here (one balance read for all its users,
+ * off the APIs and their busy pools) and go to every API process in one Redis message, batches in journal order.
+ * Events the relay publishes without having told them taken (one at a time, after a failed batch) go once published.
+ * At least once (a batch that fails is taken and sent again; clients drop repeats by `eventId`), and at most once
+ * per attempt like the Socket.IO adapter itself: a client that missed one catches up through
+ * `GET /api/realtime/missed`.
  */
 @EventsHandler(PublishedEvent)
-export class RealtimeFanOutPublisher implements IEventHandler<DomainEvent>, BeforeApplicationShutdown {
+export class RealtimeFanOutPublisher
+  implements IEventHandler<DomainEvent>, OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('RealtimeFanOut');
   private pending: DomainEvent[] = [];
-  /** The batches built and sent so far, one after the other (a user's messages keep commit order). */
+  /** The batches built and sent so far, one after the other (a user's messages keep journal order). */
   private sending: Promise<void> = Promise.resolve();
+  /** Ids of events sent when taken, until their publication is announced. */
+  private readonly sentEarly = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
     @InjectRedis() private readonly redis: RedisClient,
     private readonly messages: RealtimeMessageBuilder,
+    private readonly relay: OutboxRelay,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (!this.active()) return;
+    this.relay.onTaken((events) => {
+      for (const event of events) {
+        if (!this.relevant(event)) continue;
+        if (this.sentEarly.size >= EARLY_LIMIT) this.sentEarly.clear();
+        this.sentEarly.add(event.eventId);
+        this.add(event);
+      }
+    });
+  }
+
   handle(event: DomainEvent): void {
-    if (this.config.outboxRelay !== 'worker' || !this.redis) return;
-    if (!REALTIME_EVENT_TYPES.includes(event.type) && event.type !== 'SessionRevoked') return;
-    // The relay announces a batch in one synchronous loop: one message per batch.
+    if (!this.active() || !this.relevant(event)) return;
+    if (this.sentEarly.delete(event.eventId)) return;
+    this.add(event);
+  }
+
+  private active(): boolean {
+    return this.config.outboxRelay === 'worker' && !!this.redis;
+  }
+
+  private relevant(event: DomainEvent): boolean {
+    return REALTIME_EVENT_TYPES.includes(event.type) || event.type === 'SessionRevoked';
+  }
+
+  /** The relay hands a batch over in one synchronous loop: one message per batch. */
+  private add(event: DomainEvent): void {
     if (this.pending.push(event) === 1) queueMicrotask(() => this.flush());
   }
 

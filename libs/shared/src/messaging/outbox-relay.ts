@@ -50,6 +50,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** An API's nudge to the workers in flight, and whether another commit came meanwhile. */
   private telling = false;
   private tellAgain = false;
+  /** Told of each batch as soon as it is taken, before its consumers run (see {@link onTaken}). */
+  private readonly takenListeners: Array<(events: readonly DomainEvent[]) => void> = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -190,6 +192,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return `${this.config?.redis?.prefix ?? 'monay'}:outbox:nudge`;
   }
 
+  /**
+   * `listener` is told of each batch of events as soon as this relay has taken them (locked, in journal order, none
+   * overtaking an earlier event of the same user), before their consumers run and the batch commits: the events
+   * themselves are committed already, so what does not depend on the consumers (a socket message) need not wait for
+   * them. If the batch then fails, its events are taken again and told again: at least once. It must not throw or
+   * use the relay's transaction.
+   */
+  onTaken(listener: (events: readonly DomainEvent[]) => void): void {
+    this.takenListeners.push(listener);
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let published = 0;
@@ -255,6 +268,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const rows = await this.lockNext(tx, BATCH);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
+      for (const listener of this.takenListeners) {
+        try {
+          listener(batch);
+        } catch (error) {
+          this.logger.warn(`a taken-batch listener failed: ${(error as Error).message}`);
+        }
+      }
       const consumers = this.consumers.all();
       const due = consumers.flatMap((consumer) =>
         batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
