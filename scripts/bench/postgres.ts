@@ -181,6 +181,42 @@ export async function unpublishedOutboxEvents(serverUrl: string, database: strin
   });
 }
 
+/** What the background still has to do for the load so far: outbox events to publish, emails/SMS/push to send. */
+export interface Backlog {
+  outbox: number;
+  deliveries: number;
+}
+
+export async function backgroundBacklog(serverUrl: string, database: string): Promise<Backlog> {
+  return withDatabase(serverUrl, database, async (client) => {
+    const { rows } = await client.query<Backlog>(
+      `SELECT (SELECT count(*)::int FROM outbox WHERE published_at IS NULL) AS outbox,
+              (SELECT count(*)::int FROM notification_deliveries
+                WHERE status IN ('queued', 'sending', 'retrying') AND not_before <= now()) AS deliveries`,
+    );
+    return rows[0] ?? { outbox: 0, deliveries: 0 };
+  });
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the background has caught up with the load so far (the relay published every
+ * event, the workers sent every due delivery), so that a phase measures its own load, not the last one's backlog.
+ */
+export async function waitForQuiet(
+  serverUrl: string,
+  database: string,
+  timeoutMs = 120_000,
+): Promise<{ backlog: Backlog; left: Backlog; waitedMs: number }> {
+  const started = Date.now();
+  const backlog = await backgroundBacklog(serverUrl, database);
+  let left = backlog;
+  while ((left.outbox > 0 || left.deliveries > 0) && Date.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = await backgroundBacklog(serverUrl, database);
+  }
+  return { backlog, left, waitedMs: Date.now() - started };
+}
+
 /**
  * When the relay took each transfer's `FundsTransferred` event (`published_at` is `now()` of the relay's
  * transaction, i.e. its start), in epoch milliseconds with PostgreSQL's microseconds; by transfer id.

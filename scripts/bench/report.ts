@@ -13,7 +13,7 @@ import {
   type PgliteRawSummary,
 } from './pglite-raw';
 import { flowRows, renderFlows, type FlowsSummary, type ProviderFlowsReport } from './provider-flows';
-import type { DatabaseCounters, ServerInfo } from './postgres';
+import type { Backlog, DatabaseCounters, ServerInfo } from './postgres';
 import type { RawResult } from './raw-sql';
 import type { RealtimeResult } from './realtime';
 import { renderSeededDetail, renderSeededRow, type SeededReport } from './seeded';
@@ -100,6 +100,8 @@ export interface BenchReport {
   apiStartupMs: number | null;
   uniform: LadderReport | null;
   halfPeak: ReportedLoad | null;
+  /** What the background had left to do after the ladder, waited for before the half-peak phase. */
+  halfPeakQuiet?: { backlog: Backlog; left: Backlog; waitedMs: number } | null;
   /** The uniform load on the database grown by seeded.ts (`--skip-seeded`: null). */
   seeded?: SeededReport | null;
   databasePerRequest: Record<string, number> | null;
@@ -356,7 +358,14 @@ export function renderMarkdown(report: BenchReport): string {
       `**Half the peak rate**: autocannon \`overallRate\` ${h.overallRate}/s over ${h.connections} connections, each ` +
         `connection's requests evenly spaced; achieved ${fmt(h.rps)} req/s, p50 / p95 / p99 ${lat(h.latency)} ms, ` +
         `${h.non2xx} non-2xx; in-API mean ${ms(h.server?.meanMs)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
-        `machine busy ${cpuCell(h)}.`,
+        `machine busy ${cpuCell(h)}.` +
+        (report.halfPeakQuiet
+          ? ` Before it, the phase waited ${fmt(report.halfPeakQuiet.waitedMs)} ms for the background to catch up ` +
+            `with the ladder (${fmt(report.halfPeakQuiet.backlog.outbox)} outbox events to publish and ` +
+            `${fmt(report.halfPeakQuiet.backlog.deliveries)} notification deliveries to send; left: ` +
+            `${fmt(report.halfPeakQuiet.left.outbox)} and ${fmt(report.halfPeakQuiet.left.deliveries)}), so that ` +
+            'it measures half the load, not the peak’s backlog.'
+          : ''),
       '',
     );
   }

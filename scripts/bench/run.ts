@@ -25,6 +25,7 @@ import {
   dropDatabases,
   serverInfo,
   type DatabaseCounters,
+  waitForQuiet,
 } from './postgres';
 import { runRawSql } from './raw-sql';
 import { describeRealtime, runRealtime, SOCKET_P95_TARGET_MS } from './realtime';
@@ -500,6 +501,12 @@ async function main(): Promise<number> {
     report.uniform = uniform;
     const target = Math.max(1, Math.floor(uniform.peak.rps / 2));
     const halfConnections = Math.max(1, Math.min(uniform.peak.connections, target));
+    // Half the load at steady state: the ladder's backlog (events, emails) is worked off first.
+    report.halfPeakQuiet = await waitForQuiet(options.pgUrl, BENCH_DATABASES.api);
+    log(
+      `  background caught up in ${report.halfPeakQuiet.waitedMs} ms (outbox ${report.halfPeakQuiet.backlog.outbox}, ` +
+        `deliveries ${report.halfPeakQuiet.backlog.deliveries}); half peak ${target}/s over ${halfConnections} connections`,
+    );
     const half = await runLoad(
       {
         ...base,
