@@ -32,4 +32,12 @@ describe('StatementNames', () => {
     expect(names.nameFor('SELECT 0 WHERE $1::int > 0')).toBeUndefined();
     expect(names.size).toBe(0);
   });
+
+  it('never names (nor remembers) a text longer than its maximum: a batch of a thousand rows runs unnamed', () => {
+    const names = new StatementNames(400, 10_000, 64);
+    const long = `SELECT ${'1, '.repeat(40)}$1::int`;
+    expect(names.nameFor(long)).toBeUndefined();
+    expect(names.nameFor(long)).toBeUndefined();
+    expect(names.size).toBe(0);
+  });
 });

@@ -8,7 +8,9 @@ import { Client } from 'pg';
  * cost about as much PostgreSQL CPU as running them (docs/scaling.md).
  *
  * A name is the hash of the text, so two texts never share one. Texts seen once (dynamic SQL) stay unnamed,
- * and at most `limit` texts are ever named, which bounds what each connection keeps prepared on the server.
+ * at most `limit` texts are ever named, which bounds what each connection keeps prepared on the server, and texts
+ * longer than `maxLength` (a batch's multi-row INSERT) are never remembered or named: their parse is a small part of
+ * their cost, and a prepared copy of each would stay with every connection.
  */
 export class StatementNames {
   private readonly names = new Map<string, string>();
@@ -17,10 +19,12 @@ export class StatementNames {
   constructor(
     private readonly limit = 400,
     private readonly seenLimit = 10_000,
+    private readonly maxLength = 16_384,
   ) {}
 
   /** The statement name for this text, or undefined while it should run unnamed. */
   nameFor(text: string): string | undefined {
+    if (text.length > this.maxLength) return undefined;
     const name = this.names.get(text);
     if (name !== undefined || this.names.size >= this.limit) return name;
     if (!this.seen.has(text)) {
