@@ -1,4 +1,3 @@
-import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
@@ -7,7 +6,7 @@ import { Pool } from 'pg';
 import { PgliteWireServer } from '../../libs/shared/src/database/pglite';
 import { machineBusySeconds } from './cpu';
 import type { PgliteRawLevel, PgliteRawMessage, PgliteRawMode, PgliteRawRequest } from './pglite-raw';
-import { checkConsistency, OPENING_BALANCE, SCHEMA, transfer, TRANSFER_AMOUNT } from './raw-sql';
+import { checkConsistency, OPENING_BALANCE, SCHEMA, transfer, transferStatements } from './raw-sql';
 import { round, summarize } from './stats';
 
 /**
@@ -28,29 +27,7 @@ const request = (): Promise<PgliteRawRequest> =>
 
 /** The transfer of raw-sql.ts, statement for statement, on PGlite's own API. */
 async function directTransfer(db: PGlite, accounts: number): Promise<void> {
-  const from = randomInt(1, accounts + 1);
-  let to = randomInt(1, accounts);
-  if (to >= from) to += 1;
-  const amount = TRANSFER_AMOUNT.toString();
-  await db.transaction(async (tx) => {
-    await tx.query('SELECT id, balance FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [
-      from,
-      to,
-    ]);
-    await tx.query('UPDATE accounts SET balance = balance - $2 WHERE id = $1', [from, amount]);
-    await tx.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [to, amount]);
-    const id = randomUUID();
-    await tx.query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [
-      id,
-      from,
-      `-${amount}`,
-    ]);
-    await tx.query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [
-      id,
-      to,
-      amount,
-    ]);
-  });
+  await db.transaction((tx) => transferStatements((sql, params) => tx.query(sql, params), accounts));
 }
 
 /** `concurrency` callers of `once` in a loop for `seconds`; the CPU is this process's and the machine's. */

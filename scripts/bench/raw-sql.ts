@@ -47,31 +47,35 @@ export const SCHEMA = `
 export const OPENING_BALANCE = 1_000_000_000_000n;
 export const TRANSFER_AMOUNT = 10_000n;
 
-export async function transfer(pool: Pool, accounts: number): Promise<void> {
+/**
+ * The raw transfer's statements between two random accounts, through `query` (a pg client in a transaction here,
+ * PGlite's transaction in pglite-raw-process.ts): lock both rows in id order, move the amount, write both entries.
+ */
+export async function transferStatements(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  accounts: number,
+): Promise<void> {
   const from = randomInt(1, accounts + 1);
   let to = randomInt(1, accounts);
   if (to >= from) to += 1;
   const amount = TRANSFER_AMOUNT.toString();
+  await query('SELECT id, balance FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [from, to]);
+  await query('UPDATE accounts SET balance = balance - $2 WHERE id = $1', [from, amount]);
+  await query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [to, amount]);
+  const id = randomUUID();
+  await query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [
+    id,
+    from,
+    `-${amount}`,
+  ]);
+  await query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [id, to, amount]);
+}
+
+export async function transfer(pool: Pool, accounts: number): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT id, balance FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [
-      from,
-      to,
-    ]);
-    await client.query('UPDATE accounts SET balance = balance - $2 WHERE id = $1', [from, amount]);
-    await client.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [to, amount]);
-    const id = randomUUID();
-    await client.query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [
-      id,
-      from,
-      `-${amount}`,
-    ]);
-    await client.query('INSERT INTO entries (transfer_id, account_id, amount) VALUES ($1, $2, $3)', [
-      id,
-      to,
-      amount,
-    ]);
+    await transferStatements((sql, params) => client.query(sql, params), accounts);
     await client.query('COMMIT');
     client.release();
   } catch (error) {
