@@ -336,6 +336,34 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
     expect((await emailsTo(t, erin.email, sink)).filter((m) => m.kind === 'test')).toHaveLength(1);
   });
 
+  it('a delivery left claimed by a sender that died is taken again once its claim is stale, and sent', async () => {
+    const frank = await onboard(t, 'frank');
+    const test = await t
+      .http()
+      .post('/api/notifications/test')
+      .set(auth(frank))
+      .send({ channel: 'email' })
+      .expect(202);
+    await deliveryWhen(t, auth(frank), test.body.notificationId, 'email', (d) => d.status === 'sent', 'sent');
+    // As a process that claimed it and died before storing the outcome would leave it, three minutes ago.
+    await t.app.get(DataSource).query(
+      `UPDATE notification_deliveries SET status = 'sending', vendor_message_id = NULL,
+                updated_at = now() - interval '3 minutes' WHERE id = $1`,
+      [test.body.deliveryId],
+    );
+    const again = await deliveryWhen(
+      t,
+      auth(frank),
+      test.body.notificationId,
+      'email',
+      (d) => d.status === 'sent' && d.attempts === 2,
+      'sent again',
+    );
+    expect(again.vendorMessageId).toEqual(expect.any(String));
+    // Whether the dead sender's attempt got out is unknown: email is sent at least once.
+    expect((await emailsTo(t, frank.email, sink)).filter((m) => m.kind === 'test')).toHaveLength(2);
+  });
+
   it('preferences: marketing is off by default, security cannot be off everywhere, bad input is 400', async () => {
     const frank = await onboard(t, 'frank');
     const got = await t.http().get('/api/notifications/preferences').set(auth(frank)).expect(200);

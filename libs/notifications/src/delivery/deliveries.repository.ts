@@ -135,8 +135,10 @@ export class DeliveriesRepository {
 
   /**
    * Takes deliveries that are due (quiet hours over) and not yet handed to the job queue, or handed over so long
-   * ago that the job must have been lost, and marks them handed over now. Committed before the jobs are added:
-   * adding a job must not wait on another connection while this transaction holds rows.
+   * ago that the job must have been lost, or claimed for sending so long ago that the process sending them must have
+   * died (a job that fails or stalls after its claim finds them claimed and leaves them), and marks them handed over
+   * now. Committed before the jobs are added: adding a job must not wait on another connection while this
+   * transaction holds rows.
    */
   async takeDue(now: Date, limit: number): Promise<string[]> {
     const [rows] = (await this.dataSource.query(
@@ -146,8 +148,9 @@ export class DeliveriesRepository {
               updated_at = now()
         WHERE d.id IN (
           SELECT id FROM notification_deliveries
-           WHERE status IN ('queued', 'deferred') AND not_before <= $1
-             AND (enqueued_at IS NULL OR enqueued_at < $1::timestamptz - ${STALE_CLAIM})
+           WHERE (status IN ('queued', 'deferred') AND not_before <= $1
+                  AND (enqueued_at IS NULL OR enqueued_at < $1::timestamptz - ${STALE_CLAIM}))
+              OR (status = 'sending' AND updated_at < now() - ${STALE_CLAIM})
            ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING d.id`,
       [now, limit],
