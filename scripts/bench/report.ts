@@ -101,7 +101,13 @@ export interface BenchReport {
   uniform: LadderReport | null;
   halfPeak: ReportedLoad | null;
   /** What the background had left to do after the ladder, waited for before the half-peak phase. */
-  halfPeakQuiet?: { backlog: Backlog; left: Backlog; waitedMs: number } | null;
+  halfPeakQuiet?: {
+    backlog: Backlog;
+    left: Backlog;
+    waitedMs: number;
+    /** The ladder's 2xx over its seconds plus the catch-up's: what the whole system (requests and background) kept up with. */
+    sustainedRps: number;
+  } | null;
   /** The uniform load on the database grown by seeded.ts (`--skip-seeded`: null). */
   seeded?: SeededReport | null;
   databasePerRequest: Record<string, number> | null;
@@ -364,7 +370,9 @@ export function renderMarkdown(report: BenchReport): string {
             `with the ladder (${fmt(report.halfPeakQuiet.backlog.outbox)} outbox events to publish and ` +
             `${fmt(report.halfPeakQuiet.backlog.deliveries)} notification deliveries to send; left: ` +
             `${fmt(report.halfPeakQuiet.left.outbox)} and ${fmt(report.halfPeakQuiet.left.deliveries)}), so that ` +
-            'it measures half the load, not the peak’s backlog.'
+            'it measures half the load, not the peak’s backlog. Counting that catch-up, the whole system (requests, ' +
+            `relay, deliveries) kept up with ${fmt(report.halfPeakQuiet.sustainedRps)} transfers/s over the ladder ` +
+            `(its 2xx over its seconds plus the catch-up's), against the ${fmt(report.uniform?.peak.rps)}/s peak.`
           : ''),
       '',
     );
