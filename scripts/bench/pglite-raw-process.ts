@@ -7,7 +7,7 @@ import { PgliteWireServer } from '../../libs/shared/src/database/pglite';
 import { machineBusySeconds } from './cpu';
 import type { PgliteRawLevel, PgliteRawMessage, PgliteRawMode, PgliteRawRequest } from './pglite-raw';
 import { checkConsistency, OPENING_BALANCE, SCHEMA, transfer, transferStatements } from './raw-sql';
-import { round, summarize } from './stats';
+import { round, summarize, closedLoop } from './stats';
 
 /**
  * The PGlite raw-transfer reference, in a process of its own (scripts/bench/pglite-raw.ts starts it): the raw-SQL
@@ -36,26 +36,9 @@ async function level(
   seconds: number,
   once: () => Promise<void>,
 ): Promise<PgliteRawLevel> {
-  const latencies: number[] = [];
-  let errors = 0;
   const sampler = sampleRss();
   const cpuBefore = { self: process.cpuUsage(), machine: machineBusySeconds() };
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const begin = performance.now();
-        try {
-          await once();
-          latencies.push(performance.now() - begin);
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
+  const { latencies, errors, elapsed } = await closedLoop(concurrency, seconds, once);
   clearInterval(sampler);
   const self = process.cpuUsage(cpuBefore.self);
   const processCores = round((self.user + self.system) / 1e6 / elapsed);

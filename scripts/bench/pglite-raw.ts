@@ -2,7 +2,8 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { productionNodeFlags } from './api-process';
 import { fmt, lat, row, times } from './markdown';
-import { ratio, type LatencySummary } from './stats';
+import { ratio } from './stats';
+import type { RawLevel } from './raw-sql';
 
 /**
  * The embedded default's physical reference (issue 20: "embedded P2P peak / PGlite raw transfer ≥ 0.5×"): the
@@ -11,13 +12,7 @@ import { ratio, type LatencySummary } from './stats';
  * in: PGlite's own API (`db.transaction`), the reference of the ratio; and the app's wire server with a pg Pool,
  * the path TypeORM takes in the embedded API, which adds the wire protocol and its session hand-over.
  */
-export interface PgliteRawLevel {
-  concurrency: number;
-  transfers: number;
-  errors: number;
-  seconds: number;
-  tps: number;
-  latency: LatencySummary;
+export interface PgliteRawLevel extends Omit<RawLevel, 'cpu'> {
   /** Cores used on average: the PGlite process (engine and client alike), and the whole machine. */
   cpu: { processCores: number; machineBusyCores: number; otherCores: number };
 }

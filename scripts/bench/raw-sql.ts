@@ -1,8 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { machineBusySeconds, PostgresCpu } from './cpu';
-import { round, summarize, type LatencySummary } from './stats';
+import { round, summarize, type LatencySummary, closedLoop } from './stats';
 
 /**
  * The physical reference: the same double-entry transfer the API books, in raw SQL through a `pg` Pool,
@@ -96,26 +95,11 @@ async function runLevel(
   // Open every connection before the clock starts.
   const clients = await Promise.all(Array.from({ length: concurrency }, () => pool.connect()));
   for (const client of clients) client.release();
-  const latencies: number[] = [];
-  let errors = 0;
   const pgCpu = await PostgresCpu.start(scope.serverUrl, scope.database);
   const cpuBefore = { self: process.cpuUsage(), machine: machineBusySeconds() };
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const begin = performance.now();
-        try {
-          await transfer(pool, accounts);
-          latencies.push(performance.now() - begin);
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
+  const { latencies, errors, elapsed } = await closedLoop(concurrency, seconds, () =>
+    transfer(pool, accounts),
   );
-  const elapsed = (performance.now() - started) / 1000;
   const self = process.cpuUsage(cpuBefore.self);
   const machineBusyCores = round((machineBusySeconds() - cpuBefore.machine) / elapsed);
   const postgresCores = round((await pgCpu.stop()) / elapsed);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { ReportedLoad } from './report';
+import { cpuCell, fmt, lat, times } from './markdown';
 import { logIn, onboard, postJson } from './seed';
 import { ratio, round } from './stats';
 
@@ -479,22 +480,15 @@ export async function runSeeded(input: {
   return report;
 }
 
-const count = (value: number) => value.toLocaleString('en-US');
-const oneDecimal = (value: number | null | undefined) =>
-  value == null ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-const latency = (load: ReportedLoad) =>
-  `${oneDecimal(load.latency.p50Ms)} / ${oneDecimal(load.latency.p95Ms)} / ${oneDecimal(load.latency.p99Ms)}`;
-const times = (value: number | null) => (value == null ? '–' : `${value.toFixed(3)}×`);
-
 /** The headline table's row: the seeded peak, its ratio to the empty peak and, like the others, to raw SQL. */
 export function renderSeededRow(seeded: SeededReport | null | undefined, rawBestTps: number | null): string {
   if (!seeded) return '| API P2P on a seeded database (`--skip-seeded`) | skipped | – | – |';
   const p = seeded.history.plan;
   const target = `target ≥ ${seeded.target}×: ${seeded.targetMet ? 'met' : '**NOT met**'}`;
   return (
-    `| API P2P on a seeded database (+${count(p.users)} users, +${count(p.transactions)} ledger transactions ` +
+    `| API P2P on a seeded database (+${fmt(p.users)} users, +${fmt(p.transactions)} ledger transactions ` +
     `written in SQL), c=${seeded.load.connections}; ${times(seeded.ratioToEmpty)} of the empty peak (${target}) | ` +
-    `${count(Math.round(seeded.load.rps))} req/s | ${latency(seeded.load)} | ${times(ratio(seeded.load.rps, rawBestTps))} |`
+    `${fmt(Math.round(seeded.load.rps))} req/s | ${lat(seeded.load.latency)} | ${times(ratio(seeded.load.rps, rawBestTps))} |`
   );
 }
 
@@ -503,37 +497,35 @@ export function renderSeededDetail(seeded: SeededReport): string {
   const h = seeded.history;
   const p = h.plan;
   const load = seeded.load;
-  const cpu = load.cpu;
   const slowest = [...h.steps]
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, 4)
-    .map((s) => `${s.step} ${count(s.rows)} rows ${s.seconds} s`)
+    .map((s) => `${s.step} ${fmt(s.rows)} rows ${s.seconds} s`)
     .join(', ');
   const lines = [
-    `**Seeded database**: after the half-peak phase, monay_bench_api grew by ${count(p.users)} users with every row ` +
+    `**Seeded database**: after the half-peak, withdrawal and swap phases, monay_bench_api grew by ${fmt(p.users)} users with every row ` +
       'onboarding gives one (the user, a session and its refresh token, the audit line, the wallet, preferences, ' +
       'four ledger accounts, Tempo and Circle provider wallets and the sandbox providers’ records of them) and ' +
-      `${count(p.transactions)} posted ledger transactions with ${count(p.entries)} entries: ${count(p.deposits)} ` +
-      `opening deposits from a \`world\` account and ${count(p.transfers)} P2P-shaped transfers of 0.01–1.00 USDC ` +
+      `${fmt(p.transactions)} posted ledger transactions with ${fmt(p.entries)} entries: ${fmt(p.deposits)} ` +
+      `opening deposits from a \`world\` account and ${fmt(p.transfers)} P2P-shaped transfers of 0.01–1.00 USDC ` +
       'between the seeded users (kinds `deposit` and `p2p_transfer`, metadata `{"seeded": "bench"}`), spread over a ' +
       'year, balances cached as the ledger keeps them. Written in SQL ' +
-      `(\`INSERT … SELECT\` over \`generate_series\`, one transaction, synchronous_commit off) in ${oneDecimal(h.seedSeconds)} s ` +
-      `(slowest: ${slowest}); VACUUM ANALYZE ${oneDecimal(h.vacuumAnalyzeSeconds)} s; ` +
+      `(\`INSERT … SELECT\` over \`generate_series\`, one transaction, synchronous_commit off) in ${fmt(h.seedSeconds, 1)} s ` +
+      `(slowest: ${slowest}); VACUUM ANALYZE ${fmt(h.vacuumAnalyzeSeconds, 1)} s; ` +
       (h.seal
         ? `the journal's hash chain sealed through it (as the every-minute job would have long since) in ` +
-          `${oneDecimal(h.seal.seconds)} s, ${count(h.seal.blocks)} blocks. `
+          `${fmt(h.seal.seconds, 1)} s, ${fmt(h.seal.blocks)} blocks. `
         : 'not sealed. ') +
       `Then the uniform P2P load again with the same load users at the empty peak's c=${load.connections} for ` +
-      `${oneDecimal(load.seconds)} s: ${count(Math.round(load.rps))} req/s against ${count(Math.round(seeded.emptyPeakRps))} ` +
-      `empty (${times(seeded.ratioToEmpty)}), p50 / p95 / p99 ${latency(load)} ms, ${load.non2xx} non-2xx, ${load.errors} ` +
-      `errors, in-API mean ${oneDecimal(load.server?.meanMs)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
-      `machine busy ${cpu.apiCores ?? '–'} / ${cpu.postgresCores ?? '–'} / ${cpu.loadGeneratorCores} / ${cpu.otherCores} / ` +
-      `${cpu.machineBusyCores}. Only the ledger and the user directory grew: transfers, their history, the outbox, ` +
+      `${fmt(load.seconds, 1)} s: ${fmt(Math.round(load.rps))} req/s against ${fmt(Math.round(seeded.emptyPeakRps))} ` +
+      `empty (${times(seeded.ratioToEmpty)}), p50 / p95 / p99 ${lat(load.latency)} ms, ${load.non2xx} non-2xx, ${load.errors} ` +
+      `errors, in-API mean ${fmt(load.server?.meanMs, 1)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
+      `machine busy ${cpuCell(load)}. Only the ledger and the user directory grew: transfers, their history, the outbox, ` +
       'idempotency keys and the read models hold the run’s own rows.',
     '',
-    `| table, before the seeded load (database ${oneDecimal(h.databaseMegabytes)} MB) | rows | total size MB |`,
+    `| table, before the seeded load (database ${fmt(h.databaseMegabytes, 1)} MB) | rows | total size MB |`,
     '|---|---:|---:|',
-    ...h.tables.map((t) => `| ${t.table} | ${count(t.rows)} | ${oneDecimal(t.megabytes)} |`),
+    ...h.tables.map((t) => `| ${t.table} | ${fmt(t.rows)} | ${fmt(t.megabytes, 1)} |`),
   ];
   return lines.join('\n');
 }

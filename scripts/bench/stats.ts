@@ -63,3 +63,32 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   await Promise.all(lanes);
   return results;
 }
+
+/**
+ * A closed loop: `concurrency` callers each run `once` again as soon as it ends, for `seconds`. Returns the latency
+ * of every call that succeeded, how many failed, and the seconds it really took.
+ */
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  once: () => Promise<void>,
+): Promise<{ latencies: number[]; errors: number; elapsed: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const begin = performance.now();
+        try {
+          await once();
+          latencies.push(performance.now() - begin);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
+}
