@@ -5,24 +5,15 @@ import {
   Module,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import type Redis from 'ioredis';
 import { LedgerModule } from '#monay/ledger';
-import {
-  AppConfig,
-  InjectRedis,
-  OutboxRelay,
-  PublishedEvent,
-  type DomainEvent,
-  type RedisClient,
-} from '#monay/shared';
+import { AppConfig, InjectRedis, OutboxRelay, type DomainEvent, type RedisClient } from '#monay/shared';
 import type { RealtimeMessage } from './realtime-events';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { RealtimeGateway } from './realtime.gateway';
-import { compareSequences } from './realtime.publisher';
 
-/** What a relaying worker sends the APIs after a relay commit: each user's socket messages, and revoked sessions. */
+/** What a relaying worker sends the APIs for each batch it takes: each user's socket messages, and revoked sessions. */
 interface FanOutMessage {
   /** Per user, in journal order. */
   messages: Array<[userId: string, messages: RealtimeMessage[]]>;
@@ -33,28 +24,20 @@ function channelOf(config: AppConfig): string {
   return `${config.redis?.prefix ?? 'monay'}:outbox:published`;
 }
 
-/** Events sent early and not yet seen published, at most (a bound: a batch that never commits leaves its ids). */
-const EARLY_LIMIT = 100_000;
-
 /**
  * In a worker that relays (`OUTBOX_RELAY=worker`): as soon as the relay takes a batch (its events are committed;
  * the consumers have yet to run), the batch's socket messages are built here (one balance read for all its users,
- * off the APIs and their busy pools) and go to every API process in one Redis message, batches in journal order.
- * Events the relay publishes without having told them taken (one at a time, after a failed batch) go once published.
- * At least once (a batch that fails is taken and sent again; clients drop repeats by `eventId`), and at most once
- * per attempt like the Socket.IO adapter itself: a client that missed one catches up through
- * `GET /api/realtime/missed`.
+ * off the APIs and their busy pools) and go to every API process in one Redis message. The relay commits the batch
+ * only after that message is sent, so a user's next events (taken by this worker or another) are sent after it:
+ * journal order across workers. At least once (a batch that fails, or whose worker dies, is taken and sent again;
+ * clients drop repeats by `eventId`), and at most once per attempt like the Socket.IO adapter itself: a client that
+ * missed one catches up through `GET /api/realtime/missed`.
  */
-@EventsHandler(PublishedEvent)
-export class RealtimeFanOutPublisher
-  implements IEventHandler<DomainEvent>, OnApplicationBootstrap, BeforeApplicationShutdown
-{
+@Injectable()
+export class RealtimeFanOutPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RealtimeFanOut');
-  private pending: DomainEvent[] = [];
-  /** The batches built and sent so far, one after the other (a user's messages keep journal order). */
+  /** The batches built and sent so far, one after the other. */
   private sending: Promise<void> = Promise.resolve();
-  /** Ids of events sent when taken, until their publication is announced. */
-  private readonly sentEarly = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -64,45 +47,18 @@ export class RealtimeFanOutPublisher
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.active()) return;
-    this.relay.onTaken((events) => {
-      for (const event of events) {
-        if (!this.relevant(event)) continue;
-        if (this.sentEarly.size >= EARLY_LIMIT) this.sentEarly.clear();
-        this.sentEarly.add(event.eventId);
-        this.add(event);
-      }
-    });
+    if (this.config.outboxRelay !== 'worker' || !this.redis) return;
+    this.relay.onTaken((events) => this.send(events.filter(relevant)));
   }
 
-  handle(event: DomainEvent): void {
-    if (!this.active() || !this.relevant(event)) return;
-    if (this.sentEarly.delete(event.eventId)) return;
-    this.add(event);
-  }
-
-  private active(): boolean {
-    return this.config.outboxRelay === 'worker' && !!this.redis;
-  }
-
-  private relevant(event: DomainEvent): boolean {
-    return REALTIME_EVENT_TYPES.includes(event.type) || event.type === 'SessionRevoked';
-  }
-
-  /** The relay hands a batch over in one synchronous loop: one message per batch. */
-  private add(event: DomainEvent): void {
-    if (this.pending.push(event) === 1) queueMicrotask(() => this.flush());
-  }
-
-  /** Before the database and Redis close: what is built or being built is sent. */
+  /** Before the database and Redis close: what is being built is sent. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.flush();
     await this.sending;
   }
 
-  private flush(): void {
-    const events = this.pending.splice(0).sort((a, b) => compareSequences(a.sequence, b.sequence));
-    if (events.length === 0) return;
+  /** `events` in journal order (as the relay takes them). */
+  private send(events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
     const recipients = new Map<string, DomainEvent[]>();
     const revokedSessions: string[] = [];
     for (const event of events) {
@@ -120,7 +76,12 @@ export class RealtimeFanOutPublisher
         await this.redis?.publish(channelOf(this.config), JSON.stringify(message));
       })
       .catch((error: Error) => this.logger.warn(`socket messages not sent to the APIs: ${error.message}`));
+    return this.sending;
   }
+}
+
+function relevant(event: DomainEvent): boolean {
+  return REALTIME_EVENT_TYPES.includes(event.type) || event.type === 'SessionRevoked';
 }
 
 /**

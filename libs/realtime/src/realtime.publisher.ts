@@ -90,7 +90,7 @@ export class RealtimePublisher implements IEventHandler<DomainEvent>, BeforeAppl
 }
 
 /** Outbox sequences (bigint as text) in journal order. */
-export function compareSequences(a: string, b: string): number {
+function compareSequences(a: string, b: string): number {
   const [x, y] = [BigInt(a), BigInt(b)];
   return x < y ? -1 : x > y ? 1 : 0;
 }

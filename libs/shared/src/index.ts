@@ -70,7 +70,7 @@ export {
   type MoneyMovementEventName,
   type MoneyMovementEvents,
 } from './messaging/domain-events';
-export { OutboxRelay } from './messaging/outbox-relay';
+export { OutboxRelay, type TakenListener } from './messaging/outbox-relay';
 export { applyInOrder, consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {
   IdempotencyStore,

@@ -24,6 +24,12 @@ export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 
 const IDLE_POLL_MS = 50;
 
+/** How long a batch's commit waits for its taken-batch listeners (a Redis that is down must not stall the relay). */
+const TAKEN_WAIT_MS = 250;
+
+/** Told of a batch the relay has taken; the batch commits once the returned promise settles (see {@link OutboxRelay.onTaken}). */
+export type TakenListener = (events: readonly DomainEvent[]) => Promise<void> | void;
+
 /**
  * Publishes committed outbox rows, oldest first, at least once. A polling relay with
  * `FOR UPDATE SKIP LOCKED` (rather than LISTEN/NOTIFY or a queue) so the same code serves PostgreSQL and
@@ -51,7 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private telling = false;
   private tellAgain = false;
   /** Told of each batch as soon as it is taken, before its consumers run (see {@link onTaken}). */
-  private readonly takenListeners: Array<(events: readonly DomainEvent[]) => void> = [];
+  private readonly takenListeners: TakenListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -194,13 +200,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * `listener` is told of each batch of events as soon as this relay has taken them (locked, in journal order, none
-   * overtaking an earlier event of the same user), before their consumers run and the batch commits: the events
-   * themselves are committed already, so what does not depend on the consumers (a socket message) need not wait for
-   * them. If the batch then fails, its events are taken again and told again: at least once. It must not throw or
-   * use the relay's transaction.
+   * overtaking an earlier event of the same user), while their consumers run: the events themselves are committed
+   * already, so what does not depend on the consumers (a socket message) need not wait for them. The batch commits
+   * only once the listener's promise has settled (or {@link TAKEN_WAIT_MS} has passed), so whatever the listener
+   * sends for a user goes out before any relay, in this process or another, can take that user's next events. If the
+   * batch then fails, its events are taken again and told again: at least once. It must not use the relay's
+   * transaction.
    */
-  onTaken(listener: (events: readonly DomainEvent[]) => void): void {
+  onTaken(listener: TakenListener): void {
     this.takenListeners.push(listener);
+  }
+
+  /** Tells the taken-batch listeners of `batch`; settles when they are done, or after {@link TAKEN_WAIT_MS}. */
+  private tellTaken(batch: readonly DomainEvent[]): Promise<void> {
+    if (this.takenListeners.length === 0) return Promise.resolve();
+    const told = Promise.all(
+      this.takenListeners.map(async (listener) => {
+        try {
+          await listener(batch);
+        } catch (error) {
+          this.logger.warn(`a taken-batch listener failed: ${(error as Error).message}`);
+        }
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, TAKEN_WAIT_MS)));
+    return Promise.race([told.then(() => undefined), waited]).finally(() => clearTimeout(timer));
   }
 
   private async run(): Promise<void> {
@@ -268,13 +293,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const rows = await this.lockNext(tx, BATCH);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
-      for (const listener of this.takenListeners) {
-        try {
-          listener(batch);
-        } catch (error) {
-          this.logger.warn(`a taken-batch listener failed: ${(error as Error).message}`);
-        }
-      }
+      const told = this.tellTaken(batch);
       const consumers = this.consumers.all();
       const due = consumers.flatMap((consumer) =>
         batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
@@ -290,6 +309,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await applyInOrder(consumer, tx, own);
         }
       }
+      await told;
       await this.markPublished(tx, rows);
       return batch;
     });
@@ -332,6 +352,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
       }
       if (holdBack) return [];
+      await this.tellTaken([event]);
       await this.markPublished(tx, [row]);
       return [event];
     });
