@@ -1,6 +1,7 @@
 import { itRacesOnPostgres } from '../libs/shared/src/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Money } from '#monay/kernel';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -10,7 +11,11 @@ describe('concurrent debits never overdraw', () => {
   let bob: Customer;
 
   beforeAll(async () => {
-    t = await startTestApp({ LIMIT_TIERS: JSON.stringify({ '1': { maxPerHour: 10_000 } }) });
+    t = await startTestApp({
+      LIMIT_TIERS: JSON.stringify({ '1': { maxPerHour: 10_000 } }),
+      // A send above the tier's per-transaction limit is refused for the limit, not first asked to step up.
+      STEP_UP_AMOUNT_USD: '1000000.00',
+    });
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
     await deposit(t, alice, '100.00');
   });
@@ -97,4 +102,57 @@ describe('concurrent debits never overdraw', () => {
     expect(rows).toEqual([{ status: 'failed' }]);
     await expectBooksBalanced(t, [alice, bob, carol]);
   });
+  itRacesOnPostgres(
+    "records a refusal only once it holds the sender's account, so the sender's events keep commit order",
+    async () => {
+      // A limit refusal never reaches the ledger's lock; its failure and event must still queue behind a movement
+      // in flight on the sender's account (else the event gets the earlier outbox sequence and commits later, and
+      // the relay hands the sender's events to consumers out of order).
+      const dave = await onboard(t, 'dave');
+      await deposit(t, dave, '1.00');
+      const limits = await t.http().get('/api/wallet/limits').set(auth(dave)).expect(200);
+      const aboveLimit = Money.parse(limits.body.perTransaction, 'USDC').plus(Money.parse('1.00', 'USDC'));
+      const db = t.app.get(DataSource);
+      const inFlight = db.createQueryRunner();
+      await inFlight.connect();
+      await inFlight.startTransaction();
+      let answered = false;
+      try {
+        await inFlight.query(
+          `SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'user_wallet' FOR UPDATE`,
+          [dave.userId],
+        );
+        const refusal = t
+          .http()
+          .post('/api/p2p-transfer/send')
+          .set(auth(dave))
+          .set('Idempotency-Key', randomUUID())
+          .send({ to: bob.email, amount: aboveLimit.toDecimalString(), currency: 'USDC' })
+          .then((response) => {
+            answered = true;
+            return response;
+          });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(answered).toBe(false);
+        // The movement in flight writes its event (published already: no consumer is to see this probe).
+        const [{ sequence: inFlightSequence }] = (await inFlight.query(
+          `INSERT INTO outbox (event_id, type, version, aggregate_id, user_ids, payload, published_at)
+           VALUES ($1, 'SpecOrderProbe', 1, $2, ARRAY[$3]::uuid[], '{}'::jsonb, now()) RETURNING sequence::text`,
+          [randomUUID(), randomUUID(), dave.userId],
+        )) as Array<{ sequence: string }>;
+        await inFlight.commitTransaction();
+        const response = await refusal;
+        expect(response.status).toBe(422);
+        expect(response.body.error.code).toBe('LIMIT_EXCEEDED');
+        const [failed] = (await db.query(
+          `SELECT sequence::text FROM outbox WHERE aggregate_id = $1 AND type = 'TransferFailed'`,
+          [response.body.transfer.id],
+        )) as Array<{ sequence: string }>;
+        expect(BigInt(failed.sequence)).toBeGreaterThan(BigInt(inFlightSequence));
+      } finally {
+        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
+        await inFlight.release();
+      }
+    },
+  );
 });

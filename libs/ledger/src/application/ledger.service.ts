@@ -321,6 +321,17 @@ export class LedgerService {
   }
 
   /**
+   * Locks `ownerId`'s existing accounts in `currencies` until the transaction ends (id order, as a posting locks
+   * them). For a movement refused after its savepoint undid the posting (and its locks): what it then records (the
+   * failure and its event) takes its place in the owner's journal after every movement committed on those accounts
+   * before it, as the posting would have: outbox order and commit order stay the same for the owner.
+   */
+  async lockUserAccounts(manager: EntityManager, ownerId: string, currencies: string[]): Promise<void> {
+    const ids = await this.userAccountIds(manager, [ownerId], currencies);
+    if (ids.size > 0) await this.repository.lockAccounts(manager, [...ids.values()]);
+  }
+
+  /**
    * The ids of existing user accounts of several owners in several currencies, keyed `${ownerId}:${currency}`
    * (one query for a batch transfer's legs). Opens nothing: a missing pair is simply absent from the map.
    */

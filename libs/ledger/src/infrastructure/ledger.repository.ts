@@ -343,6 +343,11 @@ export class LedgerRepository {
     };
   }
 
+  /** Locks the accounts until the transaction ends, in id order (the lock order of every ledger write). */
+  async lockAccounts(tx: EntityManager, ids: readonly string[]): Promise<void> {
+    await tx.query(`SELECT id FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
   async insertHold(tx: EntityManager, hold: NewHold): Promise<void> {
     await tx.query(
       `INSERT INTO ledger_transactions

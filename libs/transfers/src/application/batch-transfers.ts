@@ -253,6 +253,10 @@ export class BatchTransfers implements InternalBatchBooking {
     error: DomainError,
   ): Promise<void> {
     const { batchId, sources, feeCurrency } = recorded;
+    await this.booking.lockSender(tx, senderId, [
+      ...sources.map((item) => item.amount.currency.code),
+      feeCurrency,
+    ]);
     await this.write(tx, senderId, recorded, { status: 'failed', error, at: new Date() });
     const payload: TransferFailedPayload = {
       transferId: null,

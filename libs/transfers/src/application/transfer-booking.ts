@@ -26,6 +26,14 @@ export class TransferBooking {
     private readonly wallets: WalletAccess,
   ) {}
 
+  /**
+   * After a refusal undid the booking (and its locks): locks the sender's accounts again, so the failure the caller
+   * records next keeps the sender's journal in commit order (LedgerService.lockUserAccounts).
+   */
+  lockSender(tx: EntityManager, senderId: string, currencies: CurrencyCode[]): Promise<void> {
+    return this.ledger.lockUserAccounts(tx, senderId, currencies);
+  }
+
   async book(
     tx: EntityManager,
     input: {

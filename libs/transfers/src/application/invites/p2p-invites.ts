@@ -118,6 +118,7 @@ export class P2pInvites implements DueWorkSweeper, OnApplicationBootstrap {
         });
       } catch (error) {
         if (!isRecordableRefusal(error)) throw error;
+        await this.ledger.lockUserAccounts(tx, sender.userId, [currency]);
         await this.outbox.append(tx, [
           {
             type: TransferFailed,

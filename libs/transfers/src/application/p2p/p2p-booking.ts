@@ -139,6 +139,7 @@ export class P2pBooking {
       return { ok: true, transfer, response };
     } catch (error) {
       if (!isRecordableRefusal(error)) throw error;
+      await this.booking.lockSender(tx, senderId, [amount.currency.code, fee.currency.code]);
       const failedAt = new Date();
       const failed = lifecycle();
       failed.moveTo('failed', error.code, failedAt);
