@@ -14,6 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { applyInOrder, consumes, EventConsumers, type EventConsumer } from './event-consumer';
 import { OUTBOX_COLUMNS, toPublishedEvent, type DomainEvent, type OutboxRow } from './outbox';
+import { OutboxHorizon } from './outbox-horizon';
 import { ParkedEvents } from './parked-events';
 import { Metrics } from '../observability/metrics';
 
@@ -56,6 +57,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** An API's nudge to the workers in flight, and whether another commit came meanwhile. */
   private telling = false;
   private tellAgain = false;
+  /** How far events may be taken in sequence order (none past one that may still commit). */
+  private readonly horizon: OutboxHorizon;
   /** Told of each batch as soon as it is taken, before its consumers run (see {@link onTaken}). */
   private readonly takenListeners: TakenListener[] = [];
 
@@ -69,6 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Optional() @Inject(REDIS) private readonly redis?: RedisClient,
     @Optional() private readonly config?: AppConfig,
   ) {
+    this.horizon = new OutboxHorizon(dataSource);
     metrics?.gauge(
       'monay_outbox_unpublished_events',
       'Outbox events committed and not yet published',
@@ -254,13 +258,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async anyUnpublished(): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1`,
-    )) as unknown[];
-    return rows.length > 0;
-  }
-
   private async unpublished(): Promise<number> {
     const [{ pending }] = (await this.dataSource.query(
       `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
@@ -288,9 +285,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * costs one statement (the relay looks 20 times a second), not a transaction of three.
    */
   private async publishMany(): Promise<number> {
-    if (!(await this.anyUnpublished())) return 0;
+    const { anyUnpublished, below } = await this.horizon.look();
+    if (!anyUnpublished) return 0;
     const events = await this.dataSource.transaction(async (tx) => {
-      const rows = await this.lockNext(tx, BATCH);
+      const rows = await this.lockNext(tx, BATCH, below);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
       const told = this.tellTaken(batch);
@@ -323,8 +321,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * keep their mark and are not asked again), once it is parked the event is published without it.
    */
   private async publishOne(): Promise<number> {
+    const { below } = await this.horizon.look();
     const events = await this.dataSource.transaction(async (tx) => {
-      const [row] = await this.lockNext(tx, 1);
+      const [row] = await this.lockNext(tx, 1, below);
       if (!row) return [];
       const event = toPublishedEvent(row);
       const mine = this.consumers.all().filter((consumer) => consumes(consumer, event));
@@ -366,11 +365,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * left it unpublished to retry). Those wait for a later batch, so each consumer and each socket gets a user's
    * events in journal order however many relays run.
    */
-  private async lockNext(tx: EntityManager, limit: number): Promise<OutboxRow[]> {
+  private async lockNext(tx: EntityManager, limit: number, below: bigint | null): Promise<OutboxRow[]> {
     const rows = (await tx.query(
       `SELECT ${OUTBOX_COLUMNS}
-         FROM outbox WHERE published_at IS NULL
+         FROM outbox WHERE published_at IS NULL AND ($1::bigint IS NULL OR sequence < $1::bigint)
         ORDER BY outbox.sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+      [below?.toString() ?? null],
     )) as OutboxRow[];
     if (rows.length === 0) return rows;
     const behind = (await tx.query(

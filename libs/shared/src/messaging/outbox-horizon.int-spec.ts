@@ -1,0 +1,98 @@
+import type { EventBus } from '@nestjs/cqrs';
+import type { EntityManager } from 'typeorm';
+import { itRacesOnPostgres, openTestDataSource, type TestDataSource } from '../testing';
+import type { AppConfig } from '../config/app-config';
+import { defineEvents } from './domain-events';
+import { EventConsumers } from './event-consumer';
+import { OutboxWriter, type DomainEvent } from './outbox';
+import { OutboxHorizon } from './outbox-horizon';
+import { OutboxRelay } from './outbox-relay';
+import { ParkedEvents } from './parked-events';
+
+interface HorizonTestEvents {
+  HorizonTestHappened: { n: number };
+}
+defineEvents<HorizonTestEvents>('horizon-spec', { HorizonTestHappened: { version: 1 } });
+declare module '#monay/shared' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface DomainEvents extends HorizonTestEvents {}
+}
+
+describe('the relay takes no event past an earlier one that may still commit', () => {
+  let db: TestDataSource;
+  const writer = new OutboxWriter();
+  const published: DomainEvent[] = [];
+  let relay: OutboxRelay;
+
+  const write = (tx: EntityManager, n: number) =>
+    writer.append(tx, [{ type: 'HorizonTestHappened', aggregateId: `h${n}`, userIds: [], payload: { n } }]);
+  const sequenceOf = async (n: number): Promise<bigint> => {
+    const [row] = (await db.dataSource.query(`SELECT sequence::text FROM outbox WHERE aggregate_id = $1`, [
+      `h${n}`,
+    ])) as Array<{ sequence: string }>;
+    return BigInt(row.sequence);
+  };
+  const publishedNs = () =>
+    published.map((event) => (event.type === 'HorizonTestHappened' ? event.payload.n : -1));
+
+  beforeAll(async () => {
+    db = await openTestDataSource([]);
+    const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
+    const consumers = new EventConsumers();
+    const config = { eventConsumers: { attempts: 3, backoffMs: 10 } } as AppConfig;
+    relay = new OutboxRelay(
+      db.dataSource,
+      consumers,
+      eventBus,
+      false,
+      new ParkedEvents(db.dataSource, consumers, config),
+    );
+  });
+  afterAll(() => db.close());
+
+  it('passes a sequence whose transaction rolled back as soon as nothing older runs', async () => {
+    const horizon = new OutboxHorizon(db.dataSource);
+    await db.dataSource.transaction((tx) => write(tx, 1));
+    await expect(
+      db.dataSource.transaction(async (tx) => {
+        await write(tx, 2);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await db.dataSource.transaction((tx) => write(tx, 3));
+    // Passed at once when no transaction runs on the server, else once those running now have ended.
+    expect((await horizon.look()).anyUnpublished).toBe(true);
+    expect(await relay.drain()).toBe(2);
+    expect(publishedNs()).toEqual([1, 3]);
+    expect(await horizon.look()).toEqual({ anyUnpublished: false, below: null });
+  });
+
+  itRacesOnPostgres(
+    'holds a later event back while an earlier one is in flight, then publishes both in order',
+    async () => {
+      published.length = 0;
+      const horizon = new OutboxHorizon(db.dataSource);
+      const inFlight = db.dataSource.createQueryRunner();
+      await inFlight.connect();
+      await inFlight.startTransaction();
+      try {
+        await write(inFlight.manager, 4);
+        await db.dataSource.transaction((tx) => write(tx, 5));
+        const [{ sequence: earlier }] = (await inFlight.query(
+          `SELECT sequence::text FROM outbox WHERE aggregate_id = 'h4'`,
+        )) as Array<{ sequence: string }>;
+        expect(BigInt(earlier)).toBeLessThan(await sequenceOf(5));
+        // Event 5 is committed and visible; 4 drew the earlier sequence and has not committed.
+        expect(await horizon.look()).toEqual({ anyUnpublished: true, below: BigInt(earlier) });
+        await expect(relay.drain(300)).rejects.toThrow('still unpublished');
+        expect(publishedNs()).toEqual([]);
+        await inFlight.commitTransaction();
+        expect(await relay.drain()).toBe(2);
+        expect(publishedNs()).toEqual([4, 5]);
+      } finally {
+        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
+        await inFlight.release();
+      }
+    },
+  );
+});

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/** How many sequences past the watermark one look reads (the rest wait for the next look). */
+const SCAN = 2000;
+
+/** A gap older than this is taken for a rolled-back sequence even if older transactions still run. */
+const GAP_TIMEOUT_MS = 5_000;
+
+interface Look {
+  any_unpublished: boolean;
+  xmin: string;
+  xmax: string;
+  sequences: string[] | null;
+}
+
+/**
+ * How far the relay may take events in sequence order. A sequence number is drawn when an event is inserted, not
+ * when its transaction commits, so a later event can be visible while an earlier one is still in flight; taking the
+ * later one first would hand a user's events to the consumers out of order. So the relay takes nothing at or past
+ * the first missing sequence that may still commit.
+ *
+ * A missing sequence is either in flight or was rolled back (a refused transfer's undone booking, a crashed
+ * process). Its transaction drew it before the later, visible event committed, so it was running when the gap was
+ * first seen: once every transaction running then has ended (the snapshot's xmin has passed that look's xmax), a
+ * gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
+ * long transaction elsewhere delays the relay by at most that. (A transaction draws its sequence after it has a
+ * transaction id: every outbox write follows the write it describes.)
+ *
+ * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
+ * what came after a gap below it already).
+ */
+export class OutboxHorizon {
+  private readonly logger = new Logger('OutboxRelay');
+  /** Every sequence at or below it is committed or dead. */
+  private watermark: bigint | undefined;
+  /** Gaps past the watermark: the xmax of the look that first saw each, and when. */
+  private readonly gaps = new Map<bigint, { xmax: bigint; seenAt: number }>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * One statement: whether anything is unpublished and, if so, the first sequence the relay must not take yet
+   * (`null`: no bound).
+   */
+  async look(): Promise<{ anyUnpublished: boolean; below: bigint | null }> {
+    if (this.watermark === undefined) {
+      const [{ start }] = (await this.dataSource.query(
+        `SELECT coalesce((SELECT sequence FROM outbox WHERE published_at IS NOT NULL ORDER BY sequence DESC LIMIT 1),
+                         0)::text AS start`,
+      )) as Array<{ start: string }>;
+      this.watermark = BigInt(start);
+    }
+    const [look] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS any_unpublished,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+              (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
+                 FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
+              ) AS sequences`,
+      [this.watermark.toString()],
+    )) as Look[];
+    const below = this.advance(look);
+    return { anyUnpublished: look.any_unpublished, below };
+  }
+
+  private advance(look: Look): bigint | null {
+    const xmin = BigInt(look.xmin);
+    const xmax = BigInt(look.xmax);
+    const now = Date.now();
+    const sequences = (look.sequences ?? []).map(BigInt);
+    let next = (this.watermark as bigint) + 1n;
+    let timedOut = false;
+    for (const sequence of sequences) {
+      for (; next < sequence; next += 1n) {
+        let gap = this.gaps.get(next);
+        if (!gap) this.gaps.set(next, (gap = { xmax, seenAt: now }));
+        const dead = xmin >= gap.xmax || now - gap.seenAt > GAP_TIMEOUT_MS;
+        if (!dead) return next;
+        if (xmin < gap.xmax && !timedOut) {
+          timedOut = true;
+          this.logger.warn(
+            `outbox: sequence ${next} passed after ${GAP_TIMEOUT_MS} ms still missing; a transaction that ran when ` +
+              `it was first seen still runs (events written in it may reach consumers after later ones)`,
+          );
+        }
+        this.pass(next);
+      }
+      this.pass(sequence);
+      next = sequence + 1n;
+    }
+    return sequences.length === SCAN ? next : null;
+  }
+
+  private pass(sequence: bigint): void {
+    this.watermark = sequence;
+    this.gaps.delete(sequence);
+  }
+}
