@@ -1,13 +1,10 @@
-import type { EventBus } from '@nestjs/cqrs';
 import type { EntityManager } from 'typeorm';
-import { itRacesOnPostgres, openTestDataSource, type TestDataSource } from '../testing';
-import type { AppConfig } from '../config/app-config';
+import { itRacesOnPostgres, openTestDataSource, specRelay, type TestDataSource } from '../testing';
 import { defineEvents } from './domain-events';
 import { EventConsumers } from './event-consumer';
 import { OutboxWriter, type DomainEvent } from './outbox';
 import { OutboxHorizon } from './outbox-horizon';
-import { OutboxRelay } from './outbox-relay';
-import { ParkedEvents } from './parked-events';
+import type { OutboxRelay } from './outbox-relay';
 
 interface HorizonTestEvents {
   HorizonTestHappened: { n: number };
@@ -37,16 +34,7 @@ describe('the relay takes no event past an earlier one that may still commit', (
 
   beforeAll(async () => {
     db = await openTestDataSource([]);
-    const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
-    const consumers = new EventConsumers();
-    const config = { eventConsumers: { attempts: 3, backoffMs: 10 } } as AppConfig;
-    relay = new OutboxRelay(
-      db.dataSource,
-      consumers,
-      eventBus,
-      false,
-      new ParkedEvents(db.dataSource, consumers, config),
-    );
+    relay = specRelay(db.dataSource, new EventConsumers(), published);
   });
   afterAll(() => db.close());
 

@@ -1,5 +1,4 @@
-import type { EventBus } from '@nestjs/cqrs';
-import { openTestDataSource, type TestDataSource } from '../testing';
+import { openTestDataSource, specRelay, type TestDataSource } from '../testing';
 import { defineEvents } from './domain-events';
 import { EventConsumers, type EventConsumer } from './event-consumer';
 import { OutboxWriter, type DomainEvent } from './outbox';
@@ -17,9 +16,7 @@ declare module '#monay/shared' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
   interface DomainEvents extends RelayTestEvents {}
 }
-import { OutboxRelay } from './outbox-relay';
-import { ParkedEvents } from './parked-events';
-import type { AppConfig } from '../config/app-config';
+import type { OutboxRelay } from './outbox-relay';
 
 describe('outbox relay publishes in commit order, exactly once per consumer', () => {
   let db: TestDataSource;
@@ -50,15 +47,7 @@ describe('outbox relay publishes in commit order, exactly once per consumer', ()
       },
     };
     consumers.register(batched);
-    const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
-    const config = { eventConsumers: { attempts: 3, backoffMs: 10 } } as AppConfig;
-    relay = new OutboxRelay(
-      db.dataSource,
-      consumers,
-      eventBus,
-      false,
-      new ParkedEvents(db.dataSource, consumers, config),
-    );
+    relay = specRelay(db.dataSource, consumers, published);
     const writer = new OutboxWriter();
     // 450 events in 9 transactions: more than two relay batches, sequences past 9, 99 and 199.
     for (let chunk = 0; chunk < 9; chunk += 1) {
