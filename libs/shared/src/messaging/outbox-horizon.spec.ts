@@ -45,6 +45,16 @@ describe('OutboxHorizon', () => {
     expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
   });
 
+  it('holds or passes a run of missing sequences as one, however long (a sequence set forward)', async () => {
+    const { horizon, asked } = horizonOver(10, [
+      { xmin: 100, xmax: 101, sequences: [11, 1_000_000_000_012] },
+      { xmin: 101, xmax: 102, sequences: [1_000_000_000_012, 1_000_000_000_013] },
+    ]);
+    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 12n });
+    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
+    expect(asked.slice(1)).toEqual(['10', '11']);
+  });
+
   it('passes a gap after five seconds even if an older transaction still runs', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const { horizon } = horizonOver(10, [

@@ -69,31 +69,25 @@ export class OutboxHorizon {
     const xmax = BigInt(look.xmax);
     const now = Date.now();
     const sequences = (look.sequences ?? []).map(BigInt);
-    let next = (this.watermark as bigint) + 1n;
-    let timedOut = false;
+    const watermark = this.watermark as bigint;
+    for (const start of this.gaps.keys()) if (start <= watermark) this.gaps.delete(start);
+    let next = watermark + 1n;
     for (const sequence of sequences) {
-      for (; next < sequence; next += 1n) {
+      if (next < sequence) {
+        // The missing run next..sequence-1 was drawn before `sequence` committed: it is passed or held as one.
         let gap = this.gaps.get(next);
         if (!gap) this.gaps.set(next, (gap = { xmax, seenAt: now }));
-        const dead = xmin >= gap.xmax || now - gap.seenAt > GAP_TIMEOUT_MS;
-        if (!dead) return next;
-        if (xmin < gap.xmax && !timedOut) {
-          timedOut = true;
+        const ended = xmin >= gap.xmax;
+        if (!ended && now - gap.seenAt <= GAP_TIMEOUT_MS) return next;
+        if (!ended)
           this.logger.warn(
-            `outbox: sequence ${next} passed after ${GAP_TIMEOUT_MS} ms still missing; a transaction that ran when ` +
-              `it was first seen still runs (events written in it may reach consumers after later ones)`,
+            `outbox: sequences ${next}–${sequence - 1n} passed after ${GAP_TIMEOUT_MS} ms still missing; a ` +
+              `transaction that ran when they were first seen still runs (its events may reach consumers after later ones)`,
           );
-        }
-        this.pass(next);
       }
-      this.pass(sequence);
+      this.watermark = sequence;
       next = sequence + 1n;
     }
     return sequences.length === SCAN ? next : null;
-  }
-
-  private pass(sequence: bigint): void {
-    this.watermark = sequence;
-    this.gaps.delete(sequence);
   }
 }
