@@ -56,6 +56,7 @@ const SETTINGS = [
   'wal_level',
   'max_wal_size',
   'checkpoint_timeout',
+  'autovacuum',
 ];
 
 export async function serverInfo(serverUrl: string): Promise<ServerInfo> {
