@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { verifyLedgerSeals } from '#monay/ledger';
-import { OutboxRelay } from '#monay/shared';
+import { JobBackend, JobName, OutboxRelay, QueueName } from '#monay/shared';
 import { adminHeader, registerAdmin } from './support/admin';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -17,6 +17,11 @@ describe('ledger seal: admins see the sealed point of the journal and can seal n
     admin = adminHeader(await registerAdmin(t));
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
     await deposit(t, alice, '10.00');
+    // The app also seals every minute; this file counts what its own runs seal, so it stops that schedule
+    // (declared at start-up, long done by now) and its next run. A slow run once crossed a minute here.
+    const ledgerJobs = t.app.get(JobBackend).queue(QueueName.Ledger);
+    await ledgerJobs.removeJobScheduler(JobName.SealLedger);
+    expect(await ledgerJobs.getJobScheduler(JobName.SealLedger)).toBeUndefined();
   });
   afterAll(() => t.close());
 
