@@ -27,5 +27,5 @@ COPY --from=build --chown=node:node /app/dist ./dist
 RUN mkdir -p data && chown node:node data
 USER node
 EXPOSE 3000
-# V8 flags as in package.json's start scripts (a smaller young generation: see README, Performance).
-CMD ["node","--max-semi-space-size=4","dist/apps/api/src/main.js"]
+# V8 flags as in package.json's start scripts (a small young generation, old generation capped at 256 MB: README, Performance).
+CMD ["node","--max-semi-space-size=4","--max-old-space-size=256","dist/apps/api/src/main.js"]

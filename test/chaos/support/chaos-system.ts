@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { startApi, tail, type ApiProcess } from '../../../scripts/bench/api-process';
+import { productionNodeFlags, startApi, tail, type ApiProcess } from '../../../scripts/bench/api-process';
 import { sleep } from '../../../scripts/bench/stats';
 import { isAlive, killNow, registerCleanup, RUN_MARKER } from './cleanup';
 import { DisposablePostgres } from './disposable-postgres';
@@ -180,7 +180,9 @@ export class ChaosSystem {
     for (const name of Object.keys(base)) if (name.startsWith('NODE_') || name in this.env) delete base[name];
     delete base.DATABASE_URL;
     delete base.REDIS_URL;
-    const worker = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+    // With production's node flags (package.json's start:worker), as startApi starts the API.
+    const flags = productionNodeFlags(ROOT, 'worker');
+    const worker = spawn(process.execPath, [...flags, join(ROOT, 'dist/apps/worker/src/main.js')], {
       cwd: ROOT,
       env: { ...base, ...this.env, LOG_LEVEL: 'info' },
       stdio: ['ignore', fd, fd],
