@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 // The wire server alone, not all of #monay/shared (Nest, TypeORM): this process's memory is PGlite's.
-import { PgliteWireServer } from '../../libs/shared/src/database/pglite';
+import { openPgliteOnDisk, PgliteWireServer } from '../../libs/shared/src/database/pglite';
 import { machineBusySeconds } from './cpu';
 import type { PgliteRawLevel, PgliteRawMessage, PgliteRawMode, PgliteRawRequest } from './pglite-raw';
 import { checkConsistency, OPENING_BALANCE, SCHEMA, transfer, transferStatements } from './raw-sql';
@@ -11,7 +11,7 @@ import { round, summarize, closedLoop } from './stats';
 
 /**
  * The PGlite raw-transfer reference, in a process of its own (scripts/bench/pglite-raw.ts starts it): the raw-SQL
- * transfer of raw-sql.ts on an on-disk PGlite database opened as the embedded default opens it (`new PGlite(dataDir)`,
+ * transfer of raw-sql.ts on an on-disk PGlite database opened as the embedded default opens it (`openPgliteOnDisk(dataDir)`,
  * no extensions), first called directly (`db.transaction`: BEGIN, the statements, COMMIT, under PGlite's own
  * lock), then through the app's wire server (`PgliteWireServer.start({dataDir})`, a node-postgres Pool in the same
  * process, as TypeORM reaches it in the embedded API). PGlite is one session: concurrency only queues.
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   await setup.end();
   await wire.close();
 
-  const db = new PGlite(options.dataDir);
+  const db = openPgliteOnDisk(options.dataDir);
   await db.waitReady;
   const direct = await ladder('direct', options, async () => ({
     once: () => directTransfer(db, options.accounts),

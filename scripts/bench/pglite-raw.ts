@@ -148,7 +148,7 @@ export function renderPgliteRaw(raw: PgliteRawResult): string[] {
   const lines = [
     "**PGlite raw reference** (the embedded default's): the raw-SQL transfer above, statement for statement, on " +
       `${raw.version.split(' on ')[0]} in a node process of its own (the API's production node flags), data on disk ` +
-      `(\`new PGlite(dataDir)\`, as the embedded API opens it, no extensions), ${fmt(raw.accounts)} accounts, ` +
+      `(\`openPgliteOnDisk(dataDir)\`: 32 MB of shared buffers, as the embedded API opens it, no extensions), ${fmt(raw.accounts)} accounts, ` +
       `random pairs, ${raw.warmUpSeconds} s unrecorded at c=1 before each way in. \`direct\`: PGlite's ` +
       '`db.transaction` (BEGIN, the statements, COMMIT under its lock): the reference of the embedded ratio. ' +
       "`wire`: the app's `PgliteWireServer` and a node-postgres Pool of c connections in the same process, the " +

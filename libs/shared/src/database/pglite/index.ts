@@ -1,4 +1,5 @@
 export {
+  openPgliteOnDisk,
   PgliteWireServer,
   type PgliteWireServerLogger,
   type PgliteWireServerOptions,
