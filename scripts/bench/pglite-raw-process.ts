@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   await setup.end();
   await wire.close();
 
-  const db = openPgliteOnDisk(options.dataDir);
+  const db = await openPgliteOnDisk(options.dataDir);
   await db.waitReady;
   const direct = await ladder('direct', options, async () => ({
     once: () => directTransfer(db, options.accounts),

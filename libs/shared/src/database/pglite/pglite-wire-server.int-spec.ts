@@ -391,6 +391,8 @@ describe('PgliteWireServer', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pglite-wire-'));
     try {
       const first = await PgliteWireServer.start({ dataDir: join(dataDir, 'db'), logger: quietLogger });
+      // Created by initdb in a process of its own, opened here with the embedded default's settings.
+      expect((await first.db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '32MB' }]);
       const writer = new Client({ connectionString: first.connectionString() });
       await writer.connect();
       await writer.query('CREATE TABLE survivors (v text)');
