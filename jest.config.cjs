@@ -12,7 +12,7 @@ const base = {
 module.exports = {
   // Integration and end-to-end suites boot databases and apps; a test that takes a minute is broken anyway.
   testTimeout: 60_000,
-  // A worker keeps what each finished file leaves behind (its module registry, the PGlite it booted): over the
+  // A worker keeps something of each finished file (50-100 MB of heap per file; what, not pinned down): over the
   // 38 files a worker runs, its heap reached ~2.9 GB and late files ran 4-5x slower than alone. A worker whose
   // heap passes this after a file is replaced by a fresh one (--runInBand runs are not affected).
   workerIdleMemoryLimit: '512MB',

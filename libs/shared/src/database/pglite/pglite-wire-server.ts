@@ -192,7 +192,6 @@ export class PgliteWireServer {
 
   static async start(options: PgliteWireServerOptions = {}): Promise<PgliteWireServer> {
     const started = Date.now();
-    if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
     const db =
       options.dataDir !== undefined
         ? await openPgliteOnDisk(options.dataDir)
