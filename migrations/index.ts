@@ -35,6 +35,7 @@ import { AutoConvertPreference1765700200000 } from './1765700200000-auto-convert
 import { AutoBalance1765700300000 } from './1765700300000-auto-balance';
 import { Rewards1765800000000 } from './1765800000000-rewards';
 import { TempoChain1765900000000 } from './1765900000000-tempo-chain';
+import { AllOrNothing1766000000000 } from './1766000000000-all-or-nothing';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -75,4 +76,5 @@ export const migrations = [
   AutoBalance1765700300000,
   Rewards1765800000000,
   TempoChain1765900000000,
+  AllOrNothing1766000000000,
 ];

@@ -44,6 +44,9 @@ export {
   runWrites,
   shiftParameters,
   MAX_STATEMENT_PARAMETERS,
+  refusedWhole,
+  REFUSED_WHOLE,
+  type Guard,
   type GuardedWrite,
   type SqlWrite,
 } from './database/sql-write';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { GuardedWrite, SqlWrite } from '#monay/shared';
+import { refusedWhole, type Guard, type GuardedWrite, type SqlWrite } from '#monay/shared';
 import { assertVoidable, settleHold, type Hold } from '../domain/hold';
 import { assertBalanced, netByAccount, type EntryInput, type LedgerEntry } from '../domain/journal';
 import {
@@ -162,6 +162,62 @@ export class LedgerService {
     before?: GuardedWrite,
     after: readonly SqlWrite[] = [],
   ): Promise<{ transactionId: string }> {
+    const { changes, entries, transaction } = await this.posting(tx, input);
+    const result = await this.repository.postTransaction(
+      tx,
+      changes.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
+      transaction,
+      entries,
+      before ? [before] : [],
+      after,
+    );
+    if (before) {
+      await before.check(tx, result.before);
+      if (result.before.length !== before.rowsToProceed) {
+        throw new Error('A guarded write refused but its check did not say why');
+      }
+    }
+    await this.explainRefusals(tx, changes, result.applied);
+    return { transactionId: transaction.id };
+  }
+
+  /**
+   * {@link post} as ONE autocommit statement, all or nothing: the `guards` (an idempotency claim, then a transfer's
+   * limits) pass one after the other, then the balances move and the transaction, its entries and the `after` writes
+   * are written — or, when anything refused, the statement fails and writes nothing, and the answer is false: the
+   * caller then takes the path that explains the refusal ({@link post} in a transaction). `manager` must not be in a
+   * transaction (the statement's own is the movement's). A posting that moves no cached balance answers false.
+   */
+  async postAtOnce(
+    manager: EntityManager,
+    input: PostTransactionInput,
+    guards: readonly Guard[],
+    after: readonly SqlWrite[] = [],
+  ): Promise<boolean> {
+    if (manager.queryRunner?.isTransactionActive) {
+      throw new Error('postAtOnce runs as its own transaction: call it outside one');
+    }
+    const { changes, entries, transaction } = await this.posting(manager, input);
+    if (changes.length === 0) return false;
+    try {
+      await this.repository.postTransaction(
+        manager,
+        changes.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
+        transaction,
+        entries,
+        guards,
+        after,
+        { allOrNothing: true },
+      );
+      return true;
+    } catch (error) {
+      if (refusedWhole(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A balanced posting's entries (canonical ids, currencies checked), its cached-balance changes in id order. */
+  private async posting(tx: EntityManager, input: PostTransactionInput) {
     assertBalanced(input.entries);
     const entries = input.entries.map((entry) => ({ ...entry, accountId: canonicalId(entry.accountId) }));
     const accounts = await this.loadAccounts(
@@ -174,31 +230,17 @@ export class LedgerService {
       const account = this.account(accounts, accountId);
       if (keepsCachedBalance(account) && net !== 0n) changes.push({ account, posted: net, pending: 0n });
     }
-    const ordered = inIdOrder(changes);
-    const transactionId = input.id ?? randomUUID();
-    // One round trip: guarded balance changes (locked in id order), then the transaction and its entries,
-    // written only if every change passed.
-    const result = await this.repository.postTransaction(
-      tx,
-      ordered.map(({ account, posted, pending }) => ({ accountId: account.id, posted, pending })),
-      {
-        id: transactionId,
+    return {
+      entries,
+      // Guarded balance changes, locked in id order; the transaction and its entries written only if all passed.
+      changes: inIdOrder(changes),
+      transaction: {
+        id: input.id ?? randomUUID(),
         kind: input.kind,
         reference: input.reference ?? null,
         metadata: input.metadata ?? {},
       },
-      entries,
-      before,
-      after,
-    );
-    if (before) {
-      await before.check(tx, result.before);
-      if (result.before.length !== before.rowsToProceed) {
-        throw new Error('A guarded write refused but its check did not say why');
-      }
-    }
-    await this.explainRefusals(tx, ordered, result.applied);
-    return { transactionId };
+    };
   }
 
   /** Reserves `amount` on the account at once (it counts against available balance), pending a post or void. */

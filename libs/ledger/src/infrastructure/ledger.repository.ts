@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { runWrites, shiftParameters, type SqlWrite } from '#monay/shared';
+import { runWrites, shiftParameters, type Guard, type SqlWrite } from '#monay/shared';
 import type { Hold, TransactionStatus } from '../domain/hold';
 import type { EntryInput, LedgerEntry } from '../domain/journal';
 import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } from '../domain/ledger-account';
@@ -258,27 +258,36 @@ export class LedgerRepository {
   /**
    * {@link applyBalanceChanges} and {@link insertPostedTransaction} in ONE statement: the transaction and its
    * entries are inserted only if every balance change passed its guard. Returns the ids that changed (all of
-   * them, or the transaction was not written and the caller throws). `before` (another context's guarded write:
-   * the limits a transfer consumes) runs first in the same statement, and nothing of the ledger's is written, no
-   * account locked, unless it returned `rowsToProceed` rows; its rows come back with the ids. `after`: other
-   * contexts' writes carried by the same statement (the transfer the posting books, its event, its answer), written
-   * whether or not the posting refused: a refusal is the caller's to undo, with what `before` wrote.
+   * them, or the transaction was not written and the caller throws). `before` (other contexts' guarded writes: an
+   * idempotency claim, the limits a transfer consumes) run first, one after the other, in the same statement, and
+   * nothing of the ledger's is written, no account locked, unless each returned its `rowsToProceed` rows; their rows
+   * come back with the ids. `after`: other contexts' writes carried by the same statement (the transfer the posting
+   * books, its event, its answer), written whether or not the posting refused: a refusal is the caller's to undo,
+   * with what `before` wrote — unless `allOrNothing`: then the statement ends with `all_or_nothing()`, and a refusal
+   * anywhere fails it whole (SQLSTATE {@link REFUSED_WHOLE}), so that, run outside a transaction, it wrote nothing.
    */
   async postTransaction(
     tx: EntityManager,
     changes: ReadonlyArray<{ accountId: string; posted: bigint; pending: bigint }>,
     transaction: NewTransaction,
     entries: readonly EntryInput[],
-    before?: { write: SqlWrite; rowsToProceed: number },
+    before: readonly Guard[] = [],
     after: readonly SqlWrite[] = [],
+    { allOrNothing = false } = {},
   ): Promise<{ applied: Set<string>; before: Array<Record<string, unknown>> }> {
     if (changes.length === 0) {
-      const beforeRows = before
-        ? ((await tx.query(before.write.sql, [...before.write.params])) as Array<Record<string, unknown>>)
-        : [];
-      if (!before || beforeRows.length === before.rowsToProceed) {
-        await this.insertPostedTransaction(tx, transaction, entries);
+      if (allOrNothing) throw new Error('An all-or-nothing posting must change a cached balance');
+      const beforeRows: Array<Record<string, unknown>> = [];
+      let passed = true;
+      for (const guard of before) {
+        const rows = (await tx.query(guard.write.sql, [...guard.write.params])) as Array<Record<string, unknown>>;
+        beforeRows.push(...rows);
+        if (rows.length !== guard.rowsToProceed) {
+          passed = false;
+          break;
+        }
       }
+      if (passed) await this.insertPostedTransaction(tx, transaction, entries);
       await runWrites(tx, after);
       return { applied: new Set(), before: beforeRows };
     }
@@ -292,23 +301,34 @@ export class LedgerRepository {
       toJson(transaction.metadata),
       ...entryArrays(entries),
     ];
-    // `before` first: the accounts are locked only once it passed (the order of every limits-then-ledger write).
-    let prelude = '';
-    let gate = '';
-    if (before) {
+    // `before` first, in order (a CASE evaluates the next guard only once the previous passed): the accounts are
+    // locked only once they all passed (the order of every claim-then-limits-then-ledger write).
+    const prelude = before.map((guard, index) => {
       const offset = params.length;
-      params.push(...before.write.params, before.rowsToProceed);
-      prelude = `before_ledger AS (${shiftParameters(before.write.sql, offset)}), `;
-      gate = `AND (SELECT count(*) FROM before_ledger) = $${params.length}`;
-    }
+      params.push(...guard.write.params);
+      return `g${index} AS (${shiftParameters(guard.write.sql, offset)}), `;
+    });
+    const passed = before.map((guard, index) => {
+      params.push(guard.rowsToProceed);
+      return `(SELECT count(*) FROM g${index}) = $${params.length}`;
+    });
+    const gate = passed.length
+      ? `AND ${passed.reduceRight((rest, test) => `CASE WHEN ${test} THEN ${rest} ELSE false END`)}`
+      : '';
     // `after` as CTEs of their own, behind the ledger's.
     const carried = after.map((write, index) => {
       const offset = params.length;
       params.push(...write.params);
       return `, a${index} AS (${shiftParameters(write.sql, offset)})`;
     });
+    const answer = allOrNothing
+      ? 'SELECT all_or_nothing((SELECT count(*) FROM changed) = cardinality($1::uuid[])) AS passed'
+      : [
+          'SELECT id, NULL::json AS before FROM changed',
+          ...before.map((_, index) => `SELECT NULL, row_to_json(g) FROM g${index} g`),
+        ].join(' UNION ALL ');
     const rows = (await tx.query(
-      `WITH ${prelude}d AS (
+      `WITH ${prelude.join('')}d AS (
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, posted, pending)
        ), locked AS MATERIALIZED (
          SELECT a.id FROM ledger_accounts a WHERE a.id IN (SELECT id FROM d) ${gate} ORDER BY a.id FOR UPDATE
@@ -329,16 +349,12 @@ export class LedgerRepository {
            FROM unnest($8::uuid[], $9::text[], $10::bigint[]) AS e(account_id, currency, amount)
           WHERE (SELECT count(*) FROM changed) = cardinality($1::uuid[]) AND ${XID_BEFORE_ENTRY_ID}
        )${carried.join('')}
-       ${
-         before
-           ? `SELECT id, NULL::json AS before FROM changed
-              UNION ALL SELECT NULL, row_to_json(b) FROM before_ledger b`
-           : 'SELECT id FROM changed'
-       }`,
+       ${answer}`,
       params,
-    )) as Array<{ id: string | null; before?: Record<string, unknown> | null }>;
+    )) as Array<{ id?: string | null; before?: Record<string, unknown> | null }>;
+    if (allOrNothing) return { applied: new Set(changes.map((c) => c.accountId)), before: [] };
     return {
-      applied: new Set(rows.filter((row) => row.id !== null).map((row) => row.id as string)),
+      applied: new Set(rows.filter((row) => row.id).map((row) => row.id as string)),
       before: rows.filter((row) => row.before).map((row) => row.before as Record<string, unknown>),
     };
   }

@@ -62,6 +62,21 @@ export interface GuardedWrite {
   check(tx: EntityManager, rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
 }
 
+/** A guarded write as an all-or-nothing statement carries it: it passed when it returned `rowsToProceed` rows. */
+export type Guard = Pick<GuardedWrite, 'write' | 'rowsToProceed'>;
+
+/** The SQLSTATE of `all_or_nothing(false)` (migration 1766000000000-all-or-nothing). */
+export const REFUSED_WHOLE = 'MN001';
+
+/**
+ * Whether a statement failed because it was all-or-nothing and one of its guards refused: it wrote nothing, and
+ * the caller takes the path that explains the refusal.
+ */
+export function refusedWhole(error: unknown): boolean {
+  const { driverError, code } = (error ?? {}) as { driverError?: { code?: unknown }; code?: unknown };
+  return (driverError?.code ?? code) === REFUSED_WHOLE;
+}
+
 /** Renumbers `sql`'s `$n` placeholders by `offset`, for a write carried inside another statement. */
 export function shiftParameters(sql: string, offset: number): string {
   return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);

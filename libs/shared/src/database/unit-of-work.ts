@@ -50,7 +50,8 @@ export class UnitOfWork {
   }
 }
 
-function isRetryable(error: unknown): boolean {
+/** A serialization failure or a deadlock: the transaction did nothing and may be run again. */
+export function isRetryable(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = (error.driverError as { code?: string }).code;
   return code !== undefined && RETRYABLE.has(code);

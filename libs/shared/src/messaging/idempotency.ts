@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SqlWrite } from '../database/sql-write';
+import type { Guard, SqlWrite } from '../database/sql-write';
 import { DomainError } from '../kernel/domain-error';
 
 /** A money-moving request came without an `Idempotency-Key` header (or `idempotencyKey` body field). */
@@ -132,6 +132,30 @@ export class IdempotencyStore {
   async complete(tx: EntityManager, request: IdempotentRequest, response: StoredResponse): Promise<void> {
     const write = this.completion(request, response);
     await tx.query(write.sql, [...write.params]);
+  }
+
+  /**
+   * The claim and the answer at once, for a work that is ONE all-or-nothing statement (LedgerService.postAtOnce):
+   * the key inserted completed, with `response`, or no row when it exists (then the statement writes nothing and
+   * the executor takes the transaction, which replays it). A concurrent insert of the same key is waited for.
+   */
+  claimAnswered(request: IdempotentRequest, response: StoredResponse): Guard {
+    return {
+      write: {
+        sql: `INSERT INTO idempotency_keys
+                (user_id, key, scope, request_hash, status, response_status, response_body, completed_at)
+              VALUES ($1, $2, $3, $4, 'completed', $5, $6::jsonb, now()) ON CONFLICT DO NOTHING RETURNING 1`,
+        params: [
+          request.userId,
+          request.key,
+          request.scope,
+          requestHash(request.scope, request.body),
+          response.status,
+          JSON.stringify(response.body),
+        ],
+      },
+      rowsToProceed: 1,
+    };
   }
 
   /** The UPDATE that {@link complete} runs, not run: for a caller that runs it as part of its last statement. */

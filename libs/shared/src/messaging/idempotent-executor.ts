@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SqlWrite } from '../database/sql-write';
-import { UnitOfWork } from '../database/unit-of-work';
+import type { Guard, SqlWrite } from '../database/sql-write';
+import { isRetryable, UnitOfWork } from '../database/unit-of-work';
 import { IdempotencyStore, IdempotentRequest, StoredResponse } from './idempotency';
 
 export interface IdempotentResult extends StoredResponse {
@@ -71,5 +71,29 @@ export class IdempotentExecutor {
       if (!completion.storedAs(response)) await this.store.complete(tx, request, response);
       return { ...response, replayed: false };
     });
+  }
+
+  /**
+   * {@link execute}, first tried as ONE all-or-nothing statement outside any transaction: `attempt` runs it with
+   * `claim` (the key stored with its answer, as a guard) and returns the answer, or undefined when the statement
+   * refused and wrote nothing (the key exists, funds or a limit refused). Then `work` runs as {@link execute} does:
+   * it replays the key or records the refusal. Most requests cost one round trip instead of a transaction's five.
+   */
+  async executeAtOnce(
+    request: IdempotentRequest,
+    attempt: (
+      manager: EntityManager,
+      claim: (response: StoredResponse) => Guard,
+    ) => Promise<StoredResponse | undefined>,
+    work: (tx: EntityManager, completion: IdempotentCompletion) => Promise<StoredResponse>,
+  ): Promise<IdempotentResult> {
+    try {
+      const response = await attempt(this.uow.manager, (answer) => this.store.claimAnswered(request, answer));
+      if (response) return { ...response, replayed: false };
+    } catch (error) {
+      // A deadlock victim wrote nothing either: the transaction (retried whole) takes over.
+      if (!isRetryable(error)) throw error;
+    }
+    return this.execute(request, work);
   }
 }

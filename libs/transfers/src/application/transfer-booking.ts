@@ -4,11 +4,22 @@ import { LedgerService } from '#monay/ledger';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import { WalletAccess } from '#monay/wallet';
 import type { Wallet } from '#monay/wallet';
-import type { SqlWrite } from '#monay/shared';
+import type { Guard, SqlWrite } from '#monay/shared';
+import { isRecordableRefusal } from './transfer-outcome';
 
 export interface Leg {
   recipientId: string;
   amount: Money;
+}
+
+export interface BookingInput {
+  sender: Wallet;
+  legs: Leg[];
+  fee: Money;
+  kind: 'p2p_transfer' | 'batch_transfer';
+  reference: string;
+  /** The ledger transaction's id, named by the caller's `after` writes; else a new one. */
+  transactionId?: string;
 }
 
 /**
@@ -34,19 +45,34 @@ export class TransferBooking {
     return this.ledger.lockUserAccounts(tx, senderId, currencies);
   }
 
-  async book(
-    tx: EntityManager,
-    input: {
-      sender: Wallet;
-      legs: Leg[];
-      fee: Money;
-      kind: 'p2p_transfer' | 'batch_transfer';
-      reference: string;
-      /** The ledger transaction's id, named by the caller's `after` writes; else a new one. */
-      transactionId?: string;
-    },
-    after: readonly SqlWrite[] = [],
-  ): Promise<string> {
+  async book(tx: EntityManager, input: BookingInput, after: readonly SqlWrite[] = []): Promise<string> {
+    const { limits, posting } = await this.posting(tx, input);
+    const { transactionId } = await this.ledger.post(tx, posting, limits, after);
+    return transactionId;
+  }
+
+  /**
+   * {@link book} as ONE autocommit statement, all or nothing (LedgerService.postAtOnce): `claim` (the idempotency
+   * key, with its answer), the limits, the ledger, then `after`. False, with nothing written, when anything refused
+   * (a limit too, even one refused before the statement): the caller then books in a transaction, which explains it.
+   */
+  async bookAtOnce(
+    manager: EntityManager,
+    input: BookingInput,
+    claim: Guard,
+    after: readonly SqlWrite[],
+  ): Promise<boolean> {
+    try {
+      const { limits, posting } = await this.posting(manager, input);
+      return await this.ledger.postAtOnce(manager, posting, [claim, limits], after);
+    } catch (error) {
+      if (isRecordableRefusal(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The limits the movement consumes and its balanced ledger posting (legs, fee, sender's debits). */
+  private async posting(tx: EntityManager, input: BookingInput) {
     const { sender, legs, fee } = input;
     let usd = Money.zero('USD');
     for (const leg of legs) usd = usd.plus(this.wallets.usdValue(leg.amount));
@@ -80,12 +106,9 @@ export class TransferBooking {
     for (const [currency, total] of debits) {
       entries.unshift({ accountId: accountOf(sender.userId, currency), currency, amount: -total });
     }
-    const { transactionId } = await this.ledger.post(
-      tx,
-      { id: input.transactionId, kind: input.kind, reference: input.reference, entries },
+    return {
       limits,
-      after,
-    );
-    return transactionId;
+      posting: { id: input.transactionId, kind: input.kind, reference: input.reference, entries },
+    };
   }
 }

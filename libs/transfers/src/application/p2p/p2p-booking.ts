@@ -7,6 +7,7 @@ import {
   runWrites,
   UnitOfWork,
   type AnyOutboxMessage,
+  type Guard,
   type SqlWrite,
   type StoredResponse,
 } from '#monay/shared';
@@ -63,85 +64,21 @@ export class P2pBooking {
     input: P2pBookingInput,
     store?: (response: StoredResponse) => SqlWrite,
   ): Promise<P2pBooked> {
-    const { sender, recipient, amount, fee, note } = input;
+    const { sender, amount, fee } = input;
     const senderId = sender.userId;
-    const createdAt = new Date();
-    const lifecycle = () => {
-      const transfer = new TransferLifecycle('pending', createdAt);
-      transfer.moveTo('processing', undefined, createdAt);
-      return transfer;
-    };
-    const base: TransferRecord = {
-      id: randomUUID(),
-      batchId: null,
-      senderUserId: senderId,
-      recipientUserId: recipient.userId,
-      recipientRef: recipient.ref,
-      currency: amount.currency.code,
-      amount: amount.minor,
-      fee: fee.minor,
-      note,
-      status: 'processing',
-      failureCode: null,
-      failureMessage: null,
-      ledgerTransactionId: null,
-      createdAt,
-      completedAt: null,
-    };
+    const base = this.pending(input);
     try {
       // Booked as completed, carried by the ledger's posting: the transfer, its history, its event and the answer
       // cost no round trip of their own. A refusal undoes them with the savepoint.
-      const ledgerTransactionId = randomUUID();
-      const completedAt = new Date();
-      const completed = lifecycle();
-      completed.moveTo('completed', undefined, completedAt);
-      const transfer: TransferRecord = { ...base, status: 'completed', ledgerTransactionId, completedAt };
-      const payload: FundsTransferredPayload = {
-        transferId: transfer.id,
-        batchId: null,
-        senderId,
-        recipientId: recipient.userId,
-        recipientRef: recipient.ref,
-        currency: amount.currency.code,
-        amount: amount.toDecimalString(),
-        fee: fee.toDecimalString(),
-        note,
-        ledgerTransactionId,
-        completedAt: completedAt.toISOString(),
-      };
-      const response: StoredResponse = {
-        status: 201,
-        body: {
-          success: true,
-          transfer: {
-            ...toTransferView(transfer, senderId),
-            recipient: { displayName: recipient.displayName },
-          },
-        },
-      };
-      const writes = this.recordWrites(transfer, completed, response, store, [
-        { type: FundsTransferred, aggregateId: transfer.id, userIds: [senderId, recipient.userId], payload },
-      ]);
-      await this.uow.savepoint(tx, (inner) =>
-        this.booking.book(
-          inner,
-          {
-            sender,
-            legs: [{ recipientId: recipient.userId, amount }],
-            fee,
-            kind: 'p2p_transfer',
-            reference: transfer.id,
-            transactionId: ledgerTransactionId,
-          },
-          writes,
-        ),
-      );
-      return { ok: true, transfer, response };
+      const booked = this.completed(base, input);
+      const writes = this.recordWrites(booked.transfer, booked.lifecycle, booked.response, store, booked.events);
+      await this.uow.savepoint(tx, (inner) => this.booking.book(inner, booked.posting, writes));
+      return { ok: true, transfer: booked.transfer, response: booked.response };
     } catch (error) {
       if (!isRecordableRefusal(error)) throw error;
       await this.booking.lockSender(tx, senderId, [amount.currency.code, fee.currency.code]);
       const failedAt = new Date();
-      const failed = lifecycle();
+      const failed = lifecycleFrom(base.createdAt);
       failed.moveTo('failed', error.code, failedAt);
       const transfer: TransferRecord = {
         ...base,
@@ -177,6 +114,88 @@ export class P2pBooking {
     }
   }
 
+  /**
+   * {@link book} as ONE autocommit statement, all or nothing: `claim` (the idempotency key, stored with the answer),
+   * the limits, the ledger, the transfer with its history and its event (TransferBooking.bookAtOnce). Undefined, with
+   * nothing written, when anything refused (the key was taken, funds, a limit): the caller then books in a transaction
+   * ({@link book}), which replays the key or records the refusal with its reason.
+   */
+  async bookAtOnce(
+    manager: EntityManager,
+    input: P2pBookingInput,
+    claim: (response: StoredResponse) => Guard,
+  ): Promise<P2pBooked | undefined> {
+    const booked = this.completed(this.pending(input), input);
+    const writes = this.recordWrites(booked.transfer, booked.lifecycle, booked.response, undefined, booked.events);
+    const done = await this.booking.bookAtOnce(manager, booked.posting, claim(booked.response), writes);
+    return done ? { ok: true, transfer: booked.transfer, response: booked.response } : undefined;
+  }
+
+  /** The transfer as it is before the ledger moves: processing. */
+  private pending(input: P2pBookingInput): TransferRecord {
+    const { sender, recipient, amount, fee, note } = input;
+    return {
+      id: randomUUID(),
+      batchId: null,
+      senderUserId: sender.userId,
+      recipientUserId: recipient.userId,
+      recipientRef: recipient.ref,
+      currency: amount.currency.code,
+      amount: amount.minor,
+      fee: fee.minor,
+      note,
+      status: 'processing',
+      failureCode: null,
+      failureMessage: null,
+      ledgerTransactionId: null,
+      createdAt: new Date(),
+      completedAt: null,
+    };
+  }
+
+  /** The transfer completed: its record and history, its event, the client's 201 and the ledger posting. */
+  private completed(base: TransferRecord, input: P2pBookingInput) {
+    const { sender, recipient, amount, fee, note } = input;
+    const senderId = sender.userId;
+    const ledgerTransactionId = randomUUID();
+    const completedAt = new Date();
+    const lifecycle = lifecycleFrom(base.createdAt);
+    lifecycle.moveTo('completed', undefined, completedAt);
+    const transfer: TransferRecord = { ...base, status: 'completed', ledgerTransactionId, completedAt };
+    const payload: FundsTransferredPayload = {
+      transferId: transfer.id,
+      batchId: null,
+      senderId,
+      recipientId: recipient.userId,
+      recipientRef: recipient.ref,
+      currency: amount.currency.code,
+      amount: amount.toDecimalString(),
+      fee: fee.toDecimalString(),
+      note,
+      ledgerTransactionId,
+      completedAt: completedAt.toISOString(),
+    };
+    const response: StoredResponse = {
+      status: 201,
+      body: {
+        success: true,
+        transfer: { ...toTransferView(transfer, senderId), recipient: { displayName: recipient.displayName } },
+      },
+    };
+    const events: AnyOutboxMessage[] = [
+      { type: FundsTransferred, aggregateId: transfer.id, userIds: [senderId, recipient.userId], payload },
+    ];
+    const posting = {
+      sender,
+      legs: [{ recipientId: recipient.userId, amount }],
+      fee,
+      kind: 'p2p_transfer' as const,
+      reference: transfer.id,
+      transactionId: ledgerTransactionId,
+    };
+    return { transfer, lifecycle, response, events, posting };
+  }
+
   /** The transfer with its history, its event and (`store`) the answer, as writes for one statement. */
   private recordWrites(
     transfer: TransferRecord,
@@ -189,4 +208,11 @@ export class P2pBooking {
     const also = [outbox, store?.(response)].filter((write): write is SqlWrite => !!write);
     return [...this.transfers.insertWrites([transfer], new Map([[transfer.id, lifecycle.history]])), ...also];
   }
+}
+
+/** A P2P transfer's lifecycle up to processing (created at `createdAt`, taken at once). */
+function lifecycleFrom(createdAt: Date): TransferLifecycle {
+  const transfer = new TransferLifecycle('pending', createdAt);
+  transfer.moveTo('processing', undefined, createdAt);
+  return transfer;
 }

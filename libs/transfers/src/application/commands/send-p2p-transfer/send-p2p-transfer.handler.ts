@@ -17,10 +17,12 @@ import { SendP2pTransferCommand } from './send-p2p-transfer.command';
  * One wallet pays another. A `0x` address is not a wallet here: that transfer goes out on chain through the
  * providers (ExternalPayments.send: hold, route, post or void), with the same key and route scope.
  *
- * In one database transaction (P2pBooking): (in a savepoint) limits are consumed and the ledger moves the money,
- * then the transfer is recorded completed, with its whole history, in one statement; a refusal (insufficient funds,
- * a limit) undoes only the savepoint and records the transfer as failed with its reason. The answer is stored
- * with the key, by that same statement.
+ * First as ONE autocommit statement (P2pBooking.bookAtOnce): the key with its answer, the limits, the ledger's
+ * guarded balances, the transfer with its whole history and its event, all or nothing. When anything in it refused,
+ * it wrote nothing, and the send runs in one database transaction (P2pBooking.book): the key is claimed (or replayed),
+ * then (in a savepoint) limits are consumed and the ledger moves the money, and the transfer is recorded completed
+ * in one statement; a refusal (insufficient funds, a limit) undoes only the savepoint and records the transfer as
+ * failed with its reason. The answer is stored with the key, by that same statement.
  */
 @CommandHandler(SendP2pTransferCommand)
 export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCommand> {
@@ -92,21 +94,24 @@ export class SendP2pTransferHandler implements ICommandHandler<SendP2pTransferCo
     }
     const [sender] = await this.wallets.ensureWallets([command.senderId, recipient.userId], wallets);
 
-    const result = await this.executor.execute(idempotent, async (tx, completion) => {
-      const booked = await this.p2p.book(
-        tx,
-        {
-          sender,
-          recipient,
-          amount: command.amount,
-          fee: this.fees.p2p(command.amount.currency.code),
-          note: command.note,
-        },
+    const booking = {
+      sender,
+      recipient,
+      amount: command.amount,
+      fee: this.fees.p2p(command.amount.currency.code),
+      note: command.note,
+    };
+    const result = await this.executor.executeAtOnce(
+      idempotent,
+      // One statement, one round trip: the key with its answer, the limits, the ledger, the transfer and its event.
+      async (manager, claim) => (await this.p2p.bookAtOnce(manager, booking, claim))?.response,
+      // Anything refused (the key is known, funds, a limit): in a transaction, which replays or records the refusal.
+      async (tx, completion) => {
         // The answer is stored by the booking's last statement, with the transfer and its event.
-        (response) => completion.write(response),
-      );
-      return booked.response;
-    });
+        const booked = await this.p2p.book(tx, booking, (response) => completion.write(response));
+        return booked.response;
+      },
+    );
     this.relay.nudge();
     return result;
   }
