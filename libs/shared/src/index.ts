@@ -41,6 +41,7 @@ export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lif
 export { UnitOfWork } from './database/unit-of-work';
 export {
   combineWrites,
+  insertRowsWrite,
   runWrites,
   shiftParameters,
   MAX_STATEMENT_PARAMETERS,

@@ -39,6 +39,41 @@ export function combineWrites(writes: readonly SqlWrite[]): SqlWrite {
 }
 
 /**
+ * A multi-row INSERT whose text does not depend on how many rows it writes: each column one array parameter of its
+ * type, the rows read back from `unnest … WITH ORDINALITY` in order (so a serial column, the outbox's sequence, is drawn
+ * in row order, as a multi-row VALUES would). The same text for 1 row or 1,000, so it is prepared once per connection
+ * and its parse and plan do not grow with the rows (a 1,000-recipient batch's VALUES list had 27,000 parameters). A
+ * column of an array type (`uuid[]`) is sent as its rows' array literals and cast back.
+ */
+export function insertRowsWrite(
+  table: string,
+  columns: ReadonlyArray<readonly [name: string, type: string]>,
+  rows: ReadonlyArray<readonly unknown[]>,
+): SqlWrite {
+  const params = columns.map(([, type], index) =>
+    rows.map((row) => (type.endsWith('[]') ? arrayLiteral(row[index]) : row[index])),
+  );
+  const arrays = columns.map(([, type], index) => `$${index + 1}::${type.endsWith('[]') ? 'text' : type}[]`);
+  const names = columns.map(([name]) => name);
+  const selected = columns.map(([name, type]) => (type.endsWith('[]') ? `r.${name}::${type}` : `r.${name}`));
+  return {
+    sql: `INSERT INTO ${table} (${names.join(', ')}) SELECT ${selected.join(', ')}
+            FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r(${names.join(', ')}, ord) ORDER BY r.ord`,
+    params,
+  };
+}
+
+/** A PostgreSQL array literal of `values` (each element quoted), or null. */
+function arrayLiteral(values: unknown): string | null {
+  if (values === null || values === undefined) return null;
+  if (!Array.isArray(values)) throw new Error('insertRowsWrite: an array column needs an array');
+  const elements = values.map((value) =>
+    value === null ? 'NULL' : `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+  );
+  return `{${elements.join(',')}}`;
+}
+
+/**
  * Runs `writes` in the caller's transaction, in order: one statement when their parameters fit in one
  * ({@link combineWrites}), otherwise one statement each. Nothing when there are none.
  */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SqlWrite } from '../database/sql-write';
+import { insertRowsWrite, type SqlWrite } from '../database/sql-write';
 import {
   currentVersionOf,
   upcastPayload,
@@ -83,6 +83,16 @@ export function toPublishedEvent(row: OutboxRow): DomainEvent {
 }
 
 /** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
+/** The columns an event is written with (sequence and occurred_at are the table's defaults). */
+const OUTBOX_INSERT_COLUMNS = [
+  ['event_id', 'uuid'],
+  ['type', 'text'],
+  ['version', 'smallint'],
+  ['aggregate_id', 'text'],
+  ['user_ids', 'uuid[]'],
+  ['payload', 'jsonb'],
+] as const;
+
 @Injectable()
 export class OutboxWriter {
   async append(tx: EntityManager, messages: readonly AnyOutboxMessage[]): Promise<string[]> {
@@ -98,26 +108,19 @@ export class OutboxWriter {
   appendWrite(messages: readonly AnyOutboxMessage[]): { write: SqlWrite | null; eventIds: string[] } {
     if (messages.length === 0) return { write: null, eventIds: [] };
     const ids = messages.map(() => randomUUID());
-    const values: unknown[] = [];
-    const rows = messages.map((message, index) => {
-      values.push(
+    const write = insertRowsWrite(
+      'outbox',
+      OUTBOX_INSERT_COLUMNS,
+      messages.map((message, index) => [
         ids[index],
         message.type,
         currentVersionOf(message.type),
         message.aggregateId,
         message.userIds,
         JSON.stringify(message.payload),
-      );
-      const base = index * 6;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::uuid[], $${base + 6}::jsonb)`;
-    });
-    return {
-      write: {
-        sql: `INSERT INTO outbox (event_id, type, version, aggregate_id, user_ids, payload) VALUES ${rows.join(', ')}`,
-        params: values,
-      },
-      eventIds: ids,
-    };
+      ]),
+    );
+    return { write, eventIds: ids };
   }
 }
 

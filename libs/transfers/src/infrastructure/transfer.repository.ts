@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { MAX_STATEMENT_PARAMETERS, runWrites, type SqlWrite } from '#monay/shared';
+import { insertRowsWrite, runWrites, type SqlWrite } from '#monay/shared';
 import type { StatusChange, TransferStatus } from '../domain/transfer';
 
 export interface TransferRecord {
@@ -65,7 +65,8 @@ function toRecord(row: TransferRow): TransferRecord {
 
 interface InsertPart {
   table: string;
-  columns: string[];
+  /** Name and type of each column written. */
+  columns: ReadonlyArray<readonly [string, string]>;
   rows: unknown[][];
 }
 
@@ -84,16 +85,16 @@ function insertParts(
     {
       table: 'transfer_batches',
       columns: [
-        'id',
-        'sender_user_id',
-        'status',
-        'recipient_count',
-        'fee_currency',
-        'fee',
-        'failure_code',
-        'ledger_transaction_id',
-        'created_at',
-        'completed_at',
+        ['id', 'uuid'],
+        ['sender_user_id', 'uuid'],
+        ['status', 'text'],
+        ['recipient_count', 'integer'],
+        ['fee_currency', 'text'],
+        ['fee', 'bigint'],
+        ['failure_code', 'text'],
+        ['ledger_transaction_id', 'uuid'],
+        ['created_at', 'timestamptz'],
+        ['completed_at', 'timestamptz'],
       ],
       rows: batch
         ? [
@@ -135,73 +136,45 @@ function insertParts(
     },
     {
       table: 'transfer_status_history',
-      columns: ['transfer_id', 'status', 'reason', 'at'],
+      columns: [
+        ['transfer_id', 'uuid'],
+        ['status', 'text'],
+        ['reason', 'text'],
+        ['at', 'timestamptz'],
+      ],
       rows: historyRows,
     },
   ];
 }
 
 /**
- * Multi-row INSERTs into several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and
- * the idempotency answer), in ONE statement when their parameters fit (each but the last a data-modifying CTE;
- * foreign keys between them are checked at the end of the statement, when every row exists), otherwise part by
- * part in chunks, then `also`.
+ * The INSERTs of several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and the
+ * idempotency answer), in ONE statement (each but the last a data-modifying CTE; foreign keys between them are
+ * checked at the end of the statement, when every row exists), whatever the number of rows (insertRowsWrite).
  */
-async function insertAll(
-  tx: EntityManager,
-  parts: InsertPart[],
-  also: readonly SqlWrite[] = [],
-): Promise<void> {
-  const present = parts.filter((part) => part.rows.length > 0);
-  const total =
-    present.reduce((sum, part) => sum + part.rows.length * part.columns.length, 0) +
-    also.reduce((sum, write) => sum + write.params.length, 0);
-  if (total <= MAX_STATEMENT_PARAMETERS) {
-    await runWrites(tx, [...present.map((part) => insertWrite(part, part.rows)), ...also]);
-    return;
-  }
-  for (const part of present) {
-    const perStatement = Math.floor(MAX_STATEMENT_PARAMETERS / part.columns.length);
-    for (let offset = 0; offset < part.rows.length; offset += perStatement) {
-      const write = insertWrite(part, part.rows.slice(offset, offset + perStatement));
-      await tx.query(write.sql, [...write.params]);
-    }
-  }
-  await runWrites(tx, also);
-}
-
-function insertWrite(part: InsertPart, rows: unknown[][]): SqlWrite {
-  const values: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const placeholders = row.map((value) => {
-      values.push(value);
-      return `$${values.length}`;
-    });
-    return `(${placeholders.join(', ')})`;
-  });
-  return {
-    sql: `INSERT INTO ${part.table} (${part.columns.join(', ')}) VALUES ${tuples.join(', ')}`,
-    params: values,
-  };
+function insertWrites(parts: InsertPart[]): SqlWrite[] {
+  return parts
+    .filter((part) => part.rows.length > 0)
+    .map((part) => insertRowsWrite(part.table, part.columns, part.rows));
 }
 
 const TRANSFER_COLUMNS = [
-  'id',
-  'batch_id',
-  'sender_user_id',
-  'recipient_user_id',
-  'recipient_ref',
-  'currency',
-  'amount',
-  'fee',
-  'note',
-  'status',
-  'failure_code',
-  'failure_message',
-  'ledger_transaction_id',
-  'created_at',
-  'completed_at',
-];
+  ['id', 'uuid'],
+  ['batch_id', 'uuid'],
+  ['sender_user_id', 'uuid'],
+  ['recipient_user_id', 'uuid'],
+  ['recipient_ref', 'text'],
+  ['currency', 'text'],
+  ['amount', 'bigint'],
+  ['fee', 'bigint'],
+  ['note', 'text'],
+  ['status', 'text'],
+  ['failure_code', 'text'],
+  ['failure_message', 'text'],
+  ['ledger_transaction_id', 'uuid'],
+  ['created_at', 'timestamptz'],
+  ['completed_at', 'timestamptz'],
+] as const;
 
 export interface BatchRecord {
   id: string;
@@ -232,25 +205,16 @@ export class TransferRepository {
     batch?: BatchRecord,
     also: readonly SqlWrite[] = [],
   ): Promise<void> {
-    await insertAll(tx, insertParts(transfers, history, batch), also);
+    await runWrites(tx, [...insertWrites(insertParts(transfers, history, batch)), ...also]);
   }
 
-  /**
-   * {@link insert}'s writes, not run, for a few transfers: for the caller to carry in a statement of its own (a P2P
-   * transfer's, carried by its ledger posting).
-   */
+  /** {@link insert}'s writes, not run: for the caller to carry in a statement of its own (a P2P transfer's posting). */
   insertWrites(
     transfers: TransferRecord[],
     history: Map<string, readonly StatusChange[]>,
     batch?: BatchRecord,
   ): SqlWrite[] {
-    const writes = insertParts(transfers, history, batch)
-      .filter((part) => part.rows.length > 0)
-      .map((part) => insertWrite(part, part.rows));
-    if (writes.reduce((sum, write) => sum + write.params.length, 0) > MAX_STATEMENT_PARAMETERS) {
-      throw new Error('insertWrites: too many transfers for one statement (use insert)');
-    }
-    return writes;
+    return insertWrites(insertParts(transfers, history, batch));
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */
