@@ -72,18 +72,28 @@ describe('a posting at once writes all or nothing', () => {
   const claim = (userId: string, key: string) =>
     store.claimAnswered({ userId, key, scope: 'p2p', body: { key } }, { status: 201, body: { ok: true } });
 
-  it('writes the claim with its answer, the guard, the posting and the carried writes', async () => {
-    const { payer, payee, userId } = await funded(units(10n));
-    const id = randomUUID();
-
-    const done = await pay(
+  /** A payment carrying the claim of key `k1`, a guard that writes the row `guard` and needs `guardRows` rows, and
+   * the carried write of row `after`. */
+  const payCarrying = (
+    { payer, payee, userId }: { payer: LedgerAccount; payee: LedgerAccount; userId: string },
+    amount: bigint,
+    { guardRows = 1, id = randomUUID() } = {},
+  ) =>
+    pay(
       payer,
       payee,
-      units(4n),
-      [claim(userId, 'k1'), { write: keyWrite(userId, 'guard', true), rowsToProceed: 1 }],
+      amount,
+      [claim(userId, 'k1'), { write: keyWrite(userId, 'guard', true), rowsToProceed: guardRows }],
       [keyWrite(userId, 'after')],
       id,
     );
+
+  it('writes the claim with its answer, the guard, the posting and the carried writes', async () => {
+    const wallets = await funded(units(10n));
+    const { payer, payee, userId } = wallets;
+    const id = randomUUID();
+
+    const done = await payCarrying(wallets, units(4n), { id });
 
     expect(done).toBe(true);
     expect(await posted(payer)).toBe(units(6n));
@@ -101,17 +111,11 @@ describe('a posting at once writes all or nothing', () => {
   });
 
   it('writes nothing when funds refuse: no claim, no guard row, no carried write, no transaction', async () => {
-    const { payer, payee, userId } = await funded(units(3n));
+    const wallets = await funded(units(3n));
+    const { payer, payee, userId } = wallets;
     const id = randomUUID();
 
-    const done = await pay(
-      payer,
-      payee,
-      units(4n),
-      [claim(userId, 'k1'), { write: keyWrite(userId, 'guard', true), rowsToProceed: 1 }],
-      [keyWrite(userId, 'after')],
-      id,
-    );
+    const done = await payCarrying(wallets, units(4n), { id });
 
     expect(done).toBe(false);
     expect(await keysOf(userId)).toEqual([]);
@@ -121,16 +125,11 @@ describe('a posting at once writes all or nothing', () => {
   });
 
   it('writes nothing when a guard refuses, not even what that guard and the claim before it wrote', async () => {
-    const { payer, payee, userId } = await funded(units(10n));
+    const wallets = await funded(units(10n));
+    const { payer, userId } = wallets;
 
     // The guard writes its row but needs two: refused.
-    const done = await pay(
-      payer,
-      payee,
-      units(1n),
-      [claim(userId, 'k1'), { write: keyWrite(userId, 'guard', true), rowsToProceed: 2 }],
-      [keyWrite(userId, 'after')],
-    );
+    const done = await payCarrying(wallets, units(1n), { guardRows: 2 });
 
     expect(done).toBe(false);
     expect(await keysOf(userId)).toEqual([]);
@@ -138,16 +137,11 @@ describe('a posting at once writes all or nothing', () => {
   });
 
   it('writes nothing when the key is already claimed, and the guard after the claim is not run', async () => {
-    const { payer, payee, userId } = await funded(units(10n));
+    const wallets = await funded(units(10n));
+    const { payer, payee, userId } = wallets;
     expect(await pay(payer, payee, units(1n), [claim(userId, 'k1')])).toBe(true);
 
-    const again = await pay(
-      payer,
-      payee,
-      units(1n),
-      [claim(userId, 'k1'), { write: keyWrite(userId, 'guard', true), rowsToProceed: 1 }],
-      [keyWrite(userId, 'after')],
-    );
+    const again = await payCarrying(wallets, units(1n));
 
     expect(again).toBe(false);
     expect(await keysOf(userId)).toEqual(['k1']);
