@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyStore } from '../../../shared/src/messaging/idempotency';
-import type { Guard, SqlWrite } from '../../../shared/src/database/sql-write';
+import { IdempotencyStore, type Guard, type SqlWrite } from '#monay/shared';
 import { itRacesOnPostgres, openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
 import type { LedgerAccount } from '../domain/ledger-account';
 import { createLedgerService, deposit, openWallet, units } from '../testing';
