@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { LedgerService } from '#monay/ledger';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -41,6 +42,44 @@ describe('idempotent retries move money once', () => {
     expect(count).toBe(1);
     expect((await balanceOf(t, alice))?.total).toBe('40.00');
     await expectBooksBalanced(t, [alice, bob]);
+  });
+
+  it('books a send in one statement, and takes the transaction only to refuse it', async () => {
+    // Payers of their own, so that the balances the other tests expect stay as they are.
+    const [carol, dave] = [await onboard(t, 'carol'), await onboard(t, 'dave')];
+    await deposit(t, carol, '5.00');
+    const ledger = t.app.get(LedgerService);
+    const atOnce = jest.spyOn(ledger, 'postAtOnce');
+    const inTransaction = jest.spyOn(ledger, 'post');
+    // Other postings run meanwhile (the relay's consumers book reward points): only the transfers' count.
+    const transfersInTransaction = () =>
+      inTransaction.mock.calls.filter(([, input]) => input.kind === 'p2p_transfer').length;
+    try {
+      const send = (amount: string) =>
+        t
+          .http()
+          .post('/api/p2p-transfer/send')
+          .set(auth(carol))
+          .set('Idempotency-Key', randomUUID())
+          .send({ to: dave.email, amount, currency: 'USDC' });
+
+      await send('1.00').expect(201);
+      expect(atOnce).toHaveBeenCalledTimes(1);
+      await expect(atOnce.mock.results[0].value).resolves.toBe(true);
+      expect(transfersInTransaction()).toBe(0);
+
+      // Insufficient funds: the statement writes nothing, the transaction records the refusal with its reason.
+      const refused = await send('100.00').expect(422);
+      expect(refused.body.error.code).toBe('INSUFFICIENT_FUNDS');
+      expect(atOnce).toHaveBeenCalledTimes(2);
+      await expect(atOnce.mock.results[1].value).resolves.toBe(false);
+      expect(transfersInTransaction()).toBe(1);
+    } finally {
+      atOnce.mockRestore();
+      inTransaction.mockRestore();
+    }
+    expect((await balanceOf(t, carol))?.total).toBe('4.00');
+    await expectBooksBalanced(t, [carol, dave]);
   });
 
   it('replays a stored refusal too, and refuses the same key with a different body (422)', async () => {

@@ -82,7 +82,6 @@ export function toPublishedEvent(row: OutboxRow): DomainEvent {
   ) as DomainEvent;
 }
 
-/** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
 /** The columns an event is written with (sequence and occurred_at are the table's defaults). */
 const OUTBOX_INSERT_COLUMNS = [
   ['event_id', 'uuid'],
@@ -93,6 +92,7 @@ const OUTBOX_INSERT_COLUMNS = [
   ['payload', 'jsonb'],
 ] as const;
 
+/** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
 @Injectable()
 export class OutboxWriter {
   async append(tx: EntityManager, messages: readonly AnyOutboxMessage[]): Promise<string[]> {

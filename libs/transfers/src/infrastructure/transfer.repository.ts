@@ -147,17 +147,6 @@ function insertParts(
   ];
 }
 
-/**
- * The INSERTs of several tables, in order, and then `also` (writes of other tables, e.g. the outbox row and the
- * idempotency answer), in ONE statement (each but the last a data-modifying CTE; foreign keys between them are
- * checked at the end of the statement, when every row exists), whatever the number of rows (insertRowsWrite).
- */
-function insertWrites(parts: InsertPart[]): SqlWrite[] {
-  return parts
-    .filter((part) => part.rows.length > 0)
-    .map((part) => insertRowsWrite(part.table, part.columns, part.rows));
-}
-
 const TRANSFER_COLUMNS = [
   ['id', 'uuid'],
   ['batch_id', 'uuid'],
@@ -198,6 +187,11 @@ export class TransferRepository {
    * with their whole status history, and their batch if any: one statement for up to about 1,000 transfers.
    * `also`: other writes of the transaction (its outbox rows, its idempotency answer) carried by the same statement.
    */
+  /**
+   * The batch, its transfers and their status history, and then `also` (writes of other tables: the outbox rows, the
+   * idempotency answer), in ONE statement (each but the last a data-modifying CTE; foreign keys between them are
+   * checked at the end of the statement, when every row exists), whatever the number of rows (insertRowsWrite).
+   */
   async insert(
     tx: EntityManager,
     transfers: TransferRecord[],
@@ -205,7 +199,7 @@ export class TransferRepository {
     batch?: BatchRecord,
     also: readonly SqlWrite[] = [],
   ): Promise<void> {
-    await runWrites(tx, [...insertWrites(insertParts(transfers, history, batch)), ...also]);
+    await runWrites(tx, [...this.insertWrites(transfers, history, batch), ...also]);
   }
 
   /** {@link insert}'s writes, not run: for the caller to carry in a statement of its own (a P2P transfer's posting). */
@@ -214,7 +208,9 @@ export class TransferRepository {
     history: Map<string, readonly StatusChange[]>,
     batch?: BatchRecord,
   ): SqlWrite[] {
-    return insertWrites(insertParts(transfers, history, batch));
+    return insertParts(transfers, history, batch)
+      .filter((part) => part.rows.length > 0)
+      .map((part) => insertRowsWrite(part.table, part.columns, part.rows));
   }
 
   /** A transfer the user sent or received, with its history; null for anyone else's. */
