@@ -36,6 +36,7 @@ import { AutoBalance1765700300000 } from './1765700300000-auto-balance';
 import { Rewards1765800000000 } from './1765800000000-rewards';
 import { TempoChain1765900000000 } from './1765900000000-tempo-chain';
 import { AllOrNothing1766000000000 } from './1766000000000-all-or-nothing';
+import { StaleDeliveryClaims1766100000000 } from './1766100000000-stale-delivery-claims';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -77,4 +78,5 @@ export const migrations = [
   Rewards1765800000000,
   TempoChain1765900000000,
   AllOrNothing1766000000000,
+  StaleDeliveryClaims1766100000000,
 ];

@@ -51,7 +51,7 @@ export {
   type GuardedWrite,
   type SqlWrite,
 } from './database/sql-write';
-export { readTogether, type ReadStep, type SqlRead } from './database/sql-read';
+export { equalsOneOf, readTogether, type ReadStep, type SqlRead } from './database/sql-read';
 export {
   OutboxWriter,
   PublishedEvent,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import type { SqlRead } from '#monay/shared';
+import { equalsOneOf, type SqlRead } from '#monay/shared';
 import { EmailTakenError, PhoneTakenError } from '../domain/identity.errors';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 import { SessionOrmEntity } from './session.orm-entity';
@@ -44,10 +44,20 @@ export class UserRepository {
    * resolution reads the users, the blocks among them and their wallets in one round trip).
    */
   findActiveRead(by: { ids: string[]; emails: string[]; phones: string[] }): SqlRead<UserOrmEntity[]> {
+    // Only the lists given are in the text, one value as a scalar (equalsOneOf): PostgreSQL keeps one plan for each
+    // text instead of planning every send afresh.
+    const tests = [
+      { column: 'id', type: 'uuid', values: by.ids },
+      { column: 'email', type: 'text', values: by.emails },
+      { column: 'phone', type: 'text', values: by.phones },
+    ]
+      .filter((list) => list.values.length > 0)
+      .map((list, index) => ({ column: list.column, ...equalsOneOf(list.values, list.type, index + 1) }));
     return {
       sql: `SELECT id, email, phone FROM users
-             WHERE (id = ANY($1::uuid[]) OR email = ANY($2::text[]) OR phone = ANY($3::text[])) AND status = 'active'`,
-      params: [by.ids, by.emails, by.phones],
+             WHERE (${tests.length > 0 ? tests.map((t) => `${t.column} ${t.test}`).join(' OR ') : 'false'})
+               AND status = 'active'`,
+      params: tests.map((t) => t.param),
       decode: (rows) =>
         rows.map((row) =>
           Object.assign(new UserOrmEntity(), {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { SqlRead, SqlWrite } from '#monay/shared';
+import { equalsOneOf, type SqlRead, type SqlWrite } from '#monay/shared';
 import { ConsumerPreferencesOrmEntity, WalletOrmEntity } from './wallet.orm-entity';
 
 /** Money out: hour (velocity), day, month. Deposits, on counters of their own: deposit_day, deposit_month. */
@@ -45,12 +45,15 @@ export class WalletRepository {
    * that carries this one), as a read (`readTogether`). Its rows may come back through JSON: bigints as text.
    */
   byUserIdsRead(userIds: string[], alsoOf?: string): SqlRead<WalletOrmEntity[]> {
+    const single = userIds.length === 1;
+    const own = single ? '$1::uuid' : 'unnest($1::uuid[])';
     return {
       sql: `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
          FROM wallets WHERE user_id ${
-           alsoOf ? `IN (SELECT unnest($1::uuid[]) UNION ${alsoOf})` : '= ANY($1::uuid[])'
+           alsoOf ? `IN (SELECT ${own} UNION ${alsoOf})` : equalsOneOf(userIds, 'uuid', 1).test
          }`,
-      params: [userIds],
+      // One user as a scalar (equalsOneOf): the plan kept for this text is the one made for a single user.
+      params: [single ? userIds[0] : userIds],
       decode: (rows) =>
         rows.map((row) =>
           Object.assign(new WalletOrmEntity(), {
