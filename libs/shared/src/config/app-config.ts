@@ -118,7 +118,6 @@ const schema = z
     AUTH_THROTTLE_LIMIT: z.coerce.number().int().min(1).default(10),
     RUN_JOBS_IN_PROCESS: flag.optional(),
     OUTBOX_RELAY: z.enum(['api', 'worker']).default('api'),
-    OUTBOX_RELAY_LOOPS: z.coerce.number().int().min(1).max(16).default(2),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     TRANSFER_FEE_P2P: z
       .string()
@@ -468,11 +467,6 @@ export class AppConfig {
    * that reach sockets to every API through Redis, and the APIs wake them through Redis after each commit.
    */
   readonly outboxRelay: 'api' | 'worker';
-  /**
-   * How many relay loops each relaying process runs: while one runs a batch's consumers, another takes what
-   * committed meanwhile (socket messages go as soon as a batch is taken).
-   */
-  readonly outboxRelayLoops: number;
   readonly shutdownTimeoutMs: number;
   /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
   readonly referencePrices: Record<string, string>;
@@ -699,7 +693,6 @@ export class AppConfig {
     // Embedded mode has one process, so it hosts the job processors; with Redis, apps/worker does.
     this.jobsInProcess = env.RUN_JOBS_IN_PROCESS ?? !env.REDIS_URL;
     this.outboxRelay = env.OUTBOX_RELAY;
-    this.outboxRelayLoops = env.OUTBOX_RELAY_LOOPS;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};

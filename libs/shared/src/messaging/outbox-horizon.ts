@@ -36,8 +36,6 @@ export class OutboxHorizon {
   private watermark: bigint | undefined;
   /** Gaps past the watermark: the xmax of the look that first saw each, and when. */
   private readonly gaps = new Map<bigint, { xmax: bigint; seenAt: number }>();
-  /** The look under way: the relay's loops look one after another, each from where the one before left off. */
-  private looking: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -45,16 +43,7 @@ export class OutboxHorizon {
    * One statement: whether anything is unpublished and, if so, the first sequence the relay must not take yet
    * (`null`: no bound).
    */
-  look(): Promise<{ anyUnpublished: boolean; below: bigint | null }> {
-    const next = this.looking.then(
-      () => this.lookOnce(),
-      () => this.lookOnce(),
-    );
-    this.looking = next;
-    return next;
-  }
-
-  private async lookOnce(): Promise<{ anyUnpublished: boolean; below: bigint | null }> {
+  async look(): Promise<{ anyUnpublished: boolean; below: bigint | null }> {
     if (this.watermark === undefined) {
       const [{ start }] = (await this.dataSource.query(
         `SELECT coalesce((SELECT sequence FROM outbox WHERE published_at IS NOT NULL ORDER BY sequence DESC LIMIT 1),

@@ -46,10 +46,9 @@ export type TakenListener = (events: readonly DomainEvent[]) => Promise<void> | 
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private running = false;
-  private loops: Array<Promise<void>> = [];
-  /** The loops sleeping until the next poll; a nudge wakes one of them. */
-  private readonly sleepers = new Set<() => void>();
-  /** A nudge that came while every loop was busy: the next loop to finish looks again instead of sleeping. */
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  /** A nudge that came while the loop was busy: the loop looks again instead of sleeping. */
   private nudged = false;
   /** After a failed batch: how many events are still to be taken one at a time. */
   private isolating = 0;
@@ -85,10 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.running = true;
-    // Several loops: while one runs a batch's consumers, another takes what committed meanwhile (its socket messages
-    // need not wait for the first batch to commit). They share the work as relays in several processes do.
-    const loops = this.config?.outboxRelayLoops ?? 1;
-    this.loops = Array.from({ length: loops }, () => this.run());
+    this.loop = this.run();
     if (this.config?.outboxRelay === 'worker' && this.redis) {
       // The APIs commit, the workers relay: an API's nudge comes through Redis.
       this.nudges = this.redis.duplicate();
@@ -101,8 +97,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Stops polling before the pools close (events left in the outbox are durable: another relay takes them). */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    for (const wake of [...this.sleepers]) wake();
-    await Promise.all(this.loops);
+    this.wake?.();
+    await this.loop;
     await this.nudges?.quit().catch(() => this.nudges?.disconnect());
   }
 
@@ -182,9 +178,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.tellWorkers();
       return;
     }
-    const [sleeper] = this.sleepers;
-    if (sleeper) sleeper();
-    else this.nudged = true;
+    this.nudged = true;
+    this.wake?.();
   }
 
   private tellWorkers(): void {
@@ -252,13 +247,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       if (published === 0 && this.running && !this.nudged) {
         await new Promise<void>((resolve) => {
-          const wake = () => {
-            this.sleepers.delete(wake);
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            this.wake = undefined;
             clearTimeout(timer);
             resolve();
           };
-          const timer = setTimeout(wake, IDLE_POLL_MS);
-          this.sleepers.add(wake);
         });
       }
     }

@@ -8,29 +8,20 @@ import { ParkedEvents } from '../messaging/parked-events';
 
 /**
  * A relay for a spec: `consumers` apply in its transactions, what it publishes is pushed onto `published`, and it
- * runs no loop of its own (the spec calls `drain`), unless `running` gives it loops: then they start with
- * `onApplicationBootstrap` and stop with `beforeApplicationShutdown`, as in an app.
+ * runs no loop of its own (the spec calls `drain`).
  */
 export function specRelay(
   dataSource: DataSource,
   consumers: EventConsumers,
   published: DomainEvent[],
-  running?: { loops: number },
 ): OutboxRelay {
   const eventBus = { publish: (event: DomainEvent) => published.push(event) } as unknown as EventBus;
-  const config = {
-    eventConsumers: { attempts: 3, backoffMs: 10 },
-    outboxRelay: 'api',
-    outboxRelayLoops: running?.loops ?? 1,
-  } as AppConfig;
+  const config = { eventConsumers: { attempts: 3, backoffMs: 10 } } as AppConfig;
   return new OutboxRelay(
     dataSource,
     consumers,
     eventBus,
-    running !== undefined,
+    false,
     new ParkedEvents(dataSource, consumers, config),
-    undefined,
-    undefined,
-    config,
   );
 }
