@@ -37,6 +37,7 @@ import { Rewards1765800000000 } from './1765800000000-rewards';
 import { TempoChain1765900000000 } from './1765900000000-tempo-chain';
 import { AllOrNothing1766000000000 } from './1766000000000-all-or-nothing';
 import { StaleDeliveryClaims1766100000000 } from './1766100000000-stale-delivery-claims';
+import { DevMailboxRaw1766100100000 } from './1766100100000-dev-mailbox-raw';
 
 /** Every migration, in order. Additive only: `npm run lint:migrations` refuses destructive statements. */
 export const migrations = [
@@ -79,4 +80,5 @@ export const migrations = [
   TempoChain1765900000000,
   AllOrNothing1766000000000,
   StaleDeliveryClaims1766100000000,
+  DevMailboxRaw1766100100000,
 ];

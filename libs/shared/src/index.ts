@@ -109,7 +109,7 @@ export { Metrics } from './observability/metrics';
 export { Clock, ClockNotAdjustableError } from './time/clock';
 export { DueWork, type DueWorkSweeper } from './time/due-work';
 export { DevToolsModule } from './dev/dev-tools.module';
-export { DevMailbox, type DevMailMessage, type DevMailView } from './dev/dev-mailbox';
+export { DevMailbox, type DevMailMessage, type DevMailView, type RawMessageDecoder } from './dev/dev-mailbox';
 export { requestIdOf } from './http/request-id';
 export {
   OUTBOUND_MESSAGES,

@@ -22,17 +22,24 @@ export interface DevMailView extends DevMailMessage {
 
 const LIST_LIMIT = 50;
 
+/** What a message kept as it arrived (an email's RFC 5322 bytes) is, decoded: by whoever received it. */
+export type RawMessageDecoder = (
+  raw: Buffer,
+) => Promise<Pick<DevMailMessage, 'subject' | 'text' | 'html' | 'meta'>>;
+
 /**
  * A development mailbox, like MailHog: what the application would have sent by email or SMS, kept in a table so
  * that every process (API replicas, workers) records into the same box and tests read it over HTTP
  * (`GET /api/dev/mailbox?to=`, DevToolsModule). Nothing is recorded in production: there the route does not exist,
- * and codes must not sit in a table. The notifications context will later feed it from an in-process SMTP server
- * and an SMS sandbox; whoever delivers a message calls {@link record}.
+ * and codes must not sit in a table. Whoever delivers a message calls {@link record}; the embedded SMTP server keeps
+ * each email as it arrived ({@link recordRaw}) and it is decoded only when read (its decoder, {@link decodeRawWith}):
+ * nearly all of them never are, and decoding each on arrival cost a third of an email's delivery.
  */
 @Injectable()
 export class DevMailbox {
   private readonly logger = new Logger('DevMailbox');
   readonly enabled: boolean;
+  private decode: RawMessageDecoder | undefined;
 
   constructor(
     config: AppConfig,
@@ -57,11 +64,25 @@ export class DevMailbox {
     this.logger.debug(`${message.channel} to ${message.to} kept in the dev mailbox`);
   }
 
-  /** What was sent to `to`, newest first (at most 50). */
+  /** A message to each of `to` kept as it arrived; {@link list} decodes it with the {@link decodeRawWith} decoder. */
+  async recordRaw(channel: DevMailMessage['channel'], to: readonly string[], raw: Buffer): Promise<void> {
+    if (!this.enabled || to.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO dev_mailbox (channel, to_address, text, raw) SELECT $1, unnest($2::text[]), '', $3`,
+      [channel, to.map(normalizeAddress), raw],
+    );
+  }
+
+  /** How {@link list} decodes what {@link recordRaw} kept (the embedded SMTP server registers it). */
+  decodeRawWith(decoder: RawMessageDecoder): void {
+    this.decode = decoder;
+  }
+
+  /** What was sent to `to`, newest first (at most 50). Messages kept raw are decoded now, and kept decoded. */
   async list(to: string): Promise<DevMailView[]> {
     if (!this.enabled) return [];
     const rows = (await this.dataSource.query(
-      `SELECT id::text AS id, channel, to_address, subject, text, html, meta, created_at
+      `SELECT id::text AS id, channel, to_address, subject, text, html, meta, raw, created_at
          FROM dev_mailbox WHERE to_address = $1 ORDER BY dev_mailbox.id DESC LIMIT ${LIST_LIMIT}`,
       [normalizeAddress(to)],
     )) as Array<{
@@ -72,18 +93,43 @@ export class DevMailbox {
       text: string;
       html: string | null;
       meta: Record<string, unknown>;
+      raw: Buffer | null;
       created_at: Date;
     }>;
-    return rows.map((row) => ({
-      id: row.id,
-      channel: row.channel,
-      to: row.to_address,
-      ...(row.subject !== null && { subject: row.subject }),
-      text: row.text,
-      ...(row.html !== null && { html: row.html }),
-      meta: row.meta,
-      createdAt: row.created_at.toISOString(),
-    }));
+    const decoder = this.decode;
+    const decoded = decoder
+      ? await Promise.all(
+          rows.map(async (row) => (row.raw === null ? null : { id: row.id, ...(await decoder(row.raw)) })),
+        )
+      : [];
+    const fresh = decoded.filter((message) => message !== null);
+    if (fresh.length > 0) {
+      await this.dataSource.query(
+        `UPDATE dev_mailbox m SET subject = d.subject, text = d.text, html = d.html, meta = d.meta, raw = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS d(id, subject, text, html, meta)
+          WHERE m.id = d.id AND m.raw IS NOT NULL`,
+        [
+          fresh.map((m) => m.id),
+          fresh.map((m) => m.subject ?? null),
+          fresh.map((m) => m.text),
+          fresh.map((m) => m.html ?? null),
+          fresh.map((m) => JSON.stringify(m.meta)),
+        ],
+      );
+    }
+    return rows.map((row, index) => {
+      const message = decoded[index] ?? row;
+      return {
+        id: row.id,
+        channel: row.channel,
+        to: row.to_address,
+        ...((message.subject ?? null) !== null && { subject: message.subject as string }),
+        text: message.text,
+        ...((message.html ?? null) !== null && { html: message.html as string }),
+        meta: message.meta,
+        createdAt: row.created_at.toISOString(),
+      };
+    });
   }
 }
 

@@ -1,0 +1,44 @@
+import type { AppConfig } from '../config/app-config';
+import { openTestDataSource, type TestDataSource } from '../testing';
+import { DevMailbox } from './dev-mailbox';
+
+describe('the dev mailbox keeps a message raw and decodes it once, when it is read', () => {
+  let db: TestDataSource;
+  let mailbox: DevMailbox;
+  const decoded: string[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDataSource([]);
+    mailbox = new DevMailbox({ env: 'test' } as AppConfig, db.dataSource);
+    mailbox.decodeRawWith(async (raw) => {
+      decoded.push(raw.toString('utf8'));
+      return { subject: 'Hello', text: `text of ${raw.toString('utf8')}`, html: '<p>hi</p>', meta: { kind: 'k' } };
+    });
+  });
+  afterAll(() => db.close());
+
+  it('answers the decoded message on every read, decoding it only on the first', async () => {
+    await mailbox.recordRaw('email', ['Raw@Example.com', 'other@example.com'], Buffer.from('raw-1'));
+    const first = await mailbox.list('raw@example.com');
+    expect(first).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        to: 'raw@example.com',
+        subject: 'Hello',
+        text: 'text of raw-1',
+        html: '<p>hi</p>',
+        meta: { kind: 'k' },
+      }),
+    ]);
+    expect(decoded).toEqual(['raw-1']);
+    expect(await mailbox.list('raw@example.com')).toEqual(first);
+    expect(decoded).toEqual(['raw-1']);
+    // The other recipient's copy is its own row, decoded when read.
+    expect((await mailbox.list('other@example.com'))[0]).toMatchObject({ text: 'text of raw-1' });
+    expect(decoded).toEqual(['raw-1', 'raw-1']);
+    const [{ raw }] = (await db.dataSource.query(
+      `SELECT count(*)::int AS raw FROM dev_mailbox WHERE raw IS NOT NULL`,
+    )) as Array<{ raw: number }>;
+    expect(raw).toBe(0);
+  });
+});
