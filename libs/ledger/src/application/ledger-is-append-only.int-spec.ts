@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
+import { itRacesOnPostgres, openTestDataSource, type TestDataSource } from '../../../shared/src/testing';
 import type { LedgerAccount } from '../domain/ledger-account';
 import {
   AccountNotFoundError,
@@ -137,6 +137,29 @@ describe('the ledger is append-only and its invariants are checked', () => {
       ),
     ).rejects.toBeInstanceOf(AccountNotFoundError);
     expect((await ledger.balanceOf(db.dataSource.manager, alice.id)).posted).toBe(10_000_000n);
+  });
+
+  itRacesOnPostgres('answers an account another transaction opened while its own open waited on it', async () => {
+    const owner = randomUUID();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let opened: (() => void) | undefined;
+    const firstOpened = new Promise<void>((resolve) => (opened = resolve));
+    const first = db.dataSource.transaction(async (tx) => {
+      const [account] = await ledger.openUserAccounts(tx, owner, ['USDC']);
+      opened?.();
+      await held;
+      return account;
+    });
+    await firstOpened;
+    // Waits on the first transaction's uncommitted row; once it commits, this statement's own snapshot is older
+    // than the row, so the account comes from a second read.
+    const second = db.dataSource.transaction((tx) => ledger.openUserAccounts(tx, owner, ['USDC']));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const [a, [b]] = await Promise.all([first, second]);
+    expect(b.id).toBe(a.id);
+    expect(await ledger.accountsOf(db.dataSource.manager, owner)).toHaveLength(1);
   });
 
   it('opens user accounts idempotently and system accounts once', async () => {

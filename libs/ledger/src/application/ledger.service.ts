@@ -103,8 +103,11 @@ export class LedgerService {
     const wanted = [...new Set(currencies)];
     if (wanted.length === 0) return [];
     const missing = [...wanted].sort().map((currency) => ({ id: randomUUID(), currency }));
-    await this.repository.insertUserAccounts(tx, ownerId, missing);
-    const accounts = await this.repository.findUserAccounts(tx, ownerId, wanted);
+    let accounts = await this.repository.openUserAccounts(tx, ownerId, missing);
+    if (wanted.some((currency) => !accounts.some((a) => a.currency === currency && a.kind === 'user_wallet'))) {
+      // Opened by another transaction that committed while this statement ran: a new statement sees it.
+      accounts = await this.repository.findUserAccounts(tx, ownerId, wanted);
+    }
     return wanted.map((currency) => {
       const account = accounts.find((a) => a.currency === currency && a.kind === 'user_wallet');
       if (!account) throw new Error(`Ledger account of ${ownerId} in ${currency} was not opened`);

@@ -94,19 +94,30 @@ export interface NewHold extends NewTransaction {
  */
 @Injectable()
 export class LedgerRepository {
-  /** Opens the missing user wallets of `ownerId`; existing ones are left alone (concurrent opens are safe). */
-  async insertUserAccounts(
+  /**
+   * Opens the missing user wallets of `ownerId` (existing ones are left alone; concurrent opens are safe) and answers
+   * them, opened now or before, in one statement. One opened by a transaction that committed after this statement
+   * began is not in the answer (the statement's snapshot is older than that row): the caller reads again.
+   */
+  async openUserAccounts(
     tx: EntityManager,
     ownerId: string,
     accounts: { id: string; currency: string }[],
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO ledger_accounts (id, owner_id, currency, kind, allow_negative)
-       SELECT a.id, $1, a.currency, 'user_wallet', false
-         FROM unnest($2::uuid[], $3::text[]) AS a(id, currency)
-       ON CONFLICT ON CONSTRAINT ledger_accounts_owner_currency_kind_key DO NOTHING`,
+  ): Promise<LedgerAccount[]> {
+    const rows = (await tx.query(
+      `WITH opened AS (
+         INSERT INTO ledger_accounts (id, owner_id, currency, kind, allow_negative)
+         SELECT a.id, $1, a.currency, 'user_wallet', false
+           FROM unnest($2::uuid[], $3::text[]) AS a(id, currency)
+         ON CONFLICT ON CONSTRAINT ledger_accounts_owner_currency_kind_key DO NOTHING
+         RETURNING ${ACCOUNT_COLUMNS})
+       SELECT ${ACCOUNT_COLUMNS} FROM opened
+       UNION ALL
+       SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+        WHERE owner_id = $1 AND currency = ANY($3::text[]) AND kind = 'user_wallet'`,
       [ownerId, accounts.map((a) => a.id), accounts.map((a) => a.currency)],
-    );
+    )) as AccountRow[];
+    return rows.map(toAccount);
   }
 
   async findUserAccounts(
