@@ -11,6 +11,7 @@ describe('the dev mailbox keeps a message raw and decodes it once, when it is re
     db = await openTestDataSource([]);
     mailbox = new DevMailbox({ env: 'test' } as AppConfig, db.dataSource);
     mailbox.decodeRawWith(async (raw) => {
+      if (raw.toString('utf8') === 'garbled') throw new Error('not a message');
       decoded.push(raw.toString('utf8'));
       return { subject: 'Hello', text: `text of ${raw.toString('utf8')}`, html: '<p>hi</p>', meta: { kind: 'k' } };
     });
@@ -40,5 +41,13 @@ describe('the dev mailbox keeps a message raw and decodes it once, when it is re
       `SELECT count(*)::int AS raw FROM dev_mailbox WHERE raw IS NOT NULL`,
     )) as Array<{ raw: number }>;
     expect(raw).toBe(0);
+  });
+
+  it('lists a message it cannot decode as it is, without failing the others', async () => {
+    await mailbox.recordRaw('email', ['mixed@example.com'], Buffer.from('raw-2'));
+    await mailbox.recordRaw('email', ['mixed@example.com'], Buffer.from('garbled'));
+    const listed = await mailbox.list('mixed@example.com');
+    expect(listed.map((message) => message.text)).toEqual(['', 'text of raw-2']);
+    expect(listed[0].meta).toEqual({});
   });
 });

@@ -99,7 +99,16 @@ export class DevMailbox {
     const decoder = this.decode;
     const decoded = decoder
       ? await Promise.all(
-          rows.map(async (row) => (row.raw === null ? null : { id: row.id, ...(await decoder(row.raw)) })),
+          rows.map(async (row) => {
+            if (row.raw === null) return null;
+            try {
+              return { id: row.id, ...(await decoder(row.raw)) };
+            } catch (error) {
+              // Shown as it is (empty) rather than failing the whole list; it is decoded again on the next read.
+              this.logger.warn(`dev mailbox message ${row.id} could not be decoded: ${(error as Error).message}`);
+              return null;
+            }
+          }),
         )
       : [];
     const fresh = decoded.filter((message) => message !== null);
