@@ -183,14 +183,10 @@ export class TransferRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Transfers as they are (a P2P transfer is written once, completed or failed, when its booking is known),
-   * with their whole status history, and their batch if any: one statement for up to about 1,000 transfers.
-   * `also`: other writes of the transaction (its outbox rows, its idempotency answer) carried by the same statement.
-   */
-  /**
-   * The batch, its transfers and their status history, and then `also` (writes of other tables: the outbox rows, the
-   * idempotency answer), in ONE statement (each but the last a data-modifying CTE; foreign keys between them are
-   * checked at the end of the statement, when every row exists), whatever the number of rows (insertRowsWrite).
+   * Transfers as they are (a P2P transfer is written once, completed or failed, when its booking is known), with
+   * their whole status history and their batch if any, and then `also` (other writes of the transaction: its outbox
+   * rows, its idempotency answer), in ONE statement (each but the last a data-modifying CTE; foreign keys between them
+   * are checked at the end of the statement, when every row exists), whatever the number of rows (insertRowsWrite).
    */
   async insert(
     tx: EntityManager,

@@ -45,15 +45,13 @@ export class WalletRepository {
    * that carries this one), as a read (`readTogether`). Its rows may come back through JSON: bigints as text.
    */
   byUserIdsRead(userIds: string[], alsoOf?: string): SqlRead<WalletOrmEntity[]> {
-    const single = userIds.length === 1;
-    const own = single ? '$1::uuid' : 'unnest($1::uuid[])';
+    // One user as a scalar (equalsOneOf): the plan kept for this text is the one made for a single user.
+    const users = equalsOneOf(userIds, 'uuid', 1);
+    const own = userIds.length === 1 ? '$1::uuid' : 'unnest($1::uuid[])';
     return {
       sql: `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
-         FROM wallets WHERE user_id ${
-           alsoOf ? `IN (SELECT ${own} UNION ${alsoOf})` : equalsOneOf(userIds, 'uuid', 1).test
-         }`,
-      // One user as a scalar (equalsOneOf): the plan kept for this text is the one made for a single user.
-      params: [single ? userIds[0] : userIds],
+         FROM wallets WHERE user_id ${alsoOf ? `IN (SELECT ${own} UNION ${alsoOf})` : users.test}`,
+      params: [users.param],
       decode: (rows) =>
         rows.map((row) =>
           Object.assign(new WalletOrmEntity(), {
