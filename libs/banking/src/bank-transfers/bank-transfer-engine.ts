@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money } from '#monay/kernel';
 import {
+  newId,
   Clock,
   IdempotentExecutor,
   OutboxWriter,
@@ -125,7 +125,7 @@ export class BankTransferEngine {
       const amount = input.amount.minor * CENTS_TO_WALLET;
       const fee = feeCents * CENTS_TO_WALLET;
       const now = this.clock.now();
-      const id = randomUUID();
+      const id = newId();
       const walletRow = await this.wallets.findByUserId(input.userId, tx);
       if (!walletRow) throw new BankTransferNotFoundError();
       const total = Money.of(input.direction === 'withdrawal' ? amount + fee : amount, WALLET_CURRENCY);

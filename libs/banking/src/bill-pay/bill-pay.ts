@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { Money, type CurrencyCode } from '#monay/kernel';
 import {
+  newId,
   Clock,
   IdempotentExecutor,
   OutboxWriter,
@@ -82,7 +82,7 @@ export class BillPay {
     if (!biller.mask.test(accountNumber)) throw new BillerAccountNumberInvalidError(biller.maskHint);
     const fingerprint = this.cipher.fingerprint(biller.id, accountNumber);
     const payee: Payee = {
-      id: randomUUID(),
+      id: newId(),
       userId,
       billerId: biller.id,
       accountMask: accountNumber.slice(-4),
@@ -139,7 +139,7 @@ export class BillPay {
       const walletRow = await this.wallets.findByUserId(input.userId, tx);
       if (!walletRow) throw new PayeeNotFoundError();
       await this.wallets.consumeLimits(tx, walletRow, this.wallets.usdValue(input.amount), now);
-      const id = randomUUID();
+      const id = newId();
       const currency = input.amount.currency.code;
       const [account] = await this.ledger.openUserAccounts(tx, input.userId, [currency]);
       const suspense = await this.ledger.systemAccount(tx, 'suspense', currency, BILL_PAY_SUSPENSE);

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money } from '#monay/kernel';
 import { InsufficientFundsError, LedgerService } from '#monay/ledger';
-import { Clock, OutboxWriter, UnitOfWork } from '#monay/shared';
+import { newId, Clock, OutboxWriter, UnitOfWork } from '#monay/shared';
 import { LimitExceededError, VelocityExceededError, WalletAccess } from '#monay/wallet';
 import { cardDecline, fundingMinor, usageWindows, type Card, type DeclineCode } from '../domain/card';
 import type { CardMerchant } from '../domain/events';
@@ -143,7 +142,7 @@ export class CardAuthorizations {
             limitsUsd: existing.limitsUsd + request.amount,
           }
         : {
-            id: randomUUID(),
+            id: newId(),
             cardId: card.id,
             userId: card.userId,
             issuer: request.issuer,
@@ -169,7 +168,7 @@ export class CardAuthorizations {
         throw new AlreadyAnswered();
       }
       await this.repository.insertTransaction(tx, {
-        id: randomUUID(),
+        id: newId(),
         cardId: card.id,
         userId: card.userId,
         authorizationId: row.id,
@@ -227,7 +226,7 @@ export class CardAuthorizations {
       const first = await this.repository.findRequest(tx, request.issuer, request.requestId);
       if (first) return { approved: first.approved, declineCode: first.declineCode };
       const row: CardAuthorizationRow = {
-        id: randomUUID(),
+        id: newId(),
         cardId: card.id,
         userId: card.userId,
         issuer: request.issuer,
@@ -260,7 +259,7 @@ export class CardAuthorizations {
         now,
       );
       await this.repository.insertTransaction(tx, {
-        id: randomUUID(),
+        id: newId(),
         cardId: card.id,
         userId: card.userId,
         authorizationId,

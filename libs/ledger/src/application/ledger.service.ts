@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { refusedWhole, type Guard, type GuardedWrite, type SqlWrite } from '#monay/shared';
+import { newId, refusedWhole, type Guard, type GuardedWrite, type SqlWrite } from '#monay/shared';
 import { assertVoidable, settleHold, type Hold } from '../domain/hold';
 import { assertBalanced, netByAccount, type EntryInput, type LedgerEntry } from '../domain/journal';
 import {
@@ -102,9 +101,11 @@ export class LedgerService {
   async openUserAccounts(tx: EntityManager, ownerId: string, currencies: string[]): Promise<LedgerAccount[]> {
     const wanted = [...new Set(currencies)];
     if (wanted.length === 0) return [];
-    const missing = [...wanted].sort().map((currency) => ({ id: randomUUID(), currency }));
+    const missing = [...wanted].sort().map((currency) => ({ id: newId(), currency }));
     let accounts = await this.repository.openUserAccounts(tx, ownerId, missing);
-    if (wanted.some((currency) => !accounts.some((a) => a.currency === currency && a.kind === 'user_wallet'))) {
+    if (
+      wanted.some((currency) => !accounts.some((a) => a.currency === currency && a.kind === 'user_wallet'))
+    ) {
       // Opened by another transaction that committed while this statement ran: a new statement sees it.
       accounts = await this.repository.findUserAccounts(tx, ownerId, wanted);
     }
@@ -130,7 +131,7 @@ export class LedgerService {
     const cached = this.systemAccounts.get(key);
     if (cached) return cached;
     const transaction = tx.queryRunner?.isTransactionActive ? tx.queryRunner : undefined;
-    const created = await this.repository.insertSystemAccount(tx, randomUUID(), kind, currency, qualifier);
+    const created = await this.repository.insertSystemAccount(tx, newId(), kind, currency, qualifier);
     if (created) {
       if (transaction) this.uncommittedIn(transaction).add(key);
       else this.systemAccounts.set(key, created);
@@ -238,7 +239,7 @@ export class LedgerService {
       // Guarded balance changes, locked in id order; the transaction and its entries written only if all passed.
       changes: inIdOrder(changes),
       transaction: {
-        id: input.id ?? randomUUID(),
+        id: input.id ?? newId(),
         kind: input.kind,
         reference: input.reference ?? null,
         metadata: input.metadata ?? {},
@@ -260,7 +261,7 @@ export class LedgerService {
     assertCurrency(account, input.currency);
     assertCurrency(this.account(accounts, counterAccountId), input.currency);
     await this.applyInOrder(tx, [{ account, posted: 0n, pending: input.amount }]);
-    const holdId = randomUUID();
+    const holdId = newId();
     await this.repository.insertHold(tx, {
       id: holdId,
       kind: input.kind,

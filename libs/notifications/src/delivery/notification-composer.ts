@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppConfig, OutboxWriter } from '#monay/shared';
+import { newId, AppConfig, OutboxWriter } from '#monay/shared';
 import {
   categoryOf,
   DELIVERY_CHANNELS,
@@ -148,11 +147,11 @@ export class NotificationComposer {
     const escalateSms =
       !only && isCritical(kind) && escalation > 0 && switches.push && hasDevice && switches.sms;
     const text = render(kind, preferences.locale, intent.data);
-    const notificationId = randomUUID();
+    const notificationId = newId();
     const deliveries: PlannedDelivery[] = DELIVERY_CHANNELS.filter(
       (channel) => !only || channel === only,
     ).map((channel) => {
-      const base = { id: randomUUID(), notificationId, userId: intent.userId, channel, notBefore: now };
+      const base = { id: newId(), notificationId, userId: intent.userId, channel, notBefore: now };
       if (!switches[channel]) return { ...base, status: 'suppressed', reason: 'preference' };
       if (channel === 'push' && !hasDevice) return { ...base, status: 'suppressed', reason: 'no_device' };
       if (quiet) return { ...base, status: 'deferred', reason: 'quiet_hours', notBefore: quiet };

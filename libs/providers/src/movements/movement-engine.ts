@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError, Money, type CurrencyCode } from '#monay/kernel';
 import {
+  newId,
   AppConfig,
   IdempotencyConflictError,
   IdempotencyKeyReusedError,
@@ -333,7 +333,7 @@ export class MovementEngine {
     return {
       id: start.idempotency
         ? movementIdOf(start.userId, start.idempotency.scope, start.idempotency.key)
-        : randomUUID(),
+        : newId(),
       userId: start.userId,
       kind: policy.kind,
       status: 'pending',
@@ -777,7 +777,7 @@ export class MovementEngine {
       policy.providerEffect(movement, transaction),
     );
     const exception: MovementException = {
-      id: randomUUID(),
+      id: newId(),
       movementId: movement.id,
       userId: movement.userId,
       kind: movement.kind,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService, type EntryInput, type LedgerAccount } from '#monay/ledger';
-import { AppConfig, OutboxWriter } from '#monay/shared';
+import { newId, AppConfig, OutboxWriter } from '#monay/shared';
 import { definitionOf, levelFor, LEVELS } from '../domain/levels';
 import { HOUR_MS, POINTS } from '../domain/points';
 import {
@@ -58,7 +57,7 @@ export class PointsBook {
   async earn(tx: EntityManager, input: EarnInput, now: Date): Promise<string | null> {
     if (input.points <= 0n) return null;
     const account = await this.repository.account(tx, input.userId, now, true);
-    const id = randomUUID();
+    const id = newId();
     const availableAt = new Date(now.getTime() + input.lockHours * HOUR_MS);
     const earn: EarnRecord = {
       id,
@@ -433,7 +432,7 @@ function activity(
   ledgerTransactionId: string | null,
   now: Date,
 ): ActivityRecord {
-  return { id: randomUUID(), userId, kind, points, reason, reference, ledgerTransactionId, createdAt: now };
+  return { id: newId(), userId, kind, points, reason, reference, ledgerTransactionId, createdAt: now };
 }
 
 /** `date` plus whole calendar months (UTC), the day clamped to the month's last. */

@@ -4,3 +4,4 @@ export * from './currency';
 export * from './money';
 export * from './amount';
 export * from './time-zone';
+export * from './ids';

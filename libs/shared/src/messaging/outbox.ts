@@ -1,5 +1,5 @@
+import { newId } from '../kernel/ids';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { insertRowsWrite, type SqlWrite } from '../database/sql-write';
 import {
@@ -107,7 +107,7 @@ export class OutboxWriter {
    */
   appendWrite(messages: readonly AnyOutboxMessage[]): { write: SqlWrite | null; eventIds: string[] } {
     if (messages.length === 0) return { write: null, eventIds: [] };
-    const ids = messages.map(() => randomUUID());
+    const ids = messages.map(() => newId());
     const write = insertRowsWrite(
       'outbox',
       OUTBOX_INSERT_COLUMNS,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money, type CurrencyCode, type DomainError } from '#monay/kernel';
 import type {
@@ -8,7 +7,7 @@ import type {
   InternalBatchLeg,
   InternalBatchPart,
 } from '#monay/providers';
-import { AppConfig, OutboxWriter, type AnyOutboxMessage } from '#monay/shared';
+import { newId, AppConfig, OutboxWriter, type AnyOutboxMessage } from '#monay/shared';
 import { WalletAccess, type Wallet } from '#monay/wallet';
 import {
   BatchTransferCompleted,
@@ -116,7 +115,7 @@ export class BatchTransfers implements InternalBatchBooking {
     const fee = this.fees.batch(feeCurrency);
     const lifecycles = new Map<string, TransferLifecycle>();
     const items: TransferRecord[] = sources.map((item) => {
-      const id = randomUUID();
+      const id = newId();
       const lifecycle = new TransferLifecycle('pending', now);
       lifecycle.moveTo('processing', undefined, now);
       lifecycles.set(id, lifecycle);

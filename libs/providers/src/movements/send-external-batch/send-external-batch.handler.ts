@@ -1,9 +1,9 @@
 import { ModuleRef } from '@nestjs/core';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Money, type CurrencyCode, type DomainError } from '#monay/kernel';
 import {
+  newId,
   IdempotencyStore,
   OutboxRelay,
   OutboxWriter,
@@ -234,7 +234,7 @@ export class SendExternalBatchHandler implements ICommandHandler<SendExternalBat
       .find((leg) => leg.candidates.length === 0);
     if (stranded) throw new NoProviderAvailableError(stranded.skipped);
 
-    const batchId = randomUUID();
+    const batchId = newId();
     const now = new Date();
     try {
       return await this.uow.savepoint(tx, async (inner) => {

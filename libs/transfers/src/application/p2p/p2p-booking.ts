@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Money } from '#monay/kernel';
 import {
+  newId,
   OutboxWriter,
   runWrites,
   UnitOfWork,
@@ -71,7 +71,13 @@ export class P2pBooking {
       // Booked as completed, carried by the ledger's posting: the transfer, its history, its event and the answer
       // cost no round trip of their own. A refusal undoes them with the savepoint.
       const booked = this.completed(base, input);
-      const writes = this.recordWrites(booked.transfer, booked.lifecycle, booked.response, store, booked.events);
+      const writes = this.recordWrites(
+        booked.transfer,
+        booked.lifecycle,
+        booked.response,
+        store,
+        booked.events,
+      );
       await this.uow.savepoint(tx, (inner) => this.booking.book(inner, booked.posting, writes));
       return { ok: true, transfer: booked.transfer, response: booked.response };
     } catch (error) {
@@ -126,7 +132,13 @@ export class P2pBooking {
     claim: (response: StoredResponse) => Guard,
   ): Promise<P2pBooked | undefined> {
     const booked = this.completed(this.pending(input), input);
-    const writes = this.recordWrites(booked.transfer, booked.lifecycle, booked.response, undefined, booked.events);
+    const writes = this.recordWrites(
+      booked.transfer,
+      booked.lifecycle,
+      booked.response,
+      undefined,
+      booked.events,
+    );
     const done = await this.booking.bookAtOnce(manager, booked.posting, claim(booked.response), writes);
     return done ? { ok: true, transfer: booked.transfer, response: booked.response } : undefined;
   }
@@ -135,7 +147,7 @@ export class P2pBooking {
   private pending(input: P2pBookingInput): TransferRecord {
     const { sender, recipient, amount, fee, note } = input;
     return {
-      id: randomUUID(),
+      id: newId(),
       batchId: null,
       senderUserId: sender.userId,
       recipientUserId: recipient.userId,
@@ -157,7 +169,7 @@ export class P2pBooking {
   private completed(base: TransferRecord, input: P2pBookingInput) {
     const { sender, recipient, amount, fee, note } = input;
     const senderId = sender.userId;
-    const ledgerTransactionId = randomUUID();
+    const ledgerTransactionId = newId();
     const completedAt = new Date();
     const lifecycle = lifecycleFrom(base.createdAt);
     lifecycle.moveTo('completed', undefined, completedAt);
@@ -179,7 +191,10 @@ export class P2pBooking {
       status: 201,
       body: {
         success: true,
-        transfer: { ...toTransferView(transfer, senderId), recipient: { displayName: recipient.displayName } },
+        transfer: {
+          ...toTransferView(transfer, senderId),
+          recipient: { displayName: recipient.displayName },
+        },
       },
     };
     const events: AnyOutboxMessage[] = [

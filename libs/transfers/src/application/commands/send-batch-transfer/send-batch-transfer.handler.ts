@@ -1,5 +1,4 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { Money } from '#monay/kernel';
 import { StepUp } from '#monay/identity';
 import {
@@ -8,7 +7,7 @@ import {
   type ExternalBatchLeg,
   type InternalBatchPart,
 } from '#monay/providers';
-import { IdempotentExecutor, OutboxRelay, UnitOfWork } from '#monay/shared';
+import { newId, IdempotentExecutor, OutboxRelay, UnitOfWork } from '#monay/shared';
 import { WalletAccess } from '#monay/wallet';
 import { classifyRecipient } from '../../../domain/recipient-ref';
 import { BatchRecipientInvalidError } from '../../../domain/transfer.errors';
@@ -129,7 +128,7 @@ export class SendBatchTransferHandler implements ICommandHandler<SendBatchTransf
     }
 
     const result = await this.executor.execute(idempotent, async (tx) => {
-      const recorded = this.batches.record(command.senderId, items, randomUUID());
+      const recorded = this.batches.record(command.senderId, items, newId());
       const { batchId, feeCurrency, fee } = recorded;
       try {
         const done = await this.uow.savepoint(tx, (inner) =>
