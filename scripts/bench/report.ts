@@ -383,7 +383,10 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.batch) {
     out.push(
       `**Batch**: ${report.batch.recipients} recipients per batch; runs ${report.batch.latenciesMs.map((v) => ms(v)).join(', ')} ms ` +
-        `(warm-up ${ms(report.batch.warmupMs)} ms, not counted); median ${ms(report.batch.medianMs)} ms.`,
+        `(warm-up ${ms(report.batch.warmupMs)} ms, not counted); median ${ms(report.batch.medianMs)} ms. Each batch was ` +
+        `sent once the background had caught up with the one before; after each it took ` +
+        `${(report.batch.backgroundMs ?? []).map((v) => v.toLocaleString('en-US')).join(', ')} ms (the relay's ` +
+        `consumers and the notifications' emails; polled every 250 ms).`,
       '',
     );
   }
