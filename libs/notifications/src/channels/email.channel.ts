@@ -72,7 +72,13 @@ export class EmailChannel implements ChannelSender, OnModuleInit, OnApplicationS
     try {
       const composed = composeEmail({ from, ...mail });
       if (composed) {
-        await this.transporter().sendMail({ envelope: composed.envelope, raw: composed.raw });
+        // The id and a fixed base boundary keep nodemailer from drawing random bytes for a message it does not compose.
+        await this.transporter().sendMail({
+          envelope: composed.envelope,
+          raw: composed.raw,
+          messageId: composed.messageId,
+          baseBoundary: 'monay',
+        });
         return composed.messageId;
       }
       const info = (await this.transporter().sendMail({ from, ...mail })) as { messageId?: string };
