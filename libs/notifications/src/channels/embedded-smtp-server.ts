@@ -56,7 +56,7 @@ export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {
           const to = session.envelope.rcptTo.map((recipient) => recipient.address);
           this.mailbox.recordRaw('email', to, Buffer.concat(chunks)).then(
             () => {
-              this.logger.log(`email to ${to.join(', ')} kept in the dev mailbox`);
+              this.logger.debug(`email to ${to.join(', ')} kept in the dev mailbox`);
               callback();
             },
             (error: Error) => callback(smtpError(451, `could not keep the message: ${error.message}`)),
