@@ -28,4 +28,4 @@ RUN mkdir -p data && chown node:node data
 USER node
 EXPOSE 3000
 # V8 flags as in package.json's start scripts (a small young generation, old generation capped at 256 MB: README, Performance).
-CMD ["node","--max-semi-space-size=4","--max-old-space-size=256","dist/apps/api/src/main.js"]
+CMD ["node","--max-semi-space-size=8","--max-old-space-size=256","dist/apps/api/src/main.js"]
