@@ -26,6 +26,12 @@ describe('composeEmail (notification emails as MIME)', () => {
     }
     expect(composed.raw).toContain(',\r\n <mailto:unsubscribe+');
     expect(composed.raw.replace(/\r\n/g, '')).not.toContain('\n');
+    // The text part in canonical form (RFC 2046): its lines end in CRLF once decoded.
+    const textPart = /Content-Type: text\/plain[^]*?\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(
+      composed.raw,
+    )![1];
+    const decoded = Buffer.from(textPart.replace(/\r\n/g, ''), 'base64').toString('utf8');
+    expect(decoded).toBe(MAIL.text.replace(/\n/g, '\r\n'));
 
     const parsed = await simpleParser(composed.raw);
     expect(parsed.from?.value).toEqual([{ name: 'Monay', address: 'no-reply@monay.local' }]);

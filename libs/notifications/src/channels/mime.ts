@@ -56,8 +56,9 @@ export function composeEmail(mail: OutgoingEmail, now: Date = new Date()): Compo
   return { messageId, envelope: { from: from.address, to: [mail.to] }, raw };
 }
 
+/** A text part in its canonical form (RFC 2046: lines end in CRLF), base64 in lines of 76. */
 function part(type: string, content: string): string {
-  const base64 = Buffer.from(content, 'utf8').toString('base64');
+  const base64 = Buffer.from(content.replace(/\r?\n/g, '\r\n'), 'utf8').toString('base64');
   const lines: string[] = [];
   for (let at = 0; at < base64.length; at += 76) lines.push(base64.slice(at, at + 76));
   return (
