@@ -32,7 +32,7 @@ export interface ComposedEmail {
  */
 export function composeEmail(mail: OutgoingEmail, now: Date = new Date()): ComposedEmail | null {
   const from = parseMailbox(mail.from);
-  if (!from || !isAsciiAddress(mail.to) || !Object.entries(mail.headers).every(isPlainHeader)) return null;
+  if (!from || !ADDRESS.test(mail.to) || !Object.entries(mail.headers).every(isPlainHeader)) return null;
   const domain = from.address.slice(from.address.lastIndexOf('@') + 1);
   const messageId = `<${randomUUID()}@${domain}>`;
   // randomUUID draws from a buffered pool; a randomBytes call per message was a visible share of the worker's CPU.
@@ -70,10 +70,6 @@ function part(type: string, content: string): string {
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$/;
 
-function isAsciiAddress(address: string): boolean {
-  return ADDRESS.test(address);
-}
-
 function isPlainHeader([name, value]: [string, string]): boolean {
   return /^[A-Za-z0-9-]+$/.test(name) && ASCII_PRINTABLE.test(value) && value.length < 900;
 }
@@ -81,9 +77,9 @@ function isPlainHeader([name, value]: [string, string]): boolean {
 /** `Name <address>` or `address`; null for anything else (groups, comments, several mailboxes). */
 function parseMailbox(value: string): { name: string | null; address: string } | null {
   const trimmed = value.trim();
-  if (isAsciiAddress(trimmed)) return { name: null, address: trimmed };
+  if (ADDRESS.test(trimmed)) return { name: null, address: trimmed };
   const match = /^(.*?)\s*<([^<>\s]+)>$/.exec(trimmed);
-  if (!match || !isAsciiAddress(match[2])) return null;
+  if (!match || !ADDRESS.test(match[2])) return null;
   const name = match[1].replace(/^"(.*)"$/, '$1');
   return { name: name === '' ? null : name, address: match[2] };
 }
@@ -99,7 +95,7 @@ function phrase(name: string): string {
  * ASCII text as it is; anything else as RFC 2047 encoded words (`=?UTF-8?B?…?=`), each at most 75 characters and
  * never splitting a character, folded onto continuation lines.
  */
-export function encodedWords(text: string): string {
+function encodedWords(text: string): string {
   if (ASCII_PRINTABLE.test(text) && !text.includes('=?')) return fold(text, 9);
   const words: string[] = [];
   // 75 - len('=?UTF-8?B??=') = 63 base64 characters at most: 45 bytes of UTF-8 (a multiple of 3).

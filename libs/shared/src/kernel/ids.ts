@@ -48,12 +48,6 @@ export function newId(now: number = Date.now()): string {
   );
 }
 
-/** The milliseconds since the epoch a {@link newId} id carries (null: not a version 7 UUID). */
-export function idTime(id: string): number | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(id)) return null;
-  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
-
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 let lastMs = -1;

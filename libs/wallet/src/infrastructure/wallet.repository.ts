@@ -47,7 +47,7 @@ export class WalletRepository {
   byUserIdsRead(userIds: string[], alsoOf?: string): SqlRead<WalletOrmEntity[]> {
     // One user as a scalar (equalsOneOf): the plan kept for this text is the one made for a single user.
     const users = equalsOneOf(userIds, 'uuid', 1);
-    const own = userIds.length === 1 ? '$1::uuid' : 'unnest($1::uuid[])';
+    const own = Array.isArray(users.param) ? 'unnest($1::uuid[])' : '$1::uuid';
     return {
       sql: `SELECT id, user_id, address, kyc_level, daily_limit::text, monthly_limit::text, created_at
          FROM wallets WHERE user_id ${alsoOf ? `IN (SELECT ${own} UNION ${alsoOf})` : users.test}`,
