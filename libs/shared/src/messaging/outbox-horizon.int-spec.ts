@@ -52,7 +52,7 @@ describe('the relay takes no event past an earlier one that may still commit', (
     expect((await horizon.look()).anyUnpublished).toBe(true);
     expect(await relay.drain()).toBe(2);
     expect(publishedNs()).toEqual([1, 3]);
-    expect(await horizon.look()).toEqual({ anyUnpublished: false, below: null });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: false, below: null });
   });
 
   itRacesOnPostgres(
@@ -71,12 +71,47 @@ describe('the relay takes no event past an earlier one that may still commit', (
         )) as Array<{ sequence: string }>;
         expect(BigInt(earlier)).toBeLessThan(await sequenceOf(5));
         // Event 5 is committed and visible; 4 drew the earlier sequence and has not committed.
-        expect(await horizon.look()).toEqual({ anyUnpublished: true, below: BigInt(earlier) });
+        expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: BigInt(earlier) });
         await expect(relay.drain(300)).rejects.toThrow('still unpublished');
         expect(publishedNs()).toEqual([]);
         await inFlight.commitTransaction();
         expect(await relay.drain()).toBe(2);
         expect(publishedNs()).toEqual([4, 5]);
+      } finally {
+        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
+        await inFlight.release();
+      }
+    },
+  );
+
+  itRacesOnPostgres(
+    'a relay started while an event below the newest published one is in flight publishes it once it commits',
+    async () => {
+      published.length = 0;
+      const inFlight = db.dataSource.createQueryRunner();
+      await inFlight.connect();
+      await inFlight.startTransaction();
+      try {
+        await write(inFlight.manager, 6);
+        await db.dataSource.transaction((tx) => write(tx, 7));
+        // Another relay passed the gap (after its timeout) and published 7 before this one started.
+        await db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE aggregate_id = 'h7'`);
+        expect(await sequenceOf(7)).toBeGreaterThan(
+          BigInt(
+            (
+              (await inFlight.query(`SELECT sequence::text FROM outbox WHERE aggregate_id = 'h6'`)) as Array<{
+                sequence: string;
+              }>
+            )[0].sequence,
+          ),
+        );
+        const started = specRelay(db.dataSource, new EventConsumers(), published);
+        // Many looks while 6 is in flight: none may raise the floor past it.
+        for (let i = 0; i < 5; i++) await started.drain(50).catch(() => 0);
+        expect(publishedNs()).toEqual([]);
+        await inFlight.commitTransaction();
+        expect(await started.drain()).toBe(1);
+        expect(publishedNs()).toEqual([6]);
       } finally {
         if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
         await inFlight.release();

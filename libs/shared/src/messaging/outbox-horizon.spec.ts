@@ -1,27 +1,42 @@
 import type { DataSource } from 'typeorm';
 import { OutboxHorizon } from './outbox-horizon';
 
+interface ScriptedLook {
+  xmin: number;
+  xmax: number;
+  sequences: number[];
+  /** The first unpublished sequence above the floor (default: the first of `sequences`). */
+  first?: number | null;
+}
+
 /** A database that answers the horizon's looks from a script: the published point, then one answer per look. */
-function horizonOver(published: number, looks: Array<{ xmin: number; xmax: number; sequences: number[] }>) {
+function horizonOver(published: number, looks: ScriptedLook[]) {
   const asked: string[] = [];
+  const floors: string[] = [];
   const answers = [
     [{ start: String(published) }],
-    ...looks.map((look) => [
-      {
-        any_unpublished: true,
-        xmin: String(look.xmin),
-        xmax: String(look.xmax),
-        sequences: look.sequences.length ? look.sequences.map(String) : null,
-      },
-    ]),
+    ...looks.map((look) => {
+      const first = look.first === undefined ? (look.sequences[0] ?? null) : look.first;
+      return [
+        {
+          first_unpublished: first === null ? null : String(first),
+          xmin: String(look.xmin),
+          xmax: String(look.xmax),
+          sequences: look.sequences.length ? look.sequences.map(String) : null,
+        },
+      ];
+    }),
   ];
   const dataSource = {
     query: async (_sql: string, params?: unknown[]) => {
-      asked.push(String(params?.[0] ?? ''));
+      if (params) {
+        asked.push(String(params[0]));
+        floors.push(String(params[1]));
+      }
       return answers.shift();
     },
   } as unknown as DataSource;
-  return { horizon: new OutboxHorizon(dataSource), asked };
+  return { horizon: new OutboxHorizon(dataSource), asked, floors };
 }
 
 describe('OutboxHorizon', () => {
@@ -33,16 +48,16 @@ describe('OutboxHorizon', () => {
       { xmin: 103, xmax: 108, sequences: [13, 14, 15] },
       { xmin: 105, xmax: 109, sequences: [13, 14, 15] },
     ]);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 12n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
     // 11 is behind the watermark now: the next look starts after it.
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 12n });
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
-    expect(asked.slice(1)).toEqual(['10', '11', '11']);
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
+    expect(asked).toEqual(['10', '11', '11']);
   });
 
   it('passes a gap at once when nothing runs (a rolled-back sequence on a quiet server)', async () => {
     const { horizon } = horizonOver(10, [{ xmin: 100, xmax: 100, sequences: [12] }]);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
   });
 
   it('holds or passes a run of missing sequences as one, however long (a sequence set forward)', async () => {
@@ -50,9 +65,9 @@ describe('OutboxHorizon', () => {
       { xmin: 100, xmax: 101, sequences: [11, 1_000_000_000_012] },
       { xmin: 101, xmax: 102, sequences: [1_000_000_000_012, 1_000_000_000_013] },
     ]);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 12n });
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
-    expect(asked.slice(1)).toEqual(['10', '11']);
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
+    expect(asked).toEqual(['10', '11']);
   });
 
   it('passes a gap after five seconds even if an older transaction still runs', async () => {
@@ -62,10 +77,60 @@ describe('OutboxHorizon', () => {
       { xmin: 90, xmax: 120, sequences: [12] },
       { xmin: 90, xmax: 130, sequences: [12, 13] },
     ]);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 11n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 11n });
     jest.setSystemTime(1_004_000);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: 11n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 11n });
     jest.setSystemTime(1_005_001);
-    expect(await horizon.look()).toEqual({ anyUnpublished: true, below: null });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
+  });
+
+  describe('the floor the relay reads above', () => {
+    it('reads from the start until every transaction that ran at start has ended, then above what is published', async () => {
+      const { horizon, floors } = horizonOver(10, [
+        // Below 10, an event whose transaction ran at start may still commit (its xid < 105).
+        { xmin: 100, xmax: 105, sequences: [11, 12], first: 11 },
+        { xmin: 104, xmax: 106, sequences: [13], first: 13 },
+        { xmin: 105, xmax: 107, sequences: [], first: null },
+        { xmin: 107, xmax: 107, sequences: [], first: null },
+      ]);
+      expect(await horizon.look()).toMatchObject({ above: 0n });
+      expect(await horizon.look()).toMatchObject({ above: 0n });
+      // xmin 105 has passed the first look's xmax: that look read from 0 and saw whatever had committed.
+      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 0n, below: null });
+      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 13n, below: null });
+      expect(floors).toEqual(['0', '0', '0', '13']);
+    });
+
+    it('stays below the first unpublished event, however far the watermark has gone', async () => {
+      const { horizon, floors } = horizonOver(10, [
+        { xmin: 100, xmax: 100, sequences: [11, 12, 13], first: 12 },
+        { xmin: 100, xmax: 100, sequences: [14], first: 12 },
+        { xmin: 100, xmax: 100, sequences: [15], first: 15 },
+        { xmin: 100, xmax: 100, sequences: [], first: null },
+      ]);
+      for (let i = 0; i < 4; i++) await horizon.look();
+      expect(floors).toEqual(['0', '11', '11', '14']);
+    });
+
+    it('stays below a gap passed after five seconds until the transactions that could still commit it have ended', async () => {
+      jest.useFakeTimers({ now: 1_000_000 });
+      const { horizon, floors } = horizonOver(10, [
+        { xmin: 100, xmax: 100, sequences: [], first: null },
+        { xmin: 100, xmax: 105, sequences: [12], first: 12 },
+        { xmin: 100, xmax: 106, sequences: [12], first: 12 },
+        { xmin: 100, xmax: 107, sequences: [13], first: null },
+        { xmin: 105, xmax: 108, sequences: [], first: null },
+        { xmin: 108, xmax: 108, sequences: [], first: null },
+      ]);
+      await horizon.look();
+      await horizon.look();
+      jest.setSystemTime(1_005_001);
+      // 11 is passed still missing: its transaction (xid < 105) may commit it later.
+      expect(await horizon.look()).toMatchObject({ below: null });
+      await horizon.look();
+      await horizon.look();
+      await horizon.look();
+      expect(floors).toEqual(['0', '10', '10', '10', '10', '13']);
+    });
   });
 });

@@ -8,7 +8,7 @@ const SCAN = 2000;
 const GAP_TIMEOUT_MS = 5_000;
 
 interface Look {
-  any_unpublished: boolean;
+  first_unpublished: string | null;
   xmin: string;
   xmax: string;
   sequences: string[] | null;
@@ -29,6 +29,14 @@ interface Look {
  *
  * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
  * what came after a gap below it already).
+ *
+ * It also keeps a floor: every event at or below it is published, or was missing and can no longer commit. The
+ * relay's reads of unpublished events start above it. Published events leave dead entries at the low end of the
+ * partial index on unpublished events until a vacuum (an update that changes `published_at` is not HOT, and no
+ * insert ever lands on those leaf pages to prune them), so a read from the start of that index walks every event
+ * published since the last vacuum. The floor stays below a region that may still commit late: everything under the
+ * newest published event at start, and a gap passed after {@link GAP_TIMEOUT_MS}, each until every transaction
+ * that ran when it was seen has ended.
  */
 export class OutboxHorizon {
   private readonly logger = new Logger('OutboxRelay');
@@ -36,14 +44,19 @@ export class OutboxHorizon {
   private watermark: bigint | undefined;
   /** Gaps past the watermark: the xmax of the look that first saw each, and when. */
   private readonly gaps = new Map<bigint, { xmax: bigint; seenAt: number }>();
+  /** Every event at or below it is published or dead. */
+  private floor = 0n;
+  /** Regions from which events may still commit: the floor stays below each until the snapshot's xmin passes xmax. */
+  private readonly unsettled: Array<{ from: bigint; xmax: bigint }> = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * One statement: whether anything is unpublished and, if so, the first sequence the relay must not take yet
-   * (`null`: no bound).
+   * One statement: whether anything is unpublished and, if so, the range the relay may take from: above `above`,
+   * below `below` (`null`: no bound).
    */
-  async look(): Promise<{ anyUnpublished: boolean; below: bigint | null }> {
+  async look(): Promise<{ anyUnpublished: boolean; above: bigint; below: bigint | null }> {
+    const starting = this.watermark === undefined;
     if (this.watermark === undefined) {
       const [{ start }] = (await this.dataSource.query(
         `SELECT coalesce((SELECT sequence FROM outbox WHERE published_at IS NOT NULL ORDER BY sequence DESC LIMIT 1),
@@ -52,16 +65,37 @@ export class OutboxHorizon {
       this.watermark = BigInt(start);
     }
     const [look] = (await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS any_unpublished,
+      `SELECT (SELECT sequence::text FROM outbox WHERE published_at IS NULL AND sequence > $2
+                ORDER BY outbox.sequence LIMIT 1) AS first_unpublished,
               pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
               pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
               (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
                  FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
               ) AS sequences`,
-      [this.watermark.toString()],
+      [this.watermark.toString(), this.floor.toString()],
     )) as Look[];
+    const above = this.floor;
+    if (starting) this.unsettled.push({ from: 1n, xmax: BigInt(look.xmax) });
     const below = this.advance(look);
-    return { anyUnpublished: look.any_unpublished, below };
+    this.raiseFloor(look);
+
+    return { anyUnpublished: look.first_unpublished !== null, above, below };
+  }
+
+  /**
+   * After a look: up to the watermark, short of the first unpublished event it saw and of any unsettled region.
+   * A region settles in the look whose xmin has passed its xmax: that look already read above the old floor, so it
+   * saw whatever committed there.
+   */
+  private raiseFloor(look: Look): void {
+    const xmin = BigInt(look.xmin);
+    for (let i = this.unsettled.length - 1; i >= 0; i--)
+      if (xmin >= this.unsettled[i].xmax) this.unsettled.splice(i, 1);
+    let floor = this.watermark as bigint;
+    if (look.first_unpublished !== null && BigInt(look.first_unpublished) <= floor)
+      floor = BigInt(look.first_unpublished) - 1n;
+    for (const region of this.unsettled) if (region.from <= floor) floor = region.from - 1n;
+    if (floor > this.floor) this.floor = floor;
   }
 
   private advance(look: Look): bigint | null {
@@ -79,11 +113,13 @@ export class OutboxHorizon {
         if (!gap) this.gaps.set(next, (gap = { xmax, seenAt: now }));
         const ended = xmin >= gap.xmax;
         if (!ended && now - gap.seenAt <= GAP_TIMEOUT_MS) return next;
-        if (!ended)
+        if (!ended) {
+          this.unsettled.push({ from: next, xmax: gap.xmax });
           this.logger.warn(
             `outbox: sequences ${next}–${sequence - 1n} passed after ${GAP_TIMEOUT_MS} ms still missing; a ` +
               `transaction that ran when they were first seen still runs (its events may reach consumers after later ones)`,
           );
+        }
       }
       this.watermark = sequence;
       next = sequence + 1n;

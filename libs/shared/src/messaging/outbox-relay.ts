@@ -285,10 +285,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * costs one statement (the relay looks 20 times a second), not a transaction of three.
    */
   private async publishMany(): Promise<number> {
-    const { anyUnpublished, below } = await this.horizon.look();
+    const { anyUnpublished, above, below } = await this.horizon.look();
     if (!anyUnpublished) return 0;
     const events = await this.dataSource.transaction(async (tx) => {
-      const rows = await this.lockNext(tx, BATCH, below);
+      const rows = await this.lockNext(tx, BATCH, above, below);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
       const told = this.tellTaken(batch);
@@ -321,9 +321,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * keep their mark and are not asked again), once it is parked the event is published without it.
    */
   private async publishOne(): Promise<number> {
-    const { below } = await this.horizon.look();
+    const { above, below } = await this.horizon.look();
     const events = await this.dataSource.transaction(async (tx) => {
-      const [row] = await this.lockNext(tx, 1, below);
+      const [row] = await this.lockNext(tx, 1, above, below);
       if (!row) return [];
       const event = toPublishedEvent(row);
       const mine = this.consumers.all().filter((consumer) => consumes(consumer, event));
@@ -363,21 +363,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * The next unpublished events no other relay holds, in journal order, less those that would overtake an earlier
    * event of the same user: one still unpublished that this batch does not hold (another relay has it locked, or
    * left it unpublished to retry). Those wait for a later batch, so each consumer and each socket gets a user's
-   * events in journal order however many relays run.
+   * events in journal order however many relays run. Both reads start above the horizon's floor (below it everything
+   * is published).
    */
-  private async lockNext(tx: EntityManager, limit: number, below: bigint | null): Promise<OutboxRow[]> {
+  private async lockNext(
+    tx: EntityManager,
+    limit: number,
+    above: bigint,
+    below: bigint | null,
+  ): Promise<OutboxRow[]> {
     const rows = (await tx.query(
       `SELECT ${OUTBOX_COLUMNS}
-         FROM outbox WHERE published_at IS NULL AND ($1::bigint IS NULL OR sequence < $1::bigint)
+         FROM outbox WHERE published_at IS NULL AND sequence > $1 AND ($2::bigint IS NULL OR sequence < $2::bigint)
         ORDER BY outbox.sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-      [below?.toString() ?? null],
+      [above.toString(), below?.toString() ?? null],
     )) as OutboxRow[];
     if (rows.length === 0) return rows;
     const behind = (await tx.query(
       `SELECT DISTINCT u.user_id::text AS user_id
          FROM outbox o CROSS JOIN LATERAL unnest(o.user_ids) AS u(user_id)
-        WHERE o.published_at IS NULL AND o.sequence < $1 AND o.sequence <> ALL($2::bigint[])`,
-      [rows[rows.length - 1].sequence, rows.map((row) => row.sequence)],
+        WHERE o.published_at IS NULL AND o.sequence > $1 AND o.sequence < $2 AND o.sequence <> ALL($3::bigint[])`,
+      [above.toString(), rows[rows.length - 1].sequence, rows.map((row) => row.sequence)],
     )) as Array<{ user_id: string }>;
     if (behind.length === 0) return rows;
     const waiting = new Set(behind.map((row) => row.user_id.toLowerCase()));
