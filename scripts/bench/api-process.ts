@@ -83,18 +83,34 @@ export interface ApiProcess {
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
- * The `node` flags production starts an app with: those of package.json's `start` (the API) or `start:worker` script
- * (the Dockerfile's CMD repeats them; a spec keeps the two equal), so the bench measures the process as deployed.
+ * How production starts an app: package.json's `start` (the API) or `start:worker` script, `NAME=value …` (glibc's
+ * malloc settings) then `node`, its flags and the entry (the Dockerfile's ENV and CMD repeat them; a spec keeps them
+ * equal), so the bench measures the process as deployed.
  */
-export function productionNodeFlags(root: string, app: 'api' | 'worker'): string[] {
+function startScript(root: string, app: 'api' | 'worker'): { env: Record<string, string>; flags: string[] } {
   const scripts = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts;
   const command = scripts[app === 'api' ? 'start' : 'start:worker'] ?? '';
   const words = command.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [name, ...value] = (words.shift() as string).split('=');
+    env[name] = value.join('=');
+  }
   if (words[0] !== 'node')
-    throw new Error(`package.json start script of the ${app} is not "node …": ${command}`);
-  return words.slice(1, -1);
+    throw new Error(`package.json start script of the ${app} is not "[NAME=value …] node …": ${command}`);
+  return { env, flags: words.slice(1, -1) };
+}
+
+/** The `node` flags production starts an app with (see {@link startScript}). */
+export function productionNodeFlags(root: string, app: 'api' | 'worker'): string[] {
+  return startScript(root, app).flags;
+}
+
+/** The environment variables production's start script sets before `node` (see {@link startScript}). */
+export function productionEnvironment(root: string, app: 'api' | 'worker'): Record<string, string> {
+  return startScript(root, app).env;
 }
 
 /** A built app's process (`dist/apps/<app>/src/main.js`) with only the benchmark's variables, logging to a file. */
@@ -107,7 +123,7 @@ function spawnApp(root: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv, l
     [...productionNodeFlags(root, app), join(root, `dist/apps/${app}/src/main.js`)],
     {
       cwd: root,
-      env: { ...base, ...env },
+      env: { ...base, ...productionEnvironment(root, app), ...env },
       stdio: ['ignore', fd, fd],
     },
   );

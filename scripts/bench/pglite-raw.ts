@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { productionNodeFlags } from './api-process';
+import { productionEnvironment, productionNodeFlags } from './api-process';
 import { fmt, lat, row, times } from './markdown';
 import { ratio } from './stats';
 import type { RawLevel } from './raw-sql';
@@ -75,6 +75,7 @@ export function runPgliteRaw(
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'pglite-raw-process.js'), [], {
       execArgv: productionNodeFlags(root, 'api'),
+      env: { ...process.env, ...productionEnvironment(root, 'api') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const kill = () => child.kill('SIGKILL');
