@@ -48,10 +48,10 @@ describe('OutboxHorizon', () => {
       { xmin: 103, xmax: 108, sequences: [13, 14, 15] },
       { xmin: 105, xmax: 109, sequences: [13, 14, 15] },
     ]);
-    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n, through: 11n });
     // 11 is behind the watermark now: the next look starts after it.
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
-    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
+    expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null, through: 15n });
     expect(asked).toEqual(['10', '11', '11']);
   });
 
@@ -85,52 +85,25 @@ describe('OutboxHorizon', () => {
   });
 
   describe('the floor the relay reads above', () => {
-    it('reads from the start until every transaction that ran at start has ended, then above what is published', async () => {
-      const { horizon, floors } = horizonOver(10, [
-        // Below 10, an event whose transaction ran at start may still commit (its xid < 105).
-        { xmin: 100, xmax: 105, sequences: [11, 12], first: 11 },
-        { xmin: 104, xmax: 106, sequences: [13], first: 13 },
-        { xmin: 105, xmax: 107, sequences: [], first: null },
-        { xmin: 107, xmax: 107, sequences: [], first: null },
-      ]);
-      expect(await horizon.look()).toMatchObject({ above: 0n });
-      expect(await horizon.look()).toMatchObject({ above: 0n });
-      // xmin 105 has passed the first look's xmax: that look read from 0 and saw whatever had committed.
-      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 0n, below: null });
-      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 13n, below: null });
-      expect(floors).toEqual(['0', '0', '0', '13']);
-    });
-
-    it('stays below the first unpublished event, however far the watermark has gone', async () => {
+    it('rises to the watermark, stays below the first unpublished event, and is left aside once a second', async () => {
+      jest.useFakeTimers({ now: 1_000_000 });
       const { horizon, floors } = horizonOver(10, [
         { xmin: 100, xmax: 100, sequences: [11, 12, 13], first: 12 },
         { xmin: 100, xmax: 100, sequences: [14], first: 12 },
         { xmin: 100, xmax: 100, sequences: [15], first: 15 },
         { xmin: 100, xmax: 100, sequences: [], first: null },
+        // A second after the first look: from the start, where an event below the floor has committed late.
+        { xmin: 100, xmax: 100, sequences: [], first: 9 },
+        { xmin: 100, xmax: 100, sequences: [], first: 9 },
       ]);
-      for (let i = 0; i < 4; i++) await horizon.look();
-      expect(floors).toEqual(['0', '11', '11', '14']);
-    });
-
-    it('stays below a gap passed after five seconds until the transactions that could still commit it have ended', async () => {
-      jest.useFakeTimers({ now: 1_000_000 });
-      const { horizon, floors } = horizonOver(10, [
-        { xmin: 100, xmax: 100, sequences: [], first: null },
-        { xmin: 100, xmax: 105, sequences: [12], first: 12 },
-        { xmin: 100, xmax: 106, sequences: [12], first: 12 },
-        { xmin: 100, xmax: 107, sequences: [13], first: null },
-        { xmin: 105, xmax: 108, sequences: [], first: null },
-        { xmin: 108, xmax: 108, sequences: [], first: null },
-      ]);
+      expect(await horizon.look()).toEqual({ anyUnpublished: true, above: 0n, below: null, through: 13n });
       await horizon.look();
       await horizon.look();
-      jest.setSystemTime(1_005_001);
-      // 11 is passed still missing: its transaction (xid < 105) may commit it later.
-      expect(await horizon.look()).toMatchObject({ below: null });
-      await horizon.look();
-      await horizon.look();
-      await horizon.look();
-      expect(floors).toEqual(['0', '10', '10', '10', '10', '13']);
+      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 14n, below: null, through: 15n });
+      jest.setSystemTime(1_001_000);
+      expect(await horizon.look()).toEqual({ anyUnpublished: true, above: 0n, below: null, through: 15n });
+      expect(await horizon.look()).toMatchObject({ above: 8n });
+      expect(floors).toEqual(['0', '11', '11', '14', '0', '8']);
     });
   });
 });

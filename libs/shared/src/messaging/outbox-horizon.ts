@@ -7,6 +7,9 @@ const SCAN = 2000;
 /** A gap older than this is taken for a rolled-back sequence even if older transactions still run. */
 const GAP_TIMEOUT_MS = 5_000;
 
+/** How often a look reads unpublished events from the start, whatever the floor (see {@link OutboxHorizon}). */
+const FULL_LOOK_MS = 1_000;
+
 interface Look {
   first_unpublished: string | null;
   xmin: string;
@@ -30,13 +33,15 @@ interface Look {
  * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
  * what came after a gap below it already).
  *
- * It also keeps a floor: every event at or below it is published, or was missing and can no longer commit. The
- * relay's reads of unpublished events start above it. Published events leave dead entries at the low end of the
+ * It also keeps a floor, and the relay's reads of unpublished events start above it: every event at or below it
+ * was published, or missing, when a look passed it. Published events leave dead entries at the low end of the
  * partial index on unpublished events until a vacuum (an update that changes `published_at` is not HOT, and no
  * insert ever lands on those leaf pages to prune them), so a read from the start of that index walks every event
- * published since the last vacuum. The floor stays below a region that may still commit late: everything under the
- * newest published event at start, and a gap passed after {@link GAP_TIMEOUT_MS}, each until every transaction
- * that ran when it was seen has ended.
+ * published since the last vacuum, three times a batch. A missing event below the floor may still commit: one in
+ * flight when the relay started under the newest published event, a gap passed after {@link GAP_TIMEOUT_MS}, or
+ * one drawn by a transaction whose first write is the outbox row (it has no transaction id yet when it draws its
+ * sequence, so it can look ended). So once every {@link FULL_LOOK_MS} a look reads from the start: such an event is
+ * taken late, never lost.
  */
 export class OutboxHorizon {
   private readonly logger = new Logger('OutboxRelay');
@@ -44,19 +49,23 @@ export class OutboxHorizon {
   private watermark: bigint | undefined;
   /** Gaps past the watermark: the xmax of the look that first saw each, and when. */
   private readonly gaps = new Map<bigint, { xmax: bigint; seenAt: number }>();
-  /** Every event at or below it is published or dead. */
+  /** Every event at or below it was published, or missing, when a look passed it. */
   private floor = 0n;
-  /** Regions from which events may still commit: the floor stays below each until the snapshot's xmin passes xmax. */
-  private readonly unsettled: Array<{ from: bigint; xmax: bigint }> = [];
+  /** When a look last read from the start. */
+  private fullLookAt = -Infinity;
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
    * One statement: whether anything is unpublished and, if so, the range the relay may take from: above `above`,
-   * below `below` (`null`: no bound).
+   * below `below` (`null`: no bound); and `through`, the watermark: every event at or below it is committed or
+   * dead (what a reader of committed events in journal order may take).
    */
-  async look(): Promise<{ anyUnpublished: boolean; above: bigint; below: bigint | null }> {
-    const starting = this.watermark === undefined;
+  async look(): Promise<{ anyUnpublished: boolean; above: bigint; below: bigint | null; through: bigint }> {
+    const now = Date.now();
+    const full = now - this.fullLookAt >= FULL_LOOK_MS;
+    if (full) this.fullLookAt = now;
+    const above = full ? 0n : this.floor;
     if (this.watermark === undefined) {
       const [{ start }] = (await this.dataSource.query(
         `SELECT coalesce((SELECT sequence FROM outbox WHERE published_at IS NOT NULL ORDER BY sequence DESC LIMIT 1),
@@ -72,30 +81,20 @@ export class OutboxHorizon {
               (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
                  FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
               ) AS sequences`,
-      [this.watermark.toString(), this.floor.toString()],
+      [this.watermark.toString(), above.toString()],
     )) as Look[];
-    const above = this.floor;
-    if (starting) this.unsettled.push({ from: 1n, xmax: BigInt(look.xmax) });
     const below = this.advance(look);
-    this.raiseFloor(look);
+    // Up to the watermark, short of the first unpublished event this look saw.
+    const first = look.first_unpublished === null ? null : BigInt(look.first_unpublished);
+    const watermark = this.watermark as bigint;
+    this.floor = first !== null && first <= watermark ? first - 1n : watermark;
 
-    return { anyUnpublished: look.first_unpublished !== null, above, below };
-  }
-
-  /**
-   * After a look: up to the watermark, short of the first unpublished event it saw and of any unsettled region.
-   * A region settles in the look whose xmin has passed its xmax: that look already read above the old floor, so it
-   * saw whatever committed there.
-   */
-  private raiseFloor(look: Look): void {
-    const xmin = BigInt(look.xmin);
-    for (let i = this.unsettled.length - 1; i >= 0; i--)
-      if (xmin >= this.unsettled[i].xmax) this.unsettled.splice(i, 1);
-    let floor = this.watermark as bigint;
-    if (look.first_unpublished !== null && BigInt(look.first_unpublished) <= floor)
-      floor = BigInt(look.first_unpublished) - 1n;
-    for (const region of this.unsettled) if (region.from <= floor) floor = region.from - 1n;
-    if (floor > this.floor) this.floor = floor;
+    return {
+      anyUnpublished: look.first_unpublished !== null,
+      above,
+      below,
+      through: this.watermark as bigint,
+    };
   }
 
   private advance(look: Look): bigint | null {
@@ -113,13 +112,11 @@ export class OutboxHorizon {
         if (!gap) this.gaps.set(next, (gap = { xmax, seenAt: now }));
         const ended = xmin >= gap.xmax;
         if (!ended && now - gap.seenAt <= GAP_TIMEOUT_MS) return next;
-        if (!ended) {
-          this.unsettled.push({ from: next, xmax: gap.xmax });
+        if (!ended)
           this.logger.warn(
             `outbox: sequences ${next}–${sequence - 1n} passed after ${GAP_TIMEOUT_MS} ms still missing; a ` +
               `transaction that ran when they were first seen still runs (its events may reach consumers after later ones)`,
           );
-        }
       }
       this.watermark = sequence;
       next = sequence + 1n;
