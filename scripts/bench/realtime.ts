@@ -78,10 +78,11 @@ export interface RealtimeResult {
   fromCompletedAt: LatencySummary;
   /** Socket arrival − 201 arrival (a lower bound on commit-to-socket). */
   fromResponse: LatencySummary;
-  /** `completedAt` → the relay's transaction that took the event (outbox `published_at`). */
+  /**
+   * `completedAt` → the relay's transaction that took the event (outbox `published_at`): the consumers' path, apart
+   * from the sockets' (each API reads the outbox for its own sockets).
+   */
   relayPickup: LatencySummary | null;
-  /** That relay transaction's start → socket arrival (relay commit, message build, emit, WebSocket). */
-  relayToSocket: LatencySummary | null;
   /**
    * Event-loop delay of the bench thread that timestamps socket arrivals, sampled by a 5 ms timer (about 5 ms
    * means idle); an arrival's timestamp is late by at most the excess over 5 ms.
@@ -218,7 +219,7 @@ export async function runRealtime(
           ? `cleared in ${relay.waitedMs} ms`
           : `${relay.left} STILL UNPUBLISHED after ${relay.waitedMs} ms (the latency below includes that queue)`),
     );
-    // The backlog's last events may still be on their way to the sockets (relay → API → socket): let them land,
+    // The backlog's last events may still be on their way to the sockets (outbox → API → socket): let them land,
     // then count only what the load sends.
     await sleep(BACKLOG_SETTLE_MS);
     sockets.forget();
@@ -258,7 +259,6 @@ export async function runRealtime(
     const fromCompletedAt: number[] = [];
     const fromResponse: number[] = [];
     const relayPickup: number[] = [];
-    const relayToSocket: number[] = [];
     const missing: string[] = [];
     let wrongRecipient = 0;
     let beforeResponse = 0;
@@ -275,7 +275,6 @@ export async function runRealtime(
       const published = publishedAt.get(transfer.id);
       if (published !== undefined) {
         relayPickup.push(published - transfer.completedAt);
-        relayToSocket.push(arrival.at - published);
       }
     }
     const sentIds = new Set(sent.map((transfer) => transfer.id));
@@ -302,7 +301,6 @@ export async function runRealtime(
       fromCompletedAt: headline,
       fromResponse: summarize(fromResponse),
       relayPickup: summarizeOrNull(relayPickup),
-      relayToSocket: summarizeOrNull(relayToSocket),
       clientLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
       clientLoopDelayMaxMs: round(loop.max / 1e6),
       targetP95Ms: SOCKET_P95_TARGET_MS,

@@ -220,9 +220,9 @@ function realtimeDetail(rt: RealtimeResult): string {
     '`completedAt`, stamped inside the transaction just before the transfer update, outbox insert, idempotency ' +
     `record and COMMIT (overstates; the headline figure): ${bracket(rt.fromCompletedAt)}; from the arrival of the ` +
     `201, sent after the COMMIT (understates by the response's trip back): ${bracket(rt.fromResponse)}; ` +
-    `${rt.beforeResponse} events arrived before their 201. Split at the relay's transaction that took the event ` +
-    `(outbox \`published_at\`): \`completedAt\` → relay ${bracket(rt.relayPickup)}; relay → socket ` +
-    `${bracket(rt.relayToSocket)}. ${problems.join('; ')}. Event-loop delay of the thread timestamping ` +
+    `${rt.beforeResponse} events arrived before their 201. The relay, which runs the consumers apart from the ` +
+    `sockets' path (each API reads the outbox for its own sockets), took the events (outbox \`published_at\`) ` +
+    `${bracket(rt.relayPickup)} after \`completedAt\`. ${problems.join('; ')}. Event-loop delay of the thread timestamping ` +
     `arrivals (a 5 ms timer: 5 ms is idle): p99 ${ms(rt.clientLoopDelayP99Ms)} ms, max ` +
     `${ms(rt.clientLoopDelayMaxMs)} ms. CPU cores API / PostgreSQL / ` +
     `load gen / other / machine busy ${cpuCell(rt.load)}.`

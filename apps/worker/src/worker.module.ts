@@ -8,14 +8,13 @@ import { LedgerModule } from '#monay/ledger';
 import { NotificationsModule } from '#monay/notifications';
 import { ProvidersModule } from '#monay/providers';
 import { AppConfig, CoreModule } from '#monay/shared';
-import { RealtimeFanOutModule } from '#monay/realtime';
 import { RewardsModule } from '#monay/rewards';
 import { TransfersModule } from '#monay/transfers';
 
 /**
  * The job processors alone, without HTTP. Several workers may run at once; BullMQ gives each job to one. With
- * `OUTBOX_RELAY=worker` the workers also run the outbox relay and its consumers (SKIP LOCKED keeps them apart), and
- * send what reaches sockets to the APIs through Redis (RealtimeFanOutModule); by default the APIs relay.
+ * `OUTBOX_RELAY=worker` the workers also run the outbox relay and its consumers (SKIP LOCKED keeps them apart); by
+ * default the APIs relay. Sockets are fed apart from the relay: each API reads the outbox for its own (RealtimeAnnouncer).
  */
 @Module({})
 export class WorkerModule {
@@ -24,7 +23,6 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(config, { processors: true, relay: config.outboxRelay === 'worker' }),
-        RealtimeFanOutModule,
         IdentityModule,
         LedgerModule,
         InsightsModule,

@@ -1,5 +1,5 @@
 export { RealtimeModule } from './realtime.module';
-export { RealtimeFanOutModule } from './realtime-fan-out';
+export { RealtimeAnnouncer } from './realtime-announcer';
 export { RealtimeIoAdapter } from './realtime-io.adapter';
 export type {
   ServerToClientEvents,

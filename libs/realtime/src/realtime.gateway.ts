@@ -7,7 +7,6 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenVerifier } from '#monay/identity';
-import { AppConfig } from '#monay/shared';
 import type {
   ClientToServerEvents,
   RealtimeMessage,
@@ -24,15 +23,16 @@ export type RealtimeNamespace = Namespace<
 >;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** One room per user: every socket of the user joins it, and events for the user go to it (on any node). */
+/** One room per user: every socket of the user joins it, and events for the user go to it. */
 export const userRoom = (userId: string): string => `user:${userId}`;
 
-/** One room per session: what a revocation closes, on every node (the Redis adapter carries it). */
+/** One room per session: what a revocation closes. */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 
 /**
  * The `/ws` namespace: authenticated sockets, one room per user, closed when the token expires. Thin: what is
- * sent and when is decided by {@link RealtimePublisher}; CORS and the Redis adapter by {@link RealtimeIoAdapter}.
+ * sent and when is decided by {@link RealtimeAnnouncer}; CORS by {@link RealtimeIoAdapter}. Every API process
+ * announces every event to its own sockets, so what is sent here goes to this process's sockets only.
  */
 @WebSocketGateway({ namespace: '/ws' })
 export class RealtimeGateway
@@ -45,22 +45,11 @@ export class RealtimeGateway
   private namespace: RealtimeNamespace | undefined;
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
-  /**
-   * Every API process is handed every event when the workers relay (`OUTBOX_RELAY=worker`): then each one sends to
-   * its own sockets only, instead of through the adapter to all of them.
-   */
-  private readonly localOnly: boolean;
+  constructor(private readonly tokens: AccessTokenVerifier) {}
 
-  constructor(
-    private readonly tokens: AccessTokenVerifier,
-    config: AppConfig,
-  ) {
-    this.localOnly = config.outboxRelay === 'worker';
-  }
-
-  /** This process's sockets, or every node's through the adapter (see {@link localOnly}). */
+  /** This process's sockets (never through the adapter to another node's). */
   private get sockets() {
-    return this.localOnly ? this.namespace?.local : this.namespace;
+    return this.namespace?.local;
   }
 
   afterInit(namespace: RealtimeNamespace): void {
@@ -87,15 +76,17 @@ export class RealtimeGateway
     this.expiryTimers.delete(socket.id);
   }
 
-  /** Whether this node has a socket of the user (without a cluster adapter, the only place one can be). */
+  /** Whether this process has a socket at all. */
+  hasAnySockets(): boolean {
+    return (this.namespace?.sockets.size ?? 0) > 0;
+  }
+
+  /** Whether this process has a socket of the user. */
   hasLocalSockets(userId: string): boolean {
     return (this.namespace?.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0;
   }
 
-  /**
-   * Closes every socket of a revoked session, on every node: told why first (`system.alert` SESSION_REVOKED), then
-   * disconnected. With the Redis adapter both go to the other replicas through Redis.
-   */
+  /** Closes this process's sockets of a revoked session: told why first (`system.alert` SESSION_REVOKED), then disconnected. */
   closeSession(sessionId: string): void {
     const sockets = this.sockets;
     if (!sockets) return;
@@ -106,7 +97,7 @@ export class RealtimeGateway
     sockets.in(room).disconnectSockets(true);
   }
 
-  /** Sends to every socket of the user, on every node (through the adapter). */
+  /** Sends to every socket of the user in this process. */
   send(userId: string, message: RealtimeMessage): void {
     const sockets = this.sockets;
     if (!sockets) {

@@ -62,8 +62,8 @@ class UnhandledExceptionLogger implements OnModuleDestroy {
 export class CoreModule {
   /**
    * `processors`: run the `@OnJob` processors here. `relay`: run the outbox relay loop here — the API processes by
-   * default (every one of them; SKIP LOCKED keeps them apart), so the events they publish reach their Socket.IO
-   * server (and, through the Redis adapter, every other API's sockets); the workers with `OUTBOX_RELAY=worker`.
+   * default (every one of them; SKIP LOCKED keeps them apart), the workers with `OUTBOX_RELAY=worker`. Sockets are
+   * fed apart from it (each API reads the outbox for its own: RealtimeAnnouncer).
    */
   static forRoot(config: AppConfig, options: { processors: boolean; relay: boolean }): DynamicModule {
     return {

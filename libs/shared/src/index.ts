@@ -74,7 +74,8 @@ export {
   type MoneyMovementEventName,
   type MoneyMovementEvents,
 } from './messaging/domain-events';
-export { OutboxRelay, type TakenListener } from './messaging/outbox-relay';
+export { OutboxRelay } from './messaging/outbox-relay';
+export { OutboxHorizon } from './messaging/outbox-horizon';
 export { applyInOrder, consumes, EventConsumers, type EventConsumer } from './messaging/event-consumer';
 export {
   IdempotencyStore,

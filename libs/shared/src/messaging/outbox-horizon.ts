@@ -28,7 +28,8 @@ interface Look {
  * first seen: once every transaction running then has ended (the snapshot's xmin has passed that look's xmax), a
  * gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
  * long transaction elsewhere delays the relay by at most that. (A transaction draws its sequence after it has a
- * transaction id: every outbox write follows the write it describes.)
+ * transaction id when its outbox write follows the write it describes, as nearly all do; one whose first write is
+ * the outbox row draws it just before, so for a moment its gap can look ended: see the floor below.)
  *
  * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
  * what came after a gap below it already).

@@ -25,12 +25,6 @@ export const RELAY_ENABLED = Symbol('RELAY_ENABLED');
 
 const IDLE_POLL_MS = 50;
 
-/** How long a batch's commit waits for its taken-batch listeners (a Redis that is down must not stall the relay). */
-const TAKEN_WAIT_MS = 250;
-
-/** Told of a batch the relay has taken; the batch commits once the returned promise settles (see {@link OutboxRelay.onTaken}). */
-export type TakenListener = (events: readonly DomainEvent[]) => Promise<void> | void;
-
 /**
  * Publishes committed outbox rows, oldest first, at least once. A polling relay with
  * `FOR UPDATE SKIP LOCKED` (rather than LISTEN/NOTIFY or a queue) so the same code serves PostgreSQL and
@@ -59,8 +53,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private tellAgain = false;
   /** How far events may be taken in sequence order (none past one that may still commit). */
   private readonly horizon: OutboxHorizon;
-  /** Told of each batch as soon as it is taken, before its consumers run (see {@link onTaken}). */
-  private readonly takenListeners: TakenListener[] = [];
+  /** Told of every nudge: a commit in this process wrote events (see {@link onNudge}). */
+  private readonly nudgeListeners: Array<() => void> = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -174,6 +168,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * are told through Redis: one message at a time, however many commits come meanwhile.
    */
   nudge(): void {
+    for (const listener of this.nudgeListeners) listener();
     if (!this.enabled && this.config?.outboxRelay === 'worker' && this.redis) {
       this.tellWorkers();
       return;
@@ -202,34 +197,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return `${this.config?.redis?.prefix ?? 'monay'}:outbox:nudge`;
   }
 
-  /**
-   * `listener` is told of each batch of events as soon as this relay has taken them (locked, in journal order, none
-   * overtaking an earlier event of the same user), while their consumers run: the events themselves are committed
-   * already, so what does not depend on the consumers (a socket message) need not wait for them. The batch commits
-   * only once the listener's promise has settled (or {@link TAKEN_WAIT_MS} has passed), so whatever the listener
-   * sends for a user goes out before any relay, in this process or another, can take that user's next events. If the
-   * batch then fails, its events are taken again and told again: at least once. It must not use the relay's
-   * transaction.
-   */
-  onTaken(listener: TakenListener): void {
-    this.takenListeners.push(listener);
-  }
-
-  /** Tells the taken-batch listeners of `batch`; settles when they are done, or after {@link TAKEN_WAIT_MS}. */
-  private tellTaken(batch: readonly DomainEvent[]): Promise<void> {
-    if (this.takenListeners.length === 0) return Promise.resolve();
-    const told = Promise.all(
-      this.takenListeners.map(async (listener) => {
-        try {
-          await listener(batch);
-        } catch (error) {
-          this.logger.warn(`a taken-batch listener failed: ${(error as Error).message}`);
-        }
-      }),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, TAKEN_WAIT_MS)));
-    return Promise.race([told.then(() => undefined), waited]).finally(() => clearTimeout(timer));
+  /** `listener` is told of every {@link nudge}, whether or not this process relays: events were just committed here. */
+  onNudge(listener: () => void): void {
+    this.nudgeListeners.push(listener);
   }
 
   private async run(): Promise<void> {
@@ -291,7 +261,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const rows = await this.lockNext(tx, BATCH, above, below);
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
-      const told = this.tellTaken(batch);
       const consumers = this.consumers.all();
       const due = consumers.flatMap((consumer) =>
         batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
@@ -307,7 +276,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await applyInOrder(consumer, tx, own);
         }
       }
-      await told;
       await this.markPublished(tx, rows);
       return batch;
     });
@@ -351,7 +319,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
       }
       if (holdBack) return [];
-      await this.tellTaken([event]);
       await this.markPublished(tx, [row]);
       return [event];
     });

@@ -10,10 +10,9 @@ import { SessionRepository } from '../../infrastructure/session.repository';
  *
  * Why the outbox and not an in-process event: the revocation may commit in any process (an API replica, a worker
  * job), and the sockets live in the API processes. An outbox row exists if and only if the revocation committed,
- * and the relay in every API process publishes it (at least once, within its ~50 ms poll, at once here through
- * the nudge); realtime then calls `disconnectSockets` on the session's room, which the Socket.IO Redis adapter
- * carries to every replica. An EventBus publish would be lost if the process died between the commit and the
- * publish, and would not leave a worker at all.
+ * and every API process reads it from the outbox (within its ~50 ms poll, at once here through the nudge) and
+ * disconnects its own sockets of the session. An EventBus publish would be lost if the process died between the
+ * commit and the publish, and would not leave a worker at all.
  */
 @Injectable()
 export class SessionRevocations {
