@@ -11,6 +11,7 @@ import {
 } from './support/provider-movements';
 import type { TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
+import { RealtimeAnnouncer } from '#monay/realtime';
 
 describe('provider withdrawals under way hold their funds until the provider settles', () => {
   let t: TestApp;
@@ -29,7 +30,9 @@ describe('provider withdrawals under way hold their funds until the provider set
       .set(auth(alice))
       .send({ preferredProvider: 'circle' })
       .expect(200);
-    await t.app.get(OutboxRelay).drain(); // the deposit is history before the socket connects
+    // The deposit is history before the socket connects: published, and passed by the announcer.
+    await t.app.get(OutboxRelay).drain();
+    await t.app.get(RealtimeAnnouncer).catchUp();
     await t.app.listen(0, '127.0.0.1');
     socket = await RealtimeClient.connect(await t.app.getUrl(), alice.token);
   });

@@ -6,6 +6,7 @@ import { createTestEnvironment, type TestEnvironment } from '../libs/shared/src/
 import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { createApp } from '../apps/api/src/create-app';
 import { newUser } from './support/test-app';
+import { RealtimeAnnouncer } from '#monay/realtime';
 
 interface Instance {
   app: NestExpressApplication;
@@ -63,7 +64,9 @@ describe('realtime across API instances: each one reads the outbox for its own s
       .set('Idempotency-Key', randomUUID())
       .send({ amount: '10.00', currency: 'USDC' })
       .expect(201);
-    await a.app.get(OutboxRelay).drain(); // the deposit is history before anyone connects
+    // The deposit is history before anyone connects: published, and passed by both announcers.
+    await a.app.get(OutboxRelay).drain();
+    for (const instance of [a, b]) await instance.app.get(RealtimeAnnouncer).catchUp();
     const bobOnB = await RealtimeClient.connect(b.url, bob.token);
     const aliceOnA = await RealtimeClient.connect(a.url, alice.token);
     clients.push(bobOnB, aliceOnA);

@@ -4,6 +4,7 @@ import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
 import { auth, balanceOf, deposit, onboard, type Customer } from './support/money';
 import { withoutTransactionNotifications } from './support/notifications';
 import { startTestApp, type TestApp } from './support/test-app';
+import { RealtimeAnnouncer } from '#monay/realtime';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -34,7 +35,9 @@ describe('realtime: money moved through HTTP reaches the connected sockets of th
     [alice, bob] = [await onboard(t, 'alice'), await onboard(t, 'bob')];
     await withoutTransactionNotifications(t, [alice, bob]);
     await deposit(t, alice, '50.00');
-    await t.app.get(OutboxRelay).drain(); // the deposit is history before anyone connects
+    // The deposit is history before anyone connects: published, and passed by the announcer.
+    await t.app.get(OutboxRelay).drain();
+    await t.app.get(RealtimeAnnouncer).catchUp();
   });
   afterAll(async () => {
     for (const client of clients) client.close();
