@@ -1,48 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
-import { DatabaseEndpoint, loadConfig, OutboxRelay } from '#monay/shared';
-import { createTestEnvironment, type TestEnvironment } from '../libs/shared/src/testing';
-import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
-import { createApp } from '../apps/api/src/create-app';
-import { newUser } from './support/test-app';
 import { RealtimeAnnouncer } from '#monay/realtime';
-
-interface Instance {
-  app: NestExpressApplication;
-  url: string;
-  http: () => ReturnType<typeof request>;
-}
-
-/** One API process as production runs it, listening on a free port. */
-async function startInstance(env: NodeJS.ProcessEnv): Promise<Instance> {
-  const app = await createApp(loadConfig(env));
-  await app.listen(0, '127.0.0.1');
-  return { app, url: await app.getUrl(), http: () => request(app.getHttpServer()) };
-}
+import { OutboxRelay } from '#monay/shared';
+import { RealtimeClient } from '../libs/realtime/src/testing/realtime-client';
+import { newUser } from './support/test-app';
+import { startTwoInstances, type Instance } from './support/two-instances';
 
 describe('realtime across API instances: each one reads the outbox for its own sockets (no Redis between them)', () => {
-  let environment: TestEnvironment;
+  let close: (() => Promise<void>) | undefined;
   let a: Instance;
   let b: Instance;
   const clients: RealtimeClient[] = [];
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await startInstance(environment.env);
-    // Same database and Redis prefix. Without DATABASE_URL, B uses A's embedded database over the wire.
-    b = await startInstance({
-      ...environment.env,
-      DATABASE_URL: environment.env.DATABASE_URL ?? a.app.get(DatabaseEndpoint).url,
-    });
-    // B relays nothing: an event committed through A reaches a socket on B because B's announcer reads the outbox.
-    await b.app.get(OutboxRelay).beforeApplicationShutdown();
+    ({ a, b, close } = await startTwoInstances());
   });
   afterAll(async () => {
     for (const client of clients) client.close();
-    await b?.app.close();
-    await a?.app.close();
-    await environment?.dispose();
+    await close?.();
   });
 
   const onboard = async (instance: Instance, prefix: string) => {
