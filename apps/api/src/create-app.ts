@@ -62,7 +62,7 @@ export async function createApp(
   app.use(webConsole(options.webConsoleDir ?? WEB_CONSOLE_DIR));
   app.use(outsideApiNotFound);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
-  // Socket.IO on /ws: CORS as above, and the Redis adapter across API processes when REDIS_URL is set.
+  // Socket.IO on /ws: CORS as above (each API process feeds its own sockets from the outbox: no cluster adapter).
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
 
   const openApi = new DocumentBuilder()

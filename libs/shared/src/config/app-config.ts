@@ -308,7 +308,11 @@ const schema = z
     if (env.TEMPO_RPC_URL && env.NODE_ENV === 'production') {
       for (const key of ['TEMPO_HOT_WALLET_KEY', 'TEMPO_DEPOSIT_MNEMONIC'] as const) {
         if (!env[key]) {
-          ctx.addIssue({ code: 'custom', path: [key], message: 'is required with TEMPO_RPC_URL in production' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required with TEMPO_RPC_URL in production',
+          });
         }
       }
     }
@@ -463,8 +467,8 @@ export class AppConfig {
   readonly jobsInProcess: boolean;
   /**
    * Which processes run the outbox relay and its consumers: the API processes (`api`, the default, and the only
-   * choice without Redis), or the workers (`worker`), off the API's event loop; the workers then send the events
-   * that reach sockets to every API through Redis, and the APIs wake them through Redis after each commit.
+   * choice without Redis), or the workers (`worker`), off the API's event loop; the APIs then wake them through Redis
+   * after each commit. Sockets do not depend on it: each API reads the outbox for its own (RealtimeAnnouncer).
    */
   readonly outboxRelay: 'api' | 'worker';
   readonly shutdownTimeoutMs: number;
