@@ -32,7 +32,8 @@ interface Look {
  * the outbox row draws it just before, so for a moment its gap can look ended: see the floor below.)
  *
  * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
- * what came after a gap below it already).
+ * what came after a gap below it already). The realtime announcer keeps one of its own for the same reason: it reads
+ * committed events up to the watermark (`through`), never past an earlier one that may still commit.
  *
  * It also keeps a floor, and the relay's reads of unpublished events start above it: every event at or below it
  * was published, or missing, when a look passed it. Published events leave dead entries at the low end of the

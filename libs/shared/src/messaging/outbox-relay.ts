@@ -329,9 +329,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * The next unpublished events no other relay holds, in journal order, less those that would overtake an earlier
    * event of the same user: one still unpublished that this batch does not hold (another relay has it locked, or
-   * left it unpublished to retry). Those wait for a later batch, so each consumer and each socket gets a user's
-   * events in journal order however many relays run. Both reads start above the horizon's floor (below it everything
-   * is published).
+   * left it unpublished to retry). Those wait for a later batch, so each consumer gets a user's events in journal
+   * order however many relays run. Both reads start above the horizon's floor (`above`; see {@link OutboxHorizon}).
    */
   private async lockNext(
     tx: EntityManager,
