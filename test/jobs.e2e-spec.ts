@@ -1,7 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { JobBackend, JobName, JobQueue, QueueName, loadConfig } from '#monay/shared';
+import {
+  JobBackend,
+  JobName,
+  JobQueue,
+  QueueName,
+  TABLE_MAINTENANCE_EVERY_MS,
+  loadConfig,
+} from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { newUser, startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -62,5 +69,24 @@ describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () =
     expect(finished.returnvalue).toEqual({ deleted: expect.any(Number) });
     expect(await countFor(expired.body.user.id)).toBe(0);
     expect(await countFor(live.body.user.id)).toBe(1);
+  });
+
+  it('maintains the tables every 10 s where the database has no autovacuum launcher (PGlite never has one)', async () => {
+    const queue = t.app.get(JobBackend).queue(QueueName.Maintenance);
+    const schedulers = (await queue.getJobSchedulers()) as Array<{ key: string; every?: number | string }>;
+    expect(schedulers.filter((s) => s.key === JobName.MaintainTables).map((s) => Number(s.every))).toEqual([
+      TABLE_MAINTENANCE_EVERY_MS,
+    ]);
+
+    const dataSource = t.app.get(DataSource);
+    const [{ launcher }] = (await dataSource.query(
+      `SELECT count(*)::int AS launcher FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher'`,
+    )) as Array<{ launcher: number }>;
+    const jobId = await t.app.get(JobQueue).enqueue(JobName.MaintainTables, {});
+    const finished = await waitFor('the maintenance job to finish', async () => {
+      const job = await queue.getJob(jobId);
+      return job?.finishedOn ? job : undefined;
+    });
+    expect(finished.returnvalue).toMatchObject({ ran: launcher === 0, failed: [] });
   });
 });

@@ -20,6 +20,7 @@ import { OwnAddress } from './http/own-address';
 import { Clock } from './time/clock';
 import { DueWork } from './time/due-work';
 import { DevMailbox } from './dev/dev-mailbox';
+import { TableMaintenance } from './database/table-maintenance';
 
 const SHARED_SERVICES = [
   Metrics,
@@ -34,6 +35,7 @@ const SHARED_SERVICES = [
   IdempotencyStore,
   IdempotentExecutor,
   DevMailbox,
+  TableMaintenance,
 ];
 
 /** Errors thrown in event handlers never reach an exception filter: log them here (STYLE.md). */

@@ -40,6 +40,11 @@ export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { UnitOfWork } from './database/unit-of-work';
 export {
+  TableMaintenance,
+  TABLE_MAINTENANCE_EVERY_MS,
+  type TableMaintenanceRun,
+} from './database/table-maintenance';
+export {
   combineWrites,
   insertRowsWrite,
   runWrites,

@@ -15,6 +15,7 @@ export enum QueueName {
 
 export enum JobName {
   PurgeExpiredSessions = 'identity.purge-expired-sessions',
+  MaintainTables = 'database.maintain-tables',
   ExpireHolds = 'ledger.expire-holds',
   ReconcileLedger = 'ledger.reconcile',
   SealLedger = 'ledger.seal',
@@ -39,6 +40,8 @@ export enum JobName {
 
 export interface JobPayloads {
   [JobName.PurgeExpiredSessions]: { retentionDays: number };
+  /** Vacuums and analyzes the tables past autovacuum's thresholds, where the database has no autovacuum. */
+  [JobName.MaintainTables]: Record<string, never>;
   /** Voids (as 'expired') at most `limit` pending ledger holds past their expiry. */
   [JobName.ExpireHolds]: { limit: number };
   /** Checks every ledger invariant and that the read models agree with the ledger. */
@@ -86,6 +89,7 @@ export interface JobPayloads {
 
 export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
+  [JobName.MaintainTables]: QueueName.Maintenance,
   [JobName.ExpireHolds]: QueueName.Ledger,
   [JobName.ReconcileLedger]: QueueName.Ledger,
   [JobName.SealLedger]: QueueName.Ledger,

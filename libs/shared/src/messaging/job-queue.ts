@@ -22,10 +22,16 @@ export class JobQueue {
     return job.id ?? '';
   }
 
-  /** Idempotent: re-declaring a schedule at every start-up updates it instead of adding a second one. */
-  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayloads[N]): Promise<void> {
-    await this.backend
-      .queue(queueOfJob[name])
-      .upsertJobScheduler(name, { pattern: cron, tz: 'UTC' }, { name, data: payload });
+  /**
+   * Runs `name` on a cron pattern (UTC) or every `everyMs`. Idempotent: re-declaring a schedule at every start-up
+   * updates it instead of adding a second one.
+   */
+  async schedule<N extends JobName>(
+    name: N,
+    when: string | { everyMs: number },
+    payload: JobPayloads[N],
+  ): Promise<void> {
+    const repeat = typeof when === 'string' ? { pattern: when, tz: 'UTC' } : { every: when.everyMs };
+    await this.backend.queue(queueOfJob[name]).upsertJobScheduler(name, repeat, { name, data: payload });
   }
 }

@@ -1,0 +1,110 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobName } from '../messaging/job-names';
+import { JobQueue } from '../messaging/job-queue';
+import { OnJob } from '../messaging/on-job.decorator';
+
+/** How often the job looks for tables to vacuum or analyze. */
+export const TABLE_MAINTENANCE_EVERY_MS = 10_000;
+
+/** What one run did, table by table (schema-qualified names). */
+export interface TableMaintenanceRun {
+  /** False when the server's autovacuum does the work: nothing was looked at. */
+  ran: boolean;
+  vacuumed: string[];
+  analyzed: string[];
+  /** Tables whose statement failed (logged); they are tried again on the next run. */
+  failed: string[];
+}
+
+interface DueTable {
+  name: string;
+  vacuum: boolean;
+  analyze: boolean;
+}
+
+/**
+ * Autovacuum for a database that has none: the embedded PGlite (one process, no background workers) and a
+ * PostgreSQL server run with `autovacuum = off`. Without it the planner never learns how large a table has grown:
+ * a prepared statement keeps the plan it was given while its table was nearly empty (a sequential scan), and
+ * published outbox rows, sent deliveries and other updated rows stay as dead tuples in every index scan.
+ *
+ * Every {@link TABLE_MAINTENANCE_EVERY_MS}, one job (whichever process runs jobs) applies autovacuum's default
+ * thresholds to the cumulative statistics: VACUUM a table when its dead tuples pass 50 + 20% of its rows, or its
+ * inserts since the last vacuum pass 1,000 + 20%; ANALYZE it when its changed rows pass 50 + 10%. ANALYZE also makes
+ * every session re-plan the statements it prepared on that table. Tables another session has locked (a migration)
+ * are skipped until the next run. Where an autovacuum launcher runs (production PostgreSQL), the job does nothing.
+ */
+@Injectable()
+export class TableMaintenance implements OnApplicationBootstrap {
+  private readonly logger = new Logger('TableMaintenance');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /** Declared in the background: a queue that is down (Redis restarting) must not stop the API starting. */
+  onApplicationBootstrap(): void {
+    this.jobs
+      .schedule(JobName.MaintainTables, { everyMs: TABLE_MAINTENANCE_EVERY_MS }, {})
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not declare the table maintenance schedule: ${String(error)}`),
+      );
+  }
+
+  @OnJob(JobName.MaintainTables)
+  async run(): Promise<TableMaintenanceRun> {
+    if (await this.autovacuumRuns()) return { ran: false, vacuumed: [], analyzed: [], failed: [] };
+    return this.maintain();
+  }
+
+  /** Whether the server has an autovacuum launcher (PGlite never has one, whatever `autovacuum` says). */
+  async autovacuumRuns(): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher') AS runs`,
+    )) as Array<{ runs: boolean }>;
+    return row?.runs === true;
+  }
+
+  /** The tables past autovacuum's thresholds, most changed first. */
+  async due(): Promise<DueTable[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT name, vacuum_due, analyze_due FROM (
+         SELECT format('%I.%I', s.schemaname, s.relname) AS name,
+                s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
+                  OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) AS vacuum_due,
+                s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) AS analyze_due,
+                s.n_dead_tup + s.n_mod_since_analyze AS changed
+           FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+       ) t
+       WHERE vacuum_due OR analyze_due
+       ORDER BY changed DESC`,
+    )) as Array<{ name: string; vacuum_due: boolean; analyze_due: boolean }>;
+    return rows.map((row) => ({ name: row.name, vacuum: row.vacuum_due, analyze: row.analyze_due }));
+  }
+
+  /** Vacuums and analyzes every table that is due, one at a time; a failing table does not stop the others. */
+  async maintain(): Promise<TableMaintenanceRun> {
+    const run: TableMaintenanceRun = { ran: true, vacuumed: [], analyzed: [], failed: [] };
+    for (const table of await this.due()) {
+      const statement = table.vacuum
+        ? `VACUUM (${table.analyze ? 'ANALYZE, ' : ''}SKIP_LOCKED) ${table.name}`
+        : `ANALYZE (SKIP_LOCKED) ${table.name}`;
+      try {
+        await this.dataSource.query(statement);
+        if (table.vacuum) run.vacuumed.push(table.name);
+        if (table.analyze) run.analyzed.push(table.name);
+      } catch (error) {
+        run.failed.push(table.name);
+        this.logger.warn(`${statement} failed: ${String(error)}`);
+      }
+    }
+    if (run.vacuumed.length + run.analyzed.length > 0) {
+      this.logger.debug(
+        `Vacuumed ${run.vacuumed.join(', ') || '-'}; analyzed ${run.analyzed.join(', ') || '-'}`,
+      );
+    }
+    return run;
+  }
+}
