@@ -34,9 +34,9 @@ describe('table maintenance where the database has no autovacuum', () => {
     try {
       await session.query(`CREATE TABLE maintenance_rows (id int PRIMARY KEY, v text NOT NULL)`);
       await session.query(
-        `INSERT INTO maintenance_rows SELECT g, 'row ' || g FROM generate_series(1, 5000) g`,
+        `INSERT INTO maintenance_rows SELECT g, 'row ' || g FROM generate_series(1, 10000) g`,
       );
-      await session.query(`UPDATE maintenance_rows SET v = v || '!' WHERE id <= 2000`);
+      await session.query(`UPDATE maintenance_rows SET v = v || '!' WHERE id <= 4000`);
       await untilDue(session, 'public.maintenance_rows');
     } finally {
       await session.release();
@@ -51,8 +51,36 @@ describe('table maintenance where the database has no autovacuum', () => {
       `SELECT c.reltuples::int AS rows, s.n_dead_tup::int AS dead
          FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = 'maintenance_rows'`,
     )) as Array<{ rows: number; dead: number }>;
-    expect(table).toEqual({ rows: 5000, dead: 0 });
+    expect(table).toEqual({ rows: 10000, dead: 0 });
     expect((await maintenance.due()).map((due) => due.name)).not.toContain('public.maintenance_rows');
+  });
+
+  it('leaves a table under the size floor alone, however much of it changed', async () => {
+    const session = db.dataSource.createQueryRunner();
+    await session.connect();
+    try {
+      await session.query(`CREATE TABLE maintenance_small (id int PRIMARY KEY, v text NOT NULL)`);
+      await session.query(
+        `INSERT INTO maintenance_small SELECT g, 'row ' || g FROM generate_series(1, 1000) g`,
+      );
+      await session.query(`UPDATE maintenance_small SET v = v || '!'`);
+      await session.query(`SELECT pg_stat_force_next_flush()`);
+      await session.query(`SELECT 1`);
+    } finally {
+      await session.release();
+    }
+    const changed = async (): Promise<number> => {
+      const [row] = (await db.dataSource.query(
+        `SELECT n_mod_since_analyze::int AS n FROM pg_stat_user_tables WHERE relname = 'maintenance_small'`,
+      )) as Array<{ n: number }>;
+      return row?.n ?? 0;
+    };
+    for (let waited = 0; waited < 15_000 && (await changed()) < 2000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await changed()).toBe(2000);
+
+    expect((await maintenance.due()).map((due) => due.name)).not.toContain('public.maintenance_small');
   });
 
   it('makes a statement prepared while its table was nearly empty read in index order once the table has grown', async () => {
