@@ -71,7 +71,7 @@ describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () =
     expect(await countFor(live.body.user.id)).toBe(1);
   });
 
-  it('maintains the tables every 10 s where the database has no autovacuum launcher (PGlite never has one)', async () => {
+  it('maintains the tables every 10 s where the database has no autovacuum (PGlite never has one)', async () => {
     const queue = t.app.get(JobBackend).queue(QueueName.Maintenance);
     const schedulers = (await queue.getJobSchedulers()) as Array<{ key: string; every?: number | string }>;
     expect(schedulers.filter((s) => s.key === JobName.MaintainTables).map((s) => Number(s.every))).toEqual([
@@ -79,14 +79,13 @@ describe('jobs: BullMQ on Redis, or on PostgreSQL in the embedded default', () =
     ]);
 
     const dataSource = t.app.get(DataSource);
-    const [{ launcher }] = (await dataSource.query(
-      `SELECT count(*)::int AS launcher FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher'`,
-    )) as Array<{ launcher: number }>;
+    const [{ autovacuum }] = (await dataSource.query(`SHOW autovacuum`)) as Array<{ autovacuum: string }>;
+    const autovacuumRuns = Boolean(t.env.DATABASE_URL) && autovacuum === 'on';
     const jobId = await t.app.get(JobQueue).enqueue(JobName.MaintainTables, {});
     const finished = await waitFor('the maintenance job to finish', async () => {
       const job = await queue.getJob(jobId);
       return job?.finishedOn ? job : undefined;
     });
-    expect(finished.returnvalue).toMatchObject({ ran: launcher === 0, failed: [] });
+    expect(finished.returnvalue).toMatchObject({ ran: !autovacuumRuns, failed: [] });
   });
 });

@@ -40,7 +40,7 @@ interface DueTable {
  * thresholds to the cumulative statistics: VACUUM a table when its dead tuples pass 50 + 20% of its rows, or its
  * inserts since the last vacuum pass 1,000 + 20%; ANALYZE it when its changed rows pass 50 + 10%. ANALYZE also makes
  * every session re-plan the statements it prepared on that table. Tables under {@link TABLE_MAINTENANCE_MIN_BYTES}
- * are left alone, and tables another session has locked (a migration) are skipped until the next run. Where an autovacuum launcher runs (production PostgreSQL), the job does nothing.
+ * are left alone, and tables another session has locked (a migration) are skipped until the next run. Where autovacuum runs (production PostgreSQL), the job does nothing.
  */
 @Injectable()
 export class TableMaintenance implements OnApplicationBootstrap {
@@ -66,10 +66,15 @@ export class TableMaintenance implements OnApplicationBootstrap {
     return this.maintain();
   }
 
-  /** Whether the server has an autovacuum launcher (PGlite never has one, whatever `autovacuum` says). */
+  /**
+   * Whether autovacuum looks after this database: its launcher is running, or (for a role that may not see the
+   * server's processes, as on a managed PostgreSQL) the server says `autovacuum = on` and is not PGlite, which says
+   * so too but runs no launcher.
+   */
   async autovacuumRuns(): Promise<boolean> {
     const [row] = (await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher') AS runs`,
+      `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher')
+              OR (current_setting('autovacuum') = 'on' AND version() NOT LIKE '%PGlite%') AS runs`,
     )) as Array<{ runs: boolean }>;
     return row?.runs === true;
   }
