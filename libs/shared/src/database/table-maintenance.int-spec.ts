@@ -9,11 +9,28 @@ describe('table maintenance where the database has no autovacuum', () => {
 
   /**
    * The cumulative statistics reach other sessions when a session flushes them: at most once a second at a
-   * transaction's end, else when it has been idle a while. Ask for the flush, then wait until the table is due.
+   * transaction's end, else when it has been idle a while. Ask for the flush at the next one.
    */
-  const untilDue = async (session: QueryRunner, table: string): Promise<void> => {
+  const flushStats = async (session: QueryRunner): Promise<void> => {
     await session.query(`SELECT pg_stat_force_next_flush()`);
     await session.query(`SELECT 1`);
+  };
+
+  /** A table of `rows` rows, the first `updated` of them updated once, written in one session. */
+  const written = async (table: string, rows: number, updated: number): Promise<void> => {
+    const session = db.dataSource.createQueryRunner();
+    await session.connect();
+    try {
+      await session.query(`CREATE TABLE ${table} (id int PRIMARY KEY, v text NOT NULL)`);
+      await session.query(`INSERT INTO ${table} SELECT g, 'row ' || g FROM generate_series(1, ${rows}) g`);
+      await session.query(`UPDATE ${table} SET v = v || '!' WHERE id <= ${updated}`);
+      await flushStats(session);
+    } finally {
+      await session.release();
+    }
+  };
+
+  const untilDue = async (table: string): Promise<void> => {
     for (let waited = 0; waited < 15_000; waited += 100) {
       if ((await maintenance.due()).some((due) => due.name === table)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -29,18 +46,8 @@ describe('table maintenance where the database has no autovacuum', () => {
   afterAll(() => db.close());
 
   it('vacuums and analyzes a table past the thresholds, then leaves it alone', async () => {
-    const session = db.dataSource.createQueryRunner();
-    await session.connect();
-    try {
-      await session.query(`CREATE TABLE maintenance_rows (id int PRIMARY KEY, v text NOT NULL)`);
-      await session.query(
-        `INSERT INTO maintenance_rows SELECT g, 'row ' || g FROM generate_series(1, 10000) g`,
-      );
-      await session.query(`UPDATE maintenance_rows SET v = v || '!' WHERE id <= 4000`);
-      await untilDue(session, 'public.maintenance_rows');
-    } finally {
-      await session.release();
-    }
+    await written('maintenance_rows', 10_000, 4_000);
+    await untilDue('public.maintenance_rows');
 
     const run = await maintenance.maintain();
 
@@ -56,19 +63,7 @@ describe('table maintenance where the database has no autovacuum', () => {
   });
 
   it('leaves a table under the size floor alone, however much of it changed', async () => {
-    const session = db.dataSource.createQueryRunner();
-    await session.connect();
-    try {
-      await session.query(`CREATE TABLE maintenance_small (id int PRIMARY KEY, v text NOT NULL)`);
-      await session.query(
-        `INSERT INTO maintenance_small SELECT g, 'row ' || g FROM generate_series(1, 1000) g`,
-      );
-      await session.query(`UPDATE maintenance_small SET v = v || '!'`);
-      await session.query(`SELECT pg_stat_force_next_flush()`);
-      await session.query(`SELECT 1`);
-    } finally {
-      await session.release();
-    }
+    await written('maintenance_small', 1_000, 1_000);
     const changed = async (): Promise<number> => {
       const [row] = (await db.dataSource.query(
         `SELECT n_mod_since_analyze::int AS n FROM pg_stat_user_tables WHERE relname = 'maintenance_small'`,
@@ -105,7 +100,8 @@ describe('table maintenance where the database has no autovacuum', () => {
         `INSERT INTO maintenance_log SELECT g, 'row ' || g FROM generate_series(2, 20000) g`,
       );
       expect(await plan()).toContain('Sort');
-      await untilDue(runner, 'public.maintenance_log');
+      await flushStats(runner);
+      await untilDue('public.maintenance_log');
 
       expect((await maintenance.maintain()).analyzed).toContain('public.maintenance_log');
 
