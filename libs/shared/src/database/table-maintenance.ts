@@ -10,7 +10,7 @@ export const TABLE_MAINTENANCE_EVERY_MS = 10_000;
 /**
  * Tables smaller than this are left alone: scanning one costs about what its index does, so no plan goes stale on
  * it, and on PGlite, where every VACUUM and ANALYZE holds the one session, maintaining small tables would only
- * slow everything else (in a short-lived test app, the e2e suite by 15%).
+ * slow everything else (five embedded e2e files took about 15% longer).
  */
 export const TABLE_MAINTENANCE_MIN_BYTES = 256 * 1024;
 
@@ -40,7 +40,8 @@ interface DueTable {
  * thresholds to the cumulative statistics: VACUUM a table when its dead tuples pass 50 + 20% of its rows, or its
  * inserts since the last vacuum pass 1,000 + 20%; ANALYZE it when its changed rows pass 50 + 10%. ANALYZE also makes
  * every session re-plan the statements it prepared on that table. Tables under {@link TABLE_MAINTENANCE_MIN_BYTES}
- * are left alone, and tables another session has locked (a migration) are skipped until the next run. Where autovacuum runs (production PostgreSQL), the job does nothing.
+ * are left alone, and tables another session has locked (a migration) are skipped until the next run. Where
+ * autovacuum runs (production PostgreSQL), the job does nothing.
  */
 @Injectable()
 export class TableMaintenance implements OnApplicationBootstrap {
