@@ -72,6 +72,116 @@ async function expectPointsReconciled(t: TestApp, admin: Admin): Promise<void> {
   expect(report.body).toMatchObject({ ok: true, mismatches: [] });
 }
 
+/**
+ * The same 16 transfers given to rewards as one relay batch (one group of four members) and one event at a time
+ * (another group): every rewards table and the members' points in the ledger end alike. Answers the batched group's.
+ */
+async function batchAgainstSingle(t: TestApp) {
+  // The relay hands rewards a batch of events at once: the payments, counters, achievements and accounts of a
+  // batch are each one statement. Two groups of four members get the same 16 transfers (money going round, a
+  // member paid twice, the tenth transfer): one group as a single batch, the other one event at a time.
+  const group = async (prefix: string) =>
+    Promise.all(['a', 'b', 'c', 'd'].map((name) => onboard(t, `${prefix}${name}`)));
+  const [batched, single] = [await group('batch'), await group('single')];
+  const script: Array<[from: number, to: number, amount: string]> = [
+    [0, 1, '2.00'],
+    [1, 0, '3.00'], // back to 0: going round, earns and counts nothing
+    [0, 1, '4.00'], // 1 paid 0 in the window: going round too
+    [0, 2, '5.00'],
+    [0, 2, '1.00'], // 2 again: not a new recipient
+    [2, 3, '6.00'],
+    [3, 3, '1.00'], // to oneself: nothing
+    ...Array.from({ length: 9 }, (_, i): [number, number, string] => [0, 3, `${i + 1}.00`]),
+  ];
+  const start = Date.now();
+  const events = (members: Customer[]) =>
+    script.map(([from, to, amount], i) => {
+      const payload = {
+        transferId: randomUUID(),
+        batchId: null,
+        senderId: members[from].userId,
+        recipientId: members[to].userId,
+        currency: 'USDC',
+        amount,
+        fee: '0.00',
+        note: null,
+        ledgerTransactionId: randomUUID(),
+        completedAt: new Date(start + i).toISOString(),
+      };
+      const userIds = [...new Set([payload.senderId, payload.recipientId])];
+      return new PublishedEvent(
+        randomUUID(),
+        String(i + 1),
+        'FundsTransferred',
+        payload.transferId,
+        userIds,
+        payload,
+        new Date(start + i),
+      );
+    });
+  const earner = t.app.get(RewardsEarner);
+  const db = t.app.get(DataSource);
+  await db.transaction((tx) => earner.applyAll(tx, events(batched)));
+  for (const event of events(single)) await db.transaction((tx) => earner.applyAll(tx, [event]));
+
+  const state = async (members: Customer[]) => {
+    const ids = members.map((m) => m.userId);
+    const index = (id: string) => ids.indexOf(id);
+    const rows = async (sql: string) => (await db.query(sql, [ids])) as Array<Record<string, unknown>>;
+    return {
+      counters: (
+        await rows(`SELECT user_id, counter, value::text FROM reward_counters WHERE user_id = ANY($1)`)
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.counter} ${r.value}`)
+        .sort(),
+      achievements: (
+        await rows(`SELECT user_id, achievement_id FROM reward_achievements WHERE user_id = ANY($1)`)
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.achievement_id}`)
+        .sort(),
+      recipients: (await rows(`SELECT user_id, recipient_id FROM reward_recipients WHERE user_id = ANY($1)`))
+        .map((r) => `${index(r.user_id as string)}>${index(r.recipient_id as string)}`)
+        .sort(),
+      earns: (
+        await rows(`SELECT user_id, rule_id, points::text, status FROM reward_earns WHERE user_id = ANY($1)`)
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.rule_id} ${r.points} ${r.status}`)
+        .sort(),
+      accounts: (
+        await rows(
+          `SELECT user_id, lifetime_points::text, streak_weeks FROM reward_accounts WHERE user_id = ANY($1)`,
+        )
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.lifetime_points} ${r.streak_weeks}`)
+        .sort(),
+      activity: (
+        await rows(`SELECT user_id, kind, points::text FROM reward_activity WHERE user_id = ANY($1)`)
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.kind} ${r.points}`)
+        .sort(),
+      holds: (
+        await rows(
+          `SELECT e.user_id, e.rule_id, h.hold_amount::text AS amount, h.status
+               FROM reward_earns e JOIN ledger_transactions h ON h.id = e.hold_id WHERE e.user_id = ANY($1)`,
+        )
+      )
+        .map((r) => `${index(r.user_id as string)} ${r.rule_id} ${r.amount} ${r.status}`)
+        .sort(),
+      points: (
+        await rows(
+          `SELECT owner_id, posted::text, pending_debits::text FROM ledger_accounts
+              WHERE owner_id = ANY($1) AND currency = 'PTS'`,
+        )
+      )
+        .map((r) => `${index(r.owner_id as string)} ${r.posted} ${r.pending_debits}`)
+        .sort(),
+    };
+  };
+  const [one, other] = [await state(batched), await state(single)];
+  expect(one).toEqual(other);
+  return { one };
+}
+
 describe('rewards: points in the ledger', () => {
   let t: TestApp;
   let admin: Admin;
@@ -161,91 +271,8 @@ describe('rewards: points in the ledger', () => {
   });
 
   it('a relay batch of transfers books exactly what the same transfers book one at a time', async () => {
-    // The relay hands rewards a batch of events at once: the payments, counters, achievements and accounts of a
-    // batch are each one statement. Two groups of four members get the same 16 transfers (money going round, a
-    // member paid twice, the tenth transfer): one group as a single batch, the other one event at a time.
-    const group = async (prefix: string) =>
-      Promise.all(['a', 'b', 'c', 'd'].map((name) => onboard(t, `${prefix}${name}`)));
-    const [batched, single] = [await group('batch'), await group('single')];
-    const script: Array<[from: number, to: number, amount: string]> = [
-      [0, 1, '2.00'],
-      [1, 0, '3.00'], // back to 0: going round, earns and counts nothing
-      [0, 1, '4.00'], // 1 paid 0 in the window: going round too
-      [0, 2, '5.00'],
-      [0, 2, '1.00'], // 2 again: not a new recipient
-      [2, 3, '6.00'],
-      [3, 3, '1.00'], // to oneself: nothing
-      ...Array.from({ length: 9 }, (_, i): [number, number, string] => [0, 3, `${i + 1}.00`]),
-    ];
-    const start = Date.now();
-    const events = (members: Customer[]) =>
-      script.map(([from, to, amount], i) => {
-        const payload = {
-          transferId: randomUUID(),
-          batchId: null,
-          senderId: members[from].userId,
-          recipientId: members[to].userId,
-          currency: 'USDC',
-          amount,
-          fee: '0.00',
-          note: null,
-          ledgerTransactionId: randomUUID(),
-          completedAt: new Date(start + i).toISOString(),
-        };
-        const userIds = [...new Set([payload.senderId, payload.recipientId])];
-        return new PublishedEvent(
-          randomUUID(),
-          String(i + 1),
-          'FundsTransferred',
-          payload.transferId,
-          userIds,
-          payload,
-          new Date(start + i),
-        );
-      });
-    const earner = t.app.get(RewardsEarner);
-    const db = t.app.get(DataSource);
-    await db.transaction((tx) => earner.applyAll(tx, events(batched)));
-    for (const event of events(single)) await db.transaction((tx) => earner.applyAll(tx, [event]));
-
-    const state = async (members: Customer[]) => {
-      const ids = members.map((m) => m.userId);
-      const index = (id: string) => ids.indexOf(id);
-      const rows = async (sql: string) => (await db.query(sql, [ids])) as Array<Record<string, unknown>>;
-      return {
-        counters: (
-          await rows(`SELECT user_id, counter, value::text FROM reward_counters WHERE user_id = ANY($1)`)
-        )
-          .map((r) => `${index(r.user_id as string)} ${r.counter} ${r.value}`)
-          .sort(),
-        achievements: (
-          await rows(`SELECT user_id, achievement_id FROM reward_achievements WHERE user_id = ANY($1)`)
-        )
-          .map((r) => `${index(r.user_id as string)} ${r.achievement_id}`)
-          .sort(),
-        recipients: (
-          await rows(`SELECT user_id, recipient_id FROM reward_recipients WHERE user_id = ANY($1)`)
-        )
-          .map((r) => `${index(r.user_id as string)}>${index(r.recipient_id as string)}`)
-          .sort(),
-        earns: (
-          await rows(
-            `SELECT user_id, rule_id, points::text, status FROM reward_earns WHERE user_id = ANY($1)`,
-          )
-        )
-          .map((r) => `${index(r.user_id as string)} ${r.rule_id} ${r.points} ${r.status}`)
-          .sort(),
-        accounts: (
-          await rows(
-            `SELECT user_id, lifetime_points::text, streak_weeks FROM reward_accounts WHERE user_id = ANY($1)`,
-          )
-        )
-          .map((r) => `${index(r.user_id as string)} ${r.lifetime_points} ${r.streak_weeks}`)
-          .sort(),
-      };
-    };
-    const [one, other] = [await state(batched), await state(single)];
-    expect(one).toEqual(other);
+    // Points that vest at once (this file's rules).
+    const { one } = await batchAgainstSingle(t);
     // And what that is: 0 sent 12 counted transfers (ten-transfers reached) to 3 members; 2 sent one; 1 and 3 none.
     expect(one.counters).toEqual(
       [
@@ -259,6 +286,9 @@ describe('rewards: points in the ledger', () => {
     );
     expect(one.achievements).toEqual(['0 first-transfer', '0 ten-transfers', '2 first-transfer']);
     expect(one.recipients).toEqual(['0>1', '0>2', '0>3', '1>0', '2>3']);
+    expect(one.holds).toEqual([]);
+    // 0's earns: 2 + 5 + 1 + (1 + … + 9) = 53 points, vested; 2's: 6. Plus the achievements' points.
+    expect(one.earns.filter((earn) => / p2p-sent \d+ available$/.test(earn))).toHaveLength(13);
   });
 
   it('unspent points are announced 30 days before they expire, then expire oldest first', async () => {
@@ -339,5 +369,27 @@ describe('rewards: levels, stock and the catalog', () => {
     await redeem(t, gus, 'cashback-5-usdc', 0).expect(400);
     await expectBooksBalanced(t, [fay, gus]);
     await expectPointsReconciled(t, admin);
+  });
+});
+
+describe('rewards under the default rules: pending points', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a relay batch of transfers earning pending points holds each earn on its own, as one at a time does', async () => {
+    // The default rules: a transfer's points stay pending for 24 hours, a ledger hold on the rewards pool each.
+    const { one } = await batchAgainstSingle(t);
+    // 0 sent 2 + 5 + 1 + (1 + … + 9) in twelve counted transfers, 2 sent 6: one pending hold per transfer.
+    expect(one.holds.filter((hold) => hold.includes(' p2p-sent '))).toEqual(
+      [2, 5, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+        .map((points) => `0 p2p-sent ${points} pending`)
+        .concat('2 p2p-sent 6 pending')
+        .sort(),
+    );
+    expect(one.earns.filter((earn) => / p2p-sent \d+ pending$/.test(earn))).toHaveLength(13);
   });
 });

@@ -59,6 +59,48 @@ describe('holds are posted once or voided once', () => {
     expect(await verifyLedger(db.dataSource.manager)).toMatchObject({ ok: true, breaches: [] });
   });
 
+  it('places several holds at once as one after another would: the sum guarded, all or none', async () => {
+    const { card, merchant } = await cardholderAndMerchant();
+    const other = await openWallet(db.dataSource, ledger);
+    const holds = (amounts: bigint[]) =>
+      db.dataSource.transaction((tx) =>
+        ledger.placeHolds(
+          tx,
+          amounts.map((amount, i) => ({
+            accountId: card.id,
+            counterAccountId: i % 2 === 0 ? merchant.id : other.id,
+            currency: 'USDC',
+            amount,
+            kind: 'card_authorization' as const,
+            reference: `batch-${i}`,
+          })),
+        ),
+      );
+
+    // 100 available: 40 + 35 + 30 is more than there is, though each alone fits. Nothing is held.
+    await expect(holds([units(40n), units(35n), units(30n)])).rejects.toBeInstanceOf(InsufficientFundsError);
+    expect(await balance(card)).toMatchObject({ pendingDebits: 0n, available: 100_000_000n });
+    await expect(holds([units(10n), 0n])).rejects.toBeInstanceOf(InvalidHoldAmountError);
+    expect(await balance(card)).toMatchObject({ pendingDebits: 0n });
+
+    const placed = await holds([units(40n), units(35n), units(25n)]);
+    expect(new Set(placed.map((hold) => hold.holdId)).size).toBe(3);
+    expect(await balance(card)).toMatchObject({ pendingDebits: 100_000_000n, available: 0n });
+    // Each is a hold of its own: posted, voided or left pending one by one.
+    await post(placed[0].holdId);
+    await voidIt(placed[1].holdId);
+    expect(await balance(card)).toMatchObject({
+      posted: 60_000_000n,
+      pendingDebits: 25_000_000n,
+      available: 35_000_000n,
+    });
+    expect(await balance(merchant)).toMatchObject({ posted: 40_000_000n });
+    expect(await balance(other)).toMatchObject({ posted: 0n });
+    await post(placed[2].holdId, units(5n));
+    expect(await balance(card)).toMatchObject({ posted: 55_000_000n, pendingDebits: 0n });
+    expect(await balance(merchant)).toMatchObject({ posted: 45_000_000n });
+  });
+
   it('counts a hold against the available balance as soon as it is placed', async () => {
     const { card, merchant } = await cardholderAndMerchant();
     await place(card, merchant, units(30n), { reference: 'auth-1' });

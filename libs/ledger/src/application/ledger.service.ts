@@ -21,7 +21,7 @@ import {
   MAX_LEDGER_AMOUNT,
   UnbalancedTransactionError,
 } from '../domain/ledger.errors';
-import { LedgerRepository } from '../infrastructure/ledger.repository';
+import { LedgerRepository, type NewHold } from '../infrastructure/ledger.repository';
 
 export interface PostTransactionInput {
   /** The transaction's id, when the caller names it in writes of its own carried by the posting; else a new one. */
@@ -249,31 +249,57 @@ export class LedgerService {
 
   /** Reserves `amount` on the account at once (it counts against available balance), pending a post or void. */
   async placeHold(tx: EntityManager, input: PlaceHoldInput): Promise<{ holdId: string }> {
-    if (input.amount <= 0n) throw new InvalidHoldAmountError(input.amount, input.currency);
-    if (input.amount > MAX_LEDGER_AMOUNT) throw new LedgerAmountOutOfRangeError(input.currency);
-    const accountId = canonicalId(input.accountId);
-    const counterAccountId = canonicalId(input.counterAccountId);
-    if (accountId === counterAccountId) {
-      throw new UnbalancedTransactionError('a hold moves money between two different accounts');
-    }
-    const accounts = await this.loadAccounts(tx, [accountId, counterAccountId]);
-    const account = this.account(accounts, accountId);
-    assertCurrency(account, input.currency);
-    assertCurrency(this.account(accounts, counterAccountId), input.currency);
-    await this.applyInOrder(tx, [{ account, posted: 0n, pending: input.amount }]);
-    const holdId = newId();
-    await this.repository.insertHold(tx, {
-      id: holdId,
-      kind: input.kind,
-      reference: input.reference ?? null,
-      metadata: input.metadata ?? {},
-      accountId,
-      counterAccountId,
-      currency: input.currency,
-      amount: input.amount,
-      expiresAt: input.expiresAt ?? null,
+    const [hold] = await this.placeHolds(tx, [input]);
+    return hold;
+  }
+
+  /**
+   * {@link placeHold} for each of `inputs`, with the same effect as one after another (each hold only adds to what
+   * its account has reserved, so the sum passes the funds guard exactly when each would have), in three statements
+   * whatever their number: the accounts read, each account's reservation moved once, the holds written.
+   */
+  async placeHolds(tx: EntityManager, inputs: readonly PlaceHoldInput[]): Promise<Array<{ holdId: string }>> {
+    const holds: NewHold[] = inputs.map((input) => {
+      if (input.amount <= 0n) throw new InvalidHoldAmountError(input.amount, input.currency);
+      if (input.amount > MAX_LEDGER_AMOUNT) throw new LedgerAmountOutOfRangeError(input.currency);
+      const accountId = canonicalId(input.accountId);
+      const counterAccountId = canonicalId(input.counterAccountId);
+      if (accountId === counterAccountId) {
+        throw new UnbalancedTransactionError('a hold moves money between two different accounts');
+      }
+      return {
+        id: newId(),
+        kind: input.kind,
+        reference: input.reference ?? null,
+        metadata: input.metadata ?? {},
+        accountId,
+        counterAccountId,
+        currency: input.currency,
+        amount: input.amount,
+        expiresAt: input.expiresAt ?? null,
+      };
     });
-    return { holdId };
+    if (holds.length === 0) return [];
+    const accounts = await this.loadAccounts(
+      tx,
+      holds.flatMap((hold) => [hold.accountId, hold.counterAccountId]),
+    );
+    const reserved = new Map<string, bigint>();
+    for (const hold of holds) {
+      assertCurrency(this.account(accounts, hold.accountId), hold.currency);
+      assertCurrency(this.account(accounts, hold.counterAccountId), hold.currency);
+      reserved.set(hold.accountId, (reserved.get(hold.accountId) ?? 0n) + hold.amount);
+    }
+    await this.applyInOrder(
+      tx,
+      [...reserved].map(([accountId, pending]) => ({
+        account: this.account(accounts, accountId),
+        posted: 0n,
+        pending,
+      })),
+    );
+    await this.repository.insertHolds(tx, holds);
+    return holds.map((hold) => ({ holdId: hold.id }));
   }
 
   /**

@@ -303,7 +303,9 @@ export class LedgerRepository {
       const beforeRows: Array<Record<string, unknown>> = [];
       let passed = true;
       for (const guard of before) {
-        const rows = (await tx.query(guard.write.sql, [...guard.write.params])) as Array<Record<string, unknown>>;
+        const rows = (await tx.query(guard.write.sql, [...guard.write.params])) as Array<
+          Record<string, unknown>
+        >;
         beforeRows.push(...rows);
         if (rows.length !== guard.rowsToProceed) {
           passed = false;
@@ -387,22 +389,28 @@ export class LedgerRepository {
     await tx.query(`SELECT id FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
   }
 
-  async insertHold(tx: EntityManager, hold: NewHold): Promise<void> {
+  /** Holds as pending ledger transactions, in one statement whatever their number. */
+  async insertHolds(tx: EntityManager, holds: readonly NewHold[]): Promise<void> {
+    if (holds.length === 0) return;
     await tx.query(
       `INSERT INTO ledger_transactions
          (id, kind, status, reference, metadata, hold_account_id, hold_counter_account_id, hold_currency,
           hold_amount, expires_at)
-       VALUES ($1, $2, 'pending', $3, $4::jsonb, $5, $6, $7, $8::bigint, $9)`,
+       SELECT h.id, h.kind, 'pending', h.reference, h.metadata::jsonb, h.account_id, h.counter_account_id, h.currency,
+              h.amount, h.expires_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[],
+                     $9::timestamptz[])
+              AS h(id, kind, reference, metadata, account_id, counter_account_id, currency, amount, expires_at)`,
       [
-        hold.id,
-        hold.kind,
-        hold.reference,
-        toJson(hold.metadata),
-        hold.accountId,
-        hold.counterAccountId,
-        hold.currency,
-        hold.amount.toString(),
-        hold.expiresAt,
+        holds.map((hold) => hold.id),
+        holds.map((hold) => hold.kind),
+        holds.map((hold) => hold.reference),
+        holds.map((hold) => toJson(hold.metadata)),
+        holds.map((hold) => hold.accountId),
+        holds.map((hold) => hold.counterAccountId),
+        holds.map((hold) => hold.currency),
+        holds.map((hold) => hold.amount.toString()),
+        holds.map((hold) => hold.expiresAt),
       ],
     );
   }

@@ -55,16 +55,94 @@ export class PointsBook {
    * Returns the earn's id, or null when this source already earned under this rule.
    */
   async earn(tx: EntityManager, input: EarnInput, now: Date): Promise<string | null> {
-    if (input.points <= 0n) return null;
-    const account = await this.repository.account(tx, input.userId, now, true);
-    const id = newId();
+    const [id] = await this.earnMany(tx, [input], now);
+    return id;
+  }
+
+  /**
+   * {@link earn} for each of `inputs`, in order: the members' rewards accounts locked, then the earns, their activity
+   * and their events written and their holds placed in a fixed number of statements whatever their number (a relay
+   * batch of transfers earns in one go). An earn that vests at once (a rule without a lock period) is vested on its
+   * own after them. Answers each input's earn id, or null where it earns nothing or its source already earned under
+   * that rule (in the database, or earlier in `inputs`).
+   */
+  async earnMany(tx: EntityManager, inputs: readonly EarnInput[], now: Date): Promise<Array<string | null>> {
+    const earns = inputs.map((input) => (input.points > 0n ? this.newEarn(input, now) : null));
+    const candidates = earns.filter((earn) => earn !== null);
+    if (candidates.length === 0) return earns.map(() => null);
+    await this.repository.accounts(
+      tx,
+      candidates.map((earn) => earn.userId),
+      now,
+    );
+    const written = await this.repository.insertEarns(tx, candidates);
+    const fresh = earns.map((earn) => (earn && written.has(earn.id.toLowerCase()) ? earn : null));
+    const earned = fresh.filter((earn) => earn !== null);
+    if (earned.length === 0) return fresh.map(() => null);
+    await this.repository.insertActivity(
+      tx,
+      earned.map((earn) => activity(earn.userId, 'earned', earn.points, earn.reason, earn.id, null, now)),
+    );
+    await this.outbox.append(
+      tx,
+      earned.map((earn) => ({
+        type: RewardPointsEarned,
+        aggregateId: earn.userId,
+        userIds: [earn.userId],
+        payload: {
+          userId: earn.userId,
+          earnId: earn.id,
+          ruleId: earn.ruleId,
+          points: earn.points.toString(),
+          status: earn.locked ? ('pending' as const) : ('available' as const),
+          reason: earn.reason,
+          availableAt: earn.availableAt.toISOString(),
+        },
+      })),
+    );
+    const locked = earned.filter((earn) => earn.locked);
+    if (locked.length > 0) {
+      const pool = await this.pool(tx);
+      const wallets = new Map<string, LedgerAccount>();
+      for (const userId of new Set(locked.map((earn) => earn.userId))) {
+        wallets.set(userId, await this.wallet(tx, userId));
+      }
+      const holds = await this.ledger.placeHolds(
+        tx,
+        locked.map((earn) => ({
+          accountId: pool.id,
+          counterAccountId: wallets.get(earn.userId)!.id,
+          currency: POINTS,
+          amount: earn.points,
+          kind: 'reward_earn' as const,
+          reference: earn.id,
+        })),
+      );
+      await this.repository.setEarnHolds(
+        tx,
+        locked.map((earn, i) => ({ earnId: earn.id, holdId: holds[i].holdId })),
+      );
+    }
+    for (const earn of earned.filter((e) => !e.locked)) {
+      // Read again: an earlier vesting in this batch may have repaid some of the member's debt.
+      const account = await this.repository.account(tx, earn.userId, now, true);
+      await this.vestLocked(tx, account, earn, now);
+    }
+    return fresh.map((earn) => earn?.id ?? null);
+  }
+
+  private newEarn(
+    input: EarnInput,
+    now: Date,
+  ): EarnRecord & { sourceEventId: string | null; locked: boolean } {
     const availableAt = new Date(now.getTime() + input.lockHours * HOUR_MS);
-    const earn: EarnRecord = {
-      id,
+    return {
+      id: newId(),
       userId: input.userId,
       ruleId: input.ruleId,
       sourceKey: input.sourceKey,
       sourceRef: input.sourceRef,
+      sourceEventId: input.sourceEventId,
       reason: input.reason,
       points: input.points,
       remaining: 0n,
@@ -74,42 +152,8 @@ export class PointsBook {
       availableAt,
       expiresAt: addMonths(availableAt, this.config.rewards.expiryMonths),
       createdAt: now,
+      locked: input.lockHours > 0,
     };
-    if (!(await this.repository.insertEarn(tx, { ...earn, sourceEventId: input.sourceEventId }))) return null;
-    await this.repository.insertActivity(tx, [
-      activity(input.userId, 'earned', input.points, input.reason, id, null, now),
-    ]);
-    await this.outbox.append(tx, [
-      {
-        type: RewardPointsEarned,
-        aggregateId: input.userId,
-        userIds: [input.userId],
-        payload: {
-          userId: input.userId,
-          earnId: id,
-          ruleId: input.ruleId,
-          points: input.points.toString(),
-          status: input.lockHours > 0 ? 'pending' : 'available',
-          reason: input.reason,
-          availableAt: availableAt.toISOString(),
-        },
-      },
-    ]);
-    if (input.lockHours > 0) {
-      const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, input.userId)]);
-      const { holdId } = await this.ledger.placeHold(tx, {
-        accountId: pool.id,
-        counterAccountId: wallet.id,
-        currency: POINTS,
-        amount: input.points,
-        kind: 'reward_earn',
-        reference: id,
-      });
-      await this.repository.setEarnHold(tx, id, holdId);
-    } else {
-      await this.vestLocked(tx, account, earn, now);
-    }
-    return id;
   }
 
   /** Vests one pending earn whose lock period is over (a no-op when it was vested, cancelled or is not due). */

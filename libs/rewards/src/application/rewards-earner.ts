@@ -16,7 +16,7 @@ import { RewardAchievementUnlocked } from '../domain/events/rewards.events';
 import { DAY_MS } from '../domain/points';
 import { advanceStreak, STREAK_MILESTONES, weekOf } from '../domain/streaks';
 import { RewardsRepository, type RewardAccountRecord } from '../infrastructure/rewards.repository';
-import { PointsBook } from './points-book';
+import { PointsBook, type EarnInput } from './points-book';
 
 /** The events rewards learns from (a new source, such as card spend, adds its type here and a fact below). */
 export const EARNING_EVENT_TYPES = new Set([
@@ -214,17 +214,23 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
       counted.map(({ payment }) => payment.senderId),
       now,
     );
-    for (const { payment: p, eventId } of counted) {
-      const fact: RewardFact = {
-        kind: 'p2p_sent',
-        userId: p.senderId,
-        ref: p.transferId,
-        usdCents: this.usdCents(p.amount, p.currency),
-        counterpartyId: p.recipientId,
-        circular: false,
-      };
-      await this.earnFrom(tx, fact, eventId, now);
-    }
+    await this.book.earnMany(
+      tx,
+      counted.flatMap(({ payment: p, eventId }) =>
+        this.earnsFrom(
+          {
+            kind: 'p2p_sent',
+            userId: p.senderId,
+            ref: p.transferId,
+            usdCents: this.usdCents(p.amount, p.currency),
+            counterpartyId: p.recipientId,
+            circular: false,
+          },
+          eventId,
+        ),
+      ),
+      now,
+    );
     const values = await this.repository.bumpMany(
       tx,
       counted.flatMap(({ payment, first }) => [
@@ -269,22 +275,21 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
   }
 
   private async earnFrom(tx: EntityManager, fact: RewardFact, eventId: string, now: Date): Promise<void> {
-    for (const grant of evaluateRules(this.rules, fact)) {
-      await this.book.earn(
-        tx,
-        {
-          userId: fact.userId,
-          ruleId: grant.ruleId,
-          sourceKey: grant.sourceKey,
-          sourceRef: fact.ref,
-          sourceEventId: eventId,
-          reason: grant.reason,
-          points: grant.points,
-          lockHours: grant.lockHours,
-        },
-        now,
-      );
-    }
+    await this.book.earnMany(tx, this.earnsFrom(fact, eventId), now);
+  }
+
+  /** What the earn rules grant for `fact`, as earns of the points book. */
+  private earnsFrom(fact: RewardFact, eventId: string): EarnInput[] {
+    return evaluateRules(this.rules, fact).map((grant) => ({
+      userId: fact.userId,
+      ruleId: grant.ruleId,
+      sourceKey: grant.sourceKey,
+      sourceRef: fact.ref,
+      sourceEventId: eventId,
+      reason: grant.reason,
+      points: grant.points,
+      lockHours: grant.lockHours,
+    }));
   }
 
   /** Counts one more of `counter` (or sets it) and unlocks what it reaches: each achievement once, points at once. */

@@ -306,33 +306,62 @@ export class RewardsRepository {
 
   /** Inserts the earn unless (rule, source key) already earned; returns it, or null when it already existed. */
   async insertEarn(tx: EntityManager, earn: EarnRecord & { sourceEventId: string | null }): Promise<boolean> {
+    return (await this.insertEarns(tx, [earn])).size > 0;
+  }
+
+  /**
+   * Earns in one statement, each once per (rule, source key): answers the ids of those written. Of two with the same
+   * rule and key, in the database or earlier in `earns`, the first stays and the later one is not written.
+   */
+  async insertEarns(
+    tx: EntityManager,
+    earns: ReadonlyArray<EarnRecord & { sourceEventId: string | null }>,
+  ): Promise<Set<string>> {
+    if (earns.length === 0) return new Set();
     const rows = (await tx.query(
       `INSERT INTO reward_earns (id, user_id, rule_id, source_key, source_event_id, source_ref, reason, points,
          remaining, status, hold_id, available_at, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       SELECT id, user_id, rule_id, source_key, source_event_id, source_ref, reason, points, remaining, status, hold_id,
+              available_at, expires_at, created_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+                     $8::bigint[], $9::bigint[], $10::text[], $11::uuid[], $12::timestamptz[], $13::timestamptz[],
+                     $14::timestamptz[]) WITH ORDINALITY
+              AS e(id, user_id, rule_id, source_key, source_event_id, source_ref, reason, points, remaining, status,
+                   hold_id, available_at, expires_at, created_at, position)
+        ORDER BY position
        ON CONFLICT ON CONSTRAINT reward_earns_rule_source_key DO NOTHING RETURNING id`,
       [
-        earn.id,
-        earn.userId,
-        earn.ruleId,
-        earn.sourceKey,
-        earn.sourceEventId,
-        earn.sourceRef,
-        earn.reason,
-        earn.points.toString(),
-        earn.remaining.toString(),
-        earn.status,
-        earn.holdId,
-        earn.availableAt,
-        earn.expiresAt,
-        earn.createdAt,
+        earns.map((earn) => earn.id),
+        earns.map((earn) => earn.userId),
+        earns.map((earn) => earn.ruleId),
+        earns.map((earn) => earn.sourceKey),
+        earns.map((earn) => earn.sourceEventId),
+        earns.map((earn) => earn.sourceRef),
+        earns.map((earn) => earn.reason),
+        earns.map((earn) => earn.points.toString()),
+        earns.map((earn) => earn.remaining.toString()),
+        earns.map((earn) => earn.status),
+        earns.map((earn) => earn.holdId),
+        earns.map((earn) => earn.availableAt),
+        earns.map((earn) => earn.expiresAt),
+        earns.map((earn) => earn.createdAt),
       ],
-    )) as unknown[];
-    return rows.length > 0;
+    )) as Array<{ id: string }>;
+    return new Set(rows.map((row) => row.id.toLowerCase()));
   }
 
-  async setEarnHold(tx: EntityManager, earnId: string, holdId: string): Promise<void> {
-    await tx.query(`UPDATE reward_earns SET hold_id = $2 WHERE id = $1`, [earnId, holdId]);
+  /** Each earn's hold, in one statement. */
+  async setEarnHolds(
+    tx: EntityManager,
+    holds: ReadonlyArray<{ earnId: string; holdId: string }>,
+  ): Promise<void> {
+    if (holds.length === 0) return;
+    await tx.query(
+      `UPDATE reward_earns e SET hold_id = h.hold_id
+         FROM unnest($1::uuid[], $2::uuid[]) AS h(earn_id, hold_id)
+        WHERE e.id = h.earn_id`,
+      [holds.map((hold) => hold.earnId), holds.map((hold) => hold.holdId)],
+    );
   }
 
   async setEarn(tx: EntityManager, earnId: string, status: EarnStatus, remaining: bigint): Promise<void> {
@@ -467,23 +496,23 @@ export class RewardsRepository {
     return { pending: BigInt(row.pending), expiringSoon: BigInt(row.expiring), nextExpiry: row.next_expiry };
   }
 
-  async insertActivity(tx: EntityManager, rows: ActivityRecord[]): Promise<void> {
-    for (const row of rows) {
-      await tx.query(
-        `INSERT INTO reward_activity (id, user_id, kind, points, reason, reference, ledger_transaction_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          row.id,
-          row.userId,
-          row.kind,
-          row.points.toString(),
-          row.reason,
-          row.reference,
-          row.ledgerTransactionId,
-          row.createdAt,
-        ],
-      );
-    }
+  async insertActivity(tx: EntityManager, rows: ReadonlyArray<ActivityRecord>): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO reward_activity (id, user_id, kind, points, reason, reference, ledger_transaction_id, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::uuid[],
+                            $8::timestamptz[])`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.userId),
+        rows.map((row) => row.kind),
+        rows.map((row) => row.points.toString()),
+        rows.map((row) => row.reason),
+        rows.map((row) => row.reference),
+        rows.map((row) => row.ledgerTransactionId),
+        rows.map((row) => row.createdAt),
+      ],
+    );
   }
 
   async activity(

@@ -53,6 +53,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private tellAgain = false;
   /** How far events may be taken in sequence order (none past one that may still commit). */
   private readonly horizon: OutboxHorizon;
+  /** The batch this process is publishing, if any (see {@link publishBatch}). */
+  private publishing: Promise<unknown> = Promise.resolve();
   /** Told of every nudge: a commit in this process wrote events (see {@link onNudge}). */
   private readonly nudgeListeners: Array<() => void> = [];
 
@@ -235,7 +237,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return pending;
   }
 
-  private async publishBatch(): Promise<number> {
+  /**
+   * One batch at a time per process: {@link drain} waits for the loop's batch in flight instead of racing it. Two
+   * batches side by side in one process only got in each other's way: the second skipped the rows the first had
+   * locked, then held back every later event of the same users, and came back with nothing after reading a page of
+   * the journal (analytics-export's 2,300 events: 331 pages read for 46 published).
+   */
+  private publishBatch(): Promise<number> {
+    const batch = this.publishing.then(() => this.publishNext());
+    this.publishing = batch.catch(() => undefined);
+    return batch;
+  }
+
+  private async publishNext(): Promise<number> {
     if (this.isolating > 0) {
       const published = await this.publishOne();
       this.isolating -= published;
@@ -246,7 +260,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (error) {
       this.logger.warn(`relay: a batch failed (${(error as Error).message}); taking events one at a time`);
       this.isolating = BATCH;
-      return this.publishBatch();
+      return this.publishNext();
     }
   }
 
