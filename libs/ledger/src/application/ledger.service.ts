@@ -35,6 +35,8 @@ export interface PostTransactionInput {
 }
 
 export interface PlaceHoldInput {
+  /** The hold's id (its ledger transaction's), when the caller names it beforehand; a new one otherwise. */
+  id?: string;
   /** The account whose funds are reserved (debited when the hold is posted). */
   accountId: string;
   /** The account credited when the hold is posted. */
@@ -268,7 +270,7 @@ export class LedgerService {
         throw new UnbalancedTransactionError('a hold moves money between two different accounts');
       }
       return {
-        id: newId(),
+        id: input.id ?? newId(),
         kind: input.kind,
         reference: input.reference ?? null,
         metadata: input.metadata ?? {},

@@ -60,21 +60,29 @@ export class PointsBook {
   }
 
   /**
-   * {@link earn} for each of `inputs`, in order: the members' rewards accounts locked, then the earns, their activity
+   * {@link earn} for each of `inputs`, in order: the members' rewards accounts locked (unless the caller holds them,
+   * `accountsLocked`), then the earns, their activity
    * and their events written and their holds placed in a fixed number of statements whatever their number (a relay
    * batch of transfers earns in one go). An earn that vests at once (a rule without a lock period) is vested on its
    * own after them. Answers each input's earn id, or null where it earns nothing or its source already earned under
    * that rule (in the database, or earlier in `inputs`).
    */
-  async earnMany(tx: EntityManager, inputs: readonly EarnInput[], now: Date): Promise<Array<string | null>> {
+  async earnMany(
+    tx: EntityManager,
+    inputs: readonly EarnInput[],
+    now: Date,
+    { accountsLocked = false }: { accountsLocked?: boolean } = {},
+  ): Promise<Array<string | null>> {
     const earns = inputs.map((input) => (input.points > 0n ? this.newEarn(input, now) : null));
     const candidates = earns.filter((earn) => earn !== null);
     if (candidates.length === 0) return earns.map(() => null);
-    await this.repository.accounts(
-      tx,
-      candidates.map((earn) => earn.userId),
-      now,
-    );
+    if (!accountsLocked) {
+      await this.repository.accounts(
+        tx,
+        candidates.map((earn) => earn.userId),
+        now,
+      );
+    }
     const written = await this.repository.insertEarns(tx, candidates);
     const fresh = earns.map((earn) => (earn && written.has(earn.id.toLowerCase()) ? earn : null));
     const earned = fresh.filter((earn) => earn !== null);
@@ -107,9 +115,11 @@ export class PointsBook {
       for (const userId of new Set(locked.map((earn) => earn.userId))) {
         wallets.set(userId, await this.wallet(tx, userId));
       }
-      const holds = await this.ledger.placeHolds(
+      // Each earn was written with the id of its hold (`newEarn`), which is placed now.
+      await this.ledger.placeHolds(
         tx,
         locked.map((earn) => ({
+          id: earn.holdId!,
           accountId: pool.id,
           counterAccountId: wallets.get(earn.userId)!.id,
           currency: POINTS,
@@ -117,10 +127,6 @@ export class PointsBook {
           kind: 'reward_earn' as const,
           reference: earn.id,
         })),
-      );
-      await this.repository.setEarnHolds(
-        tx,
-        locked.map((earn, i) => ({ earnId: earn.id, holdId: holds[i].holdId })),
       );
     }
     for (const earn of earned.filter((e) => !e.locked)) {
@@ -148,7 +154,9 @@ export class PointsBook {
       remaining: 0n,
       clawed: 0n,
       status: 'pending',
-      holdId: null,
+      // A pending earn's hold: placed under this id once the earn is written (the earn is written first, to learn
+      // whether this source already earned).
+      holdId: input.lockHours > 0 ? newId() : null,
       availableAt,
       expiresAt: addMonths(availableAt, this.config.rewards.expiryMonths),
       createdAt: now,

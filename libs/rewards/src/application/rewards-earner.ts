@@ -230,6 +230,7 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
         ),
       ),
       now,
+      { accountsLocked: true },
     );
     const values = await this.repository.bumpMany(
       tx,

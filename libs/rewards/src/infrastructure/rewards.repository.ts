@@ -350,20 +350,6 @@ export class RewardsRepository {
     return new Set(rows.map((row) => row.id.toLowerCase()));
   }
 
-  /** Each earn's hold, in one statement. */
-  async setEarnHolds(
-    tx: EntityManager,
-    holds: ReadonlyArray<{ earnId: string; holdId: string }>,
-  ): Promise<void> {
-    if (holds.length === 0) return;
-    await tx.query(
-      `UPDATE reward_earns e SET hold_id = h.hold_id
-         FROM unnest($1::uuid[], $2::uuid[]) AS h(earn_id, hold_id)
-        WHERE e.id = h.earn_id`,
-      [holds.map((hold) => hold.earnId), holds.map((hold) => hold.holdId)],
-    );
-  }
-
   async setEarn(tx: EntityManager, earnId: string, status: EarnStatus, remaining: bigint): Promise<void> {
     await tx.query(`UPDATE reward_earns SET status = $2, remaining = $3 WHERE id = $1`, [
       earnId,
