@@ -328,37 +328,40 @@ export class RewardsEarner implements EventConsumer<EarningEventName>, OnModuleI
       reached.map(({ userId, achievement }) => ({ userId, achievementId: achievement.id })),
       now,
     );
-    for (const { userId, achievement } of reached) {
-      if (!fresh.has(`${userId.toLowerCase()}:${achievement.id}`)) continue;
-      await this.book.earn(
-        tx,
-        {
+    const unlocked = reached.filter(({ userId, achievement }) =>
+      fresh.has(`${userId.toLowerCase()}:${achievement.id}`),
+    );
+    if (unlocked.length === 0) return;
+    // Their points first (vested at once), then the unlocks, each kind in one go.
+    await this.book.earnMany(
+      tx,
+      unlocked.map(({ userId, achievement }) => ({
+        userId,
+        ruleId: `achievement:${achievement.id}`,
+        sourceKey: userId,
+        sourceRef: null,
+        sourceEventId: null,
+        reason: `Achievement: ${achievement.name}`,
+        points: achievement.points,
+        lockHours: 0,
+      })),
+      now,
+    );
+    await this.outbox.append(
+      tx,
+      unlocked.map(({ userId, achievement }) => ({
+        type: RewardAchievementUnlocked,
+        aggregateId: userId,
+        userIds: [userId],
+        payload: {
           userId,
-          ruleId: `achievement:${achievement.id}`,
-          sourceKey: userId,
-          sourceRef: null,
-          sourceEventId: null,
-          reason: `Achievement: ${achievement.name}`,
-          points: achievement.points,
-          lockHours: 0,
+          achievementId: achievement.id,
+          name: achievement.name,
+          points: achievement.points.toString(),
+          at: now.toISOString(),
         },
-        now,
-      );
-      await this.outbox.append(tx, [
-        {
-          type: RewardAchievementUnlocked,
-          aggregateId: userId,
-          userIds: [userId],
-          payload: {
-            userId,
-            achievementId: achievement.id,
-            name: achievement.name,
-            points: achievement.points.toString(),
-            at: now.toISOString(),
-          },
-        },
-      ]);
-    }
+      })),
+    );
   }
 
   /** A qualifying action in the week it happened in the member's time zone; milestones pay a bonus once. */
