@@ -60,12 +60,12 @@ export class PointsBook {
   }
 
   /**
-   * {@link earn} for each of `inputs`, in order: the members' rewards accounts locked (unless the caller holds them,
-   * `accountsLocked`), then the earns, their activity
-   * and their events written and their holds placed in a fixed number of statements whatever their number (a relay
-   * batch of transfers earns in one go). An earn that vests at once (a rule without a lock period) is vested on its
-   * own after them. Answers each input's earn id, or null where it earns nothing or its source already earned under
-   * that rule (in the database, or earlier in `inputs`).
+   * {@link earn} for each of `inputs`, in order, in a fixed number of statements whatever their number (a relay
+   * batch of transfers earns in one go): the members' rewards accounts locked (unless the caller holds them,
+   * `accountsLocked`), then the earns, their activity and their events written and their holds placed. An earn that
+   * vests at once (a rule without a lock period) is vested on its own after them. Answers each input's earn id, or
+   * null where it earns nothing or its source already earned under that rule (in the database, or earlier in
+   * `inputs`).
    */
   async earnMany(
     tx: EntityManager,

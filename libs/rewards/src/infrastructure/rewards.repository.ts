@@ -305,10 +305,6 @@ export class RewardsRepository {
   }
 
   /** Inserts the earn unless (rule, source key) already earned; returns it, or null when it already existed. */
-  async insertEarn(tx: EntityManager, earn: EarnRecord & { sourceEventId: string | null }): Promise<boolean> {
-    return (await this.insertEarns(tx, [earn])).size > 0;
-  }
-
   /**
    * Earns in one statement, each once per (rule, source key): answers the ids of those written. Of two with the same
    * rule and key, in the database or earlier in `earns`, the first stays and the later one is not written.
