@@ -2,12 +2,12 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { PgliteWireServer } from './pglite';
+import { PgliteThread } from './pglite';
 
 /**
  * Where the database is. In production, PostgreSQL at `DATABASE_URL`. In the embedded default, a
- * PGlite database in `DATA_DIR/pglite` served on loopback by {@link PgliteWireServer}, so TypeORM and
- * BullMQ use their ordinary `postgres` drivers in both modes.
+ * PGlite database in `DATA_DIR/pglite` served on loopback by the wire server on a thread of its own
+ * ({@link PgliteThread}), so TypeORM and BullMQ use their ordinary `postgres` drivers in both modes.
  */
 @Injectable()
 export class DatabaseEndpoint implements OnApplicationShutdown {
@@ -17,7 +17,7 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
   private constructor(
     readonly url: string,
     readonly mode: 'postgres' | 'embedded',
-    private readonly embedded: PgliteWireServer | undefined,
+    private readonly embedded: PgliteThread | undefined,
     private readonly location: string,
     private readonly moduleRef?: ModuleRef,
   ) {}
@@ -27,10 +27,11 @@ export class DatabaseEndpoint implements OnApplicationShutdown {
       const { url } = config.database;
       return new DatabaseEndpoint(url, 'postgres', undefined, redactUrl(url), moduleRef);
     }
-    const server = await PgliteWireServer.start({
+    const server = await PgliteThread.start({
       dataDir: config.database.dataDir,
       seedFile: config.database.seedFile,
       password: config.database.password,
+      logger: new Logger('Database'),
     });
     const location = config.database.dataDir ?? 'memory (DATA_DIR=:memory:)';
     return new DatabaseEndpoint(server.connectionString(), 'embedded', server, location, moduleRef);

@@ -4,3 +4,4 @@ export {
   type PgliteWireServerLogger,
   type PgliteWireServerOptions,
 } from './pglite-wire-server';
+export { PgliteThread } from './pglite-thread';
