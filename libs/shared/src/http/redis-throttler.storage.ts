@@ -4,6 +4,17 @@ import type Redis from 'ioredis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
+/** The script below as a command of the connection (ioredis's `defineCommand`). */
+interface WithThrottleCommand {
+  monayThrottle(
+    key: string,
+    blockKey: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+  ): Promise<[number, number, number]>;
+}
+
 // Fixed window per key; once over the limit, a block key keeps refusing for blockDuration.
 const INCREMENT = `
 local hits = redis.call('INCR', KEYS[1])
@@ -30,7 +41,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Sent as EVALSHA (the script's hash; EVAL once if the server does not know it yet): every request runs it, and
+    // EVAL would send and hash the whole script each time.
+    redis.defineCommand('monayThrottle', { numberOfKeys: 2, lua: INCREMENT });
+  }
 
   async increment(
     key: string,
@@ -73,15 +88,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:throttle:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockMs] = (await this.redis.eval(
-      INCREMENT,
-      2,
+    const [hits, ttlMs, blockMs] = await (this.redis as unknown as WithThrottleCommand).monayThrottle(
       base,
       `${base}:blocked`,
       ttl,
       limit,
       blockDuration,
-    )) as [number, number, number];
+    );
     return {
       totalHits: hits,
       timeToExpire: Math.max(0, Math.ceil(ttlMs / 1000)),
