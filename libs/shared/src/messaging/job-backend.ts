@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   createPostgresBackend,
   createRedisBackend,
@@ -23,7 +23,7 @@ import { DatabaseEndpoint } from '../database/database-endpoint';
  * BullMQ's PostgreSQL backend on the application database (schema `bullmq`).
  */
 @Injectable()
-export class JobBackend implements OnApplicationShutdown {
+export class JobBackend implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly queues = new Map<string, AnyQueue>();
   private readonly workers: AnyWorker[] = [];
@@ -56,6 +56,15 @@ export class JobBackend implements OnApplicationShutdown {
     worker.on('error', (error) => this.logger.warn(`worker ${name}: ${error.message}`));
     this.workers.push(worker);
     return worker;
+  }
+
+  /**
+   * Stop taking jobs and let the running ones finish while every pool is still open: Nest runs these hooks before
+   * any module's `onApplicationShutdown`, where TypeORM closes its pool (a job still running then failed with "Driver
+   * not Connected" and was tried again after the restart).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
   }
 
   onApplicationShutdown(): Promise<void> {
