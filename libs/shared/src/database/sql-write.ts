@@ -49,6 +49,7 @@ export function insertRowsWrite(
   table: string,
   columns: ReadonlyArray<readonly [name: string, type: string]>,
   rows: ReadonlyArray<readonly unknown[]>,
+  { where }: { where?: string } = {},
 ): SqlWrite {
   const params = columns.map(([, type], index) =>
     rows.map((row) => (type.endsWith('[]') ? arrayLiteral(row[index]) : row[index])),
@@ -58,7 +59,8 @@ export function insertRowsWrite(
   const selected = columns.map(([name, type]) => (type.endsWith('[]') ? `r.${name}::${type}` : `r.${name}`));
   return {
     sql: `INSERT INTO ${table} (${names.join(', ')}) SELECT ${selected.join(', ')}
-            FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r(${names.join(', ')}, ord) ORDER BY r.ord`,
+            FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r(${names.join(', ')}, ord)${where ? ` WHERE ${where}` : ''}
+           ORDER BY r.ord`,
     params,
   };
 }

@@ -38,6 +38,39 @@ describe('the relay takes no event past an earlier one that may still commit', (
   });
   afterAll(() => db.close());
 
+  it('an event written first in its transaction takes its sequence after the transaction has its xid', async () => {
+    // The sequence's default, wrapped to note (in a transaction-local setting: writing a row would itself take an xid)
+    // whether the transaction had an xid when the sequence was drawn. A reader's snapshot lists a transaction with
+    // an xid as in progress; one without looks ended, and a gap at its sequence would be passed.
+    await db.dataSource.query(
+      `CREATE FUNCTION spec_outbox_nextval() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+       BEGIN
+         PERFORM set_config('spec.xid_at_draw', coalesce(pg_current_xact_id_if_assigned()::text, 'none'), true);
+         RETURN nextval(pg_get_serial_sequence('outbox', 'sequence'));
+       END $$`,
+    );
+    const [{ original }] = (await db.dataSource.query(
+      `SELECT pg_get_expr(d.adbin, d.adrelid) AS original FROM pg_attrdef d
+         JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+        WHERE d.adrelid = 'outbox'::regclass AND a.attname = 'sequence'`,
+    )) as Array<{ original: string }>;
+    await db.dataSource.query(`ALTER TABLE outbox ALTER COLUMN sequence SET DEFAULT spec_outbox_nextval()`);
+    try {
+      const noted = await db.dataSource.transaction(async (tx) => {
+        await write(tx, 100);
+        const [row] = (await tx.query(
+          `SELECT current_setting('spec.xid_at_draw') AS at_draw, pg_current_xact_id()::text AS xid`,
+        )) as Array<{ at_draw: string; xid: string }>;
+        return row;
+      });
+      expect(noted.at_draw).toBe(noted.xid);
+    } finally {
+      await db.dataSource.query(`ALTER TABLE outbox ALTER COLUMN sequence SET DEFAULT ${original}`);
+      await db.dataSource.query(`DROP FUNCTION spec_outbox_nextval()`);
+      await db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE aggregate_id = 'h100'`);
+    }
+  });
+
   it('passes a sequence whose transaction rolled back as soon as nothing older runs', async () => {
     const horizon = new OutboxHorizon(db.dataSource);
     await db.dataSource.transaction((tx) => write(tx, 1));

@@ -27,9 +27,10 @@ interface Look {
  * process). Its transaction drew it before the later, visible event committed, so it was running when the gap was
  * first seen: once every transaction running then has ended (the snapshot's xmin has passed that look's xmax), a
  * gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
- * long transaction elsewhere delays the relay by at most that. (A transaction draws its sequence after it has a
- * transaction id when its outbox write follows the write it describes, as nearly all do; one whose first write is
- * the outbox row draws it just before, so for a moment its gap can look ended: see the floor below.)
+ * long transaction elsewhere delays the relay by at most that. (A transaction has its transaction id before it draws
+ * a sequence: the outbox's INSERT asks for one before the sequence's default is evaluated, OutboxWriter.appendWrite.
+ * Before it did, a transaction whose first write was its outbox row drew the sequence a moment before it had an id,
+ * and in that moment its gap looked ended.)
  *
  * Per relay process, in memory: at start it trusts everything up to the newest published event (a relay has taken
  * what came after a gap below it already). The realtime announcer keeps one of its own for the same reason: it reads
@@ -40,10 +41,8 @@ interface Look {
  * partial index on unpublished events until a vacuum (an update that changes `published_at` is not HOT, and no
  * insert ever lands on those leaf pages to prune them), so a read from the start of that index walks every event
  * published since the last vacuum, three times a batch. A missing event below the floor may still commit: one in
- * flight when the relay started under the newest published event, a gap passed after {@link GAP_TIMEOUT_MS}, or
- * one drawn by a transaction whose first write is the outbox row (it has no transaction id yet when it draws its
- * sequence, so it can look ended). So once every {@link FULL_LOOK_MS} a look reads from the start: such an event is
- * taken late, never lost.
+ * flight when the relay started under the newest published event, or a gap passed after {@link GAP_TIMEOUT_MS}. So
+ * once every {@link FULL_LOOK_MS} a look reads from the start: such an event is taken late, never lost.
  */
 export class OutboxHorizon {
   private readonly logger = new Logger('OutboxRelay');
