@@ -18,8 +18,9 @@ type ThreadOptions = Omit<PgliteWireServerOptions, 'logger'>;
 /**
  * What the thread runs: this module, required by file name. Where the code runs as TypeScript (the test suites,
  * through ts-jest), the thread has no transformer of its own, so `.ts` files are transpiled as they are required,
- * by TypeScript (a dependency at hand there), and kept in the temporary directory by their content's hash: loading
- * TypeScript takes ~0.5 s, once per change rather than once per test file. The compiled build needs none of it.
+ * by TypeScript (a dependency at hand there), and kept in the temporary directory by their content's hash and
+ * TypeScript's version: loading TypeScript takes ~0.5 s, once per change rather than once per test file. The compiled
+ * build needs none of it.
  */
 const THREAD_SCRIPT = `
 const { workerData } = require('node:worker_threads');
@@ -32,7 +33,9 @@ if (workerData.module.endsWith('.ts')) {
   const { tmpdir } = require('node:os');
   require.extensions['.ts'] = (module, file) => {
     const source = readFileSync(file, 'utf8');
-    const cached = join(tmpdir(), 'monay-ts-' + createHash('sha256').update(source).digest('hex').slice(0, 32) + '.js');
+    const version = load('typescript/package.json').version;
+    const key = createHash('sha256').update(version + '\\0' + source).digest('hex').slice(0, 32);
+    const cached = join(tmpdir(), 'monay-ts-' + key + '.js');
     let code;
     if (existsSync(cached)) code = readFileSync(cached, 'utf8');
     else {
