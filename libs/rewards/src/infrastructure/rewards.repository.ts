@@ -304,7 +304,6 @@ export class RewardsRepository {
     return row ? toAccount(row) : null;
   }
 
-  /** Inserts the earn unless (rule, source key) already earned; returns it, or null when it already existed. */
   /**
    * Earns in one statement, each once per (rule, source key): answers the ids of those written. Of two with the same
    * rule and key, in the database or earlier in `earns`, the first stays and the later one is not written.

@@ -64,7 +64,7 @@ export class JobBackend implements BeforeApplicationShutdown, OnApplicationShutd
    * not Connected" and was tried again after the restart).
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await this.closeWorkers();
   }
 
   onApplicationShutdown(): Promise<void> {
@@ -73,10 +73,15 @@ export class JobBackend implements BeforeApplicationShutdown, OnApplicationShutd
 
   /** Stop taking jobs (waiting for running ones), then close the producers. Idempotent. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await this.closeWorkers();
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.workers.length = 0;
     this.queues.clear();
+  }
+
+  /** Stop taking jobs, waiting for the running ones (closing a closed worker again is a no-op). */
+  private async closeWorkers(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
   }
 
   private createQueue(name: string): AnyQueue {
