@@ -57,6 +57,7 @@ export {
   type SqlWrite,
 } from './database/sql-write';
 export { equalsOneOf, readTogether, type ReadStep, type SqlRead } from './database/sql-read';
+export { NEXT_XID_SQL, transactionsInFlight } from './database/transactions-in-flight';
 export {
   OutboxWriter,
   PublishedEvent,

@@ -47,11 +47,13 @@ const DEFAULTS = { blockSize: 1000, maxBlocks: 50, settleTimeoutMs: 5_000 };
  * are inserted concurrently, so a transaction holding a lower id may commit after one holding a higher id:
  * sealing "everything visible up to the highest visible id" could seal past a transaction that commits a
  * moment later, below the sealed point. So a run:
- *  1. reads, in ONE statement (one snapshot), the highest committed entry id `top` and the transactions in
- *     progress (`pg_current_snapshot()`'s xip). Every id ≤ top was handed out before that snapshot. The ledger
- *     gives each writing transaction an xid before it takes an entry id (ledger.repository.ts: the entry
- *     INSERTs filter on `pg_current_xact_id()`, which PostgreSQL evaluates before the id default), so a
- *     transaction that holds an id ≤ top and had not committed at the snapshot is in that xip list;
+ *  1. reads, in ONE statement (one snapshot), the highest committed entry id `top` and the transactions that
+ *     may be in progress: the snapshot's xip list and every xid from its xmax to the next one to be assigned
+ *     (transactionsInFlight; the xip list alone misses a transaction that took its xid after the newest
+ *     completed one). Every id ≤ top was handed out before that snapshot. The ledger gives each writing
+ *     transaction an xid before it takes an entry id (ledger.repository.ts: the entry INSERTs filter on
+ *     `pg_current_xact_id()`, which PostgreSQL evaluates before the id default), so a transaction that holds an
+ *     id ≤ top and had not committed at the snapshot is in that list;
  *  2. waits (polling `pg_xact_status`, holding no transaction) until every one of them has committed or rolled
  *     back. Then each id ≤ top is committed (visible from now on) or never will be (a rolled-back gap);
  *  3. seals the transactions whose first entry id is ≤ top, in blocks. Nothing can appear below that point

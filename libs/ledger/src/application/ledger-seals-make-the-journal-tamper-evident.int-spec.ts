@@ -232,4 +232,46 @@ describe('ledger seals: a hash chain over the journal makes changes to it eviden
       expect(await verifyLedgerSeals(db.dataSource.manager)).toMatchObject({ ok: true });
     },
   );
+
+  itRacesOnPostgres(
+    'never seals past it either when it took its xid after the higher one’s transaction did',
+    async () => {
+      // The later transfer's transaction takes its xid first, the slow one takes its own and an entry id, the later
+      // one takes higher ids and commits. A snapshot's xmax is then the slow one's xid (one past the newest completed
+      // transaction), so its xip list is empty while the slow one runs: a sealer that waited only for that list
+      // sealed the later transfer alone.
+      const carol = await openWallet(db.dataSource, ledger);
+      const dave = await openWallet(db.dataSource, ledger);
+      await deposit(db.dataSource, ledger, carol, units(5n));
+      await sealer.seal();
+      const later = db.dataSource.createQueryRunner();
+      const slow = db.dataSource.createQueryRunner();
+      await Promise.all([later.connect(), slow.connect()]);
+      const pair = (from: LedgerAccount, to: LedgerAccount) => ({
+        kind: 'p2p_transfer' as const,
+        entries: [
+          { accountId: from.id, currency: 'USDC', amount: -1n },
+          { accountId: to.id, currency: 'USDC', amount: 1n },
+        ],
+      });
+      try {
+        await later.startTransaction();
+        await later.query('SELECT pg_current_xact_id()');
+        await slow.startTransaction();
+        const held = await ledger.post(slow.manager, pair(alice, bob));
+        const fast = await ledger.post(later.manager, pair(carol, dave));
+        await later.commitTransaction();
+        expect(await sealer.seal({ settleTimeoutMs: 200 })).toMatchObject({ deferred: true, blocks: 0 });
+        await slow.commitTransaction();
+        expect(await sealer.seal()).toMatchObject({ deferred: false, transactions: 2 });
+        expect(await blockOf(held.transactionId)).toBe(await blockOf(fast.transactionId));
+      } finally {
+        for (const runner of [later, slow]) {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+      }
+      expect(await verifyLedgerSeals(db.dataSource.manager)).toMatchObject({ ok: true });
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { NEXT_XID_SQL, transactionsInFlight } from '#monay/shared';
 import type { LedgerSeal, SealedTransaction } from '../domain/ledger-seal';
 
 interface SealRow {
@@ -40,15 +41,16 @@ function toSeal(row: SealRow): LedgerSeal {
 @Injectable()
 export class LedgerSealRepository {
   /**
-   * In one statement, hence one snapshot: the highest entry id committed, and the transactions that were
-   * still in progress (`pg_current_snapshot()`'s xip list).
+   * In one statement, hence one snapshot: the highest entry id committed, and the transactions that may have been
+   * in progress (transactionsInFlight: the snapshot's xip list is not all of them).
    */
   async snapshot(manager: EntityManager): Promise<{ top: bigint; inProgress: string[] }> {
     const [row] = (await manager.query(
-      `SELECT pg_current_snapshot()::text AS snapshot, coalesce(max(id), 0)::text AS top FROM ledger_entries`,
-    )) as Array<{ snapshot: string; top: string }>;
-    const xip = row.snapshot.split(':')[2] ?? '';
-    return { top: BigInt(row.top), inProgress: xip === '' ? [] : xip.split(',') };
+      `SELECT pg_current_snapshot()::text AS snapshot, ${NEXT_XID_SQL}::text AS next,
+              coalesce(max(id), 0)::text AS top
+         FROM ledger_entries`,
+    )) as Array<{ snapshot: string; next: string; top: string }>;
+    return { top: BigInt(row.top), inProgress: transactionsInFlight(row.snapshot, row.next) };
   }
 
   /** How many of these transactions (xid8) are still in progress. */

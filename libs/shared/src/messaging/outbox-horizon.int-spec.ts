@@ -118,6 +118,47 @@ describe('the relay takes no event past an earlier one that may still commit', (
   );
 
   itRacesOnPostgres(
+    'holds a later event back while the earlier one is in a transaction that took its xid after the later one’s',
+    async () => {
+      // A (the later event's transaction) takes its xid first; T takes its own, draws the earlier sequence and runs
+      // on; A draws the later one and commits. A snapshot's xmax is now T's xid (one past the newest completed, A):
+      // T is neither in the xip list nor below xmax, and xmin is not lowered by it, so a horizon that took a gap for
+      // ended once xmin passed the xmax of the look that first saw it passed 10 at the second look.
+      published.length = 0;
+      const horizon = new OutboxHorizon(db.dataSource);
+      const later = db.dataSource.createQueryRunner();
+      const inFlight = db.dataSource.createQueryRunner();
+      await Promise.all([later.connect(), inFlight.connect()]);
+      try {
+        await later.startTransaction();
+        await later.query('SELECT pg_current_xact_id()');
+        await inFlight.startTransaction();
+        await write(inFlight.manager, 10);
+        await write(later.manager, 11);
+        await later.commitTransaction();
+        const [{ sequence: earlier }] = (await inFlight.query(
+          `SELECT sequence::text FROM outbox WHERE aggregate_id = 'h10'`,
+        )) as Array<{ sequence: string }>;
+        for (let look = 0; look < 3; look++) {
+          expect(await horizon.look()).toMatchObject({
+            below: BigInt(earlier),
+            through: BigInt(earlier) - 1n,
+          });
+        }
+        await expect(relay.drain(300)).rejects.toThrow('still unpublished');
+        await inFlight.commitTransaction();
+        expect(await relay.drain()).toBe(2);
+        expect(publishedNs()).toEqual([10, 11]);
+      } finally {
+        for (const runner of [later, inFlight]) {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+      }
+    },
+  );
+
+  itRacesOnPostgres(
     'a relay started while an event below the newest published one is in flight publishes it once it commits',
     async () => {
       published.length = 0;

@@ -3,7 +3,7 @@ import { OutboxHorizon } from './outbox-horizon';
 
 interface ScriptedLook {
   xmin: number;
-  xmax: number;
+  nextXid: number;
   sequences: number[];
   /** The first unpublished sequence above the floor (default: the first of `sequences`). */
   first?: number | null;
@@ -21,7 +21,7 @@ function horizonOver(published: number, looks: ScriptedLook[]) {
         {
           first_unpublished: first === null ? null : String(first),
           xmin: String(look.xmin),
-          xmax: String(look.xmax),
+          next_xid: String(look.nextXid),
           sequences: look.sequences.length ? look.sequences.map(String) : null,
         },
       ];
@@ -44,9 +44,9 @@ describe('OutboxHorizon', () => {
 
   it('bounds the relay below a gap while a transaction that ran when it was seen still runs, then passes it', async () => {
     const { horizon, asked } = horizonOver(10, [
-      { xmin: 100, xmax: 105, sequences: [11, 13, 14] },
-      { xmin: 103, xmax: 108, sequences: [13, 14, 15] },
-      { xmin: 105, xmax: 109, sequences: [13, 14, 15] },
+      { xmin: 100, nextXid: 105, sequences: [11, 13, 14] },
+      { xmin: 103, nextXid: 108, sequences: [13, 14, 15] },
+      { xmin: 105, nextXid: 109, sequences: [13, 14, 15] },
     ]);
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n, through: 11n });
     // 11 is behind the watermark now: the next look starts after it.
@@ -56,14 +56,14 @@ describe('OutboxHorizon', () => {
   });
 
   it('passes a gap at once when nothing runs (a rolled-back sequence on a quiet server)', async () => {
-    const { horizon } = horizonOver(10, [{ xmin: 100, xmax: 100, sequences: [12] }]);
+    const { horizon } = horizonOver(10, [{ xmin: 100, nextXid: 100, sequences: [12] }]);
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
   });
 
   it('holds or passes a run of missing sequences as one, however long (a sequence set forward)', async () => {
     const { horizon, asked } = horizonOver(10, [
-      { xmin: 100, xmax: 101, sequences: [11, 1_000_000_000_012] },
-      { xmin: 101, xmax: 102, sequences: [1_000_000_000_012, 1_000_000_000_013] },
+      { xmin: 100, nextXid: 101, sequences: [11, 1_000_000_000_012] },
+      { xmin: 101, nextXid: 102, sequences: [1_000_000_000_012, 1_000_000_000_013] },
     ]);
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 12n });
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: null });
@@ -73,9 +73,9 @@ describe('OutboxHorizon', () => {
   it('passes a gap after five seconds even if an older transaction still runs', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const { horizon } = horizonOver(10, [
-      { xmin: 90, xmax: 105, sequences: [12] },
-      { xmin: 90, xmax: 120, sequences: [12] },
-      { xmin: 90, xmax: 130, sequences: [12, 13] },
+      { xmin: 90, nextXid: 105, sequences: [12] },
+      { xmin: 90, nextXid: 120, sequences: [12] },
+      { xmin: 90, nextXid: 130, sequences: [12, 13] },
     ]);
     expect(await horizon.look()).toMatchObject({ anyUnpublished: true, below: 11n });
     jest.setSystemTime(1_004_000);
@@ -88,13 +88,13 @@ describe('OutboxHorizon', () => {
     it('rises to the watermark, stays below the first unpublished event, and is left aside once a second', async () => {
       jest.useFakeTimers({ now: 1_000_000 });
       const { horizon, floors } = horizonOver(10, [
-        { xmin: 100, xmax: 100, sequences: [11, 12, 13], first: 12 },
-        { xmin: 100, xmax: 100, sequences: [14], first: 12 },
-        { xmin: 100, xmax: 100, sequences: [15], first: 15 },
-        { xmin: 100, xmax: 100, sequences: [], first: null },
+        { xmin: 100, nextXid: 100, sequences: [11, 12, 13], first: 12 },
+        { xmin: 100, nextXid: 100, sequences: [14], first: 12 },
+        { xmin: 100, nextXid: 100, sequences: [15], first: 15 },
+        { xmin: 100, nextXid: 100, sequences: [], first: null },
         // A second after the first look: from the start, where an event below the floor has committed late.
-        { xmin: 100, xmax: 100, sequences: [], first: 9 },
-        { xmin: 100, xmax: 100, sequences: [], first: 9 },
+        { xmin: 100, nextXid: 100, sequences: [], first: 9 },
+        { xmin: 100, nextXid: 100, sequences: [], first: 9 },
       ]);
       expect(await horizon.look()).toEqual({ anyUnpublished: true, above: 0n, below: null, through: 13n });
       await horizon.look();

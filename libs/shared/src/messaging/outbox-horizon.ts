@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { NEXT_XID_SQL } from '../database/transactions-in-flight';
 
 /** How many sequences past the watermark one look reads (the rest wait for the next look). */
 const SCAN = 2000;
@@ -13,7 +14,7 @@ const FULL_LOOK_MS = 1_000;
 interface Look {
   first_unpublished: string | null;
   xmin: string;
-  xmax: string;
+  next_xid: string;
   sequences: string[] | null;
 }
 
@@ -25,8 +26,9 @@ interface Look {
  *
  * A missing sequence is either in flight or was rolled back (a refused transfer's undone booking, a crashed
  * process). Its transaction drew it before the later, visible event committed, so it was running when the gap was
- * first seen: once every transaction running then has ended (the snapshot's xmin has passed that look's xmax), a
- * gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
+ * first seen: once every transaction running then has ended (a later snapshot's xmin has passed the xid that
+ * look saw as the next to be assigned, NEXT_XID_SQL; not that look's xmax, which a transaction that took its xid
+ * after the newest completed one is past while it runs), a gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
  * long transaction elsewhere delays the relay by at most that. (A transaction has its transaction id before it draws
  * a sequence: the outbox's INSERT asks for one before the sequence's default is evaluated, OutboxWriter.appendWrite.
  * Before it did, a transaction whose first write was its outbox row drew the sequence a moment before it had an id,
@@ -48,8 +50,8 @@ export class OutboxHorizon {
   private readonly logger = new Logger('OutboxRelay');
   /** Every sequence at or below it is committed or dead. */
   private watermark: bigint | undefined;
-  /** Gaps past the watermark: the xmax of the look that first saw each, and when. */
-  private readonly gaps = new Map<bigint, { xmax: bigint; seenAt: number }>();
+  /** Gaps past the watermark: the next xid to be assigned when a look first saw each, and when. */
+  private readonly gaps = new Map<bigint, { nextXid: bigint; seenAt: number }>();
   /** Every event at or below it was published, or missing, when a look passed it. */
   private floor = 0n;
   /** When a look last read from the start. */
@@ -78,7 +80,7 @@ export class OutboxHorizon {
       `SELECT (SELECT sequence::text FROM outbox WHERE published_at IS NULL AND sequence > $2
                 ORDER BY outbox.sequence LIMIT 1) AS first_unpublished,
               pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+              ${NEXT_XID_SQL}::text AS next_xid,
               (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
                  FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
               ) AS sequences`,
@@ -100,7 +102,7 @@ export class OutboxHorizon {
 
   private advance(look: Look): bigint | null {
     const xmin = BigInt(look.xmin);
-    const xmax = BigInt(look.xmax);
+    const nextXid = BigInt(look.next_xid);
     const now = Date.now();
     const sequences = (look.sequences ?? []).map(BigInt);
     const watermark = this.watermark as bigint;
@@ -110,8 +112,8 @@ export class OutboxHorizon {
       if (next < sequence) {
         // The missing run next..sequence-1 was drawn before `sequence` committed: it is passed or held as one.
         let gap = this.gaps.get(next);
-        if (!gap) this.gaps.set(next, (gap = { xmax, seenAt: now }));
-        const ended = xmin >= gap.xmax;
+        if (!gap) this.gaps.set(next, (gap = { nextXid, seenAt: now }));
+        const ended = xmin >= gap.nextXid;
         if (!ended && now - gap.seenAt <= GAP_TIMEOUT_MS) return next;
         if (!ended)
           this.logger.warn(
