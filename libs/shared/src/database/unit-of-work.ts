@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { forgetHeldSince, heldOutboxMark } from '../messaging/outbox';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 const MAX_ATTEMPTS = 5;
@@ -27,15 +28,18 @@ export class UnitOfWork {
   }
 
   /**
-   * A savepoint inside `tx`: if `work` throws, only its own writes are undone. When it succeeds the savepoint
+   * A savepoint inside `tx`: if `work` throws, only its own writes are undone (and the events it appended, if the
+   * transaction holds its events: holdOutboxWrites). When it succeeds the savepoint
    * is left for the transaction's COMMIT to release (a `RELEASE SAVEPOINT` would only cost a round trip).
    */
   async savepoint<T>(tx: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const name = `uow_${(this.savepoints += 1)}`;
     await tx.query(`SAVEPOINT ${name}`);
+    const held = heldOutboxMark(tx);
     try {
       return await work(tx);
     } catch (error) {
+      forgetHeldSince(tx, held);
       try {
         await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
       } catch {

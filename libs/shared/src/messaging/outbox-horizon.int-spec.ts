@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { itRacesOnPostgres, openTestDataSource, specRelay, type TestDataSource } from '../testing';
 import { defineEvents } from './domain-events';
 import { EventConsumers } from './event-consumer';
@@ -157,6 +158,73 @@ describe('the relay takes no event past an earlier one that may still commit', (
       }
     },
   );
+
+  /** A relay whose one consumer runs `onEvent` for each HorizonTestHappened it is given. */
+  const relayWith = (onEvent: (tx: EntityManager, n: number) => Promise<void>) => {
+    const consumers = new EventConsumers();
+    consumers.register<'HorizonTestHappened'>({
+      name: 'horizon-spec.writer',
+      types: new Set(['HorizonTestHappened'] as const),
+      apply: (tx, event) => onEvent(tx, event.payload.n),
+    });
+    return specRelay(db.dataSource, consumers, published);
+  };
+
+  itRacesOnPostgres(
+    'the events a batch’s consumers write hold back nothing committed while the batch runs (drawn at its end)',
+    async () => {
+      published.length = 0;
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let reached = () => {};
+      const inBatch = new Promise<void>((resolve) => (reached = resolve));
+      const busy = relayWith(async (tx, n) => {
+        if (n !== 20) return;
+        await write(tx, 21);
+        reached();
+        await gate;
+      });
+      await db.dataSource.transaction((tx) => write(tx, 20));
+      const batch = busy.drain();
+      try {
+        await inBatch;
+        await db.dataSource.transaction((tx) => write(tx, 22));
+        // A reader of committed events (the realtime announcer's horizon) may take 22 at once: had 21 drawn its
+        // sequence when the consumer wrote it, 22 would wait for the batch's commit.
+        expect((await new OutboxHorizon(db.dataSource).look()).through).toBeGreaterThanOrEqual(
+          await sequenceOf(22),
+        );
+      } finally {
+        release();
+        await batch;
+      }
+      expect(await sequenceOf(21)).toBeGreaterThan(await sequenceOf(22));
+      expect(publishedNs()).toEqual([20, 22, 21]);
+    },
+  );
+
+  it('a consumer’s events are written with the batch, less those of a savepoint it rolled back', async () => {
+    published.length = 0;
+    const uow = new UnitOfWork(db.dataSource);
+    const writing = relayWith(async (tx, n) => {
+      if (n !== 30) return;
+      await write(tx, 31);
+      await uow
+        .savepoint(tx, async (inner) => {
+          await write(inner, 32);
+          throw new Error('undone');
+        })
+        .catch(() => undefined);
+      await write(tx, 33);
+    });
+    await db.dataSource.transaction((tx) => write(tx, 30));
+    expect(await writing.drain()).toBe(3);
+    expect(publishedNs()).toEqual([30, 31, 33]);
+    const [{ count }] = (await db.dataSource.query(
+      `SELECT count(*)::int AS count FROM outbox WHERE aggregate_id = 'h32'`,
+    )) as Array<{ count: number }>;
+    expect(count).toBe(0);
+  });
 
   itRacesOnPostgres(
     'a relay started while an event below the newest published one is in flight publishes it once it commits',

@@ -11,9 +11,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { runWrites, type SqlWrite } from '../database/sql-write';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { applyInOrder, consumes, EventConsumers, type EventConsumer } from './event-consumer';
-import { OUTBOX_COLUMNS, toPublishedEvent, type DomainEvent, type OutboxRow } from './outbox';
+import {
+  holdOutboxWrites,
+  OUTBOX_COLUMNS,
+  takeHeldOutbox,
+  toPublishedEvent,
+  type DomainEvent,
+  type OutboxRow,
+} from './outbox';
 import { OutboxHorizon } from './outbox-horizon';
 import { ParkedEvents } from './parked-events';
 import { Metrics } from '../observability/metrics';
@@ -276,6 +284,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows.length === 0) return [];
       const batch = rows.map(toPublishedEvent);
       const consumers = this.consumers.all();
+      // The events the consumers write are drawn last, with the batch's mark (holdOutboxWrites).
+      holdOutboxWrites(tx);
       const due = consumers.flatMap((consumer) =>
         batch.filter((event) => consumes(consumer, event)).map((event) => ({ consumer, event })),
       );
@@ -290,7 +300,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await applyInOrder(consumer, tx, own);
         }
       }
-      await this.markPublished(tx, rows);
+      await runWrites(
+        tx,
+        [takeHeldOutbox(tx), this.markPublishedWrite(rows)].filter((write): write is SqlWrite => !!write),
+      );
       return batch;
     });
     this.announce(events);
@@ -390,9 +403,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async markPublished(tx: EntityManager, rows: ReadonlyArray<OutboxRow>): Promise<void> {
-    await tx.query(`UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`, [
-      rows.map((row) => row.sequence),
-    ]);
+    await runWrites(tx, [this.markPublishedWrite(rows)]);
+  }
+
+  private markPublishedWrite(rows: ReadonlyArray<OutboxRow>): SqlWrite {
+    return {
+      sql: `UPDATE outbox SET published_at = now() WHERE sequence = ANY($1::bigint[])`,
+      params: [rows.map((row) => row.sequence)],
+    };
   }
 
   /** After the commit: the lag metric, and the in-process EventBus (best effort). */

@@ -92,10 +92,58 @@ const OUTBOX_INSERT_COLUMNS = [
   ['payload', 'jsonb'],
 ] as const;
 
+/** Events held in memory until the end of their transaction ({@link holdOutboxWrites}), by the transaction's runner. */
+const held = new WeakMap<object, Array<{ id: string; message: AnyOutboxMessage }>>();
+
+/**
+ * From now until {@link takeHeldOutbox}, the events {@link OutboxWriter.append} is given in `tx` are held in memory
+ * and written together at the end. For a transaction that does much else after writing an event (the relay's batch:
+ * every consumer's work): an event's sequence is drawn when it is inserted, and every event committed after that
+ * draw waits until this transaction ends (OutboxHorizon: no reader passes a sequence that may still commit), so
+ * the events are drawn last, just before the commit. They are written in one statement rather than one per writer.
+ * A writer gets its events' ids at once, as before; only their rows come later, in the same transaction.
+ */
+export function holdOutboxWrites(tx: EntityManager): void {
+  if (!tx.queryRunner) throw new Error('holdOutboxWrites: not a transaction');
+  held.set(tx.queryRunner, []);
+}
+
+/**
+ * The INSERT of the events held since {@link holdOutboxWrites}, in the order they were appended (null if none), for
+ * the caller to run in the transaction, last: the transaction stops holding.
+ */
+export function takeHeldOutbox(tx: EntityManager): SqlWrite | null {
+  const runner = tx.queryRunner;
+  const events = runner && held.get(runner);
+  if (!runner || !events) return null;
+  held.delete(runner);
+  return outboxInsert(
+    events.map((event) => event.id),
+    events.map((event) => event.message),
+  );
+}
+
+/** How many events `tx` holds (undefined when it does not hold them): a savepoint's mark ({@link forgetHeldSince}). */
+export function heldOutboxMark(tx: EntityManager): number | undefined {
+  return tx.queryRunner && held.get(tx.queryRunner)?.length;
+}
+
+/** A savepoint rolled back: the events held since its mark are forgotten with its writes. */
+export function forgetHeldSince(tx: EntityManager, mark: number | undefined): void {
+  const events = tx.queryRunner && held.get(tx.queryRunner);
+  if (events && mark !== undefined) events.length = mark;
+}
+
 /** Writes events in the caller's transaction: they exist if and only if the change they describe committed. */
 @Injectable()
 export class OutboxWriter {
   async append(tx: EntityManager, messages: readonly AnyOutboxMessage[]): Promise<string[]> {
+    const holding = tx.queryRunner && held.get(tx.queryRunner);
+    if (holding) {
+      const ids = messages.map(() => newId());
+      messages.forEach((message, index) => holding.push({ id: ids[index], message }));
+      return ids;
+    }
     const { write, eventIds } = this.appendWrite(messages);
     if (write) await tx.query(write.sql, [...write.params]);
     return eventIds;
@@ -106,27 +154,30 @@ export class OutboxWriter {
    * statement ({@link combineWrites}), so the events cost no round trip of their own. Null when there are none.
    */
   appendWrite(messages: readonly AnyOutboxMessage[]): { write: SqlWrite | null; eventIds: string[] } {
-    if (messages.length === 0) return { write: null, eventIds: [] };
     const ids = messages.map(() => newId());
-    const write = insertRowsWrite(
-      'outbox',
-      OUTBOX_INSERT_COLUMNS,
-      messages.map((message, index) => [
-        ids[index],
-        message.type,
-        currentVersionOf(message.type),
-        message.aggregateId,
-        message.userIds,
-        JSON.stringify(message.payload),
-      ]),
-      // Evaluated before the sequence's default (nextval), so the writing transaction has its xid before it draws a
-      // sequence: a reader's snapshot then always lists a transaction holding a sequence it has not committed yet as
-      // in progress (OutboxHorizon). Without it, a transaction whose first write is its outbox row drew the sequence
-      // a moment before it had an xid, and in that moment a gap at that sequence looked ended.
-      { where: 'pg_current_xact_id() IS NOT NULL' },
-    );
-    return { write, eventIds: ids };
+    return { write: outboxInsert(ids, messages), eventIds: ids };
   }
+}
+
+function outboxInsert(ids: readonly string[], messages: readonly AnyOutboxMessage[]): SqlWrite | null {
+  if (messages.length === 0) return null;
+  return insertRowsWrite(
+    'outbox',
+    OUTBOX_INSERT_COLUMNS,
+    messages.map((message, index) => [
+      ids[index],
+      message.type,
+      currentVersionOf(message.type),
+      message.aggregateId,
+      message.userIds,
+      JSON.stringify(message.payload),
+    ]),
+    // Evaluated before the sequence's default (nextval), so the writing transaction has its xid before it draws a
+    // sequence: a reader's snapshot then always lists a transaction holding a sequence it has not committed yet as
+    // in progress (OutboxHorizon). Without it, a transaction whose first write is its outbox row drew the sequence
+    // a moment before it had an xid, and in that moment a gap at that sequence looked ended.
+    { where: 'pg_current_xact_id() IS NOT NULL' },
+  );
 }
 
 /** One outbox message, typed by its name (for code that builds messages of several kinds in one place). */
