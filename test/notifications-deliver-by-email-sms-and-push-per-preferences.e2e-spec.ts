@@ -7,6 +7,7 @@ import { twilioSignature } from '#monay/notifications';
 import { loadConfig, OutboxRelay, OwnAddress } from '#monay/shared';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { DeliverNotificationProcessor } from '../libs/notifications/src/delivery/deliver-notification.processor';
+import { MODES_CACHE_MS } from '../libs/notifications/src/channels/sandbox-modes';
 import { registerAdmin, adminHeader, type Admin } from './support/admin';
 import { auth, deposit, onboard, type Customer } from './support/money';
 import {
@@ -285,7 +286,8 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
 
   it('an email outage retries with backoff, then dead-letters; a re-drive delivers once', async () => {
     const erin = await onboard(t, 'erin');
-    // The embedded SMTP server's outage is the sandbox's switch; an SMTP_URL server's is its own.
+    // The embedded SMTP server's outage is the sandbox's switch; an SMTP_URL server's is its own. A worker of its
+    // own (with Redis) sees the switch once its copy of the modes is older than MODES_CACHE_MS.
     const outage = async (mode: 'outage' | 'healthy') => {
       if (sink) sink.outage = mode === 'outage';
       await t
@@ -294,6 +296,7 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
         .set(adminHeader(admin))
         .send({ channel: 'email', mode })
         .expect(200);
+      if (worker) await new Promise((resolve) => setTimeout(resolve, MODES_CACHE_MS + 50));
     };
     await outage('outage');
     const test = await t

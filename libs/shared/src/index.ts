@@ -38,6 +38,7 @@ export { JobBackend } from './messaging/job-backend';
 export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
+export { CachedRead } from './runtime/cached-read';
 export { UnitOfWork } from './database/unit-of-work';
 export {
   TableMaintenance,

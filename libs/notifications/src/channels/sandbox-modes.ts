@@ -1,25 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CachedRead } from '#monay/shared';
 import type { DeliveryChannel } from '../domain/notification-kinds';
 
 export const SANDBOX_MODES = ['healthy', 'outage'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
+/** How long a process trusts its copy of the modes before reading them again (as the providers' sandboxes do). */
+export const MODES_CACHE_MS = 250;
+
 /**
  * Whether a vendor sandbox (the embedded SMTP server, the SMS and push sandboxes) is in an outage, as an admin
- * set it: kept in the database so that API processes and workers see the same switch.
+ * set it: kept in the database so that API processes and workers see the same switch. Each process keeps a copy
+ * for at most {@link MODES_CACHE_MS} (every message asks; a read per message was two statements per transfer) and
+ * updates its own copy at once when it changes a mode.
  */
 @Injectable()
 export class SandboxModes {
+  private readonly current = new CachedRead(async () => {
+    const rows = (await this.dataSource.query(
+      `SELECT channel, mode FROM notification_sandbox_modes`,
+    )) as Array<{
+      channel: DeliveryChannel;
+      mode: SandboxMode;
+    }>;
+    return new Map(rows.map((row) => [row.channel, row.mode]));
+  }, MODES_CACHE_MS);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async of(channel: DeliveryChannel): Promise<SandboxMode> {
-    const rows = (await this.dataSource.query(
-      `SELECT mode FROM notification_sandbox_modes WHERE channel = $1`,
-      [channel],
-    )) as Array<{ mode: SandboxMode }>;
-    return rows[0]?.mode ?? 'healthy';
+    return (await this.current.get()).get(channel) ?? 'healthy';
   }
 
   async set(channel: DeliveryChannel, mode: SandboxMode): Promise<void> {
@@ -28,6 +40,7 @@ export class SandboxModes {
        ON CONFLICT (channel) DO UPDATE SET mode = EXCLUDED.mode`,
       [channel, mode],
     );
+    (await this.current.get()).set(channel, mode);
   }
 
   async all(): Promise<Record<DeliveryChannel, SandboxMode>> {

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
+import { AppConfig, CachedRead, PROVIDER_NAMES, type ProviderName } from '#monay/shared';
 import { SandboxLateNeedsTimeoutError, SandboxProviderNotFoundError } from './sandbox.errors';
 import { SandboxRepository } from './sandbox.repository';
 import {
@@ -20,8 +20,10 @@ export const SETTINGS_CACHE_MS = 250;
  */
 @Injectable()
 export class SandboxControl implements OnApplicationBootstrap {
-  private cache: { readAt: number; settings: Map<ProviderName, SandboxSettings> } | undefined;
-  private loading: Promise<Map<ProviderName, SandboxSettings>> | undefined;
+  private readonly current = new CachedRead(
+    async () => new Map((await this.repository.loadSettings()).map((row) => [row.name, row])),
+    SETTINGS_CACHE_MS,
+  );
 
   constructor(
     private readonly repository: SandboxRepository,
@@ -42,17 +44,17 @@ export class SandboxControl implements OnApplicationBootstrap {
         configured,
       );
     }
-    this.cache = undefined;
+    this.current.invalidate();
   }
 
   async settingsOf(name: ProviderName): Promise<SandboxSettings> {
-    const all = await this.current();
+    const all = await this.current.get();
     const settings = all.get(name);
     if (settings) return settings;
     // No row yet (a process that skipped bootstrap): the configured start mode.
     await this.applyConfiguredModes();
     return (
-      (await this.current()).get(name) ??
+      (await this.current.get()).get(name) ??
       settingsOf(name, changeOfStartMode(this.config.providers.modes[name]), new Date())
     );
   }
@@ -76,28 +78,13 @@ export class SandboxControl implements OnApplicationBootstrap {
     }
     const settings = settingsOf(provider, change, new Date());
     await this.repository.saveSettings(settings, this.config.providers.modes[provider]);
-    const all = await this.current();
+    const all = await this.current.get();
     all.set(provider, settings);
     return settings;
   }
 
   /** Forgets this process's copy (tests that change the rows behind its back). */
   invalidate(): void {
-    this.cache = undefined;
-  }
-
-  private async current(): Promise<Map<ProviderName, SandboxSettings>> {
-    if (this.cache && Date.now() - this.cache.readAt < SETTINGS_CACHE_MS) return this.cache.settings;
-    this.loading ??= this.repository
-      .loadSettings()
-      .then((rows) => {
-        const settings = new Map(rows.map((row) => [row.name, row]));
-        this.cache = { readAt: Date.now(), settings };
-        return settings;
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
-    return this.loading;
+    this.current.invalidate();
   }
 }
