@@ -129,10 +129,15 @@ export class PointsBook {
         })),
       );
     }
-    for (const earn of earned.filter((e) => !e.locked)) {
-      // Read again: an earlier vesting in this batch may have repaid some of the member's debt.
-      const account = await this.repository.account(tx, earn.userId, now, true);
-      await this.vestLocked(tx, account, earn, now);
+    const vestNow = earned.filter((earn) => !earn.locked);
+    if (vestNow.length > 0) {
+      // Read again (locked already): the accounts as the earns above and any earlier vesting left them.
+      const accounts = await this.repository.accounts(
+        tx,
+        vestNow.map((earn) => earn.userId),
+        now,
+      );
+      await this.vestLocked(tx, accounts, vestNow, now);
     }
     return fresh.map((earn) => earn?.id ?? null);
   }
@@ -169,7 +174,7 @@ export class PointsBook {
     const account = await this.repository.account(tx, userId, now, true);
     const earn = await this.repository.lockEarn(tx, earnId);
     if (!earn || earn.status !== 'pending' || earn.availableAt > now) return false;
-    await this.vestLocked(tx, account, earn, now);
+    await this.vestLocked(tx, new Map([[userId.toLowerCase(), account]]), [earn], now);
     return true;
   }
 
@@ -346,83 +351,102 @@ export class PointsBook {
     return { posted: accounts.find((account) => account.currency === POINTS)?.posted ?? 0n };
   }
 
+  /**
+   * Vests `earns`, in order, their members' rewards accounts locked (`accounts`, by lower-case user id; updated
+   * here): each earn's points go from the pool to the member (its hold posted, or a posting of its own), repay what
+   * the member owes first, and count towards the member's level. The ledger moves earn by earn; the lots, the
+   * activity and each member's account are written once, after them all.
+   */
   private async vestLocked(
     tx: EntityManager,
-    account: RewardAccountRecord,
-    earn: EarnRecord,
+    accounts: Map<string, RewardAccountRecord>,
+    earns: readonly EarnRecord[],
     now: Date,
   ): Promise<void> {
-    const [pool, wallet] = await Promise.all([this.pool(tx), this.wallet(tx, earn.userId)]);
-    // What the earn is still worth: a partial clawback while pending left a smaller hold.
-    const worth = earn.points - earn.clawed;
-    let ledgerTransactionId: string;
-    if (earn.holdId) {
-      await this.ledger.postHold(tx, earn.holdId);
-      ledgerTransactionId = earn.holdId;
-    } else {
-      ({ transactionId: ledgerTransactionId } = await this.ledger.post(tx, {
-        kind: 'reward_earn',
-        reference: earn.id,
-        entries: [
-          { accountId: pool.id, currency: POINTS, amount: -worth },
-          { accountId: wallet.id, currency: POINTS, amount: worth },
-        ],
-      }));
-    }
-    const rows = [activity(earn.userId, 'vested', worth, earn.reason, earn.id, ledgerTransactionId, now)];
-    const repaid = account.debt < worth ? account.debt : worth;
-    if (repaid > 0n) {
-      const receivable = await this.receivable(tx);
-      const { transactionId } = await this.ledger.post(tx, {
-        kind: 'reward_debt_repayment',
-        reference: earn.id,
-        entries: [
-          { accountId: wallet.id, currency: POINTS, amount: -repaid },
-          { accountId: receivable.id, currency: POINTS, amount: repaid },
-        ],
-      });
-      rows.push(
-        activity(
-          earn.userId,
-          'debt_repaid',
-          -repaid,
-          'Points owed after a clawback',
-          earn.id,
-          transactionId,
-          now,
-        ),
-      );
-    }
-    const remaining = worth - repaid;
-    await this.repository.setEarn(tx, earn.id, remaining > 0n ? 'available' : 'spent', remaining);
-    await this.repository.insertActivity(tx, rows);
-    const lifetime = account.lifetimePoints + worth;
-    const before = definitionOf(account.level);
-    const reached = levelFor(lifetime);
-    // Levels only go up: a clawback lowers lifetime points, never the level held.
-    const level = LEVELS.indexOf(reached) > LEVELS.indexOf(before) ? reached : before;
-    await this.repository.updateAccount(tx, earn.userId, {
-      lifetimePoints: lifetime,
-      debt: account.debt - repaid,
-      level: level.level,
-    });
-    Object.assign(account, { lifetimePoints: lifetime, debt: account.debt - repaid, level: level.level });
-    if (level !== before) {
-      await this.outbox.append(tx, [
-        {
-          type: RewardLevelChanged,
-          aggregateId: earn.userId,
-          userIds: [earn.userId],
-          payload: {
-            userId: earn.userId,
-            from: before.level,
-            to: level.level,
-            lifetimePoints: lifetime.toString(),
-            perk: level.perk,
-            at: now.toISOString(),
+    const pool = await this.pool(tx);
+    const rows: ActivityRecord[] = [];
+    const lots: Array<{ id: string; status: 'available' | 'spent'; remaining: bigint }> = [];
+    const touched = new Set<RewardAccountRecord>();
+    for (const earn of earns) {
+      const account = accounts.get(earn.userId.toLowerCase());
+      if (!account)
+        throw new Error(`vesting ${earn.id}: the rewards account of ${earn.userId} is not locked`);
+      const wallet = await this.wallet(tx, earn.userId);
+      // What the earn is still worth: a partial clawback while pending left a smaller hold.
+      const worth = earn.points - earn.clawed;
+      let ledgerTransactionId: string;
+      if (earn.holdId) {
+        await this.ledger.postHold(tx, earn.holdId);
+        ledgerTransactionId = earn.holdId;
+      } else {
+        ({ transactionId: ledgerTransactionId } = await this.ledger.post(tx, {
+          kind: 'reward_earn',
+          reference: earn.id,
+          entries: [
+            { accountId: pool.id, currency: POINTS, amount: -worth },
+            { accountId: wallet.id, currency: POINTS, amount: worth },
+          ],
+        }));
+      }
+      rows.push(activity(earn.userId, 'vested', worth, earn.reason, earn.id, ledgerTransactionId, now));
+      const repaid = account.debt < worth ? account.debt : worth;
+      if (repaid > 0n) {
+        const receivable = await this.receivable(tx);
+        const { transactionId } = await this.ledger.post(tx, {
+          kind: 'reward_debt_repayment',
+          reference: earn.id,
+          entries: [
+            { accountId: wallet.id, currency: POINTS, amount: -repaid },
+            { accountId: receivable.id, currency: POINTS, amount: repaid },
+          ],
+        });
+        rows.push(
+          activity(
+            earn.userId,
+            'debt_repaid',
+            -repaid,
+            'Points owed after a clawback',
+            earn.id,
+            transactionId,
+            now,
+          ),
+        );
+      }
+      const remaining = worth - repaid;
+      lots.push({ id: earn.id, status: remaining > 0n ? 'available' : 'spent', remaining });
+      const lifetime = account.lifetimePoints + worth;
+      const before = definitionOf(account.level);
+      const reached = levelFor(lifetime);
+      // Levels only go up: a clawback lowers lifetime points, never the level held.
+      const level = LEVELS.indexOf(reached) > LEVELS.indexOf(before) ? reached : before;
+      Object.assign(account, { lifetimePoints: lifetime, debt: account.debt - repaid, level: level.level });
+      touched.add(account);
+      if (level !== before) {
+        await this.outbox.append(tx, [
+          {
+            type: RewardLevelChanged,
+            aggregateId: earn.userId,
+            userIds: [earn.userId],
+            payload: {
+              userId: earn.userId,
+              from: before.level,
+              to: level.level,
+              lifetimePoints: lifetime.toString(),
+              perk: level.perk,
+              at: now.toISOString(),
+            },
           },
-        },
-      ]);
+        ]);
+      }
+    }
+    await this.repository.setEarns(tx, lots);
+    await this.repository.insertActivity(tx, rows);
+    for (const account of touched) {
+      await this.repository.updateAccount(tx, account.userId, {
+        lifetimePoints: account.lifetimePoints,
+        debt: account.debt,
+        level: account.level,
+      });
     }
   }
 

@@ -346,11 +346,21 @@ export class RewardsRepository {
   }
 
   async setEarn(tx: EntityManager, earnId: string, status: EarnStatus, remaining: bigint): Promise<void> {
-    await tx.query(`UPDATE reward_earns SET status = $2, remaining = $3 WHERE id = $1`, [
-      earnId,
-      status,
-      remaining.toString(),
-    ]);
+    await this.setEarns(tx, [{ id: earnId, status, remaining }]);
+  }
+
+  /** {@link setEarn} for several lots, in one statement. */
+  async setEarns(
+    tx: EntityManager,
+    lots: ReadonlyArray<{ id: string; status: EarnStatus; remaining: bigint }>,
+  ): Promise<void> {
+    if (lots.length === 0) return;
+    await tx.query(
+      `UPDATE reward_earns e SET status = u.status, remaining = u.remaining
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS u(id, status, remaining)
+        WHERE e.id = u.id`,
+      [lots.map((lot) => lot.id), lots.map((lot) => lot.status), lots.map((lot) => lot.remaining.toString())],
+    );
   }
 
   /** Records points taken back from an earn (and its hold, when a pending earn's hold was replaced). */
