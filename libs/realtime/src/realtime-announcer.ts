@@ -1,14 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  OUTBOX_COLUMNS,
-  OutboxHorizon,
-  OutboxRelay,
-  toPublishedEvent,
-  type DomainEvent,
-  type OutboxRow,
-} from '#monay/shared';
+import { OutboxHorizon, OutboxRelay, toPublishedEvent, type DomainEvent } from '#monay/shared';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { RealtimeGateway } from './realtime.gateway';
@@ -28,9 +21,9 @@ const POLL_MS = 50;
  *
  * A commit in this process nudges it at once (through {@link OutboxRelay.nudge}); events committed elsewhere (another
  * API, a worker) are seen at the next poll, {@link POLL_MS} later at most. While the process has no socket it only
- * moves its cursor, one statement a poll, and ignores nudges. Each turn reads the events past the cursor, builds the
- * messages of the users that have a socket here (one balance read for all of them), sends them, then closes the
- * sockets of revoked sessions. A turn that fails is done again from the same cursor. The cursor lives in memory: a
+ * moves its cursor, one statement a poll, and ignores nudges. Each turn reads the events past the cursor (in the
+ * statement of the horizon's look), builds the messages of the users that have a socket here (one balance read for
+ * all of them), sends them, then closes the sockets of revoked sessions. A turn that fails is done again from the same cursor. The cursor lives in memory: a
  * process that starts announces from where the journal stands; a client that was away catches up through
  * `GET /api/realtime/missed`.
  */
@@ -107,22 +100,21 @@ export class RealtimeAnnouncer implements OnApplicationBootstrap, BeforeApplicat
     return turn;
   }
 
-  /** One turn: how many events it read. */
+  /** One turn: how many events it read (the horizon's look reads them too: one round trip a turn). */
   private async announceNext(): Promise<number> {
-    const { through } = await this.horizon.look();
-    if (this.cursor === undefined || !this.gateway.hasAnySockets()) {
+    const after = this.gateway.hasAnySockets() ? this.cursor : undefined;
+    const { through, rows } = await this.horizon.look(
+      after === undefined ? undefined : { after, limit: BATCH },
+    );
+    if (after === undefined) {
       this.cursor = through;
       return 0;
     }
-    if (through <= this.cursor) return 0;
-    const rows = (await this.dataSource.query(
-      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE sequence > $1 AND sequence <= $2
-        ORDER BY outbox.sequence LIMIT ${BATCH}`,
-      [this.cursor.toString(), through.toString()],
-    )) as OutboxRow[];
-    await this.send(rows.map(toPublishedEvent));
-    this.cursor = rows.length === BATCH ? BigInt(rows[rows.length - 1].sequence) : through;
-    return rows.length;
+    // Only up to the watermark: an event past it may have an earlier one still to commit.
+    const taken = rows.filter((row) => BigInt(row.sequence) <= through);
+    if (taken.length > 0) await this.send(taken.map(toPublishedEvent));
+    this.cursor = taken.length === BATCH ? BigInt(taken[taken.length - 1].sequence) : through;
+    return taken.length;
   }
 
   /** `events` in journal order: each user's messages in that order, then the revoked sessions' sockets closed. */

@@ -96,12 +96,30 @@ describe('OutboxHorizon', () => {
         { xmin: 100, nextXid: 100, sequences: [], first: 9 },
         { xmin: 100, nextXid: 100, sequences: [], first: 9 },
       ]);
-      expect(await horizon.look()).toEqual({ anyUnpublished: true, above: 0n, below: null, through: 13n });
+      expect(await horizon.look()).toEqual({
+        anyUnpublished: true,
+        above: 0n,
+        below: null,
+        through: 13n,
+        rows: [],
+      });
       await horizon.look();
       await horizon.look();
-      expect(await horizon.look()).toEqual({ anyUnpublished: false, above: 14n, below: null, through: 15n });
+      expect(await horizon.look()).toEqual({
+        anyUnpublished: false,
+        above: 14n,
+        below: null,
+        through: 15n,
+        rows: [],
+      });
       jest.setSystemTime(1_001_000);
-      expect(await horizon.look()).toEqual({ anyUnpublished: true, above: 0n, below: null, through: 15n });
+      expect(await horizon.look()).toEqual({
+        anyUnpublished: true,
+        above: 0n,
+        below: null,
+        through: 15n,
+        rows: [],
+      });
       expect(await horizon.look()).toMatchObject({ above: 8n });
       expect(floors).toEqual(['0', '11', '11', '14', '0', '8']);
     });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { NEXT_XID_SQL } from '../database/transactions-in-flight';
+import { OUTBOX_COLUMNS, type OutboxRow } from './outbox';
 
 /** How many sequences past the watermark one look reads (the rest wait for the next look). */
 const SCAN = 2000;
@@ -16,6 +17,8 @@ interface Look {
   xmin: string;
   next_xid: string;
   sequences: string[] | null;
+  /** The rows asked for with the look ({@link OutboxHorizon.look}'s `read`), as JSON. */
+  rows: Array<Omit<OutboxRow, 'occurred_at'> & { occurred_at: string }> | null;
 }
 
 /**
@@ -62,9 +65,17 @@ export class OutboxHorizon {
   /**
    * One statement: whether anything is unpublished and, if so, the range the relay may take from: above `above`,
    * below `below` (`null`: no bound); and `through`, the watermark: every event at or below it is committed or
-   * dead (what a reader of committed events in journal order may take).
+   * dead (what a reader of committed events in journal order may take). With `read`, the same statement also reads
+   * up to `limit` committed events after `after`, in journal order (`rows`), for a reader that takes those up to
+   * `through`: every one of them is in this look's snapshot, so one round trip does for both.
    */
-  async look(): Promise<{ anyUnpublished: boolean; above: bigint; below: bigint | null; through: bigint }> {
+  async look(read?: { after: bigint; limit: number }): Promise<{
+    anyUnpublished: boolean;
+    above: bigint;
+    below: bigint | null;
+    through: bigint;
+    rows: OutboxRow[];
+  }> {
     const now = Date.now();
     const full = now - this.fullLookAt >= FULL_LOOK_MS;
     if (full) this.fullLookAt = now;
@@ -83,8 +94,12 @@ export class OutboxHorizon {
               ${NEXT_XID_SQL}::text AS next_xid,
               (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
                  FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
-              ) AS sequences`,
-      [this.watermark.toString(), above.toString()],
+              ) AS sequences,
+              (SELECT json_agg(r ORDER BY r.sequence::bigint)
+                 FROM (SELECT ${OUTBOX_COLUMNS} FROM outbox
+                        WHERE $3::bigint IS NOT NULL AND sequence > $3::bigint ORDER BY outbox.sequence LIMIT $4) r
+              ) AS rows`,
+      [this.watermark.toString(), above.toString(), read?.after.toString() ?? null, read?.limit ?? 0],
     )) as Look[];
     const below = this.advance(look);
     // Up to the watermark, short of the first unpublished event this look saw.
@@ -97,6 +112,7 @@ export class OutboxHorizon {
       above,
       below,
       through: this.watermark as bigint,
+      rows: (look.rows ?? []).map((row) => ({ ...row, occurred_at: new Date(row.occurred_at) })),
     };
   }
 
