@@ -9,8 +9,9 @@ import type { AccountBalance, AccountKind, LedgerAccount, SystemAccountKind } fr
  * Every INSERT into ledger_entries filters on this: PostgreSQL evaluates the filter before the `id` default
  * (nextval), so the writing transaction has its xid before it takes an entry id. The journal sealer relies on
  * it (application/ledger-sealer.ts): a transaction holding an entry id it has not committed yet is then always
- * in the sealer's snapshot's list of transactions in progress. Without it, the first row of an INSERT takes its
- * id a moment before its transaction gets an xid.
+ * among the transactions the sealer waits for (its snapshot's in-progress list and the xids from its xmax to the
+ * next one: transactionsInFlight). Without it, the first row of an INSERT takes its id a moment before its
+ * transaction gets an xid.
  */
 const XID_BEFORE_ENTRY_ID = 'pg_current_xact_id() IS NOT NULL';
 

@@ -173,9 +173,10 @@ function outboxInsert(ids: readonly string[], messages: readonly AnyOutboxMessag
       JSON.stringify(message.payload),
     ]),
     // Evaluated before the sequence's default (nextval), so the writing transaction has its xid before it draws a
-    // sequence: a reader's snapshot then always lists a transaction holding a sequence it has not committed yet as
-    // in progress (OutboxHorizon). Without it, a transaction whose first write is its outbox row drew the sequence
-    // a moment before it had an xid, and in that moment a gap at that sequence looked ended.
+    // sequence: a transaction holding a sequence it has not committed yet then has an xid below the next one any
+    // later look reads, and counts as running (OutboxHorizon). Without it, a transaction whose first write is its
+    // outbox row drew the sequence a moment before it had an xid, and in that moment a gap at that sequence looked
+    // ended.
     { where: 'pg_current_xact_id() IS NOT NULL' },
   );
 }
