@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { runWrites, type SqlWrite } from '#monay/shared';
 import type { FeeMode } from '../history';
 import type { Direction } from './classifier';
 import { daysBetween, segmentsOf, type Granularity, type RollupDelta, type RollupFact } from './rollup';
@@ -753,32 +754,8 @@ export class AnalyticsRepository {
   ): Promise<void> {
     if (deltas.length === 0) return;
     const { table, period } = ROLLUPS[granularity];
-    const key = [
-      deltas.map((d) => d.userId),
-      deltas.map((d) => d.day),
-      deltas.map((d) => d.direction),
-      deltas.map((d) => d.excluded),
-      deltas.map((d) => d.category),
-      deltas.map((d) => d.subCategory),
-      deltas.map((d) => d.merchant),
-      deltas.map((d) => d.counterparty),
-      deltas.map((d) => d.currency),
-    ];
     const columns = `user_id, ${period}, direction, excluded, category, sub_category, merchant, counterparty, currency`;
-    await tx.query(
-      `INSERT INTO ${table} AS r (${columns}, amount, usd_amount, count)
-       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::int[])
-       ON CONFLICT (${columns})
-       DO UPDATE SET amount = r.amount + EXCLUDED.amount, usd_amount = r.usd_amount + EXCLUDED.usd_amount,
-                     count = r.count + EXCLUDED.count`,
-      [
-        ...key,
-        deltas.map((d) => d.amount.toString()),
-        deltas.map((d) => d.usdAmount.toString()),
-        deltas.map((d) => d.count),
-      ],
-    );
+    await runWrites(tx, [this.rollupWrite(granularity, deltas)]);
     if (deltas.some((d) => d.count < 0)) {
       await tx.query(
         `DELETE FROM ${table} r
@@ -792,9 +769,32 @@ export class AnalyticsRepository {
             .map((c) => `k.${c}`)
             .join(', ')})
             AND r.count = 0`,
-        key,
+        rollupKey(deltas),
       );
     }
+  }
+
+  /**
+   * {@link addToRollup}'s additions, not run (for a caller that carries them in one statement with other writes):
+   * only for changes that add, since rows left empty are not removed.
+   */
+  rollupWrite(granularity: Granularity, deltas: readonly RollupDelta[]): SqlWrite {
+    const { table, period } = ROLLUPS[granularity];
+    const columns = `user_id, ${period}, direction, excluded, category, sub_category, merchant, counterparty, currency`;
+    return {
+      sql: `INSERT INTO ${table} AS r (${columns}, amount, usd_amount, count)
+       SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::int[])
+       ON CONFLICT (${columns})
+       DO UPDATE SET amount = r.amount + EXCLUDED.amount, usd_amount = r.usd_amount + EXCLUDED.usd_amount,
+                     count = r.count + EXCLUDED.count`,
+      params: [
+        ...rollupKey(deltas),
+        deltas.map((d) => d.amount.toString()),
+        deltas.map((d) => d.usdAmount.toString()),
+        deltas.map((d) => d.count),
+      ],
+    };
   }
 
   /** Empties the user's rollups (daily, weekly and monthly), for a re-bucketing. */
@@ -808,7 +808,13 @@ export class AnalyticsRepository {
 
   /** Counts payments per payee and amount, keeping the latest twelve times of each (one statement). */
   async addPayeePayments(tx: EntityManager, payments: readonly PayeePayment[]): Promise<void> {
-    if (payments.length === 0) return;
+    const write = this.payeePaymentsWrite(payments);
+    if (write) await runWrites(tx, [write]);
+  }
+
+  /** {@link addPayeePayments}'s statement, not run (null when there are none). */
+  payeePaymentsWrite(payments: readonly PayeePayment[]): SqlWrite | null {
+    if (payments.length === 0) return null;
     const merged = new Map<string, PayeePayment & { times: Date[] }>();
     for (const p of payments) {
       const key = [p.userId, p.payeeKind, p.payee, p.currency, p.amount].join('\u0000');
@@ -817,8 +823,8 @@ export class AnalyticsRepository {
       else merged.set(key, { ...p, times: [p.at] });
     }
     const rows = [...merged.values()];
-    await tx.query(
-      `INSERT INTO analytics_payees AS p (user_id, payee_kind, payee, currency, amount, occurrences, last_at, recent)
+    return {
+      sql: `INSERT INTO analytics_payees AS p (user_id, payee_kind, payee, currency, amount, occurrences, last_at, recent)
        SELECT x.user_id, x.payee_kind, x.payee, x.currency, x.amount, x.occurrences, x.last_at,
               ARRAY(SELECT t FROM unnest(x.recent::timestamptz[]) AS t ORDER BY t DESC LIMIT 12)
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::timestamptz[],
@@ -827,7 +833,7 @@ export class AnalyticsRepository {
           SET occurrences = p.occurrences + EXCLUDED.occurrences,
               last_at = GREATEST(p.last_at, EXCLUDED.last_at),
               recent = ARRAY(SELECT t FROM unnest(p.recent || EXCLUDED.recent) AS t ORDER BY t DESC LIMIT 12)`,
-      [
+      params: [
         rows.map((r) => r.userId),
         rows.map((r) => r.payeeKind),
         rows.map((r) => r.payee),
@@ -837,7 +843,7 @@ export class AnalyticsRepository {
         rows.map((r) => new Date(Math.max(...r.times.map((t) => t.getTime())))),
         rows.map((r) => `{${r.times.map((t) => `"${t.toISOString()}"`).join(',')}}`),
       ],
-    );
+    };
   }
 
   // ---- rules and corrections (user data) ---------------------------------------------------------------
@@ -936,4 +942,19 @@ export class AnalyticsRepository {
     await tx.query(`DELETE FROM analytics_movements`);
     await tx.query(`DELETE FROM analytics_users`);
   }
+}
+
+/** The rollup key columns of `deltas`, as the parameter arrays of the rollup statements ($1–$9). */
+function rollupKey(deltas: readonly RollupDelta[]): unknown[] {
+  return [
+    deltas.map((d) => d.userId),
+    deltas.map((d) => d.day),
+    deltas.map((d) => d.direction),
+    deltas.map((d) => d.excluded),
+    deltas.map((d) => d.category),
+    deltas.map((d) => d.subCategory),
+    deltas.map((d) => d.merchant),
+    deltas.map((d) => d.counterparty),
+    deltas.map((d) => d.currency),
+  ];
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { localDate } from '#monay/kernel';
+import { runWrites, type SqlWrite } from '#monay/shared';
 import type { FeeCharge, HistoryLine, MovementView } from '../history';
 import { minor } from '../history';
 import {
@@ -133,8 +134,8 @@ export class MovementAnalytics {
     });
     const changed = await this.repository.upsertFacts(tx, facts);
     const completed = changed.filter((fact) => fact.status === 'completed');
-    await this.addToRollups(tx, mergeDeltas(completed.flatMap(contributionsOf)));
-    await this.repository.addPayeePayments(tx, completed.flatMap(payeePayment));
+    const payees = this.repository.payeePaymentsWrite(completed.flatMap(payeePayment));
+    await this.addToRollups(tx, mergeDeltas(completed.flatMap(contributionsOf)), payees ? [payees] : []);
   }
 
   /** Moves recategorised movements' amounts from their old rollup rows to their new ones. */
@@ -175,16 +176,36 @@ export class MovementAnalytics {
   }
 
   /** Merged changes into the daily rollup, and the same per week and per month into the weekly and monthly ones. */
-  private async addToRollups(tx: EntityManager, deltas: RollupDelta[]): Promise<void> {
-    for (const [granularity, changes] of [
+  /**
+   * Adds `deltas` to the daily, weekly and monthly rollups, then runs `also`. Changes that only add (new movements)
+   * go in one statement with `also`; a change that takes away (a recategorisation) also removes the rows it empties.
+   */
+  private async addToRollups(
+    tx: EntityManager,
+    deltas: RollupDelta[],
+    also: readonly SqlWrite[] = [],
+  ): Promise<void> {
+    const levels = [
       ['day', deltas],
       ['week', rollupOf(deltas, 'week')],
       ['month', rollupOf(deltas, 'month')],
-    ] as const) {
-      for (let i = 0; i < changes.length; i += ROLLUP_CHUNK) {
-        await this.repository.addToRollup(tx, granularity, changes.slice(i, i + ROLLUP_CHUNK));
-      }
+    ] as const;
+    const chunks = levels.flatMap(([granularity, changes]) =>
+      Array.from({ length: Math.ceil(changes.length / ROLLUP_CHUNK) }, (_, i) => ({
+        granularity,
+        changes: changes.slice(i * ROLLUP_CHUNK, (i + 1) * ROLLUP_CHUNK),
+      })),
+    );
+    if (deltas.some((delta) => delta.count < 0)) {
+      for (const { granularity, changes } of chunks)
+        await this.repository.addToRollup(tx, granularity, changes);
+      await runWrites(tx, also);
+      return;
     }
+    await runWrites(tx, [
+      ...chunks.map(({ granularity, changes }) => this.repository.rollupWrite(granularity, changes)),
+      ...also,
+    ]);
   }
 }
 
