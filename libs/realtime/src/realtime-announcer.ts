@@ -23,9 +23,9 @@ const POLL_MS = 50;
  * API, a worker) are seen at the next poll, {@link POLL_MS} later at most. While the process has no socket it only
  * moves its cursor, one statement a poll, and ignores nudges. Each turn reads the events past the cursor (in the
  * statement of the horizon's look), builds the messages of the users that have a socket here (one balance read for
- * all of them), sends them, then closes the sockets of revoked sessions. A turn that fails is done again from the same cursor. The cursor lives in memory: a
- * process that starts announces from where the journal stands; a client that was away catches up through
- * `GET /api/realtime/missed`.
+ * all of them), sends them, then closes the sockets of revoked sessions. A turn that fails is done again from the
+ * same cursor. The cursor lives in memory: a process that starts announces from where the journal stands; a client
+ * that was away catches up through `GET /api/realtime/missed`.
  */
 @Injectable()
 export class RealtimeAnnouncer implements OnApplicationBootstrap, BeforeApplicationShutdown {

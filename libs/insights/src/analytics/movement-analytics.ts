@@ -175,10 +175,10 @@ export class MovementAnalytics {
     await this.addToRollups(tx, mergeDeltas(deltas));
   }
 
-  /** Merged changes into the daily rollup, and the same per week and per month into the weekly and monthly ones. */
   /**
-   * Adds `deltas` to the daily, weekly and monthly rollups, then runs `also`. Changes that only add (new movements)
-   * go in one statement with `also`; a change that takes away (a recategorisation) also removes the rows it empties.
+   * Adds merged changes to the daily rollup, and the same per week and per month to the weekly and monthly ones,
+   * then runs `also`. Changes that only add (new movements) go in one statement with `also`; a change that takes
+   * away (a recategorisation) also removes the rows it empties.
    */
   private async addToRollups(
     tx: EntityManager,

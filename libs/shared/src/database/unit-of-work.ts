@@ -29,8 +29,8 @@ export class UnitOfWork {
 
   /**
    * A savepoint inside `tx`: if `work` throws, only its own writes are undone (and the events it appended, if the
-   * transaction holds its events: holdOutboxWrites). When it succeeds the savepoint
-   * is left for the transaction's COMMIT to release (a `RELEASE SAVEPOINT` would only cost a round trip).
+   * transaction holds its events: holdOutboxWrites). When it succeeds the savepoint is left for the transaction's
+   * COMMIT to release (a `RELEASE SAVEPOINT` would only cost a round trip).
    */
   async savepoint<T>(tx: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const name = `uow_${(this.savepoints += 1)}`;

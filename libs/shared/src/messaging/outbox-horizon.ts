@@ -31,8 +31,9 @@ interface Look {
  * process). Its transaction drew it before the later, visible event committed, so it was running when the gap was
  * first seen: once every transaction running then has ended (a later snapshot's xmin has passed the xid that
  * look saw as the next to be assigned, NEXT_XID_SQL; not that look's xmax, which a transaction that took its xid
- * after the newest completed one is past while it runs), a gap still missing is dead and skipped. After {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one
- * long transaction elsewhere delays the relay by at most that. (A transaction has its transaction id before it draws
+ * after the newest completed one is past while it runs), a gap still missing is dead and skipped. After
+ * {@link GAP_TIMEOUT_MS} a gap is skipped whatever still runs, so one long transaction elsewhere delays the relay by
+ * at most that. (A transaction has its transaction id before it draws
  * a sequence: the outbox's INSERT asks for one before the sequence's default is evaluated, OutboxWriter.appendWrite.
  * Before it did, a transaction whose first write was its outbox row drew the sequence a moment before it had an id,
  * and in that moment its gap looked ended.)
