@@ -139,19 +139,27 @@ export class DeliveriesRepository {
    * died (a job that fails or stalls after its claim finds them claimed and leaves them), and marks them handed over
    * now. Committed before the jobs are added: adding a job must not wait on another connection while this
    * transaction holds rows.
+   *
+   * The two kinds are read apart, each an index scan in its index's order: a plain index scan marks the entries of
+   * rows that moved on (sent, failed) as dead when it passes them, so the due index stays short between vacuums. One
+   * scan over both (a bitmap OR) never marks them, and revisited every such row's page on each look.
    */
   async takeDue(now: Date, limit: number): Promise<string[]> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE notification_deliveries d
+      `WITH due AS (
+         SELECT id FROM notification_deliveries
+          WHERE status IN ('queued', 'deferred') AND not_before <= $1
+            AND (enqueued_at IS NULL OR enqueued_at < $1::timestamptz - ${STALE_CLAIM})
+          ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED),
+       stale AS (
+         SELECT id FROM notification_deliveries
+          WHERE status = 'sending' AND updated_at < now() - ${STALE_CLAIM}
+          ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE notification_deliveries d
           SET enqueued_at = $1, status = 'queued',
               reason = CASE WHEN d.status = 'deferred' AND d.reason = 'quiet_hours' THEN NULL ELSE d.reason END,
               updated_at = now()
-        WHERE d.id IN (
-          SELECT id FROM notification_deliveries
-           WHERE (status IN ('queued', 'deferred') AND not_before <= $1
-                  AND (enqueued_at IS NULL OR enqueued_at < $1::timestamptz - ${STALE_CLAIM}))
-              OR (status = 'sending' AND updated_at < now() - ${STALE_CLAIM})
-           ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED)
+        WHERE d.id IN (SELECT id FROM (SELECT id FROM due UNION ALL SELECT id FROM stale) taken LIMIT $2)
         RETURNING d.id`,
       [now, limit],
     )) as [Array<{ id: string }>, number];
