@@ -21,6 +21,6 @@ export class AfterPublishHandler implements IEventHandler<DomainEvent> {
     if (type === 'NotificationCreated' || (NOTIFYING_EVENT_TYPES as ReadonlySet<string>).has(type)) {
       this.dispatcher.kick();
     }
-    if ((MOVEMENTS as ReadonlySet<string>).has(type)) this.monitors.kick();
+    if ((MOVEMENTS as ReadonlySet<string>).has(type)) this.monitors.afterPublish();
   }
 }

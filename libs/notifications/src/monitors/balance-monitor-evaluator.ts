@@ -79,6 +79,8 @@ export class BalanceMonitorEvaluator
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** This process's relay remembered a check since the last look it started. */
+  private requested = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -107,14 +109,25 @@ export class BalanceMonitorEvaluator
   }
 
   async apply(tx: EntityManager, event: DomainEvent<MoneyMovementEventName>): Promise<void> {
-    await this.monitors.requestChecks(tx, event.userIds);
+    if ((await this.monitors.requestChecks(tx, event.userIds)) > 0) this.requested = true;
   }
 
   async applyAll(
     tx: EntityManager,
     events: ReadonlyArray<DomainEvent<MoneyMovementEventName>>,
   ): Promise<void> {
-    await this.monitors.requestChecks(tx, [...new Set(events.flatMap((event) => event.userIds))]);
+    const userIds = [...new Set(events.flatMap((event) => event.userIds))];
+    if ((await this.monitors.requestChecks(tx, userIds)) > 0) this.requested = true;
+  }
+
+  /**
+   * After the relay commits: looks only if its batch remembered a user with a monitor (most movements move no one's
+   * monitored balance). Checks remembered by another process are found by the timer.
+   */
+  afterPublish(): void {
+    if (!this.requested) return;
+    this.requested = false;
+    this.kick();
   }
 
   kick(): void {

@@ -87,15 +87,20 @@ export class BalanceMonitorsRepository {
     return count > 0;
   }
 
-  /** In the relay's transaction: these users' balances changed; only users with monitors are remembered. */
-  async requestChecks(tx: EntityManager, userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    await tx.query(
+  /**
+   * In the relay's transaction: these users' balances changed; only users with monitors are remembered. Returns how
+   * many were.
+   */
+  async requestChecks(tx: EntityManager, userIds: string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const rows = (await tx.query(
       `INSERT INTO balance_monitor_checks (user_id)
        SELECT DISTINCT user_id FROM balance_monitors WHERE user_id = ANY($1::uuid[]) AND deleted_at IS NULL
-       ON CONFLICT (user_id) DO UPDATE SET requested_at = now()`,
+       ON CONFLICT (user_id) DO UPDATE SET requested_at = now()
+       RETURNING user_id`,
       [userIds],
-    );
+    )) as unknown[];
+    return rows.length;
   }
 
   async requestCheck(userId: string): Promise<void> {
