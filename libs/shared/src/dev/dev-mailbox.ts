@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { CoalescedWrites } from '../runtime/coalesced-writes';
 
 /** One message as a channel would have delivered it (an email, an SMS). */
 export interface DevMailMessage {
@@ -64,14 +65,26 @@ export class DevMailbox {
     this.logger.debug(`${message.channel} to ${message.to} kept in the dev mailbox`);
   }
 
-  /** A message to each of `to` kept as it arrived; {@link list} decodes it with the {@link decodeRawWith} decoder. */
+  /**
+   * A message to each of `to` kept as it arrived; {@link list} decodes it with the {@link decodeRawWith} decoder.
+   * Messages that arrive while one is being written are written together, in one statement.
+   */
   async recordRaw(channel: DevMailMessage['channel'], to: readonly string[], raw: Buffer): Promise<void> {
     if (!this.enabled || to.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO dev_mailbox (channel, to_address, text, raw) SELECT $1, unnest($2::text[]), '', $3`,
-      [channel, to.map(normalizeAddress), raw],
+    await Promise.all(
+      to.map((address) => this.rawWrites.add({ channel, to: normalizeAddress(address), raw })),
     );
   }
+
+  private readonly rawWrites = new CoalescedWrites<{ channel: string; to: string; raw: Buffer }>(
+    async (rows) => {
+      await this.dataSource.query(
+        `INSERT INTO dev_mailbox (channel, to_address, text, raw)
+       SELECT channel, to_address, '', raw FROM unnest($1::text[], $2::text[], $3::bytea[]) AS m(channel, to_address, raw)`,
+        [rows.map((row) => row.channel), rows.map((row) => row.to), rows.map((row) => row.raw)],
+      );
+    },
+  );
 
   /** How {@link list} decodes what {@link recordRaw} kept (the embedded SMTP server registers it). */
   decodeRawWith(decoder: RawMessageDecoder): void {
@@ -105,7 +118,9 @@ export class DevMailbox {
               return { id: row.id, ...(await decoder(row.raw)) };
             } catch (error) {
               // Shown as it is (empty) rather than failing the whole list; it is decoded again on the next read.
-              this.logger.warn(`dev mailbox message ${row.id} could not be decoded: ${(error as Error).message}`);
+              this.logger.warn(
+                `dev mailbox message ${row.id} could not be decoded: ${(error as Error).message}`,
+              );
               return null;
             }
           }),
