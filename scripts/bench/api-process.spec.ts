@@ -1,24 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { productionEnvironment, productionNodeFlags } from './api-process';
+import { productionEnvironment, productionNodeFlags, startScriptOf } from './api-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-describe('the node flags production starts the apps with', () => {
-  it('are those of package.json’s start scripts, and the Dockerfile’s CMD repeats the API’s', () => {
-    const api = productionNodeFlags(ROOT, 'api');
-    expect(api).toEqual(['--max-semi-space-size=8', '--max-old-space-size=256']);
-    expect(productionNodeFlags(ROOT, 'worker')).toEqual(api);
+describe('the node flags the apps are started with', () => {
+  it('are those of package.json’s start scripts, and the Dockerfile’s CMD repeats start:prod’s', () => {
+    const production = productionNodeFlags(ROOT, 'start:prod');
+    expect(production).toEqual(['--max-semi-space-size=16', '--max-old-space-size=256']);
+    expect(productionNodeFlags(ROOT, 'start:worker')).toEqual(production);
+    // The embedded default keeps the smaller young generation: it shares its process with PGlite (400 MB target).
+    expect(productionNodeFlags(ROOT, 'start')).toEqual([
+      '--max-semi-space-size=8',
+      '--max-old-space-size=256',
+    ]);
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
-    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...api, 'dist/apps/api/src/main.js']);
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...production, 'dist/apps/api/src/main.js']);
   });
 
   it('set glibc’s malloc to two arenas trimmed past 1 MB free, in package.json’s start scripts and the Dockerfile', () => {
-    const env = productionEnvironment(ROOT, 'api');
+    const env = productionEnvironment(ROOT, 'start');
     expect(env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576' });
-    expect(productionEnvironment(ROOT, 'worker')).toEqual(env);
+    expect(productionEnvironment(ROOT, 'start:prod')).toEqual(env);
+    expect(productionEnvironment(ROOT, 'start:worker')).toEqual(env);
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     for (const [name, value] of Object.entries(env))
       expect(dockerfile).toMatch(new RegExp(`^\\s+${name}=${value}\\b`, 'm'));
+  });
+
+  it('are start:prod’s for the API against PostgreSQL and start’s for the embedded default', () => {
+    expect(startScriptOf('api', { DATABASE_URL: 'postgres://x/y' })).toBe('start:prod');
+    expect(startScriptOf('api', {})).toBe('start');
+    expect(startScriptOf('worker', { DATABASE_URL: 'postgres://x/y' })).toBe('start:worker');
   });
 });

@@ -83,15 +83,27 @@ export interface ApiProcess {
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
- * How production starts an app: package.json's `start` (the API) or `start:worker` script, `NAME=value …` (glibc's
- * malloc settings) then `node`, its flags and the entry (the Dockerfile's ENV and CMD repeat them; a spec keeps them
- * equal), so the bench measures the process as deployed.
+ * The package.json scripts that start an app: `start` is the embedded default (`npm start`, PGlite in the process),
+ * `start:prod` the API against PostgreSQL (the Dockerfile's CMD repeats it; a spec keeps them equal) and
+ * `start:worker` the worker.
  */
-function startScript(root: string, app: 'api' | 'worker'): { env: Record<string, string>; flags: string[] } {
+export type StartScript = 'start' | 'start:prod' | 'start:worker';
+
+/** The script that starts `app` as deployed: the API with DATABASE_URL by `start:prod`, without it by `start`. */
+export function startScriptOf(app: 'api' | 'worker', env: NodeJS.ProcessEnv): StartScript {
+  if (app === 'worker') return 'start:worker';
+  return env.DATABASE_URL ? 'start:prod' : 'start';
+}
+
+/**
+ * How a start script starts its app: `NAME=value …` (glibc's malloc settings) then `node`, its flags and the entry,
+ * so the bench measures the process as deployed.
+ */
+function startScript(root: string, script: StartScript): { env: Record<string, string>; flags: string[] } {
   const scripts = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts;
-  const command = scripts[app === 'api' ? 'start' : 'start:worker'] ?? '';
+  const command = scripts[script] ?? '';
   const words = command.trim().split(/\s+/);
   const env: Record<string, string> = {};
   while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
@@ -99,18 +111,18 @@ function startScript(root: string, app: 'api' | 'worker'): { env: Record<string,
     env[name] = value.join('=');
   }
   if (words[0] !== 'node')
-    throw new Error(`package.json start script of the ${app} is not "[NAME=value …] node …": ${command}`);
+    throw new Error(`package.json script ${script} is not "[NAME=value …] node …": ${command}`);
   return { env, flags: words.slice(1, -1) };
 }
 
-/** The `node` flags production starts an app with (see {@link startScript}). */
-export function productionNodeFlags(root: string, app: 'api' | 'worker'): string[] {
-  return startScript(root, app).flags;
+/** The `node` flags a start script starts its app with (see {@link startScript}). */
+export function productionNodeFlags(root: string, script: StartScript): string[] {
+  return startScript(root, script).flags;
 }
 
-/** The environment variables production's start script sets before `node` (see {@link startScript}). */
-export function productionEnvironment(root: string, app: 'api' | 'worker'): Record<string, string> {
-  return startScript(root, app).env;
+/** The environment variables a start script sets before `node` (see {@link startScript}). */
+export function productionEnvironment(root: string, script: StartScript): Record<string, string> {
+  return startScript(root, script).env;
 }
 
 /** A built app's process (`dist/apps/<app>/src/main.js`) with only the benchmark's variables, logging to a file. */
@@ -118,12 +130,13 @@ function spawnApp(root: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv, l
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of APP_VARIABLES) delete base[name];
   const fd = openSync(logFile, 'a');
+  const script = startScriptOf(app, env);
   const child = spawn(
     process.execPath,
-    [...productionNodeFlags(root, app), join(root, `dist/apps/${app}/src/main.js`)],
+    [...productionNodeFlags(root, script), join(root, `dist/apps/${app}/src/main.js`)],
     {
       cwd: root,
-      env: { ...base, ...productionEnvironment(root, app), ...env },
+      env: { ...base, ...productionEnvironment(root, script), ...env },
       stdio: ['ignore', fd, fd],
     },
   );

@@ -74,8 +74,8 @@ export function runPgliteRaw(
 ): Promise<PgliteRawResult> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'pglite-raw-process.js'), [], {
-      execArgv: productionNodeFlags(root, 'api'),
-      env: { ...process.env, ...productionEnvironment(root, 'api') },
+      execArgv: productionNodeFlags(root, 'start'),
+      env: { ...process.env, ...productionEnvironment(root, 'start') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const kill = () => child.kill('SIGKILL');

@@ -181,7 +181,7 @@ export class ChaosSystem {
     delete base.DATABASE_URL;
     delete base.REDIS_URL;
     // With production's node flags (package.json's start:worker), as startApi starts the API.
-    const flags = productionNodeFlags(ROOT, 'worker');
+    const flags = productionNodeFlags(ROOT, 'start:worker');
     const worker = spawn(process.execPath, [...flags, join(ROOT, 'dist/apps/worker/src/main.js')], {
       cwd: ROOT,
       env: { ...base, ...this.env, LOG_LEVEL: 'info' },
