@@ -7,6 +7,8 @@ import { round } from './stats';
 /** Where the CPU went during one load phase, in cores used on average (2 = this whole 2-core machine). */
 export interface CpuSplit {
   apiCores: number | null;
+  /** The worker process beside the API (jobs, the outbox relay and its consumers); null when there is none. */
+  workerCores?: number | null;
   /** PostgreSQL processes serving the API's database (null in embedded mode: PGlite runs inside the API). */
   postgresCores: number | null;
   /** This benchmark process: the autocannon worker thread plus the orchestrator. */
@@ -86,6 +88,14 @@ function serverSide(
   };
 }
 
+/** The worker process beside the API under load, whose CPU each phase reports apart (null: none runs). */
+let workerPid: number | null = null;
+
+/** From now on, load phases count this process's CPU as the worker's (null: no worker). */
+export function measureWorker(pid: number | null): void {
+  workerPid = pid;
+}
+
 /** Runs one autocannon phase in a worker thread and reports it, with the CPU split while it ran. */
 export async function runLoad(
   spec: LoadSpec,
@@ -98,18 +108,23 @@ export async function runLoad(
   const before = {
     wall: Date.now(),
     api: apiPid ? cpuSecondsOf(apiPid) : null,
+    worker: workerPid ? cpuSecondsOf(workerPid) : null,
     self: process.cpuUsage(),
     machine: machineBusySeconds(),
   };
   const result = await runWorker(spec);
   const wall = (Date.now() - before.wall) / 1000;
   const apiAfter = apiPid ? cpuSecondsOf(apiPid) : null;
+  const workerAfter = workerPid ? cpuSecondsOf(workerPid) : null;
   const self = process.cpuUsage(before.self);
   const machine = machineBusySeconds();
   const pgSeconds = pgCpu ? await pgCpu.stop() : null;
   const metricsAfter = await scrapeMetrics(spec.baseUrl);
   const cores = (seconds: number | null) => (seconds === null ? null : round(seconds / wall));
   const apiCores = cores(apiAfter !== null && before.api !== null ? apiAfter - before.api : null);
+  const workerCores = cores(
+    workerAfter !== null && before.worker !== null ? workerAfter - before.worker : null,
+  );
   const postgresCores = cores(pgSeconds);
   const loadGeneratorCores = round((self.user + self.system) / 1e6 / wall);
   const machineBusyCores = round((machine - before.machine) / wall);
@@ -117,11 +132,15 @@ export async function runLoad(
     ...result,
     cpu: {
       apiCores,
+      workerCores,
       postgresCores,
       loadGeneratorCores,
       machineBusyCores,
       otherCores: round(
-        Math.max(0, machineBusyCores - (apiCores ?? 0) - (postgresCores ?? 0) - loadGeneratorCores),
+        Math.max(
+          0,
+          machineBusyCores - (apiCores ?? 0) - (workerCores ?? 0) - (postgresCores ?? 0) - loadGeneratorCores,
+        ),
       ),
     },
     server: serverSide(metricsBefore, metricsAfter, spec.path.replace(/^\/api/, '')),
@@ -160,7 +179,9 @@ export function describeLoad(load: MeasuredLoad): string {
       ? `, in-API mean ${load.server.meanMs} ms, loop delay p99 ${load.server.loopDelayP99Ms} ms`
       : '') +
     (bad ? `, ${load.non2xx} non-2xx, ${load.errors} errors (${JSON.stringify(load.statusCounts)})` : '') +
-    ` [cores: api ${load.cpu.apiCores ?? '?'} pg ${load.cpu.postgresCores ?? '-'} gen ${load.cpu.loadGeneratorCores} ` +
+    ` [cores: api ${load.cpu.apiCores ?? '?'}` +
+    (load.cpu.workerCores != null ? ` worker ${load.cpu.workerCores}` : '') +
+    ` pg ${load.cpu.postgresCores ?? '-'} gen ${load.cpu.loadGeneratorCores} ` +
     `other ${load.cpu.otherCores}, ${load.cpu.machineBusyCores} busy]`
   );
 }

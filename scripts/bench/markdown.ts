@@ -15,8 +15,11 @@ export function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-/** CPU cores of a load phase: API / PostgreSQL / load generator / other / machine busy. */
+/** CPU cores of a load phase: API / worker / PostgreSQL / load generator / other / machine busy. */
 export function cpuCell(load: { cpu: CpuSplit }): string {
   const c = load.cpu;
-  return `${c.apiCores ?? '–'} / ${c.postgresCores ?? '–'} / ${c.loadGeneratorCores} / ${c.otherCores} / ${c.machineBusyCores}`;
+  return `${c.apiCores ?? '–'} / ${c.workerCores ?? '–'} / ${c.postgresCores ?? '–'} / ${c.loadGeneratorCores} / ${c.otherCores} / ${c.machineBusyCores}`;
 }
+
+/** The header of {@link cpuCell}'s column. */
+export const CPU_COLUMN = 'CPU cores: API / worker / PostgreSQL / load gen / other / machine busy';

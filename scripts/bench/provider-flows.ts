@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { Money } from '#monay/kernel';
 import type { LoadSpec } from './load-types';
-import { cpuCell, fmt, lat, ms, row, times } from './markdown';
+import { CPU_COLUMN, cpuCell, fmt, lat, ms, row, times } from './markdown';
 import type { LadderReport } from './report';
 import { deposit, type SeededUser } from './seed';
 import { mapLimit, ratio, sleep } from './stats';
@@ -339,7 +339,7 @@ export function renderFlows(flows: ProviderFlowsReport): string[] {
       'non-2xx',
       'errors',
       'in-API mean ms',
-      'CPU cores: API / PostgreSQL / load gen / other / machine busy',
+      CPU_COLUMN,
     ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
   ];

@@ -1,7 +1,7 @@
 import { renderAnalytics, type AnalyticsReport } from './analytics';
 import { renderCards, type CardsReport } from './cards';
 import type { MeasuredLoad } from './api-load';
-import { cpuCell, fmt, lat, ms, row, times } from './markdown';
+import { CPU_COLUMN, cpuCell, fmt, lat, ms, row, times } from './markdown';
 import type { BatchResult } from './batch';
 import type { MachineInfo } from './machine';
 import type { PgbenchResult } from './pgbench';
@@ -150,7 +150,7 @@ function ladderTable(title: string, ladder: LadderReport): string[] {
       'errors',
       'in-API mean ms',
       'event-loop delay p50 / p99 ms',
-      'CPU cores: API / PostgreSQL / load gen / other / machine busy',
+      CPU_COLUMN,
     ]),
     row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
   ];
@@ -224,7 +224,7 @@ function realtimeDetail(rt: RealtimeResult): string {
     `sockets' path (each API reads the outbox for its own sockets), took the events (outbox \`published_at\`) ` +
     `${bracket(rt.relayPickup)} after \`completedAt\`. ${problems.join('; ')}. Event-loop delay of the thread timestamping ` +
     `arrivals (a 5 ms timer: 5 ms is idle): p99 ${ms(rt.clientLoopDelayP99Ms)} ms, max ` +
-    `${ms(rt.clientLoopDelayMaxMs)} ms. CPU cores API / PostgreSQL / ` +
+    `${ms(rt.clientLoopDelayMaxMs)} ms. CPU cores API / worker / PostgreSQL / ` +
     `load gen / other / machine busy ${cpuCell(rt.load)}.`
   );
 }
@@ -363,7 +363,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push(
       `**Half the peak rate**: autocannon \`overallRate\` ${h.overallRate}/s over ${h.connections} connections, each ` +
         `connection's requests evenly spaced; achieved ${fmt(h.rps)} req/s, p50 / p95 / p99 ${lat(h.latency)} ms, ` +
-        `${h.non2xx} non-2xx; in-API mean ${ms(h.server?.meanMs)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
+        `${h.non2xx} non-2xx; in-API mean ${ms(h.server?.meanMs)} ms; CPU cores API / worker / PostgreSQL / load gen / other / ` +
         `machine busy ${cpuCell(h)}.` +
         (report.halfPeakQuiet
           ? ` Before it, the phase waited ${fmt(report.halfPeakQuiet.waitedMs)} ms for the background to catch up ` +
@@ -415,7 +415,8 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (uniformPeak) {
     out.push(
-      `- CPU at the uniform peak: API process ${uniformPeak.cpu.apiCores ?? '–'} cores, PostgreSQL (this database's ` +
+      `- CPU at the uniform peak: API process ${uniformPeak.cpu.apiCores ?? '–'} cores, worker ` +
+        `${uniformPeak.cpu.workerCores ?? '–'}, PostgreSQL (this database's ` +
         `backends and the server's background processes) ${uniformPeak.cpu.postgresCores ?? '–'}, load generator ` +
         `${uniformPeak.cpu.loadGeneratorCores}, anything else on the machine ${uniformPeak.cpu.otherCores}; ` +
         `${uniformPeak.cpu.machineBusyCores} of ${m.cores} cores busy.`,
@@ -432,6 +433,17 @@ export function renderMarkdown(report: BenchReport): string {
             `${ms(perRequest(rawBest.cpu.clientCores, rawBest.tps))} ms in its Node client.`
           : '.'),
     );
+    const h = report.halfPeak;
+    if (h && h.rps > 0) {
+      const machine = h.cpu.machineBusyCores - h.cpu.loadGeneratorCores;
+      out.push(
+        `- CPU time per transfer at half the peak, with the background keeping up (${fmt(h.rps)} transfers/s): ` +
+          `${ms(perRequest(h.cpu.apiCores, h.rps))} ms in the API, ${ms(perRequest(h.cpu.workerCores ?? null, h.rps))} ms ` +
+          `in the worker (the relay, its consumers, the deliveries and their email), ` +
+          `${ms(perRequest(h.cpu.postgresCores, h.rps))} ms in PostgreSQL; ${ms(perRequest(machine, h.rps))} ms of the ` +
+          `whole machine's busy time without the load generator (Redis, kernel networking and other work included).`,
+      );
+    }
     if (uniformPeak.server?.meanMs != null) {
       out.push(
         `- At the uniform peak the API's own histogram gives a mean of ${ms(uniformPeak.server.meanMs)} ms per request ` +

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Money } from '#monay/kernel';
 import { renderAnalytics, runAnalytics, type AnalyticsReport } from './analytics';
-import { describeLoad, runLoad, type MeasuredLoad } from './api-load';
+import { describeLoad, measureWorker, runLoad, type MeasuredLoad } from './api-load';
 import { renderCards, runCards, type CardsReport } from './cards';
 import { installCleanup, RssSampler, startApi, startWorker, type ApiProcess } from './api-process';
 import { runBatches } from './batch';
@@ -421,6 +421,7 @@ async function main(): Promise<number> {
     ? await startWorker(ROOT, env, join(WORK_DIR, 'worker-postgres.log'))
     : undefined;
   if (worker) log(`  worker pid ${worker.pid} running the jobs on Redis and the outbox relay`);
+  measureWorker(worker?.pid ?? null);
   const rss = new RssSampler(api.pid);
   const workerRss = worker ? new RssSampler(worker.pid) : undefined;
   const count = (load: { non2xx: number; errors: number }) => {
@@ -707,6 +708,7 @@ async function main(): Promise<number> {
     const exit = await api.stop();
     log(`API stopped (${exit.code ?? exit.signal}); log in ${api.logFile}`);
     if (worker) await worker.stop();
+    measureWorker(null);
   }
 
   // 7. The embedded default.

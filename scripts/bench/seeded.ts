@@ -519,7 +519,7 @@ export function renderSeededDetail(seeded: SeededReport): string {
       `Then the uniform P2P load again with the same load users at the empty peak's c=${load.connections} for ` +
       `${fmt(load.seconds, 1)} s: ${fmt(Math.round(load.rps))} req/s against ${fmt(Math.round(seeded.emptyPeakRps))} ` +
       `empty (${times(seeded.ratioToEmpty)}), p50 / p95 / p99 ${lat(load.latency)} ms, ${load.non2xx} non-2xx, ${load.errors} ` +
-      `errors, in-API mean ${fmt(load.server?.meanMs, 1)} ms; CPU cores API / PostgreSQL / load gen / other / ` +
+      `errors, in-API mean ${fmt(load.server?.meanMs, 1)} ms; CPU cores API / worker / PostgreSQL / load gen / other / ` +
       `machine busy ${cpuCell(load)}. Only the ledger and the user directory grew: transfers, their history, the outbox, ` +
       'idempotency keys and the read models hold the run’s own rows.',
     '',
