@@ -118,6 +118,7 @@ const schema = z
     AUTH_THROTTLE_LIMIT: z.coerce.number().int().min(1).default(10),
     RUN_JOBS_IN_PROCESS: flag.optional(),
     OUTBOX_RELAY: z.enum(['api', 'worker']).default('api'),
+    OUTBOX_RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(100),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     TRANSFER_FEE_P2P: z
       .string()
@@ -471,6 +472,11 @@ export class AppConfig {
    * after each commit. Sockets do not depend on it: each API reads the outbox for its own (RealtimeAnnouncer).
    */
   readonly outboxRelay: 'api' | 'worker';
+  /**
+   * After a batch, while events keep coming, the relay lets this long pass from that batch's start before the
+   * next: fewer, larger batches (each has a fixed cost in statements). Sockets do not wait for it.
+   */
+  readonly outboxRelayLingerMs: number;
   readonly shutdownTimeoutMs: number;
   /** USD reference price overrides per currency (decimal strings); the others are 1.00. */
   readonly referencePrices: Record<string, string>;
@@ -697,6 +703,7 @@ export class AppConfig {
     // Embedded mode has one process, so it hosts the job processors; with Redis, apps/worker does.
     this.jobsInProcess = env.RUN_JOBS_IN_PROCESS ?? !env.REDIS_URL;
     this.outboxRelay = env.OUTBOX_RELAY;
+    this.outboxRelayLingerMs = env.OUTBOX_RELAY_LINGER_MS;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.referencePrices = { EURC: env.EURC_USD_PRICE };
     this.limitTiers = env.LIMIT_TIERS ?? {};

@@ -43,6 +43,11 @@ const IDLE_POLL_MS = 50;
  * When a batch fails, the relay takes the next {@link BATCH} events one at a time, each consumer in a savepoint,
  * so that a consumer failing on one event holds back only that event, and only until {@link ParkedEvents} parks
  * it for that consumer.
+ *
+ * An event committed to an idle outbox is taken at once. While events keep coming, the next batch starts
+ * OUTBOX_RELAY_LINGER_MS (100) after the one before started, not as soon as it ends: a batch costs its consumers
+ * about the same statements whether it holds 3 transfers or 15, and without the pause a relay under steady load
+ * ran back to back batches of a few events each. Sockets do not wait for it (RealtimeAnnouncer reads the outbox).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -65,6 +70,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private publishing: Promise<unknown> = Promise.resolve();
   /** Told of every nudge: a commit in this process wrote events (see {@link onNudge}). */
   private readonly nudgeListeners: Array<() => void> = [];
+  /** Ends a linger between two batches (at shutdown). */
+  private stopWaiting: (() => void) | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -102,6 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
+    this.stopWaiting?.();
     await this.loop;
     await this.nudges?.quit().catch(() => this.nudges?.disconnect());
   }
@@ -214,6 +222,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     while (this.running) {
+      const started = Date.now();
       let published = 0;
       this.nudged = false;
       try {
@@ -225,7 +234,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       } catch (error) {
         if (this.running) this.logger.warn(`relay: ${(error as Error).message}`);
       }
-      if (published === 0 && this.running && !this.nudged) {
+      const linger = started + (this.config?.outboxRelayLingerMs ?? 0) - Date.now();
+      if (published > 0 && linger > 0 && this.running) {
+        // Events keep coming: let more gather for the next batch (nudges do not cut this short, shutdown does).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, linger);
+          this.stopWaiting = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.stopWaiting = undefined;
+      } else if (published === 0 && this.running && !this.nudged) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           this.wake = () => {
