@@ -39,7 +39,6 @@ export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { CachedRead } from './runtime/cached-read';
-export { CoalescedWrites } from './runtime/coalesced-writes';
 export { UnitOfWork } from './database/unit-of-work';
 export {
   TableMaintenance,

@@ -80,7 +80,7 @@ export class DevMailbox {
     async (rows) => {
       await this.dataSource.query(
         `INSERT INTO dev_mailbox (channel, to_address, text, raw)
-       SELECT channel, to_address, '', raw FROM unnest($1::text[], $2::text[], $3::bytea[]) AS m(channel, to_address, raw)`,
+         SELECT channel, to_address, '', raw FROM unnest($1::text[], $2::text[], $3::bytea[]) AS m(channel, to_address, raw)`,
         [rows.map((row) => row.channel), rows.map((row) => row.to), rows.map((row) => row.raw)],
       );
     },
