@@ -499,7 +499,7 @@ export function renderMarkdown(report: BenchReport): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}; a random PORT.${
       report.apiEnvironment.REDIS_URL
-        ? ' Beside it, as in production (docker-compose.yml), a worker (`node dist/apps/worker/src/main.js`, same environment) runs the jobs from Redis and, with `OUTBOX_RELAY=worker`, the outbox relay and its consumers (each API reads the outbox for its own sockets); its CPU counts under "other".'
+        ? ' Beside it, as in production (docker-compose.yml), a worker (`node dist/apps/worker/src/main.js`, same environment) runs the jobs from Redis and, with `OUTBOX_RELAY=worker`, the outbox relay and its consumers (each API reads the outbox for its own sockets); its CPU is counted apart, in the worker column.'
         : ' No Redis: the jobs and the outbox relay run in the API process, on PostgreSQL (`--no-redis`).'
     }`,
     `- ${report.seed?.users ?? '–'} users (plus one merchant and one batch payer) onboarded and funded through ` +
