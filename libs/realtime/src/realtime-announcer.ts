@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OutboxHorizon, OutboxRelay, toPublishedEvent, type DomainEvent } from '#monay/shared';
+import { OutboxHorizon, OutboxRelay, pause, toPublishedEvent, type DomainEvent } from '#monay/shared';
 import { RealtimeMessageBuilder } from './realtime-message-builder';
 import { REALTIME_EVENT_TYPES } from './realtime-messages';
 import { RealtimeGateway } from './realtime.gateway';
@@ -83,14 +83,8 @@ export class RealtimeAnnouncer implements OnApplicationBootstrap, BeforeApplicat
         if (this.running) this.logger.warn(`events not announced yet: ${(error as Error).message}`);
       }
       if (read === BATCH || this.nudged || !this.running) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
-          this.wake = undefined;
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await pause(POLL_MS, (end) => (this.wake = end));
+      this.wake = undefined;
     }
   }
 

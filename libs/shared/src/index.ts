@@ -39,6 +39,7 @@ export { OnJob } from './messaging/on-job.decorator';
 export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { CachedRead } from './runtime/cached-read';
+export { pause } from './runtime/pause';
 export { UnitOfWork } from './database/unit-of-work';
 export {
   TableMaintenance,

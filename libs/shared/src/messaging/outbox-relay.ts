@@ -24,6 +24,7 @@ import {
 } from './outbox';
 import { OutboxHorizon } from './outbox-horizon';
 import { ParkedEvents } from './parked-events';
+import { pause } from '../runtime/pause';
 import { Metrics } from '../observability/metrics';
 
 const BATCH = 200;
@@ -237,23 +238,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const linger = started + (this.config?.outboxRelayLingerMs ?? 0) - Date.now();
       if (published > 0 && linger > 0 && this.running) {
         // Events keep coming: let more gather for the next batch (nudges do not cut this short, shutdown does).
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, linger);
-          this.stopWaiting = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await pause(linger, (end) => (this.stopWaiting = end));
         this.stopWaiting = undefined;
       } else if (published === 0 && this.running && !this.nudged) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_POLL_MS);
-          this.wake = () => {
-            this.wake = undefined;
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await pause(IDLE_POLL_MS, (end) => (this.wake = end));
+        this.wake = undefined;
       }
     }
   }
