@@ -1,6 +1,8 @@
 // Three levels (STYLE.md, Tests): unit specs beside the code, integration specs against a real
 // database, end-to-end specs in test/ against the booted app. Source is loaded through the
 // `monay-src` condition of package.json "imports", so tests run on TypeScript, never on dist/.
+// Run Jest as package.json's test scripts do (`npm run jest -- …`): under `node --liftoff-only`,
+// which its workers inherit (README, Development).
 const base = {
   testEnvironment: 'node',
   testEnvironmentOptions: { customExportConditions: ['monay-src', 'node', 'node-addons'] },
