@@ -6,6 +6,7 @@ import { WorkerModule } from '../apps/worker/src/worker.module';
 import { auth, balanceOf, expectBooksBalanced, onboard, type Customer } from './support/money';
 import {
   expectClearingMirrorsProviders,
+  providerJobResultsSince,
   startProviderTestApp,
   withdrawRequest,
 } from './support/provider-movements';
@@ -89,16 +90,14 @@ describe('provider withdrawals are settled by the scheduled poll job (in the wor
       const got = await t.http().get(`/api/consumer/withdrawals/${id}`).set(auth(alice));
       return got.body.withdrawal.status === 'completed' ? true : undefined;
     });
-    // Exactly one job run settled it: one of ours, or the every-minute schedule if a minute turned meanwhile.
-    const runs = (await t.app.get(JobBackend).queue(QueueName.Providers).getJobs(['completed'])).filter(
-      (job) => job.name === JobName.PollProviderTransactions && (job.processedOn ?? 0) >= withdrawnAt,
+    // Exactly one job run settled it: one of ours, or the every-minute schedule's if a minute turned meanwhile.
+    const runs = await providerJobResultsSince<{ settled: number }>(
+      t,
+      JobName.PollProviderTransactions,
+      withdrawnAt,
     );
-    expect(runs.map((job) => job.returnvalue)).toContainEqual({
-      checked: expect.any(Number),
-      settled: 1,
-      stuck: 0,
-    });
-    expect(runs.reduce((sum, job) => sum + (job.returnvalue as { settled: number }).settled, 0)).toBe(1);
+    expect(runs).toContainEqual({ checked: expect.any(Number), settled: 1, stuck: 0 });
+    expect(runs.reduce((sum, run) => sum + run.settled, 0)).toBe(1);
     expect(await balanceOf(t, alice)).toEqual({
       currency: 'USDC',
       available: '38.94',

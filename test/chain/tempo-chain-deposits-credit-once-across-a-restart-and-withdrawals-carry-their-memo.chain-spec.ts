@@ -14,7 +14,12 @@ import {
   type RunningAnvil,
 } from '../../scripts/chain/dev-chain';
 import { auth, balanceOf, expectBooksBalanced, onboard, type Customer } from '../support/money';
-import { adapterOf, expectClearingMirrorsProviders, withdrawRequest } from '../support/provider-movements';
+import {
+  adapterOf,
+  expectClearingMirrorsProviders,
+  providerJobResultsSince,
+  withdrawRequest,
+} from '../support/provider-movements';
 import {
   ChainApi,
   depositAddressOf,
@@ -68,17 +73,12 @@ describe('on-chain mode: deposits are credited once across an API restart; withd
     expect((await tempo.health()).ok).toBe(true);
   });
 
-  // What the watch job's runs finished since `since` credited: a minute may turn during a test, and the schedule's run
-  // then credits the log before the pass the test starts (which finds it already credited).
-  const creditedByJobRuns = async (since: number) => {
-    const runs = await api.t.app.get(JobBackend).queue(QueueName.Providers).getJobs(['completed']);
-    return runs
-      .filter((job) => job.name === JobName.WatchTempoDeposits && (job.finishedOn ?? 0) >= since)
-      .reduce(
-        (sum, job) => sum + Number((job.returnvalue as { credited?: number } | null)?.credited ?? 0),
-        0,
-      );
-  };
+  // What the watch job's runs that finished since `since` credited (the every-minute schedule's included).
+  const creditedByJobRuns = async (since: number) =>
+    (await providerJobResultsSince<{ credited: number }>(api.t, JobName.WatchTempoDeposits, since)).reduce(
+      (sum, run) => sum + run.credited,
+      0,
+    );
 
   it('credits a Transfer to the deposit address once, and not again after the API restarts', async () => {
     const paidAt = Date.now();

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { CurrencyCode } from '#monay/kernel';
 import { LedgerService } from '#monay/ledger';
 import { STABLECOIN_PROVIDERS, type StablecoinProvider } from '#monay/providers';
+import { JobBackend, QueueName, type JobName } from '#monay/shared';
 import { auth, type Customer } from './money';
 import { adminHeader, registerAdmin } from './admin';
 import { startTestApp, type TestApp } from './test-app';
@@ -100,4 +101,16 @@ export async function movementRow(t: TestApp, id: string): Promise<Record<string
 /** The ledger hold's status (pending, posted, voided, expired) and amounts. */
 export async function holdOf(t: TestApp, holdId: string) {
   return t.app.get(LedgerService).getHold(t.app.get(DataSource).manager, holdId);
+}
+
+/**
+ * What the runs of a provider job (`PollProviderTransactions`, `WatchTempoDeposits`) that finished at or after
+ * `since` returned. The job also runs on its every-minute schedule: when a minute turns during a test, that run may
+ * do the work before the run the test started, so a test counts across all of them.
+ */
+export async function providerJobResultsSince<T>(t: TestApp, name: JobName, since: number): Promise<T[]> {
+  const runs = await t.app.get(JobBackend).queue(QueueName.Providers).getJobs(['completed']);
+  return runs
+    .filter((job) => job.name === name && (job.finishedOn ?? 0) >= since)
+    .map((job) => job.returnvalue as T);
 }
