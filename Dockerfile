@@ -29,6 +29,7 @@ COPY --from=build --chown=node:node /app/dist ./dist
 RUN mkdir -p data && chown node:node data
 USER node
 EXPOSE 3000
-# V8 flags and glibc malloc settings (ENV above) as in package.json's start:prod script (a 16 MB young generation, old
-# generation capped at 256 MB, two malloc arenas trimmed past 1 MB free: README, Performance).
+# V8 flags as in package.json's start:prod script (a 16 MB young generation, old generation capped at 256 MB) and
+# glibc's malloc settings in the ENV above (two arenas trimmed past 1 MB free: README, Performance; without them the
+# app would restart itself with them at start, #monay/glibc-malloc).
 CMD ["node","--max-semi-space-size=16","--max-old-space-size=256","dist/apps/api/src/main.js"]

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { GLIBC_MALLOC_SETTINGS } from '#monay/shared';
 import { sleep } from './stats';
 
 /** Every child this benchmark starts, so that it can kill them on any exit, including a crash. */
@@ -97,33 +98,25 @@ export function startScriptOf(app: 'api' | 'worker', env: NodeJS.ProcessEnv): St
 }
 
 /**
- * How a start script starts its app: `NAME=value …` (glibc's malloc settings) then `node`, its flags and the entry,
- * so the bench measures the process as deployed.
+ * The `node` flags a start script (`node`, its flags, the entry) starts its app with, so the bench measures the
+ * process as deployed.
  */
-function startScript(root: string, script: StartScript): { env: Record<string, string>; flags: string[] } {
+export function productionNodeFlags(root: string, script: StartScript): string[] {
   const scripts = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts;
   const command = scripts[script] ?? '';
   const words = command.trim().split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
-    const [name, ...value] = (words.shift() as string).split('=');
-    env[name] = value.join('=');
-  }
-  if (words[0] !== 'node')
-    throw new Error(`package.json script ${script} is not "[NAME=value …] node …": ${command}`);
-  return { env, flags: words.slice(1, -1) };
+  if (words[0] !== 'node') throw new Error(`package.json script ${script} is not "node …": ${command}`);
+  return words.slice(1, -1);
 }
 
-/** The `node` flags a start script starts its app with (see {@link startScript}). */
-export function productionNodeFlags(root: string, script: StartScript): string[] {
-  return startScript(root, script).flags;
-}
-
-/** The environment variables a start script sets before `node` (see {@link startScript}). */
-export function productionEnvironment(root: string, script: StartScript): Record<string, string> {
-  return startScript(root, script).env;
+/**
+ * The environment an app's process gives itself at start (glibc's malloc settings, `#monay/glibc-malloc`), set
+ * when the bench spawns it, so that it does not restart for them.
+ */
+export function productionEnvironment(): Record<string, string> {
+  return { ...GLIBC_MALLOC_SETTINGS };
 }
 
 /** A built app's process (`dist/apps/<app>/src/main.js`) with only the benchmark's variables, logging to a file. */
@@ -137,7 +130,7 @@ function spawnApp(root: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv, l
     [...productionNodeFlags(root, script), join(root, `dist/apps/${app}/src/main.js`)],
     {
       cwd: root,
-      env: { ...base, ...productionEnvironment(root, script), ...env },
+      env: { ...base, ...productionEnvironment(), ...env },
       stdio: ['ignore', fd, fd],
     },
   );

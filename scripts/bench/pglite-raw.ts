@@ -75,7 +75,7 @@ export function runPgliteRaw(
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'pglite-raw-process.js'), [], {
       execArgv: productionNodeFlags(root, 'start'),
-      env: { ...process.env, ...productionEnvironment(root, 'start') },
+      env: { ...process.env, ...productionEnvironment() },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const kill = () => child.kill('SIGKILL');

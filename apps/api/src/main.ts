@@ -1,3 +1,5 @@
+// First: glibc's malloc settings, which may restart this process before anything else is loaded.
+import '#monay/glibc-malloc';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { installGracefulShutdown, loadConfigOrExit, OwnAddress } from '#monay/shared';

@@ -40,6 +40,7 @@ export { REDIS, InjectRedis, type RedisClient } from './redis/redis.module';
 export { loadConfigOrExit, installGracefulShutdown } from './runtime/process-lifecycle';
 export { CachedRead } from './runtime/cached-read';
 export { pause } from './runtime/pause';
+export { GLIBC_MALLOC_SETTINGS } from './runtime/glibc-malloc-settings';
 export { UnitOfWork } from './database/unit-of-work';
 export {
   TableMaintenance,

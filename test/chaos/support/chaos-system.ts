@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { productionNodeFlags, startApi, tail, type ApiProcess } from '../../../scripts/bench/api-process';
+import {
+  productionEnvironment,
+  productionNodeFlags,
+  startApi,
+  tail,
+  type ApiProcess,
+} from '../../../scripts/bench/api-process';
 import { sleep } from '../../../scripts/bench/stats';
 import { isAlive, killNow, registerCleanup, RUN_MARKER } from './cleanup';
 import { DisposablePostgres } from './disposable-postgres';
@@ -180,11 +186,11 @@ export class ChaosSystem {
     for (const name of Object.keys(base)) if (name.startsWith('NODE_') || name in this.env) delete base[name];
     delete base.DATABASE_URL;
     delete base.REDIS_URL;
-    // With production's node flags (package.json's start:worker), as startApi starts the API.
+    // With production's node flags (package.json's start:worker) and malloc settings, as startApi starts the API.
     const flags = productionNodeFlags(ROOT, 'start:worker');
     const worker = spawn(process.execPath, [...flags, join(ROOT, 'dist/apps/worker/src/main.js')], {
       cwd: ROOT,
-      env: { ...base, ...this.env, LOG_LEVEL: 'info' },
+      env: { ...base, ...productionEnvironment(), ...this.env, LOG_LEVEL: 'info' },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
