@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { itRacesOnPostgres, openTestDataSource, specRelay, type TestDataSource } from '../testing';
 import { defineEvents } from './domain-events';
@@ -260,4 +260,45 @@ describe('the relay takes no event past an earlier one that may still commit', (
       }
     },
   );
+});
+
+describe('the horizon’s look on a large outbox', () => {
+  let db: TestDataSource;
+  beforeAll(async () => {
+    db = await openTestDataSource([]);
+    // A journal of 20,000 published events, its statistics current: the planner's estimates for a look past the
+    // newest sequence are then far below those of a plan made without the values.
+    await db.dataSource.query(
+      `INSERT INTO outbox (event_id, type, aggregate_id, payload, published_at)
+       SELECT gen_random_uuid(), 'HorizonTestHappened', 'bulk', '{"n": 0}', now() FROM generate_series(1, 20000)`,
+    );
+    await db.dataSource.query('ANALYZE outbox');
+  });
+  afterAll(() => db.close());
+
+  it('is planned once, not on every call (its parameters are out of the planner’s sight)', async () => {
+    // One connection, so that its prepared statements are the ones counted (pg_prepared_statements is per session).
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      const horizon = new OutboxHorizon({
+        query: (sql: string, parameters?: unknown[]) => runner.query(sql, parameters),
+      } as unknown as DataSource);
+      const [{ newest }] = (await runner.query(`SELECT max(sequence)::text AS newest FROM outbox`)) as Array<{
+        newest: string;
+      }>;
+      for (let look = 0; look < 12; look++)
+        await horizon.look(look % 2 === 0 ? { after: BigInt(newest) - 3n, limit: 500 } : undefined);
+      const [plans] = (await runner.query(
+        `SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements
+          WHERE statement LIKE '%AS first_unpublished%'`,
+      )) as Array<{ generic_plans: number; custom_plans: number }>;
+      // PostgreSQL plans the first five executions for their values, then compares those plans' cost with the
+      // generic plan's; with the values in sight the custom plans looked cheaper, and every look was planned.
+      // (11 or 12 of the looks ran named: a text is named the second time the process sends it.)
+      expect(plans.custom_plans).toBe(5);
+      expect(plans.generic_plans).toBeGreaterThanOrEqual(6);
+    } finally {
+      await runner.release();
+    }
+  });
 });

@@ -88,17 +88,24 @@ export class OutboxHorizon {
       )) as Array<{ start: string }>;
       this.watermark = BigInt(start);
     }
+    // Each parameter is read through a scalar subquery, `(SELECT $1::bigint)`: the planner then estimates every plan
+    // without the values, so a custom plan costs what the generic one does and PostgreSQL keeps the generic plan of
+    // the named statement. With the values in sight it planned every call afresh (a custom plan, its estimate far
+    // below the generic one's), and planning was 80% of the look's time: 0.24 ms of 0.31 under load. The plan is
+    // the same either way (index scans from the given sequence).
     const [look] = (await this.dataSource.query(
-      `SELECT (SELECT sequence::text FROM outbox WHERE published_at IS NULL AND sequence > $2
+      `SELECT (SELECT sequence::text FROM outbox WHERE published_at IS NULL AND sequence > (SELECT $2::bigint)
                 ORDER BY outbox.sequence LIMIT 1) AS first_unpublished,
               pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
               ${NEXT_XID_SQL}::text AS next_xid,
               (SELECT array_agg(s.sequence::text ORDER BY s.sequence)
-                 FROM (SELECT sequence FROM outbox WHERE sequence > $1 ORDER BY sequence LIMIT ${SCAN}) s
+                 FROM (SELECT sequence FROM outbox WHERE sequence > (SELECT $1::bigint)
+                        ORDER BY sequence LIMIT ${SCAN}) s
               ) AS sequences,
               (SELECT json_agg(r ORDER BY r.sequence::bigint)
                  FROM (SELECT ${OUTBOX_COLUMNS} FROM outbox
-                        WHERE $3::bigint IS NOT NULL AND sequence > $3::bigint ORDER BY outbox.sequence LIMIT $4) r
+                        WHERE (SELECT $3::bigint) IS NOT NULL AND sequence > (SELECT $3::bigint)
+                        ORDER BY outbox.sequence LIMIT (SELECT $4::int)) r
               ) AS rows`,
       [this.watermark.toString(), above.toString(), read?.after.toString() ?? null, read?.limit ?? 0],
     )) as Look[];
