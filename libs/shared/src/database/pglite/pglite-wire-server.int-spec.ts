@@ -393,6 +393,9 @@ describe('PgliteWireServer', () => {
       const first = await PgliteWireServer.start({ dataDir: join(dataDir, 'db'), logger: quietLogger });
       // Created by initdb in a process of its own, opened here with the embedded default's settings.
       expect((await first.db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '32MB' }]);
+      expect((await first.db.query('SHOW default_statistics_target')).rows).toEqual([
+        { default_statistics_target: '10' },
+      ]);
       const writer = new Client({ connectionString: first.connectionString() });
       await writer.connect();
       await writer.query('CREATE TABLE survivors (v text)');
