@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OutboxRelay } from '#monay/shared';
 import { registerAdmin, type Admin } from './support/admin';
 import { auth, balanceOf, deposit, expectBooksBalanced, onboard, type Customer } from './support/money';
 import { advanceClock, latestMessage, verifyEmail } from './support/security';
@@ -89,6 +90,8 @@ describe('P2P to someone not signed up yet', () => {
     });
     const cancel = await t.http().post(`/api/p2p-transfer/${id}/cancel`).set(auth(alice)).expect(409);
     expect(cancel.body.error.code).toBe('INVITE_NOT_PENDING');
+    // History is a read model the relay's consumers write: read it once they have the claim's events.
+    await t.app.get(OutboxRelay).drain();
     const history = await t.http().get('/api/transactions').set(auth(dana)).expect(200);
     expect(JSON.stringify(history.body)).toContain(id);
     await expectBooksBalanced(t, [alice, dana]);

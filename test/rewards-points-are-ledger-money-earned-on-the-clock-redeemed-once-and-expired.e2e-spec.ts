@@ -222,6 +222,8 @@ describe('rewards: points in the ledger', () => {
     expect((await balanceOf(t, ann))?.total).toBe('55.00');
     expect(await points(t, ann)).toMatchObject({ available: '200' });
 
+    // History is a read model the relay's consumers write: read it once they have the redemption's events.
+    await t.app.get(OutboxRelay).drain();
     const lines = (await t.http().get('/api/transactions').set(auth(ann)).expect(200)).body;
     const reward = (lines.transactions ?? lines.items).find(
       (line: { type: string }) => line.type === 'reward',
