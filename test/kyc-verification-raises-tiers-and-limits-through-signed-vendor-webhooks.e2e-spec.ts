@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { signPersona } from '#monay/kyc';
 import { AppConfig } from '#monay/shared';
@@ -16,6 +17,7 @@ import { auth, expectBooksBalanced, onboard, type Customer } from './support/mon
 import { depositRequest, withdrawRequest } from './support/provider-movements';
 import { advanceClock, verifyEmail } from './support/security';
 import { startTestApp, type TestApp } from './support/test-app';
+import { KYC_VENDOR, type KycVendor } from '../libs/kyc/src/application/kyc-vendor.port';
 import { itRacesOnPostgres } from '../libs/shared/src/testing';
 
 /**
@@ -217,6 +219,20 @@ describe('KYC: verification raises the tier and the limits through signed vendor
     const notAnEvent = await deliverWebhook(t, JSON.stringify({ data: { type: 'event', id: 'nope' } }));
     expect(notAnEvent.status).toBe(400);
     expect(notAnEvent.body.error.code).toBe('KYC_WEBHOOK_PAYLOAD_INVALID');
+  });
+
+  it('answers 409 to an event that outran the start (the vendor has the inquiry, we have not linked it), so the vendor delivers it again', async () => {
+    // One about an inquiry the vendor does not know is ignored (200, above): a redelivery would change nothing.
+    const { targetTier, ...fields } = identity();
+    const outrun = await onboard(t, 'outrun');
+    const unlinked = await t.app.get<KycVendor>(KYC_VENDOR).createInquiry({
+      referenceId: outrun.userId,
+      idempotencyKey: randomUUID(),
+      targetTier,
+      fields,
+    });
+    const early = await deliverWebhook(t, forgedEvent('evt_outrun01', unlinked.id, 'created'));
+    expect([early.status, early.body.error?.code]).toEqual([409, 'KYC_INQUIRY_NOT_LINKED_YET']);
   });
 
   it('believes the vendor, not a forged status: an authentic event claiming approval moves nothing', async () => {

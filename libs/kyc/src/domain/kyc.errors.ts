@@ -18,6 +18,18 @@ export class KycWebhookPayloadInvalidError extends DomainError {
   }
 }
 
+/**
+ * A KYC webhook about an inquiry the vendor has that we have not linked yet: its event outran the vendor's answer to
+ * our create call. The vendor delivers it again (it retries any answer that is not 2xx).
+ */
+export class KycInquiryNotLinkedYetError extends DomainError {
+  readonly code = 'KYC_INQUIRY_NOT_LINKED_YET';
+  readonly kind = 'conflict';
+  constructor() {
+    super('The inquiry is not linked to a verification yet; deliver the event again later');
+  }
+}
+
 /** The verification vendor did not answer; nothing was changed, try again later. */
 export class KycVendorUnavailableError extends DomainError {
   readonly code = 'KYC_VENDOR_UNAVAILABLE';

@@ -2,6 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '#monay/shared';
 import {
+  KycInquiryNotLinkedYetError,
   KycUnknownVendorError,
   KycWebhookPayloadInvalidError,
   KycWebhookSignatureInvalidError,
@@ -71,12 +72,13 @@ export class HandleKycWebhookHandler implements ICommandHandler<HandleKycWebhook
     const webhook = { eventId, name, payload: command.body };
     const inquiry = await this.repository.findByVendorId(this.vendor.vendor, vendorInquiryId);
     if (!inquiry) {
-      // Not recorded: it may be about an inquiry whose creation we have not linked yet (the vendor's event can
-      // outrun our answer to the create call), and a redelivery must then be applied. The start applies what
-      // the vendor answered anyway.
+      // The vendor's event can outrun our answer to the create call, before the start has linked the inquiry: if
+      // the vendor knows the inquiry, 409, and the vendor delivers the event again. An inquiry the vendor does not
+      // know is ignored (200: a redelivery would change nothing).
+      if (await this.sync.ask(vendorInquiryId)) throw new KycInquiryNotLinkedYetError();
       this.logger.warn(
         { eventId, vendorInquiryId },
-        'KYC webhook about an inquiry we do not know (yet); ignored',
+        'KYC webhook about an inquiry the vendor does not know; ignored',
       );
       return { received: true, ignored: true };
     }
