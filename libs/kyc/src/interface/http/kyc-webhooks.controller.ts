@@ -12,7 +12,7 @@ export class KycWebhooksController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
-  @ApiErrorResponses(400, 401, 404, 503)
+  @ApiErrorResponses(400, 401, 404, 409, 503)
   @Post(':vendor')
   @HttpCode(200)
   @ApiHeader({ name: 'Persona-Signature', required: true, description: 't=<unix seconds>,v1=<hex HMAC>' })
@@ -21,7 +21,8 @@ export class KycWebhooksController {
     description:
       '404 for an unknown vendor, 401 for a missing, wrong or stale (5 minutes) signature. An authentic event is ' +
       'answered 200 (`duplicate: true` for one already handled); the inquiry is brought to what the vendor says ' +
-      'when asked, never to the payload’s word.',
+      'when asked, never to the payload’s word. 409 `KYC_INQUIRY_NOT_LINKED_YET` for an event about an inquiry the ' +
+      'vendor has that the start has not linked yet (the vendor delivers it again).',
   })
   async receive(
     @Param('vendor') vendor: string,
