@@ -114,17 +114,6 @@ describe('table maintenance where the database has no autovacuum', () => {
     }
   });
 
-  // PostgreSQL keeps its own setting (the default, 100, unless the server says otherwise).
-  (process.env.DATABASE_URL ? it.skip : it)(
-    'analyzes with a sample of 3,000 rows on PGlite, whose one session waits for it',
-    async () => {
-      const [{ target }] = (await db.dataSource.query(
-        `SELECT current_setting('default_statistics_target') AS target`,
-      )) as Array<{ target: string }>;
-      expect(target).toBe('10');
-    },
-  );
-
   it('runs where autovacuum does not: always on PGlite, whatever its setting says', async () => {
     const [{ autovacuum }] = (await db.dataSource.query(`SHOW autovacuum`)) as Array<{ autovacuum: string }>;
     const autovacuumRuns = Boolean(process.env.DATABASE_URL) && autovacuum === 'on';

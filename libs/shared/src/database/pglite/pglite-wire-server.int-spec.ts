@@ -63,6 +63,12 @@ describe('PgliteWireServer', () => {
     await server?.close();
   });
 
+  it('analyzes with a statistics target of 10 (an ANALYZE holds the one session every client waits for)', async () => {
+    expect((await server.db.query('SHOW default_statistics_target')).rows).toEqual([
+      { default_statistics_target: '10' },
+    ]);
+  });
+
   it('runs 800 concurrent transactions from 16 pooled clients without interleaving them', async () => {
     const admin = await newClient();
     await admin.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
