@@ -25,8 +25,8 @@ import { waitFor } from './support/wait';
 const ATTEMPTS = 3;
 
 /**
- * Notification delivery end to end, as a client sees it: email over real SMTP (the embedded server's dev mailbox,
- * or with TEST_SMTP_SINK=1 an SMTP server this test starts, as SMTP_URL), SMS through the Twilio-shaped sandbox
+ * Notification delivery end to end, as a client sees it: email over real SMTP (EMAIL_VENDOR=smtp: the embedded
+ * server's dev mailbox, or with TEST_SMTP_SINK=1 an SMTP server this test starts, as SMTP_URL), SMS through the Twilio-shaped sandbox
  * and its signed status callbacks, push through the FCM-shaped sandbox, per preferences and quiet hours; jobs
  * retried, dead-lettered and re-driven.
  */
@@ -46,6 +46,8 @@ describe('notifications: email, SMS and push per preferences, retried, dead-lett
       NOTIFICATION_DISPATCH_INTERVAL_MS: '200',
       NOTIFICATION_TEST_LIMIT_PER_HOUR: '5',
       NOTIFICATION_ESCALATION_MINUTES: '2',
+      // This spec is email's SMTP path; the SendGrid path (the default without SMTP_URL) has a spec of its own.
+      EMAIL_VENDOR: 'smtp',
       ...(sink && { SMTP_URL: sink.url }),
     });
     await t.app.listen(0, '127.0.0.1');

@@ -5,3 +5,4 @@ export { CallbackTarget } from './channels/callback-target';
 export { SANDBOX_NUMBERS } from './channels/twilio-sandbox';
 export { twilioSignature } from './domain/twilio-signature';
 export { smsSegments } from './domain/sms';
+export { sandboxSigningKey, signSendgridEvents } from './domain/sendgrid-signature';

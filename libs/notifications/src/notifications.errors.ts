@@ -59,6 +59,15 @@ export class InvalidUnsubscribeTokenError extends DomainError {
 }
 
 /** A webhook's signature is missing, malformed, wrong or too old (401; nothing is done). */
+/** A signed email event webhook whose body is not the JSON array of events SendGrid posts. */
+export class InvalidEmailEventsError extends DomainError {
+  readonly code = ErrorCode.VALIDATION_FAILED;
+  readonly kind = 'invalid';
+  constructor() {
+    super('body: must be a JSON array of events');
+  }
+}
+
 export class InvalidWebhookSignatureError extends DomainError {
   readonly code = 'WEBHOOK_SIGNATURE_INVALID';
   readonly kind = 'unauthenticated';

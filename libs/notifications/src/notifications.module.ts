@@ -11,6 +11,9 @@ import { Recipients } from './channels/recipients';
 import { SandboxModes } from './channels/sandbox-modes';
 import { SmsChannel } from './channels/sms.channel';
 import { TwilioSandbox } from './channels/twilio-sandbox';
+import { SendGridClient } from './channels/sendgrid-client';
+import { SendGridSandbox } from './channels/sendgrid-sandbox';
+import { SendGridWebhookController } from './channels/sendgrid-webhook.controller';
 import { TwilioWebhookController } from './channels/twilio-webhook.controller';
 import { DeliverNotificationProcessor } from './delivery/deliver-notification.processor';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
@@ -34,9 +37,9 @@ import { WalletModule } from '#monay/wallet';
 
 /**
  * Notifications (light context, flat as immich's server: services, repositories, controllers). Domain events
- * become notifications (the in-app inbox) and deliveries — email over SMTP, SMS and push through vendor-shaped
- * sandboxes — planned by the user's preferences and quiet hours, sent by jobs with retries and a dead-letter
- * queue. Balance monitors watch balances after every money movement. Global for one thing only: it binds
+ * become notifications (the in-app inbox) and deliveries — email through SendGrid or SMTP, SMS and push through
+ * vendor-shaped sandboxes — planned by the user's preferences and quiet hours, sent by jobs with retries and a
+ * dead-letter queue. Balance monitors watch balances after every money movement. Global for one thing only: it binds
  * OUTBOUND_MESSAGES, the port account security sends its one-time codes through.
  */
 @Global()
@@ -50,6 +53,7 @@ import { WalletModule } from '#monay/wallet';
     NotificationsController,
     BalanceMonitorsController,
     TwilioWebhookController,
+    SendGridWebhookController,
     AdminNotificationsController,
   ],
   providers: [
@@ -65,6 +69,8 @@ import { WalletModule } from '#monay/wallet';
     SandboxModes,
     Recipients,
     EmbeddedSmtpServer,
+    SendGridSandbox,
+    SendGridClient,
     EmailChannel,
     CallbackTarget,
     TwilioSandbox,

@@ -35,6 +35,10 @@ export interface ChannelSender {
   readonly callsBack: boolean;
   /** `contact`: where the user can be reached (read for a whole batch at once); undefined if the user is gone. */
   send(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<SendReceipt>;
+  /** A vendor that takes many messages in one request (email through SendGrid): a receipt or a failure each. */
+  sendMany?(
+    batch: ReadonlyArray<{ delivery: ClaimedDelivery; contact: Contact | undefined }>,
+  ): Promise<Array<SendReceipt | DeliveryFailure>>;
 }
 
 /** A delivery to a user the identity context does not know (any more): nothing to send it to. */

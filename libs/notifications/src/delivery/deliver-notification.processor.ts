@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig, JobName, JobQueue, OnJob, type JobPayloads } from '#monay/shared';
-import { DeliveryFailure, type ChannelSender } from '../channels/channel';
+import { DeliveryFailure, type ChannelSender, type SendReceipt } from '../channels/channel';
 import { EmailChannel } from '../channels/email.channel';
 import { PushChannel } from '../channels/push.channel';
 import { Recipients, type Contact } from '../channels/recipients';
@@ -9,7 +9,7 @@ import { SmsChannel } from '../channels/sms.channel';
 import type { DeliveryChannel } from '../domain/notification-kinds';
 import { DeliveriesRepository, type ClaimedDelivery, type DeliveryOutcome } from './deliveries.repository';
 
-/** Sends of one batch in flight at once (the SMTP transport keeps four connections). */
+/** Sends of one batch in flight at once, for a vendor that takes one message a request (SMS, push). */
 const SENDS_IN_FLIGHT = 4;
 
 /** One sending attempt's end: where the delivery stands, and the failure to retry it after, if it may be. */
@@ -25,8 +25,9 @@ interface Attempt {
  * queue, from which an admin's re-drive sends it.
  *
  * First attempts come in batches (DeliverNotifications: the deliveries the dispatcher took together), each batch
- * claimed, its contacts read and its outcomes stored with one statement each; a delivery to retry goes on alone as a
- * DeliverNotification job, with the attempts left and the backoff.
+ * claimed, its contacts read and its outcomes stored with one statement each; a vendor that takes many messages in
+ * one request (email through SendGrid) gets the batch's messages for it in one call; a delivery to retry goes on
+ * alone as a DeliverNotification job, with the attempts left and the backoff.
  */
 @Injectable()
 export class DeliverNotificationProcessor {
@@ -50,15 +51,28 @@ export class DeliverNotificationProcessor {
     const claimed = await this.deliveries.claim(deliveryIds);
     const contacts = await this.contactsOf(claimed);
     const attempts: Attempt[] = [];
-    for (let next = 0; next < claimed.length; next += SENDS_IN_FLIGHT) {
-      const sends = claimed.slice(next, next + SENDS_IN_FLIGHT).map(async (delivery) => {
+    const single: ClaimedDelivery[] = [];
+    const batched = new Map<ChannelSender, ClaimedDelivery[]>();
+    for (const delivery of claimed) {
+      const skipped = this.skipped(delivery);
+      const sender = this.senders[delivery.channel];
+      if (skipped) attempts.push(skipped);
+      else if (sender.sendMany) batched.set(sender, [...(batched.get(sender) ?? []), delivery]);
+      else single.push(delivery);
+    }
+    for (const [sender, deliveries] of batched) {
+      const results = await sender.sendMany!(
+        deliveries.map((delivery) => ({ delivery, contact: contacts.get(delivery.userId) })),
+      );
+      const done = deliveries.map((delivery, index) => this.attemptOf(delivery, results[index]));
+      attempts.push(...(await this.keepVendorIds(sender, done)));
+    }
+    for (let next = 0; next < single.length; next += SENDS_IN_FLIGHT) {
+      const sends = single.slice(next, next + SENDS_IN_FLIGHT).map(async (delivery) => {
         const attempt = await this.attempt(delivery, contacts.get(delivery.userId));
-        if (!this.senders[delivery.channel].callsBack || attempt.retry) return attempt;
-        // Its vendor id now, before the vendor's callback about it can come.
-        await this.deliveries.finish([attempt.outcome]);
-        return undefined;
+        return this.keepVendorIds(this.senders[delivery.channel], [attempt]);
       });
-      for (const attempt of await Promise.all(sends)) if (attempt) attempts.push(attempt);
+      for (const left of await Promise.all(sends)) attempts.push(...left);
     }
     const retries = attempts.filter((attempt) => attempt.retry);
     // This was the first attempt; the retry job has the rest (at least one).
@@ -102,43 +116,66 @@ export class DeliverNotificationProcessor {
     return users.length === 0 ? Promise.resolve(new Map()) : this.recipients.ofMany(users);
   }
 
-  /** One sending attempt of a claimed delivery; what to store of it (a transient failure: `retry`). */
-  private async attempt(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<Attempt> {
+  /**
+   * A vendor that reports on its messages later (SMS status callbacks, email events) must have their ids stored at
+   * once, before a report about them can come: those outcomes are stored now. The rest are returned, to be stored
+   * with the batch's.
+   */
+  private async keepVendorIds(sender: ChannelSender, attempts: Attempt[]): Promise<Attempt[]> {
+    if (!sender.callsBack) return attempts;
+    await this.deliveries.finish(
+      attempts.filter((attempt) => !attempt.retry).map((attempt) => attempt.outcome),
+    );
+    return attempts.filter((attempt) => attempt.retry);
+  }
+
+  /** A delivery that needs no sending any more: an escalation SMS whose push reached the user (they opened it). */
+  private skipped(delivery: ClaimedDelivery): Attempt | undefined {
     if (
       delivery.reason === 'escalation' &&
       (delivery.readAt !== null || delivery.pushStatus === 'delivered')
     ) {
-      // The push reached the user (they opened it): no SMS needed.
       return { outcome: { id: delivery.id, status: 'suppressed', reason: 'push_opened' } };
     }
+    return undefined;
+  }
+
+  /** One sending attempt of a claimed delivery; what to store of it (a transient failure: `retry`). */
+  private async attempt(delivery: ClaimedDelivery, contact: Contact | undefined): Promise<Attempt> {
+    const skipped = this.skipped(delivery);
+    if (skipped) return skipped;
     try {
-      const receipt = await this.senders[delivery.channel].send(delivery, contact);
+      return this.attemptOf(delivery, await this.senders[delivery.channel].send(delivery, contact));
+    } catch (error) {
+      return this.attemptOf(delivery, error);
+    }
+  }
+
+  /** What a vendor's receipt, or the error its send threw, means for the delivery. */
+  private attemptOf(delivery: ClaimedDelivery, result: SendReceipt | unknown): Attempt {
+    if (!(result instanceof Error)) {
+      const receipt = result as SendReceipt;
       return {
         outcome: { id: delivery.id, status: receipt.status, vendorMessageId: receipt.vendorMessageId },
       };
-    } catch (error) {
-      const failure =
-        error instanceof DeliveryFailure
-          ? error
-          : new DeliveryFailure('INTERNAL', (error as Error).message, false);
-      const outcome: DeliveryOutcome = {
-        id: delivery.id,
-        status: failure.status,
-        errorCode: failure.code,
-        error: failure.message,
-      };
-      if (failure.permanent) {
-        this.logger.warn(
-          `${delivery.channel} ${delivery.id}: ${failure.code} ${failure.message} (permanent)`,
-        );
-        return {
-          outcome: {
-            ...outcome,
-            ...(failure.status === 'suppressed' && { reason: failure.code.toLowerCase() }),
-          },
-        };
-      }
-      return { outcome, retry: failure };
     }
+    const failure =
+      result instanceof DeliveryFailure ? result : new DeliveryFailure('INTERNAL', result.message, false);
+    const outcome: DeliveryOutcome = {
+      id: delivery.id,
+      status: failure.status,
+      errorCode: failure.code,
+      error: failure.message,
+    };
+    if (failure.permanent) {
+      this.logger.warn(`${delivery.channel} ${delivery.id}: ${failure.code} ${failure.message} (permanent)`);
+      return {
+        outcome: {
+          ...outcome,
+          ...(failure.status === 'suppressed' && { reason: failure.code.toLowerCase() }),
+        },
+      };
+    }
+    return { outcome, retry: failure };
   }
 }

@@ -106,6 +106,9 @@ const RANK: Record<string, number> = {
   failed: 3,
 };
 
+/** A delivery being marked `sent` whose vendor already reported on it (its report came first): that report stands. */
+const REPORTED = `(o.status = 'sent' AND d.status IN ('delivered', 'undelivered', 'failed'))`;
+
 /** A claim older than this was left by a process that died while sending: another attempt may take it. */
 const STALE_CLAIM = `interval '2 minutes'`;
 
@@ -220,13 +223,18 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Where each claimed delivery ended (or stands, `retrying`): one statement for all of them. */
+  /**
+   * Where each claimed delivery ended (or stands, `retrying`): one statement for all of them. A `sent` never
+   * overwrites what the vendor already reported (delivered, bounced), should its report come first.
+   */
   async finish(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.dataSource.query(
       `UPDATE notification_deliveries d
-          SET status = o.status, vendor_message_id = coalesce(o.vendor_message_id, d.vendor_message_id),
-              error_code = o.error_code, last_error = o.last_error, reason = coalesce(o.reason, d.reason),
+          SET status = CASE WHEN ${REPORTED} THEN d.status ELSE o.status END,
+              vendor_message_id = coalesce(o.vendor_message_id, d.vendor_message_id),
+              error_code = CASE WHEN ${REPORTED} THEN d.error_code ELSE o.error_code END,
+              last_error = o.last_error, reason = coalesce(o.reason, d.reason),
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
               AS o(id, status, vendor_message_id, error_code, last_error, reason)
@@ -265,6 +273,36 @@ export class DeliveriesRepository {
       [current.id, status, errorCode, current.status],
     );
     return true;
+  }
+
+  /**
+   * A batch of email events (SendGrid's webhook), one statement: each delivery moves to its furthest event's status
+   * if that is further than where it stands, never back, whatever order events come in; a repeated event moves
+   * nothing. Returns how many deliveries moved.
+   */
+  async applyEmailEvents(
+    events: ReadonlyArray<{
+      deliveryId: string;
+      status: 'sent' | 'delivered' | 'undelivered' | 'failed';
+      errorCode: string | null;
+    }>,
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    const rank = (column: string) =>
+      `CASE ${column} ${Object.entries(RANK)
+        .map(([status, value]) => `WHEN '${status}' THEN ${value}`)
+        .join(' ')} ELSE 0 END`;
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notification_deliveries d
+          SET status = f.status, error_code = coalesce(f.error_code, d.error_code), updated_at = now()
+         FROM (SELECT DISTINCT ON (delivery_id) delivery_id, status, error_code
+                 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS e(delivery_id, status, error_code)
+                ORDER BY delivery_id, ${rank('e.status')} DESC) f
+        WHERE d.id = f.delivery_id AND d.channel = 'email' AND ${rank('d.status')} < ${rank('f.status')}
+        RETURNING d.id`,
+      [events.map((e) => e.deliveryId), events.map((e) => e.status), events.map((e) => e.errorCode)],
+    )) as [unknown[], number];
+    return rows.length;
   }
 
   /** Whether this (vendor message, status) callback is new: vendors send duplicates. */

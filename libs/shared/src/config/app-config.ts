@@ -214,6 +214,14 @@ const schema = z
       .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')
       .default('0x0ff0000000000000000000000000000000000ff0'),
     SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    EMAIL_VENDOR: z.enum(['sendgrid', 'smtp']).optional(),
+    SENDGRID_API_KEY: z.string().min(10).optional(),
+    SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
+    SENDGRID_WEBHOOK_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/=\s]{40,}$/, 'must be the base64 verification key SendGrid shows')
+      .optional(),
+    NOTIFICATION_EMAIL_EVENT_DELAY_MS: z.coerce.number().int().min(0).default(500),
     NOTIFICATION_EMAIL_FROM: z.string().min(3).default('Monay <no-reply@monay.local>'),
     NOTIFICATION_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
@@ -624,8 +632,23 @@ export class AppConfig {
     | undefined;
   /** Notification delivery (libs/notifications): channels, retries, the vendor sandboxes. */
   readonly notifications: {
+    /**
+     * How email goes out: `sendgrid`, batched through SendGrid's v3 Mail Send API (with SENDGRID_API_KEY; outside
+     * production without it, the in-process SendGrid-shaped sandbox), or `smtp` (SMTP_URL; outside production
+     * without it, the in-process SMTP server). Default: `smtp` when SMTP_URL is set, else `sendgrid`.
+     */
+    emailVendor: 'sendgrid' | 'smtp';
     /** Where email goes over SMTP; undefined: an in-process SMTP server keeps it in the dev mailbox. */
     smtpUrl: string | undefined;
+    /** SendGrid's API key and base URL; no key: the sandbox (outside production). */
+    sendgrid: {
+      apiKey: string | undefined;
+      apiUrl: string;
+      /** The event webhook's verification key (base64 DER, ECDSA P-256); without one, the sandbox's own. */
+      webhookPublicKey: string | undefined;
+    };
+    /** The email sandbox's pause between a message's events (processed → delivered or bounce). */
+    emailEventDelayMs: number;
     emailFrom: string;
     /** Attempts per delivery job (transient vendor errors), the first retry `retryBaseMs` after, doubling. */
     deliveryAttempts: number;
@@ -773,7 +796,14 @@ export class AppConfig {
         }
       : undefined;
     this.notifications = {
+      emailVendor: env.EMAIL_VENDOR ?? (env.SMTP_URL ? 'smtp' : 'sendgrid'),
       smtpUrl: env.SMTP_URL,
+      sendgrid: {
+        apiKey: env.SENDGRID_API_KEY,
+        apiUrl: env.SENDGRID_API_URL.replace(/\/+$/, ''),
+        webhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY?.replace(/\s+/g, ''),
+      },
+      emailEventDelayMs: env.NOTIFICATION_EMAIL_EVENT_DELAY_MS,
       emailFrom: env.NOTIFICATION_EMAIL_FROM,
       deliveryAttempts: env.NOTIFICATION_DELIVERY_ATTEMPTS,
       retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS,

@@ -65,6 +65,23 @@ export class DevMailbox {
     this.logger.debug(`${message.channel} to ${message.to} kept in the dev mailbox`);
   }
 
+  /** Several messages in one statement (a vendor sandbox's batch). */
+  async recordMany(messages: readonly DevMailMessage[]): Promise<void> {
+    if (!this.enabled || messages.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO dev_mailbox (channel, to_address, subject, text, html, meta)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
+      [
+        messages.map((message) => message.channel),
+        messages.map((message) => normalizeAddress(message.to)),
+        messages.map((message) => message.subject ?? null),
+        messages.map((message) => message.text),
+        messages.map((message) => message.html ?? null),
+        messages.map((message) => JSON.stringify(message.meta)),
+      ],
+    );
+  }
+
   /**
    * A message to each of `to` kept as it arrived; {@link list} decodes it with the {@link decodeRawWith} decoder.
    * Messages that arrive while one is being written are written together, in one statement.
