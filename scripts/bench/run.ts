@@ -417,8 +417,14 @@ async function main(): Promise<number> {
   const api = await startApi(ROOT, env, join(WORK_DIR, 'api-postgres.log'));
   report.apiStartupMs = api.startupMs;
   // Production's topology: with Redis the jobs (notification deliveries, recurring transfers, …) run in a worker.
+  // Its vendor sandboxes post their webhooks (email events, SMS status callbacks) to the API, as the deployment's
+  // NOTIFICATION_WEBHOOK_URL says.
   const worker = options.redis
-    ? await startWorker(ROOT, env, join(WORK_DIR, 'worker-postgres.log'))
+    ? await startWorker(
+        ROOT,
+        { ...env, NOTIFICATION_WEBHOOK_URL: api.baseUrl },
+        join(WORK_DIR, 'worker-postgres.log'),
+      )
     : undefined;
   if (worker) log(`  worker pid ${worker.pid} running the jobs on Redis and the outbox relay`);
   measureWorker(worker?.pid ?? null);
