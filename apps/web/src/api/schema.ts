@@ -1338,6 +1338,11 @@ export interface ApiRoutes {
     query: never;
     idempotencyKey: false;
   };
+  "POST /api/webhooks/notifications/sendgrid": {
+    body: never;
+    query: never;
+    idempotencyKey: false;
+  };
   "POST /api/webhooks/notifications/twilio": {
     body: never;
     query: never;

@@ -6,12 +6,12 @@ import { AppConfig, DevMailbox, type DevMailMessage } from '#monay/shared';
 import { SandboxModes } from './sandbox-modes';
 
 /**
- * The mail server of EMAIL_VENDOR=smtp without SMTP_URL (outside production): an SMTP server in this process, on a loopback port, that files
- * every message it receives in the dev mailbox (`GET /api/dev/mailbox?to=`) and the log, as MailHog would. Email
- * goes out through nodemailer and real SMTP either way. A message is kept as it arrived and parsed only when the
- * dev mailbox is read ({@link decode}): parsing each on arrival (mailparser) cost 0.42 ms of the 1.24 ms that sending
- * and receiving one email took, and nearly none is ever read. In an email-sandbox outage it answers 421 (try later),
- * as a busy mail server does. Never started in production, with SMTP_URL, or with EMAIL_VENDOR=sendgrid.
+ * The mail server of EMAIL_VENDOR=smtp without SMTP_URL (outside production): an SMTP server in this process, on a
+ * loopback port, that files every message it receives in the dev mailbox (`GET /api/dev/mailbox?to=`) and the log,
+ * as MailHog would; email goes out through nodemailer and real SMTP. A message is kept as it arrived and parsed only
+ * when the dev mailbox is read ({@link decode}): parsing each on arrival (mailparser) cost 0.42 ms of the 1.24 ms
+ * that sending and receiving one email took, and nearly none is ever read. In an email-sandbox outage it answers 421
+ * (try later), as a busy mail server does. Never started in production, with SMTP_URL, or with EMAIL_VENDOR=sendgrid.
  */
 @Injectable()
 export class EmbeddedSmtpServer implements OnModuleInit, OnApplicationShutdown {

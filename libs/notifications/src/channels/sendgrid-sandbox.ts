@@ -12,7 +12,7 @@ import {
   type SendGridMail,
 } from './sendgrid-api';
 
-/** Addresses whose mail the sandbox bounces (a hard bounce): a local part `bounce`, or starting `bounce+` / `bounce.`. */
+/** Addresses whose mail the sandbox bounces (a hard bounce): the local part `bounce`, or one starting `bounce+`/`.`. */
 export const SANDBOX_BOUNCE = /^bounce([+.][^@]*)?@/i;
 
 /** An event waiting for its batch: where it goes, and from when. */
@@ -71,6 +71,7 @@ export class SendGridSandbox implements OnApplicationShutdown {
     const processed: SendGridEvent[] = [];
     const final: SendGridEvent[] = [];
     const timestamp = Math.floor(Date.now() / 1000);
+    const delay = this.config.notifications.emailEventDelayMs;
     mail.personalizations.forEach((personalization, index) => {
       const apply = substitute(personalization.substitutions ?? {});
       const part = (type: string) => mail.content.find((content) => content.type === type)?.value;
@@ -101,24 +102,24 @@ export class SendGridSandbox implements OnApplicationShutdown {
           ...personalization.custom_args,
         };
         processed.push({ ...base, event: 'processed', sg_event_id: randomUUID() });
+        const later = { ...base, timestamp: timestamp + Math.round((2 * delay) / 1000) };
         final.push(
           SANDBOX_BOUNCE.test(email)
             ? {
-                ...base,
+                ...later,
                 event: 'bounce',
                 type: 'bounce',
                 status: '5.1.1',
                 reason: '550 5.1.1 The email account that you tried to reach does not exist',
                 sg_event_id: randomUUID(),
               }
-            : { ...base, event: 'delivered', response: '250 2.0.0 OK', sg_event_id: randomUUID() },
+            : { ...later, event: 'delivered', response: '250 2.0.0 OK', sg_event_id: randomUUID() },
         );
       }
     });
     await this.mailbox.recordMany(messages);
     const url = this.callbacks.sendgridEventsUrl();
     if (url) {
-      const delay = this.config.notifications.emailEventDelayMs;
       const now = Date.now();
       for (const event of processed) this.pending.push({ url, due: now + delay, event });
       for (const event of final) this.pending.push({ url, due: now + delay * 2, event, final: true });
