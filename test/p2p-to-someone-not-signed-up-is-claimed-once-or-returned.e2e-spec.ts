@@ -133,4 +133,15 @@ describe('P2P to someone not signed up yet', () => {
     expect((await balanceOf(t, erin))?.total ?? '0.00').toBe('0.00');
     await expectBooksBalanced(t, [alice, erin]);
   });
+
+  it("limits count, and are reported, in the application clock's day: an invite and a transfer a day on", async () => {
+    // Invites counted in the clock's periods and the report read real time's: near midnight (or with the sandbox
+    // clock moved on) an invite did not show in the day's usage.
+    await advanceClock(t, admin, 24 * 60);
+    expect(await dailyUsed()).toBe('0.00');
+    await send(`frank.${randomUUID()}@example.com`, '2.00').expect(202);
+    const grace = await onboard(t, 'grace');
+    await send(grace.email, '3.00').expect(201);
+    expect(await dailyUsed()).toBe('5.00');
+  });
 });

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '#monay/ledger';
 import { CurrencyCode, Money, ReferencePrices, STABLECOINS } from '#monay/kernel';
-import { AppConfig, UnitOfWork, type GuardedWrite, type SqlRead, type TierFeature } from '#monay/shared';
+import {
+  AppConfig,
+  Clock,
+  UnitOfWork,
+  type GuardedWrite,
+  type SqlRead,
+  type TierFeature,
+} from '#monay/shared';
 import { levelOf, LimitTiers, TierLimits, type KycLevel } from '../domain/limit-tiers';
 import {
   KycTierRequiredError,
@@ -65,6 +72,8 @@ export class WalletAccess {
     private readonly ledger: LedgerService,
     private readonly uow: UnitOfWork,
     config: AppConfig,
+    /** Limits count in the periods of the application's clock, and are reported in them. */
+    readonly clock: Clock,
   ) {
     this.tiers = new LimitTiers(config.limitTiers);
     this.prices = new ReferencePrices(config.referencePrices);
@@ -186,7 +195,7 @@ export class WalletAccess {
     tx: EntityManager,
     wallet: Wallet,
     usd: Money,
-    now = new Date(),
+    now = this.clock.now(),
     scope: LimitScope = 'send',
   ): Promise<void> {
     if (scope === 'deposit') return this.consumeDepositLimits(tx, wallet, usd, now);
@@ -199,7 +208,7 @@ export class WalletAccess {
    * (LedgerService.post's `before`): limits and ledger in one round trip. Throws at once past the per-transaction
    * limit; `check` throws the refusal of the period that refused (reading its usage), if one did.
    */
-  sendLimitsWrite(wallet: Wallet, usd: Money, now = new Date()): GuardedWrite {
+  sendLimitsWrite(wallet: Wallet, usd: Money, now = this.clock.now()): GuardedWrite {
     const { periods, check } = this.sendLimits(wallet, usd, now);
     return {
       write: this.wallets.consumeAllWrite(wallet.id, usd.minor, periods),

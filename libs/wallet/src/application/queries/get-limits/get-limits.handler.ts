@@ -19,8 +19,10 @@ export class GetLimitsHandler implements IQueryHandler<GetLimitsQuery> {
     const limits = this.access.limitsOf(wallet);
     const tier = this.access.tiers.of(wallet.kycLevel);
     const next = this.access.tiers.next(wallet.kycLevel);
-    // The same clock as the counters (consumeLimits counts in the periods of the real time).
-    const starts = periodStarts(new Date());
+    // The same clock as the counters: every path counts in the periods of the application's clock (the sandbox
+    // clock, when it was advanced), and a report in real time missed what an advanced clock had counted in the
+    // next day near midnight.
+    const starts = periodStarts(this.access.clock.now());
     const resets = {
       hour: new Date(starts.hour.getTime() + HOUR).toISOString(),
       day: new Date(starts.day.getTime() + 24 * HOUR).toISOString(),
