@@ -141,6 +141,8 @@ const PUBLIC_ROUTES = [
   'POST /api/webhooks/providers/{name}',
   // Twilio's status callbacks: authenticated by X-Twilio-Signature.
   'POST /api/webhooks/notifications/twilio',
+  // SendGrid's event webhook: authenticated by its ECDSA signature (X-Twilio-Email-Event-Webhook-Signature).
+  'POST /api/webhooks/notifications/sendgrid',
   // RFC 8058 one-click unsubscribe: authenticated by the link's signed token.
   'POST /api/notifications/unsubscribe',
   'POST /api/webhooks/kyc/{vendor}',
