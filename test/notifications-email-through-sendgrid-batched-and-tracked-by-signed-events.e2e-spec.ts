@@ -154,6 +154,9 @@ describe('email through SendGrid: batched, delivered or bounced by signed events
       },
     ]);
     expect((await events(repeated, signed(repeated))).body).toEqual({ success: true, received: 1, moved: 0 });
+    // Items that are not events (a vendor's bug) are acknowledged and skipped, never a 500.
+    const odd = JSON.stringify([null, 7, 'delivered', { event: { nested: true }, delivery_id: email?.id }]);
+    expect((await events(odd, signed(odd))).body).toEqual({ success: true, received: 4, moved: 0 });
     const after = (await notificationOf(t, auth(ann), received.id)).deliveries.find(
       (d) => d.channel === 'email',
     );

@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { AppConfig, DevMailbox, type DevMailMessage } from '#monay/shared';
+import { devMetaOf } from './dev-meta';
 import { SandboxModes } from './sandbox-modes';
 
 /**
@@ -103,20 +104,6 @@ async function decode(raw: Buffer): Promise<Pick<DevMailMessage, 'subject' | 'te
       listUnsubscribePost: header('list-unsubscribe-post'),
     },
   };
-}
-
-/**
- * What the sender put in X-Monay-Dev-Meta (a one-time code's purpose and code: JSON in base64url, one token that
- * header folding leaves alone), for the dev mailbox.
- */
-function devMetaOf(header: string | null): Record<string, unknown> {
-  if (!header) return {};
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header.replace(/\s+/g, ''), 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 function smtpError(code: number, message: string): Error {

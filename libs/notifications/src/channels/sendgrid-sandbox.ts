@@ -3,6 +3,7 @@ import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { AppConfig, DevMailbox, type DevMailMessage } from '#monay/shared';
 import { sandboxSigningKey, signSendgridEvents } from '../domain/sendgrid-signature';
 import { CallbackTarget } from './callback-target';
+import { devMetaOf } from './dev-meta';
 import { SandboxModes } from './sandbox-modes';
 import {
   isEmailAddress,
@@ -266,15 +267,4 @@ function invalid(mail: SendGridMail): Array<{ message: string; field: string }> 
     errors.push({ message: 'Content with a value is required', field: 'content' });
   }
   return errors;
-}
-
-/** What the sender put in X-Monay-Dev-Meta (a one-time code's purpose and code: JSON in base64url). */
-function devMetaOf(header: string | undefined): Record<string, unknown> {
-  if (!header) return {};
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -68,6 +68,7 @@ export class SendGridWebhookController {
     if (!Array.isArray(body)) throw new InvalidEmailEventsError();
     const events = body as Array<Partial<SendGridEvent>>;
     const applicable = events.flatMap((event) => {
+      if (typeof event !== 'object' || event === null) return [];
       const status = event.event ? STATUS_OF[event.event] : undefined;
       const deliveryId = event.delivery_id;
       if (!status || typeof deliveryId !== 'string' || !UUID.test(deliveryId)) return [];
